@@ -1,0 +1,438 @@
+//! What travels on the event log: topics, typed events and their CloudEvents 1.0 envelope.
+//!
+//! Records use the CloudEvents *binary content mode* on every log engine: attributes are record
+//! headers (`ce_id`, `ce_type`, ...) and the record value is the JSON `data`. That is the Kafka
+//! protocol binding, so the embedded log and Kafka carry byte-identical records and a plain Kafka
+//! consumer can read pvara's topics. Decoding also accepts structured mode (one JSON object).
+//!
+//! Payloads carry ids, statuses and scores only. Names, addresses and CV text stay in the
+//! database, so erasing a person never means rewriting the log.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ApplicationId, EventId, JobId};
+use crate::status::Status;
+
+/// The seven topics of the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Topic {
+    ApplicationSubmitted,
+    AiScoringComplete,
+    AiScoringFailed,
+    TestInvited,
+    InterviewScheduled,
+    OfferExtended,
+    EmailNotification,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 7] = [
+        Topic::ApplicationSubmitted,
+        Topic::AiScoringComplete,
+        Topic::AiScoringFailed,
+        Topic::TestInvited,
+        Topic::InterviewScheduled,
+        Topic::OfferExtended,
+        Topic::EmailNotification,
+    ];
+
+    /// Topics a pvara worker consumes; each has a dead-letter topic.
+    pub const CONSUMED: [Topic; 2] = [Topic::ApplicationSubmitted, Topic::EmailNotification];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::ApplicationSubmitted => "application-submitted",
+            Topic::AiScoringComplete => "ai-scoring-complete",
+            Topic::AiScoringFailed => "ai-scoring-failed",
+            Topic::TestInvited => "test-invited",
+            Topic::InterviewScheduled => "interview-scheduled",
+            Topic::OfferExtended => "offer-extended",
+            Topic::EmailNotification => "email-notification",
+        }
+    }
+
+    pub fn dead_letter_name(self) -> String {
+        dead_letter_topic(self.name())
+    }
+}
+
+/// The dead-letter topic of any topic.
+pub fn dead_letter_topic(topic: &str) -> String {
+    format!("{topic}.dlq")
+}
+
+/// Every topic pvara needs on a log: the seven, plus a dead-letter topic per consumed topic.
+pub fn all_topic_names() -> Vec<String> {
+    let mut names: Vec<String> = Topic::ALL.iter().map(|t| t.name().to_owned()).collect();
+    names.extend(Topic::CONSUMED.iter().map(|t| t.dead_letter_name()));
+    names
+}
+
+/// Kafka's murmur2, as used by the Java client's default partitioner, so that pvara and any other
+/// Kafka producer put the same key on the same partition.
+pub fn murmur2(data: &[u8]) -> u32 {
+    const SEED: u32 = 0x9747_b28c;
+    const M: u32 = 0x5bd1_e995;
+    let mut h = SEED ^ (data.len() as u32);
+    let mut chunks = data.chunks_exact(4);
+    for chunk in &mut chunks {
+        let mut k = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        k = k.wrapping_mul(M);
+        k ^= k >> 24;
+        k = k.wrapping_mul(M);
+        h = h.wrapping_mul(M) ^ k;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        for (i, byte) in rest.iter().enumerate().rev() {
+            h ^= u32::from(*byte) << (8 * i);
+        }
+        h = h.wrapping_mul(M);
+    }
+    h ^= h >> 13;
+    h = h.wrapping_mul(M);
+    h ^= h >> 15;
+    h
+}
+
+/// The partition of `key` among `partitions`: stable, and the same as Kafka's default partitioner.
+pub fn partition_for(key: &[u8], partitions: u32) -> u32 {
+    (murmur2(key) & 0x7fff_ffff) % partitions.max(1)
+}
+
+/// Which e-mail a notification asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MailTemplate {
+    ApplicationReceived,
+    UnderReview,
+    TestInvitation,
+    Interview,
+    Offer,
+    Rejection,
+}
+
+impl MailTemplate {
+    pub const ALL: [MailTemplate; 6] = [
+        MailTemplate::ApplicationReceived,
+        MailTemplate::UnderReview,
+        MailTemplate::TestInvitation,
+        MailTemplate::Interview,
+        MailTemplate::Offer,
+        MailTemplate::Rejection,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailTemplate::ApplicationReceived => "applicationReceived",
+            MailTemplate::UnderReview => "underReview",
+            MailTemplate::TestInvitation => "testInvitation",
+            MailTemplate::Interview => "interview",
+            MailTemplate::Offer => "offer",
+            MailTemplate::Rejection => "rejection",
+        }
+    }
+
+    /// The status whose history entry holds this mail's details (deadline, place, salary, reason).
+    /// Each status is entered at most once, so the pair (application, status) finds one entry.
+    pub fn status(self) -> Status {
+        match self {
+            MailTemplate::ApplicationReceived => Status::Submitted,
+            MailTemplate::UnderReview => Status::UnderReview,
+            MailTemplate::TestInvitation => Status::TestInvited,
+            MailTemplate::Interview => Status::InterviewScheduled,
+            MailTemplate::Offer => Status::OfferExtended,
+            MailTemplate::Rejection => Status::Rejected,
+        }
+    }
+}
+
+/// Data of events that only say "this application is now in this status".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChanged {
+    pub application_id: ApplicationId,
+    pub job_id: JobId,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scored {
+    pub application_id: ApplicationId,
+    pub job_id: JobId,
+    pub status: Status,
+    pub ai_score: u8,
+    pub scorer_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoringFailed {
+    pub application_id: ApplicationId,
+    pub job_id: JobId,
+    pub status: Status,
+    pub attempts: u32,
+    /// A short, code-generated reason; never echoes candidate input.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailRequested {
+    pub application_id: ApplicationId,
+    pub job_id: JobId,
+    pub template: MailTemplate,
+}
+
+/// Every event pvara emits, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    ApplicationSubmitted(StatusChanged),
+    ScoringComplete(Scored),
+    ScoringFailed(ScoringFailed),
+    TestInvited(StatusChanged),
+    InterviewScheduled(StatusChanged),
+    OfferExtended(StatusChanged),
+    EmailRequested(EmailRequested),
+}
+
+/// The version of every payload schema; bumped with any incompatible change to a payload.
+pub const SCHEMA_VERSION: u32 = 1;
+
+impl Event {
+    pub fn topic(&self) -> Topic {
+        match self {
+            Event::ApplicationSubmitted(_) => Topic::ApplicationSubmitted,
+            Event::ScoringComplete(_) => Topic::AiScoringComplete,
+            Event::ScoringFailed(_) => Topic::AiScoringFailed,
+            Event::TestInvited(_) => Topic::TestInvited,
+            Event::InterviewScheduled(_) => Topic::InterviewScheduled,
+            Event::OfferExtended(_) => Topic::OfferExtended,
+            Event::EmailRequested(_) => Topic::EmailNotification,
+        }
+    }
+
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Event::ApplicationSubmitted(_) => "pvara.application.submitted",
+            Event::ScoringComplete(_) => "pvara.application.scored",
+            Event::ScoringFailed(_) => "pvara.application.scoring_failed",
+            Event::TestInvited(_) => "pvara.application.test_invited",
+            Event::InterviewScheduled(_) => "pvara.application.interview_scheduled",
+            Event::OfferExtended(_) => "pvara.application.offer_extended",
+            Event::EmailRequested(_) => "pvara.notification.email_requested",
+        }
+    }
+
+    pub fn application_id(&self) -> ApplicationId {
+        match self {
+            Event::ApplicationSubmitted(d)
+            | Event::TestInvited(d)
+            | Event::InterviewScheduled(d)
+            | Event::OfferExtended(d) => d.application_id,
+            Event::ScoringComplete(d) => d.application_id,
+            Event::ScoringFailed(d) => d.application_id,
+            Event::EmailRequested(d) => d.application_id,
+        }
+    }
+
+    fn data(&self) -> Result<Vec<u8>, serde_json::Error> {
+        match self {
+            Event::ApplicationSubmitted(d)
+            | Event::TestInvited(d)
+            | Event::InterviewScheduled(d)
+            | Event::OfferExtended(d) => serde_json::to_vec(d),
+            Event::ScoringComplete(d) => serde_json::to_vec(d),
+            Event::ScoringFailed(d) => serde_json::to_vec(d),
+            Event::EmailRequested(d) => serde_json::to_vec(d),
+        }
+    }
+
+    /// Wraps the event in its envelope. `source` names the emitting component (`/pvara/api`).
+    pub fn envelope(
+        &self,
+        id: EventId,
+        time: DateTime<Utc>,
+        source: &str,
+        request_id: Option<&str>,
+    ) -> Result<CloudEvent, serde_json::Error> {
+        Ok(CloudEvent {
+            id,
+            source: source.to_owned(),
+            event_type: self.event_type().to_owned(),
+            subject: self.application_id().to_string(),
+            time,
+            dataschema: format!("urn:pvara:schema:{}:v{SCHEMA_VERSION}", self.event_type()),
+            request_id: request_id.map(str::to_owned),
+            data: self.data()?,
+        })
+    }
+
+    /// Reads a typed event back out of its envelope.
+    pub fn decode(envelope: &CloudEvent) -> Result<Event, DecodeError> {
+        let data = envelope.data.as_slice();
+        let bad = |e: serde_json::Error| DecodeError::Data(e.to_string());
+        Ok(match envelope.event_type.as_str() {
+            "pvara.application.submitted" => {
+                Event::ApplicationSubmitted(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.scored" => Event::ScoringComplete(serde_json::from_slice(data).map_err(bad)?),
+            "pvara.application.scoring_failed" => {
+                Event::ScoringFailed(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.test_invited" => {
+                Event::TestInvited(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.interview_scheduled" => {
+                Event::InterviewScheduled(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.offer_extended" => {
+                Event::OfferExtended(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.notification.email_requested" => {
+                Event::EmailRequested(serde_json::from_slice(data).map_err(bad)?)
+            }
+            other => return Err(DecodeError::UnknownType(other.to_owned())),
+        })
+    }
+}
+
+/// Why a record could not be turned into an event. The text goes into dead-letter headers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("missing CloudEvents attribute {0}")]
+    MissingAttribute(&'static str),
+    #[error("invalid CloudEvents attribute {0}")]
+    InvalidAttribute(&'static str),
+    #[error("unsupported specversion {0}")]
+    SpecVersion(String),
+    #[error("unknown event type {0}")]
+    UnknownType(String),
+    #[error("invalid event data: {0}")]
+    Data(String),
+}
+
+/// A CloudEvents 1.0 envelope with JSON data. Serialises to structured-mode JSON; see
+/// [`CloudEvent::headers`] for binary mode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloudEvent {
+    pub id: EventId,
+    pub source: String,
+    pub event_type: String,
+    pub subject: String,
+    pub time: DateTime<Utc>,
+    pub dataschema: String,
+    /// The HTTP request that caused the event (extension attribute `requestid`).
+    pub request_id: Option<String>,
+    /// The JSON payload, as bytes.
+    pub data: Vec<u8>,
+}
+
+pub const CONTENT_TYPE_JSON: &str = "application/json";
+
+impl CloudEvent {
+    /// Binary content mode headers (Kafka protocol binding).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut headers = vec![
+            ("ce_specversion".to_owned(), "1.0".to_owned()),
+            ("ce_id".to_owned(), self.id.to_string()),
+            ("ce_source".to_owned(), self.source.clone()),
+            ("ce_type".to_owned(), self.event_type.clone()),
+            ("ce_subject".to_owned(), self.subject.clone()),
+            (
+                "ce_time".to_owned(),
+                self.time.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            ),
+            ("ce_dataschema".to_owned(), self.dataschema.clone()),
+            ("content-type".to_owned(), CONTENT_TYPE_JSON.to_owned()),
+        ];
+        if let Some(request_id) = &self.request_id {
+            headers.push(("ce_requestid".to_owned(), request_id.clone()));
+        }
+        headers
+    }
+
+    /// Reads an envelope from a record: binary mode when `ce_id` is a header, else structured mode.
+    pub fn from_record(headers: &[(String, String)], value: &[u8]) -> Result<CloudEvent, DecodeError> {
+        let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        if header("ce_id").is_none() {
+            return Self::from_structured(value);
+        }
+        let required = |name: &'static str| header(name).ok_or(DecodeError::MissingAttribute(name));
+        let spec = required("ce_specversion")?;
+        if spec != "1.0" {
+            return Err(DecodeError::SpecVersion(spec.to_owned()));
+        }
+        Ok(CloudEvent {
+            id: required("ce_id")?
+                .parse()
+                .map_err(|_| DecodeError::InvalidAttribute("ce_id"))?,
+            source: required("ce_source")?.to_owned(),
+            event_type: required("ce_type")?.to_owned(),
+            subject: required("ce_subject")?.to_owned(),
+            time: DateTime::parse_from_rfc3339(required("ce_time")?)
+                .map_err(|_| DecodeError::InvalidAttribute("ce_time"))?
+                .with_timezone(&Utc),
+            dataschema: header("ce_dataschema").unwrap_or_default().to_owned(),
+            request_id: header("ce_requestid").map(str::to_owned),
+            data: value.to_vec(),
+        })
+    }
+
+    fn from_structured(value: &[u8]) -> Result<CloudEvent, DecodeError> {
+        let json: StructuredEvent =
+            serde_json::from_slice(value).map_err(|e| DecodeError::Data(format!("not a CloudEvent: {e}")))?;
+        if json.specversion != "1.0" {
+            return Err(DecodeError::SpecVersion(json.specversion));
+        }
+        Ok(CloudEvent {
+            id: json.id,
+            source: json.source,
+            event_type: json.event_type,
+            subject: json.subject,
+            time: json.time,
+            dataschema: json.dataschema.unwrap_or_default(),
+            request_id: json.requestid,
+            data: serde_json::to_vec(&json.data).map_err(|e| DecodeError::Data(e.to_string()))?,
+        })
+    }
+
+    /// Structured content mode: the whole event as one JSON object.
+    pub fn to_structured_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(StructuredEvent {
+            specversion: "1.0".to_owned(),
+            id: self.id,
+            source: self.source.clone(),
+            event_type: self.event_type.clone(),
+            subject: self.subject.clone(),
+            time: self.time,
+            datacontenttype: Some(CONTENT_TYPE_JSON.to_owned()),
+            dataschema: Some(self.dataschema.clone()),
+            requestid: self.request_id.clone(),
+            data: serde_json::from_slice(&self.data)?,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StructuredEvent {
+    specversion: String,
+    id: EventId,
+    source: String,
+    #[serde(rename = "type")]
+    event_type: String,
+    subject: String,
+    time: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    datacontenttype: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dataschema: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requestid: Option<String>,
+    data: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests;

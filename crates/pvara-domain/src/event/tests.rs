@@ -1,0 +1,97 @@
+use super::*;
+
+#[test]
+fn murmur2_matches_kafkas_test_vectors() {
+    // From Kafka's UtilsTest#testMurmur2.
+    let cases: [(&[u8], i32); 6] = [
+        (b"21", -973_932_308),
+        (b"foobar", -790_332_482),
+        (b"a-little-bit-long-string", -985_981_536),
+        (b"a-little-bit-longer-string", -1_486_304_829),
+        (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
+        (b"abc", 479_470_107),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(
+            murmur2(input) as i32,
+            expected,
+            "{}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}
+
+#[test]
+fn partitions_are_stable_and_spread() {
+    let mut counts = [0u32; 3];
+    for _ in 0..3000 {
+        let key = ApplicationId::new().to_string();
+        let p = partition_for(key.as_bytes(), 3);
+        assert_eq!(p, partition_for(key.as_bytes(), 3));
+        counts[p as usize] += 1;
+    }
+    assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+}
+
+fn sample() -> Event {
+    Event::ScoringComplete(Scored {
+        application_id: ApplicationId::new(),
+        job_id: JobId::new(),
+        status: Status::UnderReview,
+        ai_score: 87,
+        scorer_version: "rules-1".to_owned(),
+    })
+}
+
+#[test]
+fn binary_mode_round_trips() {
+    let event = sample();
+    let envelope = event
+        .envelope(EventId::new(), Utc::now(), "/pvara/test", Some("req-1"))
+        .unwrap();
+    let back = CloudEvent::from_record(&envelope.headers(), &envelope.data).unwrap();
+    assert_eq!(back.id, envelope.id);
+    assert_eq!(back.request_id.as_deref(), Some("req-1"));
+    assert_eq!(Event::decode(&back).unwrap(), event);
+    assert_eq!(back.subject, event.application_id().to_string());
+}
+
+#[test]
+fn structured_mode_round_trips() {
+    let event = sample();
+    let envelope = event
+        .envelope(EventId::new(), Utc::now(), "/pvara/test", None)
+        .unwrap();
+    let json = envelope.to_structured_json().unwrap();
+    assert_eq!(json["specversion"], "1.0");
+    assert_eq!(json["type"], "pvara.application.scored");
+    assert_eq!(json["data"]["aiScore"], 87);
+    let back = CloudEvent::from_record(&[], &serde_json::to_vec(&json).unwrap()).unwrap();
+    assert_eq!(Event::decode(&back).unwrap(), event);
+}
+
+#[test]
+fn garbage_is_a_decode_error_not_a_panic() {
+    assert!(CloudEvent::from_record(&[], b"\xff\x00not json").is_err());
+    let headers = vec![
+        ("ce_id".to_owned(), "nope".to_owned()),
+        ("ce_specversion".to_owned(), "1.0".to_owned()),
+    ];
+    assert!(CloudEvent::from_record(&headers, b"{}").is_err());
+    let mut envelope = sample().envelope(EventId::new(), Utc::now(), "/t", None).unwrap();
+    envelope.event_type = "pvara.unknown".to_owned();
+    assert_eq!(
+        Event::decode(&envelope),
+        Err(DecodeError::UnknownType("pvara.unknown".to_owned()))
+    );
+}
+
+#[test]
+fn every_topic_has_a_distinct_name_and_consumed_ones_a_dead_letter_topic() {
+    let names = all_topic_names();
+    assert_eq!(names.len(), 9);
+    assert!(names.contains(&"application-submitted.dlq".to_owned()));
+    let mut unique = names.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len());
+}

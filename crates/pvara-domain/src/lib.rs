@@ -1,0 +1,32 @@
+//! The pure core of pvara: what an application, a job and a user are, which status changes are
+//! allowed, how an application is scored, and what the events on the log look like.
+//!
+//! Nothing here performs I/O, reads the clock or draws random numbers behind the caller's back:
+//! callers pass `now` and fresh ids in, so every rule here is testable with plain values.
+//!
+//! # Layout
+//! - [`ids`]: typed identifiers (UUIDv7), so a job id can never be passed where an application id is due.
+//! - [`validation`]: the error every `parse` constructor returns, naming the offending field.
+//! - [`user`]: e-mail addresses, passwords, names and roles.
+//! - [`job`]: job postings and their requirements.
+//! - [`application`]: a candidate's application as submitted.
+//! - [`status`]: the application lifecycle as a transition table.
+//! - [`pipeline`]: the recruiter actions (test, interview, offer, rejection) and their details.
+//! - [`scoring`]: the deterministic, explainable scorer.
+//! - [`event`]: topics, CloudEvents envelopes and payloads (ids, statuses and scores only).
+//! - [`time`]: the timestamp precision all engines store.
+
+#![forbid(unsafe_code)]
+
+pub mod application;
+pub mod event;
+pub mod ids;
+pub mod job;
+pub mod pipeline;
+pub mod scoring;
+pub mod status;
+pub mod time;
+pub mod user;
+pub mod validation;
+
+pub use validation::ValidationError;

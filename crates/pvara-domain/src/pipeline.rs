@@ -1,0 +1,241 @@
+//! The recruiter's actions on an application. Each validates its own details, names the
+//! [`Action`] the state machine checks, and lists the events the step causes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::event::{EmailRequested, Event, MailTemplate, StatusChanged};
+use crate::ids::{ApplicationId, JobId};
+use crate::status::{Action, Status};
+use crate::validation::{ValidationError, required_text, text_list};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestInvitation {
+    pub test_url: String,
+    pub deadline: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Interview {
+    pub scheduled_at: DateTime<Utc>,
+    pub location: String,
+    pub interviewers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Offer {
+    pub salary: f64,
+    pub start_date: NaiveDate,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rejection {
+    pub reason: String,
+}
+
+fn in_future(field: &'static str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ValidationError> {
+    if at <= now {
+        return Err(ValidationError::new(field, "must be in the future"));
+    }
+    Ok(())
+}
+
+impl TestInvitation {
+    pub fn parse(
+        test_url: &str,
+        deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationError> {
+        let test_url = required_text("testUrl", test_url, 2_000)?;
+        let scheme_ok = test_url.starts_with("https://") || test_url.starts_with("http://");
+        if !scheme_ok || test_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ValidationError::new("testUrl", "must be an http(s) URL"));
+        }
+        in_future("deadline", deadline, now)?;
+        Ok(Self { test_url, deadline })
+    }
+}
+
+impl Interview {
+    pub fn parse(
+        scheduled_at: DateTime<Utc>,
+        location: &str,
+        interviewers: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationError> {
+        in_future("scheduledAt", scheduled_at, now)?;
+        let interviewers = text_list("interviewers", interviewers, 20, 200)?;
+        if interviewers.is_empty() {
+            return Err(ValidationError::new(
+                "interviewers",
+                "must name at least one interviewer",
+            ));
+        }
+        Ok(Self {
+            scheduled_at,
+            location: required_text("location", location, 500)?,
+            interviewers,
+        })
+    }
+}
+
+impl Offer {
+    pub fn parse(
+        salary: f64,
+        start_date: NaiveDate,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationError> {
+        if !(salary.is_finite() && salary > 0.0 && salary < 1e12) {
+            return Err(ValidationError::new("salary", "must be a positive amount"));
+        }
+        if start_date < now.date_naive() {
+            return Err(ValidationError::new("startDate", "must not be in the past"));
+        }
+        in_future("expiresAt", expires_at, now)?;
+        Ok(Self {
+            salary,
+            start_date,
+            expires_at,
+        })
+    }
+}
+
+impl Rejection {
+    pub fn parse(reason: &str) -> Result<Self, ValidationError> {
+        Ok(Self {
+            reason: required_text("reason", reason, 2_000)?,
+        })
+    }
+}
+
+/// One recruiter decision with its validated details.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    InviteToTest(TestInvitation),
+    ScheduleInterview(Interview),
+    ExtendOffer(Offer),
+    Reject(Rejection),
+}
+
+impl Step {
+    pub fn action(&self) -> Action {
+        match self {
+            Step::InviteToTest(_) => Action::InviteToTest,
+            Step::ScheduleInterview(_) => Action::ScheduleInterview,
+            Step::ExtendOffer(_) => Action::ExtendOffer,
+            Step::Reject(_) => Action::Reject,
+        }
+    }
+
+    /// The details kept in the history entry; the mail to the candidate is rendered from them.
+    pub fn details(&self) -> serde_json::Value {
+        let value = match self {
+            Step::InviteToTest(d) => serde_json::to_value(d),
+            Step::ScheduleInterview(d) => serde_json::to_value(d),
+            Step::ExtendOffer(d) => serde_json::to_value(d),
+            Step::Reject(d) => serde_json::to_value(d),
+        };
+        value.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The reason recorded in history: the rejection reason, or the step's name.
+    pub fn reason(&self) -> String {
+        match self {
+            Step::InviteToTest(_) => "invited to the online test".to_owned(),
+            Step::ScheduleInterview(_) => "interview scheduled".to_owned(),
+            Step::ExtendOffer(_) => "offer extended".to_owned(),
+            Step::Reject(r) => r.reason.clone(),
+        }
+    }
+
+    /// The events this step causes once `application` has moved to `status`.
+    pub fn events(&self, application_id: ApplicationId, job_id: JobId, status: Status) -> Vec<Event> {
+        let changed = StatusChanged {
+            application_id,
+            job_id,
+            status,
+        };
+        let (stage_event, template) = match self {
+            Step::InviteToTest(_) => (Some(Event::TestInvited(changed)), MailTemplate::TestInvitation),
+            Step::ScheduleInterview(_) => (Some(Event::InterviewScheduled(changed)), MailTemplate::Interview),
+            Step::ExtendOffer(_) => (Some(Event::OfferExtended(changed)), MailTemplate::Offer),
+            Step::Reject(_) => (None, MailTemplate::Rejection),
+        };
+        let mail = Event::EmailRequested(EmailRequested {
+            application_id,
+            job_id,
+            template,
+        });
+        stage_event.into_iter().chain(std::iter::once(mail)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+
+    #[test]
+    fn details_in_the_past_are_refused() {
+        let now = Utc::now();
+        let past = now - Duration::hours(1);
+        assert_eq!(
+            TestInvitation::parse("https://t.example/x", past, now)
+                .unwrap_err()
+                .field,
+            "deadline"
+        );
+        assert_eq!(
+            TestInvitation::parse("ftp://x", now + Duration::days(1), now)
+                .unwrap_err()
+                .field,
+            "testUrl"
+        );
+        assert_eq!(
+            Interview::parse(past, "Room 1", &["A".into()], now)
+                .unwrap_err()
+                .field,
+            "scheduledAt"
+        );
+        assert_eq!(
+            Interview::parse(now + Duration::days(1), "Room 1", &[], now)
+                .unwrap_err()
+                .field,
+            "interviewers"
+        );
+        let tomorrow = (now + Duration::days(1)).date_naive();
+        assert_eq!(
+            Offer::parse(-1.0, tomorrow, now + Duration::days(7), now)
+                .unwrap_err()
+                .field,
+            "salary"
+        );
+        assert_eq!(Rejection::parse("  ").unwrap_err().field, "reason");
+    }
+
+    #[test]
+    fn each_step_names_its_events() {
+        let (app, job) = (ApplicationId::new(), JobId::new());
+        let topics = |step: &Step| {
+            step.events(app, job, Status::Rejected)
+                .iter()
+                .map(|e| e.topic().name())
+                .collect::<Vec<_>>()
+        };
+        let now = Utc::now();
+        let invite = Step::InviteToTest(
+            TestInvitation::parse("https://t.example", now + Duration::days(1), now).unwrap(),
+        );
+        assert_eq!(topics(&invite), vec!["test-invited", "email-notification"]);
+        let reject = Step::Reject(Rejection::parse("position filled").unwrap());
+        assert_eq!(topics(&reject), vec!["email-notification"]);
+        assert_eq!(reject.reason(), "position filled");
+    }
+}

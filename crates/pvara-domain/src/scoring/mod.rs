@@ -1,0 +1,213 @@
+//! The deterministic, explainable scorer.
+//!
+//! An application earns points on five criteria (weights in [`Weights`]); the total is rounded to
+//! a whole number 0..=100 and then capped by any knock-out. The same application and job always
+//! give the same card, which is what makes redelivered events safe and scores auditable: the
+//! breakdown and [`SCORER_VERSION`] are stored next to the score.
+
+pub mod education;
+pub mod relevance;
+pub mod skills;
+
+use serde::{Deserialize, Serialize};
+
+use crate::application::Candidate;
+use crate::job::Job;
+use education::Education;
+
+/// Bumped whenever a rule or weight changes, so stored scores say which rules produced them.
+pub const SCORER_VERSION: &str = "rules-1";
+
+/// Maximum points per criterion; they add up to 100.
+#[derive(Debug, Clone, Copy)]
+pub struct Weights {
+    pub required_skills: f64,
+    pub preferred_skills: f64,
+    pub experience: f64,
+    pub education: f64,
+    pub relevance: f64,
+}
+
+pub const WEIGHTS: Weights = Weights {
+    required_skills: 40.0,
+    preferred_skills: 15.0,
+    experience: 20.0,
+    education: 10.0,
+    relevance: 15.0,
+};
+
+/// A candidate lacking any required skill scores at most this.
+pub const CAP_MISSING_REQUIRED_SKILL: u8 = 40;
+/// A candidate below the minimum experience scores at most this.
+pub const CAP_BELOW_MIN_EXPERIENCE: u8 = 60;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkillCriterion {
+    pub points: f64,
+    pub max_points: f64,
+    pub matched: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExperienceCriterion {
+    pub points: f64,
+    pub max_points: f64,
+    pub years: f64,
+    pub minimum: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EducationCriterion {
+    pub points: f64,
+    pub max_points: f64,
+    pub level: Education,
+    pub required: Education,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelevanceCriterion {
+    pub points: f64,
+    pub max_points: f64,
+    /// Job-description terms found in the CV and cover letter, most weighty first.
+    pub matched_terms: Vec<String>,
+}
+
+/// A rule that caps the total no matter how strong the rest of the application is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Knockout {
+    pub code: String,
+    pub message: String,
+    pub cap: u8,
+}
+
+/// Everything the score was made of, stored with it and shown to recruiters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreCard {
+    pub total: u8,
+    /// The total before knock-out caps.
+    pub uncapped_total: u8,
+    pub scorer_version: String,
+    pub required_skills: SkillCriterion,
+    pub preferred_skills: SkillCriterion,
+    pub experience: ExperienceCriterion,
+    pub education: EducationCriterion,
+    pub relevance: RelevanceCriterion,
+    pub knockouts: Vec<Knockout>,
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn skill_criterion(wanted: &[String], offered: &[String], max_points: f64) -> SkillCriterion {
+    let (matched, missing) = skills::match_skills(wanted, offered);
+    // No requirement means nothing to miss.
+    let share = if wanted.is_empty() {
+        1.0
+    } else {
+        matched.len() as f64 / wanted.len() as f64
+    };
+    SkillCriterion {
+        points: round1(max_points * share),
+        max_points,
+        matched,
+        missing,
+    }
+}
+
+/// Scores `candidate` against `job`. Pure: same inputs, same card.
+pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
+    let req = &job.requirements;
+    let required_skills = skill_criterion(&req.required_skills, &candidate.skills, WEIGHTS.required_skills);
+    let preferred_skills =
+        skill_criterion(&req.preferred_skills, &candidate.skills, WEIGHTS.preferred_skills);
+
+    let experience_share = if req.min_years_experience <= 0.0 {
+        1.0
+    } else {
+        (candidate.years_experience / req.min_years_experience).min(1.0)
+    };
+    let experience = ExperienceCriterion {
+        points: round1(WEIGHTS.experience * experience_share),
+        max_points: WEIGHTS.experience,
+        years: candidate.years_experience,
+        minimum: req.min_years_experience,
+    };
+
+    // Meeting the level earns everything; each level short halves what is left.
+    let levels_short = (req.education as i32 - candidate.education as i32).max(0);
+    let education = EducationCriterion {
+        points: round1(WEIGHTS.education / f64::from(1 << levels_short.min(8))),
+        max_points: WEIGHTS.education,
+        level: candidate.education,
+        required: req.education,
+    };
+    let education = if levels_short >= 2 {
+        EducationCriterion {
+            points: 0.0,
+            ..education
+        }
+    } else {
+        education
+    };
+
+    let document = match &candidate.cover_letter {
+        Some(letter) => format!("{}\n{}", candidate.resume_text, letter),
+        None => candidate.resume_text.clone(),
+    };
+    let query = format!("{}\n{}", job.title, job.description);
+    let (share, matched_terms) = relevance::relevance(&query, &document);
+    let relevance = RelevanceCriterion {
+        points: round1(WEIGHTS.relevance * share),
+        max_points: WEIGHTS.relevance,
+        matched_terms,
+    };
+
+    let mut knockouts = Vec::new();
+    if !required_skills.missing.is_empty() {
+        knockouts.push(Knockout {
+            code: "missingRequiredSkill".to_owned(),
+            message: format!("missing required skills: {}", required_skills.missing.join(", ")),
+            cap: CAP_MISSING_REQUIRED_SKILL,
+        });
+    }
+    if candidate.years_experience < req.min_years_experience {
+        knockouts.push(Knockout {
+            code: "belowMinimumExperience".to_owned(),
+            message: format!(
+                "{} years of experience, {} required",
+                candidate.years_experience, req.min_years_experience
+            ),
+            cap: CAP_BELOW_MIN_EXPERIENCE,
+        });
+    }
+
+    let sum = required_skills.points
+        + preferred_skills.points
+        + experience.points
+        + education.points
+        + relevance.points;
+    let uncapped_total = sum.round().clamp(0.0, 100.0) as u8;
+    let total = knockouts.iter().map(|k| k.cap).fold(uncapped_total, u8::min);
+    ScoreCard {
+        total,
+        uncapped_total,
+        scorer_version: SCORER_VERSION.to_owned(),
+        required_skills,
+        preferred_skills,
+        experience,
+        education,
+        relevance,
+        knockouts,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,227 @@
+//! How well the CV and cover letter speak to the job description, by Okapi BM25 with the job
+//! description as the query.
+//!
+//! Classic BM25 takes term rarity (IDF) from the whole collection. Here that would make one
+//! application's score depend on which other applications arrived before it, so a redelivered
+//! event could score differently. Instead each query term is weighted by how specific it is to the
+//! description itself (rarer words in the description weigh more, stop words not at all), and the
+//! document length is normalised against a fixed typical CV length. The result is divided by the
+//! best achievable score, giving 0..=1 that depends on this application and job only.
+
+use std::collections::HashMap;
+
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Words in a typical one-page CV; the length normalisation pivots on it.
+const TYPICAL_CV_WORDS: f64 = 400.0;
+/// How many matched terms the explanation lists.
+const EXPLAINED_TERMS: usize = 10;
+
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "all",
+    "also",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "do",
+    "does",
+    "each",
+    "etc",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "me",
+    "more",
+    "most",
+    "my",
+    "no",
+    "not",
+    "of",
+    "on",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "under",
+    "up",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "role",
+    "work",
+    "working",
+    "team",
+    "looking",
+    "join",
+    "candidate",
+    "candidates",
+    "experience",
+    "years",
+    "year",
+    "strong",
+    "good",
+    "ability",
+    "able",
+    "skills",
+    "including",
+    "must",
+    "well",
+    "new",
+];
+
+/// Lower-cased alphanumeric words of two or more characters, stop words removed. A light suffix
+/// strip folds "systems" into "system" and "managed" into "manag", which is enough for matching.
+pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '+' || c == '#'))
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(stem)
+}
+
+fn stem(mut word: String) -> String {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if word.len() > suffix.len() + 3 && word.ends_with(suffix) {
+            word.truncate(word.len() - suffix.len());
+            break;
+        }
+    }
+    word
+}
+
+/// The relevance of `document` to `query`, in 0..=1, and the query terms found, most weighty first.
+pub fn relevance(query: &str, document: &str) -> (f64, Vec<String>) {
+    let mut query_tf: HashMap<String, u32> = HashMap::new();
+    for term in terms(query) {
+        *query_tf.entry(term).or_default() += 1;
+    }
+    if query_tf.is_empty() {
+        return (0.0, Vec::new());
+    }
+    let mut doc_tf: HashMap<String, u32> = HashMap::new();
+    let mut doc_len = 0usize;
+    for term in terms(document) {
+        doc_len += 1;
+        if query_tf.contains_key(&term) {
+            *doc_tf.entry(term).or_default() += 1;
+        }
+    }
+    let norm = K1 * (1.0 - B + B * doc_len as f64 / TYPICAL_CV_WORDS);
+    // A term said once in a description is as specific as the description gets; repeated filler
+    // (company name, "data") is worth less. This plays the part of IDF.
+    let weight = |qtf: u32| 1.0 / (1.0 + f64::from(qtf).ln());
+    let mut best = 0.0;
+    let mut got = 0.0;
+    let mut matched: Vec<(f64, &str)> = Vec::new();
+    for (term, &qtf) in &query_tf {
+        let w = weight(qtf);
+        // The best a document can do is to saturate every term.
+        best += w * (K1 + 1.0);
+        if let Some(&tf) = doc_tf.get(term) {
+            let tf = f64::from(tf);
+            let contribution = w * tf * (K1 + 1.0) / (tf + norm);
+            got += contribution;
+            matched.push((contribution, term));
+        }
+    }
+    matched.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let explained = matched
+        .into_iter()
+        .take(EXPLAINED_TERMS)
+        .map(|(_, t)| t.to_owned())
+        .collect();
+    ((got / best).clamp(0.0, 1.0), explained)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relevant_text_scores_higher_than_unrelated_text() {
+        let job = "Backend engineer building payment systems in Rust with PostgreSQL and Kafka";
+        let (good, terms) = relevance(
+            job,
+            "Built payment systems in Rust; ran PostgreSQL and Kafka clusters",
+        );
+        let (bad, _) = relevance(job, "Florist with a passion for arranging tulips and roses");
+        assert!(good > 0.3, "{good}");
+        assert!(bad < 0.05, "{bad}");
+        assert!(terms.contains(&"rust".to_owned()));
+    }
+
+    #[test]
+    fn empty_inputs_score_zero() {
+        assert_eq!(relevance("", "anything").0, 0.0);
+        assert_eq!(relevance("rust engineer", "").0, 0.0);
+    }
+
+    #[test]
+    fn repeating_keywords_saturates() {
+        let job = "rust postgresql kafka";
+        let (once, _) = relevance(job, "rust");
+        let (spam, _) = relevance(job, &"rust ".repeat(500));
+        assert!(spam < 0.5, "keyword stuffing got {spam}");
+        assert!(spam < once * 2.0);
+    }
+}

@@ -1,0 +1,188 @@
+//! Users and credentials.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validation::{ValidationError, required_text};
+
+/// What a user may do. Applicants register themselves; staff accounts are created by an operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Applicant,
+    Recruiter,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Recruiter => "recruiter",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, ValidationError> {
+        match value {
+            "applicant" => Ok(Role::Applicant),
+            "recruiter" => Ok(Role::Recruiter),
+            "admin" => Ok(Role::Admin),
+            _ => Err(ValidationError::new(
+                "role",
+                "must be applicant, recruiter or admin",
+            )),
+        }
+    }
+
+    /// Staff see every application and act on the pipeline.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Recruiter | Role::Admin)
+    }
+}
+
+/// An e-mail address, trimmed and lower-cased so that one person cannot register twice by case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(field: &'static str, value: &str) -> Result<Self, ValidationError> {
+        let value = value.trim().to_lowercase();
+        let invalid = || ValidationError::new(field, "must be an e-mail address like name@example.org");
+        if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains('@');
+        // Angle brackets and quotes would let an address break out of a mail header.
+        let local_ok = !local.is_empty() && local.len() <= 64 && !local.contains(['<', '>', '"', ',', ';']);
+        if !domain_ok || !local_ok {
+            return Err(invalid());
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's name as they want it used in correspondence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FullName(String);
+
+impl FullName {
+    pub fn parse(value: &str) -> Result<Self, ValidationError> {
+        let name = required_text("fullName", value, 200)?;
+        if name.chars().any(char::is_control) {
+            return Err(ValidationError::new(
+                "fullName",
+                "must not contain control characters",
+            ));
+        }
+        Ok(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that passed the strength policy. Deliberately not `Serialize` and redacted in `Debug`
+/// so it cannot end up in a log line or a response.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// Length beats composition rules (NIST SP 800-63B), but a password made of one character class
+/// only is still refused because that is what dictionary attacks try first.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+const MAX_PASSWORD_CHARS: usize = 256;
+
+impl Password {
+    pub fn parse(value: &str) -> Result<Self, ValidationError> {
+        let chars = value.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(ValidationError::new(
+                "password",
+                format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+            ));
+        }
+        if chars > MAX_PASSWORD_CHARS {
+            return Err(ValidationError::new(
+                "password",
+                format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+            ));
+        }
+        let has_letter = value.chars().any(char::is_alphabetic);
+        let has_other = value.chars().any(|c| !c.is_alphabetic());
+        if !(has_letter && has_other) {
+            return Err(ValidationError::new(
+                "password",
+                "must mix letters with digits or symbols",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("email", " Ada@Example.ORG ").unwrap().as_str(),
+            "ada@example.org"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "a<b@x.org",
+            "a@x..org",
+        ] {
+            assert!(Email::parse("email", bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        assert!(Password::parse("short1").is_err());
+        assert!(Password::parse("onlyletterslong").is_err());
+        assert!(Password::parse("1234567890123").is_err());
+        assert!(Password::parse("correct horse 9").is_ok());
+        assert_eq!(
+            format!("{:?}", Password::parse("correct horse 9").unwrap()),
+            "Password(<redacted>)"
+        );
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for role in [Role::Applicant, Role::Recruiter, Role::Admin] {
+            assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+        }
+        assert!(Role::parse("root").is_err());
+        assert!(!Role::Applicant.is_staff());
+        assert!(Role::Recruiter.is_staff() && Role::Admin.is_staff());
+    }
+}

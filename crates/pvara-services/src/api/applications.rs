@@ -1,0 +1,304 @@
+//! Submitting, reading and listing applications.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication};
+use pvara_domain::event::{EmailRequested, Event, MailTemplate, StatusChanged};
+use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::status::Status;
+use pvara_storage::StoreError;
+use pvara_storage::model::{ApplicationQuery, ApplicationRecord, Cursor, HistoryEntry, SortOrder};
+use serde::{Deserialize, Serialize};
+
+use super::ApiState;
+use super::error::ApiError;
+use super::extract::{ApiJson, RequestId};
+use crate::auth::AuthUser;
+use crate::events::{SOURCE_API, to_messages};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitBody {
+    job_id: JobId,
+    full_name: String,
+    email: String,
+    phone: Option<String>,
+    skills: Vec<String>,
+    years_experience: f64,
+    education: String,
+    resume_text: String,
+    cover_letter: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmittedView {
+    id: ApplicationId,
+    job_id: JobId,
+    status: Status,
+    submitted_at: DateTime<Utc>,
+}
+
+/// Answers 201 only once the application and its events are committed (group commit makes that
+/// cheap under load).
+pub async fn submit(
+    State(state): State<ApiState>,
+    user: AuthUser,
+    RequestId(request_id): RequestId,
+    ApiJson(body): ApiJson<SubmitBody>,
+) -> Result<(StatusCode, HeaderMap, Json<SubmittedView>), ApiError> {
+    user.require_applicant()?;
+    let candidate = Candidate::parse(&ApplicationDraft {
+        full_name: &body.full_name,
+        email: &body.email,
+        phone: body.phone.as_deref(),
+        skills: &body.skills,
+        years_experience: body.years_experience,
+        education: &body.education,
+        resume_text: &body.resume_text,
+        cover_letter: body.cover_letter.as_deref(),
+    })?;
+    let now = crate::now();
+    let job = state.store.job(body.job_id).await?;
+    let job = job.ok_or_else(|| ApiError::unprocessable("unknown_job", "no such job").with_field("jobId"))?;
+    if !job.is_open(now) {
+        return Err(
+            ApiError::unprocessable("job_closed", "this job no longer takes applications")
+                .with_field("jobId"),
+        );
+    }
+    let application = NewApplication {
+        id: ApplicationId::new(),
+        job_id: job.id,
+        applicant_id: user.id,
+        candidate,
+        submitted_at: now,
+    };
+    let (id, job_id) = (application.id, application.job_id);
+    let events = [
+        Event::ApplicationSubmitted(StatusChanged {
+            application_id: id,
+            job_id,
+            status: Status::Submitted,
+        }),
+        Event::EmailRequested(EmailRequested {
+            application_id: id,
+            job_id,
+            template: MailTemplate::ApplicationReceived,
+        }),
+    ];
+    let messages =
+        to_messages(&events, SOURCE_API, request_id.as_deref(), now).map_err(|e| ApiError::internal(&e))?;
+    state
+        .store
+        .submit_application(application, messages)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                ApiError::conflict("duplicate_application", "you have already applied to this job")
+                    .with_field("jobId")
+            }
+            StoreError::NotFound(_) => {
+                ApiError::unprocessable("unknown_job", "no such job").with_field("jobId")
+            }
+            other => other.into(),
+        })?;
+    let mut headers = HeaderMap::new();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/applications/{id}")) {
+        headers.insert(header::LOCATION, location);
+    }
+    let view = SubmittedView {
+        id,
+        job_id,
+        status: Status::Submitted,
+        submitted_at: now,
+    };
+    Ok((StatusCode::CREATED, headers, Json(view)))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationView {
+    id: ApplicationId,
+    job_id: JobId,
+    applicant_id: UserId,
+    status: Status,
+    ai_score: Option<u8>,
+    score_breakdown: Option<serde_json::Value>,
+    scorer_version: Option<String>,
+    #[serde(flatten)]
+    candidate: Candidate,
+    submitted_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    history: Vec<HistoryEntry>,
+}
+
+impl From<ApplicationRecord> for ApplicationView {
+    fn from(r: ApplicationRecord) -> Self {
+        let (ai_score, score_breakdown, scorer_version) = match r.score {
+            Some(s) => (Some(s.total), Some(s.breakdown), Some(s.scorer_version)),
+            None => (None, None, None),
+        };
+        Self {
+            id: r.id,
+            job_id: r.job_id,
+            applicant_id: r.applicant_id,
+            status: r.status,
+            ai_score,
+            score_breakdown,
+            scorer_version,
+            candidate: r.candidate,
+            submitted_at: r.submitted_at,
+            updated_at: r.updated_at,
+            history: r.history,
+        }
+    }
+}
+
+/// The owner or staff see it; everyone else gets the same 404 as for a missing id.
+pub async fn get(
+    State(state): State<ApiState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
+    let record = state.store.application(id).await?;
+    let record = record
+        .filter(|r| user.role.is_staff() || r.applicant_id == user.id)
+        .ok_or_else(|| ApiError::not_found("application"))?;
+    Ok(Json(record.into()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListParams {
+    job_id: Option<String>,
+    status: Option<String>,
+    min_score: Option<String>,
+    sort: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryView {
+    id: ApplicationId,
+    job_id: JobId,
+    full_name: String,
+    status: Status,
+    ai_score: Option<u8>,
+    submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageView {
+    items: Vec<SummaryView>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    next_cursor: Option<String>,
+}
+
+pub const DEFAULT_PAGE: u32 = 20;
+pub const MAX_PAGE: u32 = 100;
+
+fn invalid(field: &'static str, message: &str) -> ApiError {
+    ApiError::bad_request(message).with_field(field)
+}
+
+fn parse_query(params: ListParams) -> Result<ApplicationQuery, ApiError> {
+    let job_id = params
+        .job_id
+        .map(|v| {
+            v.parse::<JobId>()
+                .map_err(|_| invalid("jobId", "jobId must be a job id"))
+        })
+        .transpose()?;
+    let status = params
+        .status
+        .map(|v| Status::parse(&v).ok_or_else(|| invalid("status", "unknown status")))
+        .transpose()?;
+    let min_score = params
+        .min_score
+        .map(|v| {
+            v.parse::<u8>()
+                .ok()
+                .filter(|s| *s <= 100)
+                .ok_or_else(|| invalid("minScore", "minScore must be 0-100"))
+        })
+        .transpose()?;
+    let sort = match params.sort.as_deref() {
+        None | Some("-aiScore") => SortOrder::ScoreDesc,
+        Some("aiScore") => SortOrder::ScoreAsc,
+        Some("submittedAt") => SortOrder::SubmittedAsc,
+        Some("-submittedAt") => SortOrder::SubmittedDesc,
+        Some(_) => {
+            return Err(invalid(
+                "sort",
+                "sort must be one of -aiScore, aiScore, submittedAt, -submittedAt",
+            ));
+        }
+    };
+    let limit = match params.limit {
+        None => DEFAULT_PAGE,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|l| (1..=MAX_PAGE).contains(l))
+            .ok_or_else(|| invalid("limit", "limit must be 1-100"))?,
+    };
+    let after = params
+        .cursor
+        .map(|c| {
+            URL_SAFE_NO_PAD
+                .decode(c.as_bytes())
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<Cursor>(&bytes).ok())
+                .ok_or_else(|| invalid("cursor", "cursor is not one this server handed out"))
+        })
+        .transpose()?;
+    Ok(ApplicationQuery {
+        job_id,
+        status,
+        min_score,
+        sort,
+        limit,
+        after,
+    })
+}
+
+/// Staff only. Keyset pagination: stable under concurrent inserts, constant cost per page.
+pub async fn list(
+    State(state): State<ApiState>,
+    user: AuthUser,
+    Query(params): Query<ListParams>,
+) -> Result<Json<PageView>, ApiError> {
+    user.require_staff()?;
+    let query = parse_query(params)?;
+    let page = state.store.list_applications(&query).await?;
+    let next_cursor = if page.len() as u32 == query.limit {
+        match page.last().map(Cursor::after).map(|c| serde_json::to_vec(&c)) {
+            Some(Ok(bytes)) => Some(URL_SAFE_NO_PAD.encode(bytes)),
+            Some(Err(e)) => return Err(ApiError::internal(&e)),
+            None => None,
+        }
+    } else {
+        None
+    };
+    let items = page
+        .into_iter()
+        .map(|s| SummaryView {
+            id: s.id,
+            job_id: s.job_id,
+            full_name: s.full_name,
+            status: s.status,
+            ai_score: s.ai_score,
+            submitted_at: s.submitted_at,
+        })
+        .collect();
+    Ok(Json(PageView { items, next_cursor }))
+}

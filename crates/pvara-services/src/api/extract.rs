@@ -1,0 +1,127 @@
+//! Extractors that fail with [`ApiError`] instead of axum's plain-text rejections.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// A JSON body. Syntax errors are 400; a missing field or a wrong type is 422 naming the field
+/// (`requirements.minYearsExperience`); a body over the limit is 413.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as Content-Type: application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(body_rejection)?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let message = inner.to_string();
+                    let field = field_of(&path, &message);
+                    let err = ApiError::unprocessable("invalid_field", message);
+                    match field {
+                        Some(field) => err.with_field(field),
+                        None => err,
+                    }
+                }
+                _ => ApiError::bad_request(format!("malformed JSON: {inner}")),
+            }
+        })?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// The field a data error is about. serde reports a missing field at its parent's path, naming
+/// the field only in the message (missing field `resumeText`).
+fn field_of(path: &str, message: &str) -> Option<String> {
+    let parent = if path == "." { None } else { Some(path) };
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (parent, missing) {
+        (Some(parent), Some(name)) => Some(format!("{parent}.{name}")),
+        (None, Some(name)) => Some(name.to_owned()),
+        (parent, None) => parent.map(str::to_owned),
+    }
+}
+
+fn body_rejection(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "request body is too large",
+        )
+    } else {
+        ApiError::bad_request(rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn missing_fields_are_named_with_their_parent() {
+        assert_eq!(
+            field_of(".", "missing field `resumeText` at line 1 column 2").as_deref(),
+            Some("resumeText")
+        );
+        assert_eq!(
+            field_of("requirements", "missing field `requiredSkills` at line 1").as_deref(),
+            Some("requirements.requiredSkills")
+        );
+        assert_eq!(
+            field_of("yearsExperience", "invalid type: string").as_deref(),
+            Some("yearsExperience")
+        );
+        assert_eq!(field_of(".", "invalid type: map").as_deref(), None);
+    }
+}
+
+/// The request id set by the request-id middleware, if it is safe to copy into events and logs.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let id = parts
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)))
+            .map(str::to_owned);
+        Ok(RequestId(id))
+    }
+}

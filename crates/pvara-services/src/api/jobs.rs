@@ -1,0 +1,94 @@
+//! Job postings.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use pvara_domain::ids::JobId;
+use pvara_domain::job::{Job, JobDraft};
+use serde::{Deserialize, Serialize};
+
+use super::ApiState;
+use super::error::ApiError;
+use super::extract::ApiJson;
+use crate::auth::AuthUser;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequirementsBody {
+    required_skills: Vec<String>,
+    #[serde(default)]
+    preferred_skills: Vec<String>,
+    #[serde(default)]
+    min_years_experience: f64,
+    #[serde(default = "no_education")]
+    education: String,
+}
+
+fn no_education() -> String {
+    "none".to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateJobBody {
+    title: String,
+    description: String,
+    location: Option<String>,
+    closes_at: Option<DateTime<Utc>>,
+    requirements: RequirementsBody,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobView {
+    #[serde(flatten)]
+    job: Job,
+    open: bool,
+}
+
+impl JobView {
+    fn new(job: Job, now: DateTime<Utc>) -> Self {
+        let open = job.is_open(now);
+        Self { job, open }
+    }
+}
+
+pub async fn create(
+    State(state): State<ApiState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<CreateJobBody>,
+) -> Result<(StatusCode, Json<JobView>), ApiError> {
+    user.require_staff()?;
+    let now = crate::now();
+    let draft = JobDraft {
+        title: &body.title,
+        description: &body.description,
+        location: body.location.as_deref(),
+        closes_at: body.closes_at,
+        required_skills: &body.requirements.required_skills,
+        preferred_skills: &body.requirements.preferred_skills,
+        min_years_experience: body.requirements.min_years_experience,
+        education: &body.requirements.education,
+    };
+    let job = Job::parse(&draft, JobId::new(), user.id, now)?;
+    state.store.create_job(job.clone()).await?;
+    Ok((StatusCode::CREATED, Json(JobView::new(job, now))))
+}
+
+/// Public: the jobs taking applications now.
+pub async fn list_open(State(state): State<ApiState>) -> Result<Json<Vec<JobView>>, ApiError> {
+    let now = crate::now();
+    let jobs = state.store.open_jobs(now, 500).await?;
+    Ok(Json(jobs.into_iter().map(|job| JobView::new(job, now)).collect()))
+}
+
+pub async fn get(State(state): State<ApiState>, Path(id): Path<String>) -> Result<Json<JobView>, ApiError> {
+    let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
+    let job = state
+        .store
+        .job(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("job"))?;
+    Ok(Json(JobView::new(job, crate::now())))
+}

@@ -1,0 +1,86 @@
+//! The HTTP API: JSON in camelCase, one error shape, Bearer tokens.
+
+pub mod applications;
+pub mod error;
+pub mod extract;
+mod health;
+mod jobs;
+mod pipeline;
+pub mod users;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use pvara_storage::{EventLog, Store};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{HasTokens, Tokens};
+use error::ApiError;
+
+/// Largest request body accepted. Above the longest valid application (CV and cover letter at
+/// their limits) so that an over-long field still gets a 422 naming it; far below anything that
+/// could hurt the server.
+pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct ApiState {
+    pub store: Arc<dyn Store>,
+    pub log: Arc<dyn EventLog>,
+    pub tokens: Tokens,
+}
+
+impl std::fmt::Debug for ApiState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiState").finish_non_exhaustive()
+    }
+}
+
+impl HasTokens for ApiState {
+    fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
+}
+
+pub fn router(state: ApiState) -> Router {
+    let api = Router::new()
+        .route("/auth/register", post(users::register))
+        .route("/auth/login", post(users::login))
+        .route("/jobs", post(jobs::create).get(jobs::list_open))
+        .route("/jobs/{id}", get(jobs::get))
+        .route(
+            "/applications",
+            post(applications::submit).get(applications::list),
+        )
+        .route("/applications/{id}", get(applications::get))
+        .route(
+            "/applications/{id}/test-invitation",
+            post(pipeline::invite_to_test),
+        )
+        .route("/applications/{id}/interview", post(pipeline::schedule_interview))
+        .route("/applications/{id}/offer", post(pipeline::extend_offer))
+        .route("/applications/{id}/rejection", post(pipeline::reject))
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready));
+    Router::new()
+        .nest("/api", api)
+        .fallback(|| async { ApiError::not_found("route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
+        })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(CatchPanicLayer::custom(|_| ApiError::internal(&"handler panicked").into_response()))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

@@ -1,0 +1,215 @@
+//! Passwords (argon2id) and access tokens (HS256 JWT with expiry and role).
+
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use pvara_domain::ids::UserId;
+use pvara_domain::user::Role;
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("token signing failed: {0}")]
+    Sign(#[from] jsonwebtoken::errors::Error),
+    #[error("hashing task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Hashes on the blocking pool: argon2id takes tens of milliseconds by design.
+pub async fn hash_password(password: String) -> Result<String, AuthError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| AuthError::Hash(e.to_string()))
+    })
+    .await?
+}
+
+/// Checks `password` against `hash`; with no hash (unknown user) checks against a dummy so that
+/// the answer takes as long and an attacker cannot tell which e-mails are registered.
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AuthError> {
+    tokio::task::spawn_blocking(move || {
+        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W/9kNUOL1QT6bRWAkD2ATtzsXBQ2fxa9dLX6wO+G7fA";
+        let known = hash.is_some();
+        let stored = hash.unwrap_or_else(|| DUMMY.to_owned());
+        let parsed = PasswordHash::new(&stored).map_err(|e| AuthError::Hash(e.to_string()))?;
+        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok(known && matches)
+    })
+    .await?
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    role: Role,
+    iat: i64,
+    exp: i64,
+    iss: String,
+}
+
+const ISSUER: &str = "pvara";
+
+/// Signs and checks access tokens. The secret never leaves this struct.
+#[derive(Clone)]
+pub struct Tokens {
+    encoding: Arc<EncodingKey>,
+    decoding: Arc<DecodingKey>,
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An issued token.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Tokens {
+    pub fn new(secret: &[u8], ttl: Duration) -> Self {
+        Self {
+            encoding: Arc::new(EncodingKey::from_secret(secret)),
+            decoding: Arc::new(DecodingKey::from_secret(secret)),
+            ttl,
+        }
+    }
+
+    pub fn issue(&self, user: UserId, role: Role, now: DateTime<Utc>) -> Result<IssuedToken, AuthError> {
+        let expires_at = now + self.ttl;
+        let claims = Claims {
+            sub: user.to_string(),
+            role,
+            iat: now.timestamp(),
+            exp: expires_at.timestamp(),
+            iss: ISSUER.to_owned(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
+        Ok(IssuedToken { token, expires_at })
+    }
+
+    /// The user a token speaks for, if its signature, issuer and expiry check out.
+    pub fn verify(&self, token: &str) -> Option<AuthUser> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 0;
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .ok()?
+            .claims;
+        Some(AuthUser {
+            id: claims.sub.parse().ok()?,
+            role: claims.role,
+        })
+    }
+}
+
+/// The caller, from a valid `Authorization: Bearer` token; requests without one get 401.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthUser {
+    pub id: UserId,
+    pub role: Role,
+}
+
+impl AuthUser {
+    pub fn require_staff(&self) -> Result<(), ApiError> {
+        if self.role.is_staff() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("only recruiters and admins may do this"))
+        }
+    }
+
+    pub fn require_applicant(&self) -> Result<(), ApiError> {
+        if self.role == Role::Applicant {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("only applicants may apply"))
+        }
+    }
+}
+
+/// Anything that can hand out the token checker; implemented by the API state.
+pub trait HasTokens {
+    fn tokens(&self) -> &Tokens;
+}
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    S: HasTokens + Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
+        state
+            .tokens()
+            .verify(token.trim())
+            .ok_or_else(|| ApiError::unauthorized("invalid or expired token"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_reject_tampering_and_expiry() {
+        let tokens = Tokens::new(b"secret-one-that-is-long-enough!!", Duration::minutes(5));
+        let user = UserId::new();
+        let issued = tokens.issue(user, Role::Recruiter, crate::now()).unwrap();
+        let back = tokens.verify(&issued.token).unwrap();
+        assert_eq!((back.id, back.role), (user, Role::Recruiter));
+
+        let other = Tokens::new(b"another-secret-that-is-long-too!", Duration::minutes(5));
+        assert!(other.verify(&issued.token).is_none());
+
+        let old = tokens
+            .issue(user, Role::Admin, crate::now() - Duration::minutes(10))
+            .unwrap();
+        assert!(tokens.verify(&old.token).is_none());
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_and_unknown_users_never_match() {
+        let hash = hash_password("correct horse 9".to_owned()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            verify_password("correct horse 9".to_owned(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse 9".to_owned(), Some(hash))
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("correct horse 9".to_owned(), None).await.unwrap());
+    }
+}

@@ -1,0 +1,33 @@
+//! From domain events to outbox messages.
+
+use chrono::{DateTime, Utc};
+use pvara_domain::event::Event;
+use pvara_domain::ids::EventId;
+use pvara_storage::model::OutboxMessage;
+
+/// `source` attribute of events emitted by the API.
+pub const SOURCE_API: &str = "/pvara/api";
+/// `source` attribute of events emitted by the scoring worker.
+pub const SOURCE_SCORING: &str = "/pvara/worker/scoring";
+
+/// Wraps `events` in CloudEvents envelopes (binary mode), keyed by application id.
+pub fn to_messages(
+    events: &[Event],
+    source: &str,
+    request_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<OutboxMessage>, serde_json::Error> {
+    events
+        .iter()
+        .map(|event| {
+            let envelope = event.envelope(EventId::new(), now, source, request_id)?;
+            let headers = envelope.headers();
+            Ok(OutboxMessage {
+                topic: event.topic().name().to_owned(),
+                key: Some(event.application_id().to_string()),
+                value: envelope.data,
+                headers,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,43 @@
+//! The scorer behind the scoring worker.
+//!
+//! The built-in [`RuleScorer`] is the deterministic scorer of the domain layer. The trait exists so
+//! that a remote model (a paid LLM API) can be plugged in; such a scorer fails transiently, which
+//! is what the worker's retries and the "Scoring Failed" status are for.
+
+use async_trait::async_trait;
+use pvara_domain::scoring::{self, ScoreCard};
+use pvara_storage::model::ScoringInput;
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct ScoringError(pub String);
+
+#[async_trait]
+pub trait Scorer: Send + Sync + 'static {
+    /// Scores each input; one result per input, in order.
+    async fn score_batch(&self, inputs: &[ScoringInput]) -> Vec<Result<ScoreCard, ScoringError>>;
+}
+
+/// The domain's rule-based scorer, run on the blocking pool because a batch of long CVs is
+/// milliseconds of CPU that should not stall the async runtime.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleScorer;
+
+#[async_trait]
+impl Scorer for RuleScorer {
+    async fn score_batch(&self, inputs: &[ScoringInput]) -> Vec<Result<ScoreCard, ScoringError>> {
+        let owned = inputs.to_vec();
+        let n = owned.len();
+        match tokio::task::spawn_blocking(move || {
+            owned
+                .iter()
+                .map(|input| Ok(scoring::score(&input.job, &input.candidate)))
+                .collect::<Vec<_>>()
+        })
+        .await
+        {
+            Ok(results) => results,
+            Err(e) => vec![Err(ScoringError(format!("scoring task failed: {e}"))); n],
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Workers: consumer-group members that process the log in batches.
+//!
+//! [`run`] is the loop every worker shares: poll a batch, hand it to a [`BatchHandler`] which
+//! commits the batch's effects together with the group's positions in one store transaction, then
+//! commit the positions on the log. A crash anywhere in between redelivers the batch, and the
+//! handlers' effects are conditional, so nothing happens twice.
+
+pub mod notify;
+pub mod scoring;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use pvara_domain::event::{CloudEvent, Event, dead_letter_topic};
+use pvara_storage::model::{Checkpoint, OutboxMessage, Position, Record};
+use pvara_storage::{EventLog, StoreError};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot encode event: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// Tuning shared by all workers.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerConfig {
+    /// Records per batch (and per transaction).
+    pub batch_size: usize,
+    /// Attempts per record before it is recorded as failed.
+    pub max_attempts: u32,
+    /// Delay before the second attempt; doubles with each further attempt.
+    pub retry_delay: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 500,
+            max_attempts: 3,
+            retry_delay: Duration::from_millis(100),
+        }
+    }
+}
+
+impl WorkerConfig {
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        self.retry_delay
+            .saturating_mul(1 << attempt.saturating_sub(1).min(10))
+    }
+}
+
+/// What a worker does with one batch.
+#[async_trait]
+pub trait BatchHandler: Send + Sync + 'static {
+    fn group(&self) -> &'static str;
+    fn topic(&self) -> &'static str;
+    /// Applies the batch's effects and `checkpoint` in one transaction.
+    async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError>;
+}
+
+/// Where the group resumes after this batch: one past the last record of each partition.
+pub fn positions_after(records: &[Record]) -> Vec<Position> {
+    let mut last: HashMap<(&str, u32), u64> = HashMap::new();
+    for record in records {
+        let next = last.entry((record.topic.as_str(), record.partition)).or_default();
+        *next = (*next).max(record.offset + 1);
+    }
+    let mut positions: Vec<Position> = last
+        .into_iter()
+        .map(|((topic, partition), next_offset)| Position {
+            topic: topic.to_owned(),
+            partition,
+            next_offset,
+        })
+        .collect();
+    positions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+    positions
+}
+
+/// A poison record, copied to `<topic>.dlq` with where it came from and why it was set aside.
+pub fn dead_letter(record: &Record, error: &str, attempts: u32) -> OutboxMessage {
+    let mut headers = record.headers.clone();
+    headers.extend([
+        ("dlq_original_topic".to_owned(), record.topic.clone()),
+        ("dlq_original_partition".to_owned(), record.partition.to_string()),
+        ("dlq_original_offset".to_owned(), record.offset.to_string()),
+        ("dlq_error".to_owned(), error.to_owned()),
+        ("dlq_attempts".to_owned(), attempts.to_string()),
+        ("dlq_failed_at".to_owned(), crate::now().to_rfc3339()),
+    ]);
+    OutboxMessage {
+        topic: dead_letter_topic(&record.topic),
+        key: record.key.clone(),
+        value: record.value.clone(),
+        headers,
+    }
+}
+
+/// Decodes a record into its envelope and typed event.
+pub fn decode(record: &Record) -> Result<(CloudEvent, Event), String> {
+    let envelope = CloudEvent::from_record(&record.headers, &record.value).map_err(|e| e.to_string())?;
+    let event = Event::decode(&envelope).map_err(|e| e.to_string())?;
+    Ok((envelope, event))
+}
+
+/// Runs `handler` as a member of its group until `shutdown`; the batch in hand is finished and
+/// committed first.
+pub async fn run(
+    log: Arc<dyn EventLog>,
+    handler: Arc<dyn BatchHandler>,
+    config: WorkerConfig,
+    shutdown: CancellationToken,
+) {
+    let (group, topic) = (handler.group(), handler.topic());
+    let mut backoff = Duration::from_millis(100);
+    'subscribe: while !shutdown.is_cancelled() {
+        let mut consumer = match log.subscribe(group, topic).await {
+            Ok(consumer) => consumer,
+            Err(error) => {
+                tracing::error!(group, topic, %error, "cannot join the consumer group");
+                if sleep_or_shutdown(&mut backoff, &shutdown).await {
+                    break;
+                }
+                continue;
+            }
+        };
+        tracing::info!(group, topic, "worker started");
+        loop {
+            let polled = tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break 'subscribe,
+                polled = consumer.poll(config.batch_size, Duration::from_secs(1)) => polled,
+            };
+            let records = match polled {
+                Ok(records) if records.is_empty() => continue,
+                Ok(records) => records,
+                Err(error) => {
+                    tracing::error!(group, topic, %error, "poll failed; rejoining");
+                    if sleep_or_shutdown(&mut backoff, &shutdown).await {
+                        break 'subscribe;
+                    }
+                    continue 'subscribe;
+                }
+            };
+            let positions = positions_after(&records);
+            let checkpoint = Checkpoint {
+                group: group.to_owned(),
+                positions: positions.clone(),
+            };
+            let outcome = match handler.handle(&records, checkpoint).await {
+                Ok(()) => consumer.commit(&positions).await.map_err(|e| e.to_string()),
+                Err(error) => Err(error.to_string()),
+            };
+            match outcome {
+                Ok(()) => {
+                    backoff = Duration::from_millis(100);
+                    tracing::debug!(group, topic, records = records.len(), "batch committed");
+                }
+                Err(error) => {
+                    tracing::error!(group, topic, %error, records = records.len(), "batch failed; will retry it");
+                    if sleep_or_shutdown(&mut backoff, &shutdown).await {
+                        break 'subscribe;
+                    }
+                    if let Err(error) = consumer.rewind().await {
+                        tracing::error!(group, topic, %error, "cannot rewind; rejoining");
+                        continue 'subscribe;
+                    }
+                }
+            }
+        }
+    }
+    tracing::info!(group, topic, "worker stopped");
+}
+
+/// Sleeps `backoff` (then doubles it, up to 10 s); true if shutdown came first.
+async fn sleep_or_shutdown(backoff: &mut Duration, shutdown: &CancellationToken) -> bool {
+    let delay = *backoff;
+    *backoff = (*backoff * 2).min(Duration::from_secs(10));
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => false,
+        _ = shutdown.cancelled() => true,
+    }
+}

@@ -1,0 +1,147 @@
+//! The notification worker: `email-notification` -> rendered mail -> [`Mailer`], once per event.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use pvara_domain::event::{Event, Topic};
+use pvara_domain::ids::EventId;
+use pvara_storage::Store;
+use pvara_storage::model::{Checkpoint, Delivery, Record, WorkBatch};
+
+use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode};
+use crate::mail::{MailError, MailMessage, Mailer, render};
+
+pub const GROUP: &str = "pvara-notify";
+
+pub struct NotifyWorker {
+    store: Arc<dyn Store>,
+    mailer: Arc<dyn Mailer>,
+    config: WorkerConfig,
+}
+
+impl std::fmt::Debug for NotifyWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotifyWorker")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NotifyWorker {
+    pub fn new(store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, config: WorkerConfig) -> Self {
+        Self {
+            store,
+            mailer,
+            config,
+        }
+    }
+
+    async fn deliver_with_retries(&self, messages: &[MailMessage]) -> Vec<(Result<(), MailError>, u32)> {
+        let mut results: Vec<Option<(Result<(), MailError>, u32)>> = vec![None; messages.len()];
+        let mut todo: Vec<usize> = (0..messages.len()).collect();
+        let mut attempt = 1;
+        while !todo.is_empty() {
+            let batch: Vec<MailMessage> = todo.iter().map(|&i| messages[i].clone()).collect();
+            let outcomes = self.mailer.deliver(&batch).await;
+            let mut retry = Vec::new();
+            for (&index, outcome) in todo.iter().zip(outcomes) {
+                if outcome.is_err() && attempt < self.config.max_attempts {
+                    retry.push(index);
+                } else {
+                    results[index] = Some((outcome, attempt));
+                }
+            }
+            if !retry.is_empty() {
+                tracing::warn!(failed = retry.len(), attempt, "mail delivery failed; retrying");
+                tokio::time::sleep(self.config.backoff(attempt)).await;
+            }
+            todo = retry;
+            attempt += 1;
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| (Err(MailError::Delivery("not attempted".to_owned())), 0)))
+            .collect()
+    }
+}
+
+#[async_trait]
+impl BatchHandler for NotifyWorker {
+    fn group(&self) -> &'static str {
+        GROUP
+    }
+
+    fn topic(&self) -> &'static str {
+        Topic::EmailNotification.name()
+    }
+
+    async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError> {
+        let mut dead_letters = Vec::new();
+        let mut requests = Vec::new();
+        for record in records {
+            match decode(record) {
+                Ok((envelope, Event::EmailRequested(data))) => requests.push((record, envelope.id, data)),
+                Ok((envelope, _)) => dead_letters.push(dead_letter(
+                    record,
+                    &format!("unexpected event type {} on this topic", envelope.event_type),
+                    1,
+                )),
+                Err(reason) => {
+                    tracing::warn!(offset = record.offset, partition = record.partition, %reason,
+                        "dead-lettering an undecodable record");
+                    dead_letters.push(dead_letter(record, &reason, 1));
+                }
+            }
+        }
+        let ids: Vec<EventId> = requests.iter().map(|(_, id, _)| *id).collect();
+        let done: HashSet<EventId> = self.store.delivered(&ids).await?.into_iter().collect();
+        let mut seen = HashSet::new();
+        requests.retain(|(_, id, _)| !done.contains(id) && seen.insert(*id));
+
+        let wanted: Vec<_> = requests
+            .iter()
+            .map(|(_, _, d)| (d.application_id, d.template.status()))
+            .collect();
+        let contexts = self.store.mail_contexts(&wanted).await?;
+        let mut to_send = Vec::new();
+        let mut sources = Vec::new();
+        for ((record, id, data), context) in requests.iter().zip(contexts) {
+            match context {
+                Some(context) => {
+                    to_send.push(render(data.template, *id, &context));
+                    sources.push((*record, data.application_id));
+                }
+                None => tracing::warn!(application = %data.application_id, "application gone; mail not sent"),
+            }
+        }
+        let outcomes = self.deliver_with_retries(&to_send).await;
+        let mut deliveries = Vec::new();
+        for ((message, (record, application_id)), (outcome, attempts)) in
+            to_send.iter().zip(sources).zip(outcomes)
+        {
+            match outcome {
+                Ok(()) => deliveries.push(Delivery {
+                    event_id: message.id,
+                    application_id,
+                    template: message.template.to_owned(),
+                    message_id: message.message_id(),
+                    delivered_at: crate::now(),
+                }),
+                Err(error) => {
+                    tracing::error!(%error, attempts, "mail undeliverable; dead-lettering");
+                    dead_letters.push(dead_letter(record, &error.to_string(), attempts));
+                }
+            }
+        }
+        self.store
+            .apply_batch(WorkBatch {
+                transitions: Vec::new(),
+                messages: dead_letters,
+                deliveries,
+                checkpoint: Some(checkpoint),
+            })
+            .await?;
+        Ok(())
+    }
+}

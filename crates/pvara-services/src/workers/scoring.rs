@@ -1,0 +1,216 @@
+//! The scoring worker: `application-submitted` -> score -> "Under Review" + `ai-scoring-complete`
+//! (or, after bounded retries, "Scoring Failed" + `ai-scoring-failed`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored, ScoringFailed, Topic};
+use pvara_domain::ids::ApplicationId;
+use pvara_domain::scoring::ScoreCard;
+use pvara_domain::status::{Action, Status};
+use pvara_storage::Store;
+use pvara_storage::model::{Checkpoint, Record, ScoreRecord, ScoringInput, Transition, WorkBatch};
+
+use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode};
+use crate::events::{SOURCE_SCORING, to_messages};
+use crate::scorer::{Scorer, ScoringError};
+
+pub const GROUP: &str = "pvara-scoring";
+const ACTOR: &str = "system:scoring";
+
+pub struct ScoringWorker {
+    store: Arc<dyn Store>,
+    scorer: Arc<dyn Scorer>,
+    config: WorkerConfig,
+}
+
+impl std::fmt::Debug for ScoringWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScoringWorker")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ScoringWorker {
+    pub fn new(store: Arc<dyn Store>, scorer: Arc<dyn Scorer>, config: WorkerConfig) -> Self {
+        Self {
+            store,
+            scorer,
+            config,
+        }
+    }
+
+    /// Scores `inputs`, retrying failures with exponential backoff; returns each final result and
+    /// the attempts it took.
+    async fn score_with_retries(
+        &self,
+        inputs: &[ScoringInput],
+    ) -> Vec<(Result<ScoreCard, ScoringError>, u32)> {
+        let mut results: Vec<Option<(Result<ScoreCard, ScoringError>, u32)>> = vec![None; inputs.len()];
+        let mut todo: Vec<usize> = (0..inputs.len()).collect();
+        let mut attempt = 1;
+        while !todo.is_empty() {
+            let batch: Vec<ScoringInput> = todo.iter().map(|&i| inputs[i].clone()).collect();
+            let outcomes = self.scorer.score_batch(&batch).await;
+            let mut retry = Vec::new();
+            for (&index, outcome) in todo.iter().zip(outcomes) {
+                if outcome.is_err() && attempt < self.config.max_attempts {
+                    retry.push(index);
+                } else {
+                    results[index] = Some((outcome, attempt));
+                }
+            }
+            if !retry.is_empty() {
+                tracing::warn!(failed = retry.len(), attempt, "scoring failed; retrying");
+                tokio::time::sleep(self.config.backoff(attempt)).await;
+            }
+            todo = retry;
+            attempt += 1;
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| (Err(ScoringError("not scored".to_owned())), 0)))
+            .collect()
+    }
+}
+
+fn transition(
+    input: &ScoringInput,
+    outcome: Result<ScoreCard, ScoringError>,
+    attempts: u32,
+    request_id: Option<&str>,
+) -> Result<Transition, WorkerError> {
+    let (application_id, job_id) = (input.application_id, input.job.id);
+    let now = crate::now();
+    let (to, reason, score, events) = match outcome {
+        Ok(card) => {
+            let to = Status::Submitted
+                .apply(Action::Score)
+                .unwrap_or(Status::UnderReview);
+            let events = vec![
+                Event::ScoringComplete(Scored {
+                    application_id,
+                    job_id,
+                    status: to,
+                    ai_score: card.total,
+                    scorer_version: card.scorer_version.clone(),
+                }),
+                Event::EmailRequested(EmailRequested {
+                    application_id,
+                    job_id,
+                    template: MailTemplate::UnderReview,
+                }),
+            ];
+            let reason = format!("scored {} by {}", card.total, card.scorer_version);
+            let score = ScoreRecord {
+                total: card.total,
+                scorer_version: card.scorer_version.clone(),
+                breakdown: serde_json::to_value(&card)?,
+            };
+            (to, reason, Some(score), events)
+        }
+        Err(error) => {
+            let to = Status::Submitted
+                .apply(Action::FailScoring)
+                .unwrap_or(Status::ScoringFailed);
+            let reason = format!("scoring failed after {attempts} attempts: {error}");
+            let events = vec![Event::ScoringFailed(ScoringFailed {
+                application_id,
+                job_id,
+                status: to,
+                attempts,
+                reason: error.0,
+            })];
+            (to, reason, None, events)
+        }
+    };
+    Ok(Transition {
+        application_id,
+        from: Status::Submitted,
+        to,
+        actor: ACTOR.to_owned(),
+        reason,
+        details: None,
+        at: now,
+        score,
+        messages: to_messages(&events, SOURCE_SCORING, request_id, now)?,
+    })
+}
+
+#[async_trait]
+impl BatchHandler for ScoringWorker {
+    fn group(&self) -> &'static str {
+        GROUP
+    }
+
+    fn topic(&self) -> &'static str {
+        Topic::ApplicationSubmitted.name()
+    }
+
+    async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError> {
+        let mut dead_letters = Vec::new();
+        let mut wanted: Vec<(ApplicationId, Option<String>)> = Vec::new();
+        let mut seen = HashSet::new();
+        for record in records {
+            match decode(record) {
+                Ok((envelope, Event::ApplicationSubmitted(data))) => {
+                    if seen.insert(data.application_id) {
+                        wanted.push((data.application_id, envelope.request_id));
+                    }
+                }
+                Ok((envelope, _)) => dead_letters.push(dead_letter(
+                    record,
+                    &format!("unexpected event type {} on this topic", envelope.event_type),
+                    1,
+                )),
+                Err(reason) => {
+                    tracing::warn!(topic = %record.topic, partition = record.partition, offset = record.offset,
+                        %reason, "dead-lettering an undecodable record");
+                    dead_letters.push(dead_letter(record, &reason, 1));
+                }
+            }
+        }
+        let ids: Vec<ApplicationId> = wanted.iter().map(|(id, _)| *id).collect();
+        let mut inputs: HashMap<ApplicationId, ScoringInput> = self
+            .store
+            .scoring_inputs(&ids)
+            .await?
+            .into_iter()
+            .map(|i| (i.application_id, i))
+            .collect();
+        // Already scored (a redelivery) or rejected before scoring: nothing to do.
+        let pending: Vec<(ScoringInput, Option<String>)> = wanted
+            .into_iter()
+            .filter_map(|(id, request_id)| inputs.remove(&id).map(|input| (input, request_id)))
+            .filter(|(input, _)| input.status == Status::Submitted)
+            .collect();
+        let scoring_inputs: Vec<ScoringInput> = pending.iter().map(|(input, _)| input.clone()).collect();
+        let outcomes = self.score_with_retries(&scoring_inputs).await;
+        let transitions = pending
+            .iter()
+            .zip(outcomes)
+            .map(|((input, request_id), (outcome, attempts))| {
+                transition(input, outcome, attempts, request_id.as_deref())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let applied = self
+            .store
+            .apply_batch(WorkBatch {
+                transitions,
+                messages: dead_letters,
+                deliveries: Vec::new(),
+                checkpoint: Some(checkpoint),
+            })
+            .await?;
+        let skipped = applied.iter().filter(|a| !**a).count();
+        if skipped > 0 {
+            tracing::debug!(
+                skipped,
+                "applications changed status while being scored; left as they are"
+            );
+        }
+        Ok(())
+    }
+}

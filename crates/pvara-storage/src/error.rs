@@ -1,0 +1,39 @@
+//! Errors of the storage layer. Engine errors are carried as text or boxed sources so that no
+//! engine's types leak into the traits.
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule refused the write (duplicate e-mail, second application to a job).
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    /// A referenced row does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A conditional status change found another status: someone acted first.
+    #[error("the application's status changed concurrently")]
+    StaleStatus,
+    /// The database cannot be reached or is shutting down; worth retrying later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data that does not parse: a bug or a manual edit.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    #[error("invalid storage configuration: {0}")]
+    Config(String),
+    #[error("database error")]
+    Backend(#[source] BoxError),
+    #[error(transparent)]
+    Log(#[from] LogError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("unknown topic {0}")]
+    UnknownTopic(String),
+    #[error("event log unavailable: {0}")]
+    Unavailable(String),
+    #[error("event log error")]
+    Backend(#[source] BoxError),
+}

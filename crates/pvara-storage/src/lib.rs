@@ -1,0 +1,98 @@
+//! Where pvara keeps things: the [`Store`] (users, jobs, applications, history, the outbox) and the
+//! [`EventLog`] (topics, partitions, consumer groups), each a trait with one module per engine.
+//!
+//! The services above only see the traits; [`open`] picks the engine from a URL, as atuin's server
+//! does. SQL lives in the engine modules and nowhere else.
+//!
+//! # Layout
+//! - [`model`]: the records the traits take and return.
+//! - [`store`]: the [`Store`] trait, with the transactional outbox built in: every write that
+//!   changes state takes the events it causes and commits both together.
+//! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
+//! - [`sqlite`]: the embedded engine, holding both the data and the event log in one SQLite file,
+//!   written by one group-committing writer thread.
+//! - `testing` (feature `testing`): the engine-independent test story that every engine passes.
+
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod log;
+pub mod model;
+pub mod sqlite;
+pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::{LogError, StoreError};
+pub use log::{Consumer, EventLog, Relay};
+pub use store::Store;
+
+/// The engines one pvara process works with.
+#[derive(Clone)]
+pub struct Engines {
+    pub store: Arc<dyn Store>,
+    pub log: Arc<dyn EventLog>,
+    pub relay: Arc<dyn Relay>,
+}
+
+impl std::fmt::Debug for Engines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engines").finish_non_exhaustive()
+    }
+}
+
+/// Where the data lives, parsed from a URL or path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `sqlite://path/to/file.db`, or a plain path.
+    Sqlite(PathBuf),
+}
+
+impl Location {
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            return Ok(Location::Sqlite(PathBuf::from(path)));
+        }
+        if url.contains("://") {
+            let scheme = url.split("://").next().unwrap_or_default();
+            return Err(StoreError::Config(format!(
+                "unsupported database URL scheme {scheme:?}; use sqlite://"
+            )));
+        }
+        Ok(Location::Sqlite(PathBuf::from(url)))
+    }
+}
+
+/// Tuning that applies to any engine.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Partitions of each topic this process creates.
+    pub partitions: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self { partitions: 3 }
+    }
+}
+
+/// Opens the engines at `location`, creating and migrating the database and the topics as needed.
+pub async fn open(location: &Location, options: &OpenOptions) -> Result<Engines, StoreError> {
+    match location {
+        Location::Sqlite(path) => {
+            let engine = sqlite::SqliteEngine::open(path).await?;
+            engine
+                .log()
+                .ensure_topics(&pvara_domain::event::all_topic_names(), options.partitions)
+                .await?;
+            Ok(Engines {
+                store: Arc::new(engine.clone()),
+                log: Arc::new(engine.log()),
+                relay: Arc::new(engine.log()),
+            })
+        }
+    }
+}

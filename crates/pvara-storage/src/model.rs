@@ -1,0 +1,264 @@
+//! Records exchanged with the storage traits.
+
+use chrono::{DateTime, Utc};
+use pvara_domain::application::Candidate;
+use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
+use pvara_domain::job::Job;
+use pvara_domain::status::Status;
+use pvara_domain::user::{Email, FullName, Role};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: UserId,
+    pub email: Email,
+    pub full_name: FullName,
+    pub role: Role,
+    /// PHC string (argon2id); the store never sees a password.
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A message waiting in the outbox, or one about to be appended to a log. Binary content mode:
+/// attributes in `headers`, payload in `value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub topic: String,
+    /// The partitioning key: the application id for every pvara event.
+    pub key: Option<String>,
+    pub value: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+}
+
+/// A record read from a log partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub topic: String,
+    pub partition: u32,
+    pub offset: u64,
+    pub key: Option<String>,
+    pub value: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+    pub timestamp: DateTime<Utc>,
+}
+
+impl Record {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The position a consumer commits after processing this record.
+    pub fn next_position(&self) -> Position {
+        Position {
+            topic: self.topic.clone(),
+            partition: self.partition,
+            next_offset: self.offset + 1,
+        }
+    }
+}
+
+/// "Everything before `next_offset` in this partition is done": Kafka's committed-offset meaning.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Position {
+    pub topic: String,
+    pub partition: u32,
+    pub next_offset: u64,
+}
+
+/// A consumer group's progress, committed together with the effects it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub group: String,
+    pub positions: Vec<Position>,
+}
+
+/// The scorer's verdict as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreRecord {
+    pub total: u8,
+    pub breakdown: serde_json::Value,
+    pub scorer_version: String,
+}
+
+/// A conditional status change: applied only while the application is still in `from`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub application_id: ApplicationId,
+    pub from: Status,
+    pub to: Status,
+    /// A user id, or `system:<worker>` for automatic changes.
+    pub actor: String,
+    pub reason: String,
+    pub details: Option<serde_json::Value>,
+    pub at: DateTime<Utc>,
+    pub score: Option<ScoreRecord>,
+    /// Events caused by the change; written only if the change is applied.
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// A mail that went out, so that a redelivered notification is not sent twice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub event_id: EventId,
+    pub application_id: ApplicationId,
+    pub template: String,
+    pub message_id: String,
+    pub delivered_at: DateTime<Utc>,
+}
+
+/// What a worker commits for one batch of records, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct WorkBatch {
+    pub transitions: Vec<Transition>,
+    /// Written unconditionally (dead letters).
+    pub messages: Vec<OutboxMessage>,
+    pub deliveries: Vec<Delivery>,
+    pub checkpoint: Option<Checkpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub from: Option<Status>,
+    pub to: Status,
+    pub actor: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRecord {
+    pub id: ApplicationId,
+    pub job_id: JobId,
+    pub applicant_id: UserId,
+    pub candidate: Candidate,
+    pub status: Status,
+    pub score: Option<ScoreRecord>,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A row of the staff listing: no CV text, so a page of 100 stays small.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationSummary {
+    pub id: ApplicationId,
+    pub job_id: JobId,
+    pub full_name: String,
+    pub status: Status,
+    pub ai_score: Option<u8>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Best score first; unscored last; ties in submission order.
+    #[default]
+    ScoreDesc,
+    ScoreAsc,
+    SubmittedAsc,
+    SubmittedDesc,
+}
+
+/// Where the previous page ended. The score is -1 for unscored applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub score: i64,
+    pub id: ApplicationId,
+}
+
+impl Cursor {
+    pub fn after(summary: &ApplicationSummary) -> Self {
+        Cursor {
+            score: summary.ai_score.map_or(-1, i64::from),
+            id: summary.id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationQuery {
+    pub job_id: Option<JobId>,
+    pub status: Option<Status>,
+    pub min_score: Option<u8>,
+    pub sort: SortOrder,
+    pub limit: u32,
+    pub after: Option<Cursor>,
+}
+
+/// What the scorer needs for one application.
+#[derive(Debug, Clone)]
+pub struct ScoringInput {
+    pub application_id: ApplicationId,
+    pub status: Status,
+    pub job: Job,
+    pub candidate: Candidate,
+}
+
+/// What a mail template needs: the personal data stays in the database until this moment.
+#[derive(Debug, Clone)]
+pub struct MailContext {
+    pub application_id: ApplicationId,
+    pub full_name: String,
+    pub email: String,
+    pub job_title: String,
+    pub ai_score: Option<u8>,
+    /// The history entry of the status the mail is about, with its details.
+    pub entry: Option<HistoryEntry>,
+}
+
+/// Row counts, for operators and for tests that check a refused request changed nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub users: u64,
+    pub jobs: u64,
+    pub applications: u64,
+    pub history: u64,
+    pub outbox: u64,
+    pub deliveries: u64,
+}
+
+/// One partition of a topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionInfo {
+    pub partition: u32,
+    /// Offset the next record will get; equals the record count while nothing is deleted.
+    pub end_offset: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInfo {
+    pub name: String,
+    pub partitions: Vec<PartitionInfo>,
+}
+
+/// A consumer group's committed position in one partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupOffset {
+    pub group: String,
+    pub topic: String,
+    pub partition: u32,
+    pub committed: u64,
+    pub end_offset: u64,
+}
+
+impl GroupOffset {
+    pub fn lag(&self) -> u64 {
+        self.end_offset.saturating_sub(self.committed)
+    }
+}

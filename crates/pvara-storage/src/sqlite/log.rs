@@ -1,0 +1,420 @@
+//! The embedded event log: Kafka's model (topics, partitions, offsets, consumer groups) in tables
+//! of the same SQLite database as the data.
+//!
+//! Because the log shares the database with the outbox, the relay moves rows from outbox to log in
+//! one transaction: exactly once, in commit order. Offsets are dense per partition.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use pvara_domain::event::partition_for;
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::SqliteEngine;
+use super::rows::{parse_json, parse_ts, to_json, ts};
+use crate::error::{LogError, StoreError};
+use crate::log::{Consumer, EventLog, Relay};
+use crate::model::{GroupOffset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
+
+/// How long a waiting consumer goes without re-reading the table. Commits made by this process
+/// wake consumers at once; this bounds the delay for records appended by another process.
+const CROSS_PROCESS_POLL: Duration = Duration::from_millis(250);
+
+/// The embedded [`EventLog`] and its [`Relay`].
+#[derive(Clone, Debug)]
+pub struct SqliteLog {
+    engine: SqliteEngine,
+}
+
+impl SqliteLog {
+    pub(super) fn new(engine: SqliteEngine) -> Self {
+        Self { engine }
+    }
+
+    fn appended(&self) {
+        SqliteEngine::bump(&self.engine.inner.log_changed);
+    }
+}
+
+fn partition_count(conn: &Connection, topic: &str) -> Result<Option<u32>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT partitions FROM log_topics WHERE name = ?1")?
+        .query_row([topic], |r| r.get::<_, u32>(0))
+        .optional()?)
+}
+
+fn end_offset(conn: &Connection, topic: &str, partition: u32) -> Result<u64, StoreError> {
+    let max: Option<i64> = conn
+        .prepare_cached("SELECT max(offset) FROM log_records WHERE topic = ?1 AND partition = ?2")?
+        .query_row(params![topic, partition], |r| r.get(0))?;
+    Ok(max.map_or(0, |m| m as u64 + 1))
+}
+
+/// Appends `messages` in order, assigning each the next offset of its key's partition.
+fn append_records(conn: &Connection, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+    let now = ts(Utc::now());
+    let mut partitions: HashMap<&str, u32> = HashMap::new();
+    let mut next: HashMap<(&str, u32), u64> = HashMap::new();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO log_records (topic, partition, offset, key, value, headers, timestamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for message in messages {
+        let topic = message.topic.as_str();
+        let count = match partitions.get(topic) {
+            Some(&n) => n,
+            None => {
+                let n = partition_count(conn, topic)?
+                    .ok_or_else(|| StoreError::Log(LogError::UnknownTopic(topic.to_owned())))?;
+                partitions.insert(topic, n);
+                n
+            }
+        };
+        let key_bytes = message
+            .key
+            .as_deref()
+            .map_or(message.value.as_slice(), str::as_bytes);
+        let partition = partition_for(key_bytes, count);
+        let offset = match next.get(&(topic, partition)) {
+            Some(&o) => o,
+            None => end_offset(conn, topic, partition)?,
+        };
+        next.insert((topic, partition), offset + 1);
+        insert.execute(params![
+            topic,
+            partition,
+            offset as i64,
+            message.key,
+            message.value,
+            to_json(&message.headers)?,
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+/// Records a group's positions; never moves a committed position backwards.
+pub(super) fn store_positions(
+    conn: &Connection,
+    group: &str,
+    positions: &[Position],
+) -> Result<(), StoreError> {
+    let now = ts(Utc::now());
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (group_id, topic, partition) DO UPDATE
+         SET next_offset = max(next_offset, excluded.next_offset), updated_at = excluded.updated_at",
+    )?;
+    for p in positions {
+        upsert.execute(params![group, p.topic, p.partition, p.next_offset as i64, now])?;
+    }
+    Ok(())
+}
+
+fn committed_positions(
+    conn: &Connection,
+    group: &str,
+    topic: &str,
+    partitions: u32,
+) -> Result<Vec<u64>, StoreError> {
+    let mut positions = vec![0u64; partitions as usize];
+    let mut stmt = conn.prepare_cached(
+        "SELECT partition, next_offset FROM log_offsets WHERE group_id = ?1 AND topic = ?2",
+    )?;
+    let mut rows = stmt.query(params![group, topic])?;
+    while let Some(row) = rows.next()? {
+        let partition: u32 = row.get(0)?;
+        if let Some(slot) = positions.get_mut(partition as usize) {
+            *slot = row.get::<_, i64>(1)? as u64;
+        }
+    }
+    Ok(positions)
+}
+
+fn read_partition(
+    conn: &Connection,
+    topic: &str,
+    partition: u32,
+    from: u64,
+    max: usize,
+) -> Result<Vec<Record>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT offset, key, value, headers, timestamp FROM log_records
+         WHERE topic = ?1 AND partition = ?2 AND offset >= ?3 ORDER BY offset LIMIT ?4",
+    )?;
+    let mut rows = stmt.query(params![topic, partition, from as i64, max as i64])?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        records.push(Record {
+            topic: topic.to_owned(),
+            partition,
+            offset: row.get::<_, i64>(0)? as u64,
+            key: row.get(1)?,
+            value: row.get(2)?,
+            headers: parse_json(&row.get::<_, String>(3)?)?,
+            timestamp: parse_ts(&row.get::<_, String>(4)?)?,
+        });
+    }
+    Ok(records)
+}
+
+#[async_trait]
+impl EventLog for SqliteLog {
+    async fn ensure_topics(&self, names: &[String], partitions: u32) -> Result<(), LogError> {
+        let names = names.to_vec();
+        self.engine
+            .write(move |conn| {
+                let mut insert = conn
+                    .prepare_cached("INSERT OR IGNORE INTO log_topics (name, partitions) VALUES (?1, ?2)")?;
+                for name in &names {
+                    insert.execute(params![name, partitions.max(1)])?;
+                    let existing = partition_count(conn, name)?;
+                    if existing != Some(partitions.max(1)) {
+                        tracing::warn!(topic = %name, ?existing, requested = partitions,
+                            "topic exists with another partition count; keeping it");
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn topics(&self) -> Result<Vec<TopicInfo>, LogError> {
+        Ok(self
+            .engine
+            .read(|conn| {
+                let mut stmt =
+                    conn.prepare_cached("SELECT name, partitions FROM log_topics ORDER BY name")?;
+                let topics: Vec<(String, u32)> = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                topics
+                    .into_iter()
+                    .map(|(name, count)| {
+                        let partitions = (0..count)
+                            .map(|p| {
+                                Ok(PartitionInfo {
+                                    partition: p,
+                                    end_offset: end_offset(conn, &name, p)?,
+                                })
+                            })
+                            .collect::<Result<_, StoreError>>()?;
+                        Ok(TopicInfo { name, partitions })
+                    })
+                    .collect()
+            })
+            .await?)
+    }
+
+    async fn groups(&self) -> Result<Vec<GroupOffset>, LogError> {
+        Ok(self
+            .engine
+            .read(|conn| {
+                // Every partition of every topic a group has committed on, 0 where it has not yet.
+                let mut stmt = conn.prepare_cached(
+                    "SELECT g.group_id, g.topic, t.partitions FROM (SELECT DISTINCT group_id, topic FROM log_offsets) g
+                     JOIN log_topics t ON t.name = g.topic ORDER BY g.group_id, g.topic",
+                )?;
+                let subscriptions: Vec<(String, String, u32)> =
+                    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+                let mut offsets = Vec::new();
+                for (group, topic, partitions) in subscriptions {
+                    let committed = committed_positions(conn, &group, &topic, partitions)?;
+                    for (partition, committed) in committed.into_iter().enumerate() {
+                        let partition = partition as u32;
+                        let end_offset = end_offset(conn, &topic, partition)?;
+                        offsets.push(GroupOffset { group: group.clone(), topic: topic.clone(), partition, committed, end_offset });
+                    }
+                }
+                Ok(offsets)
+            })
+            .await?)
+    }
+
+    async fn append(&self, messages: Vec<OutboxMessage>) -> Result<(), LogError> {
+        self.engine
+            .write(move |conn| append_records(conn, &messages))
+            .await?;
+        self.appended();
+        Ok(())
+    }
+
+    async fn read(
+        &self,
+        topic: &str,
+        partition: u32,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<Record>, LogError> {
+        let topic = topic.to_owned();
+        Ok(self
+            .engine
+            .read(move |conn| read_partition(conn, &topic, partition, from, max))
+            .await?)
+    }
+
+    async fn subscribe(&self, group: &str, topic: &str) -> Result<Box<dyn Consumer>, LogError> {
+        let (group, topic) = (group.to_owned(), topic.to_owned());
+        let (g, t) = (group.clone(), topic.clone());
+        let (partitions, committed) = self
+            .engine
+            .read(move |conn| {
+                let count = partition_count(conn, &t)?
+                    .ok_or_else(|| StoreError::Log(LogError::UnknownTopic(t.clone())))?;
+                Ok((count, committed_positions(conn, &g, &t, count)?))
+            })
+            .await?;
+        Ok(Box::new(SqliteConsumer {
+            log: self.clone(),
+            group,
+            topic,
+            partitions,
+            fetch_from: committed.clone(),
+            committed,
+            changed: self.engine.inner.log_changed.subscribe(),
+        }))
+    }
+
+    async fn ping(&self) -> Result<(), LogError> {
+        Ok(self
+            .engine
+            .read(|conn| Ok(conn.query_row("SELECT count(*) FROM log_topics", [], |_| Ok(()))?))
+            .await?)
+    }
+}
+
+#[async_trait]
+impl Relay for SqliteLog {
+    async fn relay_batch(&self, max: usize) -> Result<usize, LogError> {
+        let moved = self
+            .engine
+            .write(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT ?1",
+                )?;
+                let mut rows = stmt.query([max as i64])?;
+                let mut last_id = None;
+                let mut messages = Vec::new();
+                while let Some(row) = rows.next()? {
+                    last_id = Some(row.get::<_, i64>(0)?);
+                    messages.push(OutboxMessage {
+                        topic: row.get(1)?,
+                        key: row.get(2)?,
+                        value: row.get(3)?,
+                        headers: parse_json(&row.get::<_, String>(4)?)?,
+                    });
+                }
+                drop(rows);
+                let Some(last_id) = last_id else { return Ok(0) };
+                append_records(conn, &messages)?;
+                conn.prepare_cached("DELETE FROM outbox WHERE id <= ?1")?
+                    .execute([last_id])?;
+                Ok(messages.len())
+            })
+            .await?;
+        if moved > 0 {
+            self.appended();
+        }
+        Ok(moved)
+    }
+}
+
+/// One group member reading every partition of one topic. The embedded log serves one process,
+/// so there is no partition assignment: a group has one consumer per topic.
+struct SqliteConsumer {
+    log: SqliteLog,
+    group: String,
+    topic: String,
+    partitions: u32,
+    /// Next offset to hand out, per partition; runs ahead of `committed` until a commit.
+    fetch_from: Vec<u64>,
+    committed: Vec<u64>,
+    changed: watch::Receiver<u64>,
+}
+
+#[async_trait]
+impl Consumer for SqliteConsumer {
+    async fn poll(&mut self, max: usize, wait: Duration) -> Result<Vec<Record>, LogError> {
+        let deadline = Instant::now() + wait;
+        let per_partition = (max / self.partitions as usize).max(1);
+        loop {
+            // Mark the current version seen before reading, so an append racing with the read
+            // still wakes the wait below.
+            self.changed.borrow_and_update();
+            let topic = self.topic.clone();
+            let from = self.fetch_from.clone();
+            let records = self
+                .log
+                .engine
+                .read(move |conn| {
+                    let mut all = Vec::new();
+                    for (partition, offset) in from.into_iter().enumerate() {
+                        all.extend(read_partition(
+                            conn,
+                            &topic,
+                            partition as u32,
+                            offset,
+                            per_partition,
+                        )?);
+                    }
+                    Ok(all)
+                })
+                .await?;
+            if !records.is_empty() {
+                for record in &records {
+                    self.fetch_from[record.partition as usize] = record.offset + 1;
+                }
+                return Ok(records);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(records);
+            }
+            let slice = deadline.min(now + CROSS_PROCESS_POLL);
+            // A closed channel means the engine is gone; the next read reports it.
+            let _ = tokio::time::timeout_at(slice, self.changed.changed()).await;
+        }
+    }
+
+    async fn commit(&mut self, positions: &[Position]) -> Result<(), LogError> {
+        let ahead: Vec<Position> = positions
+            .iter()
+            .filter(|p| p.topic == self.topic)
+            .filter(|p| {
+                self.committed
+                    .get(p.partition as usize)
+                    .is_some_and(|&c| p.next_offset > c)
+            })
+            .cloned()
+            .collect();
+        if ahead.is_empty() {
+            return Ok(());
+        }
+        let group = self.group.clone();
+        let written = ahead.clone();
+        self.log
+            .engine
+            .write(move |conn| store_positions(conn, &group, &written))
+            .await?;
+        for p in ahead {
+            self.committed[p.partition as usize] = p.next_offset;
+        }
+        Ok(())
+    }
+
+    async fn rewind(&mut self) -> Result<(), LogError> {
+        let (group, topic, partitions) = (self.group.clone(), self.topic.clone(), self.partitions);
+        self.committed = self
+            .log
+            .engine
+            .read(move |conn| committed_positions(conn, &group, &topic, partitions))
+            .await?;
+        self.fetch_from = self.committed.clone();
+        Ok(())
+    }
+}

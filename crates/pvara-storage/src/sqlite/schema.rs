@@ -1,0 +1,125 @@
+//! Schema migrations, applied in order and recorded in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use crate::error::StoreError;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    full_name     TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('applicant', 'recruiter', 'admin')),
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE jobs (
+    id           TEXT PRIMARY KEY,
+    title        TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    location     TEXT,
+    closes_at    TEXT,
+    requirements TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES users (id),
+    created_at   TEXT NOT NULL
+);
+
+CREATE TABLE applications (
+    id               TEXT PRIMARY KEY,
+    job_id           TEXT NOT NULL REFERENCES jobs (id),
+    applicant_id     TEXT NOT NULL REFERENCES users (id),
+    full_name        TEXT NOT NULL,
+    email            TEXT NOT NULL,
+    phone            TEXT,
+    skills           TEXT NOT NULL,
+    years_experience REAL NOT NULL,
+    education        TEXT NOT NULL,
+    resume_text      TEXT NOT NULL,
+    cover_letter     TEXT,
+    status           TEXT NOT NULL,
+    ai_score         INTEGER,
+    score_breakdown  TEXT,
+    scorer_version   TEXT,
+    submitted_at     TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    UNIQUE (job_id, applicant_id)
+);
+-- Ranked listings per job and overall; unscored applications sort as -1.
+CREATE INDEX applications_job_rank ON applications (job_id, coalesce(ai_score, -1), id);
+CREATE INDEX applications_rank ON applications (coalesce(ai_score, -1), id);
+CREATE INDEX applications_status ON applications (status, id);
+
+CREATE TABLE application_history (
+    id             INTEGER PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications (id),
+    from_status    TEXT,
+    to_status      TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    details        TEXT,
+    at             TEXT NOT NULL
+);
+CREATE INDEX application_history_by_application ON application_history (application_id, to_status);
+
+-- The transactional outbox: events written with the change that caused them, moved to the log
+-- by the relay. AUTOINCREMENT keeps ids (and so relay order) strictly increasing.
+CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic      TEXT NOT NULL,
+    key        TEXT,
+    value      BLOB NOT NULL,
+    headers    TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE mail_deliveries (
+    event_id       TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    template       TEXT NOT NULL,
+    message_id     TEXT NOT NULL,
+    delivered_at   TEXT NOT NULL
+);
+
+-- The embedded event log.
+CREATE TABLE log_topics (
+    name       TEXT PRIMARY KEY,
+    partitions INTEGER NOT NULL CHECK (partitions > 0)
+);
+CREATE TABLE log_records (
+    topic     TEXT NOT NULL,
+    partition INTEGER NOT NULL,
+    offset    INTEGER NOT NULL,
+    key       TEXT,
+    value     BLOB NOT NULL,
+    headers   TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    PRIMARY KEY (topic, partition, offset)
+) WITHOUT ROWID;
+CREATE TABLE log_offsets (
+    group_id    TEXT NOT NULL,
+    topic       TEXT NOT NULL,
+    partition   INTEGER NOT NULL,
+    next_offset INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (group_id, topic, partition)
+) WITHOUT ROWID;
+"#];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version > MIGRATIONS.len() {
+        return Err(StoreError::Config(format!(
+            "database schema version {version} is newer than this pvara ({}); upgrade pvara",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+        tracing::info!(version = index + 1, "applied database migration");
+    }
+    Ok(())
+}

@@ -1,0 +1,659 @@
+//! [`Store`] on SQLite.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pvara_domain::application::{Candidate, NewApplication};
+use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
+use pvara_domain::job::Job;
+use pvara_domain::scoring::education::Education;
+use pvara_domain::status::Status;
+use pvara_domain::user::{Email, FullName, Role};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use tokio::sync::watch;
+
+use super::rows::{on_constraint, parse_id, parse_json, parse_status, parse_ts, to_json, ts};
+use super::{SqliteEngine, log};
+use crate::error::StoreError;
+use crate::model::{
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, HistoryEntry,
+    MailContext, NewUser, OutboxMessage, ScoreRecord, ScoringInput, SortOrder, Transition, UserRecord,
+    WorkBatch,
+};
+use crate::store::Store;
+
+const JOB_COLUMNS: &str =
+    "j.id, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at";
+
+fn job_from_row(row: &Row<'_>, at: usize) -> Result<Job, StoreError> {
+    let text = |i: usize| row.get::<_, String>(at + i);
+    Ok(Job {
+        id: parse_id(&text(0)?)?,
+        title: text(1)?,
+        description: text(2)?,
+        location: row.get(at + 3)?,
+        closes_at: row
+            .get::<_, Option<String>>(at + 4)?
+            .as_deref()
+            .map(parse_ts)
+            .transpose()?,
+        requirements: parse_json(&text(5)?)?,
+        created_by: parse_id(&text(6)?)?,
+        created_at: parse_ts(&text(7)?)?,
+    })
+}
+
+const CANDIDATE_COLUMNS: &str =
+    "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, a.resume_text, a.cover_letter";
+
+fn candidate_from_row(row: &Row<'_>, at: usize) -> Result<Candidate, StoreError> {
+    let text = |i: usize| row.get::<_, String>(at + i);
+    let corrupt = |e: pvara_domain::ValidationError| StoreError::Corrupt(e.to_string());
+    Ok(Candidate {
+        full_name: FullName::parse(&text(0)?).map_err(corrupt)?,
+        email: Email::parse("email", &text(1)?).map_err(corrupt)?,
+        phone: row.get(at + 2)?,
+        skills: parse_json(&text(3)?)?,
+        years_experience: row.get(at + 4)?,
+        education: Education::parse("education", &text(5)?).map_err(corrupt)?,
+        resume_text: text(6)?,
+        cover_letter: row.get(at + 7)?,
+    })
+}
+
+fn history_from_row(row: &Row<'_>) -> Result<HistoryEntry, StoreError> {
+    Ok(HistoryEntry {
+        from: row
+            .get::<_, Option<String>>(0)?
+            .as_deref()
+            .map(parse_status)
+            .transpose()?,
+        to: parse_status(&row.get::<_, String>(1)?)?,
+        actor: row.get(2)?,
+        reason: row.get(3)?,
+        details: row
+            .get::<_, Option<String>>(4)?
+            .as_deref()
+            .map(parse_json)
+            .transpose()?,
+        at: parse_ts(&row.get::<_, String>(5)?)?,
+    })
+}
+
+fn score_from_row(row: &Row<'_>, at: usize) -> Result<Option<ScoreRecord>, StoreError> {
+    let Some(total) = row.get::<_, Option<i64>>(at)? else {
+        return Ok(None);
+    };
+    Ok(Some(ScoreRecord {
+        total: u8::try_from(total).map_err(|_| StoreError::Corrupt(format!("score {total}")))?,
+        breakdown: parse_json(&row.get::<_, String>(at + 1)?)?,
+        scorer_version: row.get(at + 2)?,
+    }))
+}
+
+/// One row of `application_history`.
+struct HistoryRow<'a> {
+    application_id: ApplicationId,
+    from: Option<Status>,
+    to: Status,
+    actor: &'a str,
+    reason: &'a str,
+    details: Option<&'a serde_json::Value>,
+    at: DateTime<Utc>,
+}
+
+fn insert_history(conn: &Connection, row: HistoryRow<'_>) -> Result<(), StoreError> {
+    let HistoryRow {
+        application_id,
+        from,
+        to,
+        actor,
+        reason,
+        details,
+        at,
+    } = row;
+    let details = details.map(to_json).transpose()?;
+    conn.prepare_cached(
+        "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, details, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        application_id.to_string(),
+        from.map(Status::as_str),
+        to.as_str(),
+        actor,
+        reason,
+        details,
+        ts(at)
+    ])?;
+    Ok(())
+}
+
+pub(super) fn insert_outbox(
+    conn: &Connection,
+    messages: &[OutboxMessage],
+    now: &str,
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO outbox (topic, key, value, headers, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for message in messages {
+        insert.execute(params![
+            message.topic,
+            message.key,
+            message.value,
+            to_json(&message.headers)?,
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+/// Applies `t` if the application is still in `t.from`; returns whether it did.
+fn apply_transition(conn: &Connection, t: &Transition) -> Result<bool, StoreError> {
+    let (score, breakdown, version) = match &t.score {
+        Some(s) => (
+            Some(i64::from(s.total)),
+            Some(to_json(&s.breakdown)?),
+            Some(s.scorer_version.as_str()),
+        ),
+        None => (None, None, None),
+    };
+    let changed = conn
+        .prepare_cached(
+            "UPDATE applications
+             SET status = ?1, updated_at = ?2,
+                 ai_score = coalesce(?3, ai_score),
+                 score_breakdown = coalesce(?4, score_breakdown),
+                 scorer_version = coalesce(?5, scorer_version)
+             WHERE id = ?6 AND status = ?7",
+        )?
+        .execute(params![
+            t.to.as_str(),
+            ts(t.at),
+            score,
+            breakdown,
+            version,
+            t.application_id.to_string(),
+            t.from.as_str()
+        ])?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    insert_history(
+        conn,
+        HistoryRow {
+            application_id: t.application_id,
+            from: Some(t.from),
+            to: t.to,
+            actor: &t.actor,
+            reason: &t.reason,
+            details: t.details.as_ref(),
+            at: t.at,
+        },
+    )?;
+    insert_outbox(conn, &t.messages, &ts(t.at))?;
+    Ok(true)
+}
+
+fn record_delivery(conn: &Connection, d: &Delivery) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        d.event_id.to_string(),
+        d.application_id.to_string(),
+        d.template,
+        d.message_id,
+        ts(d.delivered_at)
+    ])?;
+    Ok(())
+}
+
+fn in_list(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+impl SqliteEngine {
+    fn outbox_written(&self) {
+        Self::bump(&self.inner.outbox_changed);
+    }
+}
+
+#[async_trait]
+impl Store for SqliteEngine {
+    async fn create_user(&self, user: NewUser) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                user.id.to_string(),
+                user.email.as_str(),
+                user.password_hash,
+                user.full_name.as_str(),
+                user.role.as_str(),
+                ts(user.created_at)
+            ])
+            .map_err(|e| on_constraint(e, "user", "user"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        let email = email.to_owned();
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached(
+                    "SELECT id, email, full_name, role, password_hash, created_at FROM users WHERE email = ?1",
+                )?
+                .query_row([&email], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?, row.get(4)?, row.get::<_, String>(5)?))
+                })
+                .optional()?;
+            let Some((id, email, full_name, role, password_hash, created_at)) = row else { return Ok(None) };
+            Ok(Some(UserRecord {
+                id: parse_id(&id)?,
+                email,
+                full_name,
+                role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                password_hash,
+                created_at: parse_ts(&created_at)?,
+            }))
+        })
+        .await
+    }
+
+    async fn create_job(&self, job: Job) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                job.id.to_string(),
+                job.title,
+                job.description,
+                job.location,
+                job.closes_at.map(ts),
+                to_json(&job.requirements)?,
+                job.created_by.to_string(),
+                ts(job.created_at)
+            ])
+            .map_err(|e| on_constraint(e, "job", "user"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs j WHERE j.id = ?1"))?;
+            let mut rows = stmt.query([id.to_string()])?;
+            rows.next()?.map(|row| job_from_row(row, 0)).transpose()
+        })
+        .await
+    }
+
+    async fn open_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {JOB_COLUMNS} FROM jobs j WHERE j.closes_at IS NULL OR j.closes_at > ?1 ORDER BY j.id DESC LIMIT ?2"
+            ))?;
+            let mut rows = stmt.query(params![ts(now), limit])?;
+            let mut jobs = Vec::new();
+            while let Some(row) = rows.next()? {
+                jobs.push(job_from_row(row, 0)?);
+            }
+            Ok(jobs)
+        })
+        .await
+    }
+
+    async fn submit_application(
+        &self,
+        application: NewApplication,
+        messages: Vec<OutboxMessage>,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let a = &application;
+            let c = &a.candidate;
+            let at = ts(a.submitted_at);
+            conn.prepare_cached(
+                "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
+                     education, resume_text, cover_letter, status, submitted_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            )?
+            .execute(params![
+                a.id.to_string(),
+                a.job_id.to_string(),
+                a.applicant_id.to_string(),
+                c.full_name.as_str(),
+                c.email.as_str(),
+                c.phone,
+                to_json(&c.skills)?,
+                c.years_experience,
+                c.education.as_str(),
+                c.resume_text,
+                c.cover_letter,
+                Status::Submitted.as_str(),
+                at
+            ])
+            .map_err(|e| on_constraint(e, "application", "job"))?;
+            let actor = a.applicant_id.to_string();
+            insert_history(
+                conn,
+                HistoryRow {
+                    application_id: a.id,
+                    from: None,
+                    to: Status::Submitted,
+                    actor: &actor,
+                    reason: "submitted",
+                    details: None,
+                    at: a.submitted_at,
+                },
+            )?;
+            insert_outbox(conn, &messages, &at)
+        })
+        .await?;
+        self.outbox_written();
+        Ok(())
+    }
+
+    async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
+        self.read(move |conn| {
+            let id_text = id.to_string();
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
+                        a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS}
+                 FROM applications a WHERE a.id = ?1"
+            ))?;
+            let mut rows = stmt.query([&id_text])?;
+            let Some(row) = rows.next()? else { return Ok(None) };
+            let mut record = ApplicationRecord {
+                id: parse_id(&row.get::<_, String>(0)?)?,
+                job_id: parse_id(&row.get::<_, String>(1)?)?,
+                applicant_id: parse_id(&row.get::<_, String>(2)?)?,
+                status: parse_status(&row.get::<_, String>(3)?)?,
+                score: score_from_row(row, 4)?,
+                submitted_at: parse_ts(&row.get::<_, String>(7)?)?,
+                updated_at: parse_ts(&row.get::<_, String>(8)?)?,
+                candidate: candidate_from_row(row, 9)?,
+                history: Vec::new(),
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT from_status, to_status, actor, reason, details, at FROM application_history
+                 WHERE application_id = ?1 ORDER BY id",
+            )?;
+            let mut rows = stmt.query([&id_text])?;
+            while let Some(row) = rows.next()? {
+                record.history.push(history_from_row(row)?);
+            }
+            Ok(Some(record))
+        })
+        .await
+    }
+
+    async fn application_owner(
+        &self,
+        id: ApplicationId,
+    ) -> Result<Option<(UserId, JobId, Status)>, StoreError> {
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached("SELECT applicant_id, job_id, status FROM applications WHERE id = ?1")?
+                .query_row([id.to_string()], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .optional()?;
+            row.map(|(owner, job, status)| Ok((parse_id(&owner)?, parse_id(&job)?, parse_status(&status)?)))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn list_applications(
+        &self,
+        query: &ApplicationQuery,
+    ) -> Result<Vec<ApplicationSummary>, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            let score = "coalesce(a.ai_score, -1)";
+            let mut clauses: Vec<String> = Vec::new();
+            let mut values: Vec<Value> = Vec::new();
+            if let Some(job) = query.job_id {
+                clauses.push("a.job_id = ?".to_owned());
+                values.push(Value::Text(job.to_string()));
+            }
+            if let Some(status) = query.status {
+                clauses.push("a.status = ?".to_owned());
+                values.push(Value::Text(status.as_str().to_owned()));
+            }
+            if let Some(min) = query.min_score {
+                clauses.push(format!("{score} >= ?"));
+                values.push(Value::Integer(i64::from(min)));
+            }
+            if let Some(after) = query.after {
+                let (clause, binds): (String, Vec<Value>) = match query.sort {
+                    SortOrder::ScoreDesc => (
+                        format!("({score} < ? OR ({score} = ? AND a.id > ?))"),
+                        vec![
+                            Value::Integer(after.score),
+                            Value::Integer(after.score),
+                            Value::Text(after.id.to_string()),
+                        ],
+                    ),
+                    SortOrder::ScoreAsc => (
+                        format!("({score} > ? OR ({score} = ? AND a.id > ?))"),
+                        vec![
+                            Value::Integer(after.score),
+                            Value::Integer(after.score),
+                            Value::Text(after.id.to_string()),
+                        ],
+                    ),
+                    SortOrder::SubmittedAsc => {
+                        ("a.id > ?".to_owned(), vec![Value::Text(after.id.to_string())])
+                    }
+                    SortOrder::SubmittedDesc => {
+                        ("a.id < ?".to_owned(), vec![Value::Text(after.id.to_string())])
+                    }
+                };
+                clauses.push(clause);
+                values.extend(binds);
+            }
+            let order = match query.sort {
+                SortOrder::ScoreDesc => format!("{score} DESC, a.id ASC"),
+                SortOrder::ScoreAsc => format!("{score} ASC, a.id ASC"),
+                SortOrder::SubmittedAsc => "a.id ASC".to_owned(),
+                SortOrder::SubmittedDesc => "a.id DESC".to_owned(),
+            };
+            let filter = if clauses.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", clauses.join(" AND "))
+            };
+            values.push(Value::Integer(i64::from(query.limit)));
+            let sql = format!(
+                "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at FROM applications a
+                 {filter} ORDER BY {order} LIMIT ?"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(values))?;
+            let mut page = Vec::new();
+            while let Some(row) = rows.next()? {
+                page.push(ApplicationSummary {
+                    id: parse_id(&row.get::<_, String>(0)?)?,
+                    job_id: parse_id(&row.get::<_, String>(1)?)?,
+                    full_name: row.get(2)?,
+                    status: parse_status(&row.get::<_, String>(3)?)?,
+                    ai_score: row.get::<_, Option<i64>>(4)?.map(|s| s.clamp(0, 100) as u8),
+                    submitted_at: parse_ts(&row.get::<_, String>(5)?)?,
+                });
+            }
+            Ok(page)
+        })
+        .await
+    }
+
+    async fn transition(&self, transition: Transition) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            if apply_transition(conn, &transition)? {
+                return Ok(());
+            }
+            let exists = conn
+                .prepare_cached("SELECT 1 FROM applications WHERE id = ?1")?
+                .query_row([transition.application_id.to_string()], |_| Ok(()))
+                .optional()?;
+            Err(if exists.is_some() {
+                StoreError::StaleStatus
+            } else {
+                StoreError::NotFound("application")
+            })
+        })
+        .await?;
+        self.outbox_written();
+        Ok(())
+    }
+
+    async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError> {
+        let applied = self
+            .write(move |conn| {
+                let applied = batch
+                    .transitions
+                    .iter()
+                    .map(|t| apply_transition(conn, t))
+                    .collect::<Result<Vec<_>, _>>()?;
+                insert_outbox(conn, &batch.messages, &ts(Utc::now()))?;
+                for delivery in &batch.deliveries {
+                    record_delivery(conn, delivery)?;
+                }
+                if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
+                    log::store_positions(conn, group, positions)?;
+                }
+                Ok(applied)
+            })
+            .await?;
+        self.outbox_written();
+        Ok(applied)
+    }
+
+    async fn scoring_inputs(&self, ids: &[ApplicationId]) -> Result<Vec<ScoringInput>, StoreError> {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        self.read(move |conn| {
+            let mut inputs = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                let sql = format!(
+                    "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}
+                     FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id IN ({})",
+                    in_list(chunk.len())
+                );
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let mut rows = stmt.query(params_from_iter(chunk))?;
+                while let Some(row) = rows.next()? {
+                    inputs.push(ScoringInput {
+                        application_id: parse_id(&row.get::<_, String>(0)?)?,
+                        status: parse_status(&row.get::<_, String>(1)?)?,
+                        candidate: candidate_from_row(row, 2)?,
+                        job: job_from_row(row, 10)?,
+                    });
+                }
+            }
+            Ok(inputs)
+        })
+        .await
+    }
+
+    async fn mail_contexts(
+        &self,
+        wanted: &[(ApplicationId, Status)],
+    ) -> Result<Vec<Option<MailContext>>, StoreError> {
+        let wanted = wanted.to_vec();
+        self.read(move |conn| {
+            let mut application = conn.prepare_cached(
+                "SELECT a.full_name, a.email, a.ai_score, j.title FROM applications a JOIN jobs j ON j.id = a.job_id
+                 WHERE a.id = ?1",
+            )?;
+            let mut entry = conn.prepare_cached(
+                "SELECT from_status, to_status, actor, reason, details, at FROM application_history
+                 WHERE application_id = ?1 AND to_status = ?2 ORDER BY id DESC LIMIT 1",
+            )?;
+            let mut contexts = Vec::with_capacity(wanted.len());
+            for (id, status) in wanted {
+                let row = application
+                    .query_row([id.to_string()], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, String>(3)?))
+                    })
+                    .optional()?;
+                let Some((full_name, email, ai_score, job_title)) = row else {
+                    contexts.push(None);
+                    continue;
+                };
+                let mut rows = entry.query(params![id.to_string(), status.as_str()])?;
+                let entry = rows.next()?.map(history_from_row).transpose()?;
+                contexts.push(Some(MailContext {
+                    application_id: id,
+                    full_name,
+                    email,
+                    job_title,
+                    ai_score: ai_score.map(|s| s.clamp(0, 100) as u8),
+                    entry,
+                }));
+            }
+            Ok(contexts)
+        })
+        .await
+    }
+
+    async fn delivered(&self, events: &[EventId]) -> Result<Vec<EventId>, StoreError> {
+        let ids: Vec<String> = events.iter().map(ToString::to_string).collect();
+        self.read(move |conn| {
+            let mut found = Vec::new();
+            for chunk in ids.chunks(500) {
+                let sql = format!(
+                    "SELECT event_id FROM mail_deliveries WHERE event_id IN ({})",
+                    in_list(chunk.len())
+                );
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let mut rows = stmt.query(params_from_iter(chunk))?;
+                while let Some(row) = rows.next()? {
+                    found.push(parse_id(&row.get::<_, String>(0)?)?);
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        self.read(|conn| {
+            let count = |table: &str| -> Result<u64, StoreError> {
+                let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+                Ok(n as u64)
+            };
+            Ok(Counts {
+                users: count("users")?,
+                jobs: count("jobs")?,
+                applications: count("applications")?,
+                history: count("application_history")?,
+                outbox: count("outbox")?,
+                deliveries: count("mail_deliveries")?,
+            })
+        })
+        .await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+
+    fn outbox_signal(&self) -> watch::Receiver<u64> {
+        self.inner.outbox_changed.subscribe()
+    }
+}

@@ -1,0 +1,74 @@
+//! The [`Store`] trait: every durable state change of pvara, each with its events.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pvara_domain::application::NewApplication;
+use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
+use pvara_domain::job::Job;
+use pvara_domain::status::Status;
+use tokio::sync::watch;
+
+use crate::error::StoreError;
+use crate::model::{
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, MailContext, NewUser, OutboxMessage,
+    ScoringInput, Transition, UserRecord, WorkBatch,
+};
+
+/// The system of record. Methods that change state take the events the change causes and write
+/// them to the outbox in the same transaction: either both are durable or neither is.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Fails with `Conflict("user")` when the e-mail is taken.
+    async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    async fn create_job(&self, job: Job) -> Result<(), StoreError>;
+    async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError>;
+    /// Jobs still taking applications at `now`, newest first.
+    async fn open_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Stores the application, its first history entry and `messages`. Fails with
+    /// `Conflict("application")` on a second application of the same applicant to the same job,
+    /// and `NotFound("job")` when the job does not exist.
+    async fn submit_application(
+        &self,
+        application: NewApplication,
+        messages: Vec<OutboxMessage>,
+    ) -> Result<(), StoreError>;
+
+    async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError>;
+    /// The owner of an application, for authorisation without loading the CV.
+    async fn application_owner(
+        &self,
+        id: ApplicationId,
+    ) -> Result<Option<(UserId, JobId, Status)>, StoreError>;
+    async fn list_applications(
+        &self,
+        query: &ApplicationQuery,
+    ) -> Result<Vec<ApplicationSummary>, StoreError>;
+
+    /// Applies one status change; `StaleStatus` when the application is no longer in `from`,
+    /// `NotFound("application")` when it does not exist.
+    async fn transition(&self, transition: Transition) -> Result<(), StoreError>;
+
+    /// Commits a worker's batch in one transaction. Returns, per transition, whether it applied
+    /// (false: the application had already moved on, e.g. a redelivered event).
+    async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError>;
+
+    async fn scoring_inputs(&self, ids: &[ApplicationId]) -> Result<Vec<ScoringInput>, StoreError>;
+    /// Mail contexts for (application, status-the-mail-is-about) pairs, in the same order; `None`
+    /// for an application that no longer exists.
+    async fn mail_contexts(
+        &self,
+        wanted: &[(ApplicationId, Status)],
+    ) -> Result<Vec<Option<MailContext>>, StoreError>;
+    /// Which of `events` already had their mail delivered.
+    async fn delivered(&self, events: &[EventId]) -> Result<Vec<EventId>, StoreError>;
+
+    async fn counts(&self) -> Result<Counts, StoreError>;
+    /// Succeeds when the database answers a query.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Changes whenever this process commits outbox rows, so the relay need not poll hard.
+    fn outbox_signal(&self) -> watch::Receiver<u64>;
+}

@@ -1,0 +1,15 @@
+//! The test story every engine passes. An engine's test file opens a fresh instance (a new file,
+//! database or schema per test) and calls these functions; they panic on the first deviation.
+//!
+//! The checks are about behaviour visible through the traits only, so a second engine (PostgreSQL,
+//! Kafka) is done when it passes them unchanged.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod fixtures;
+mod log_story;
+mod store_story;
+
+pub use fixtures::*;
+pub use log_story::*;
+pub use store_story::*;

@@ -1,0 +1,326 @@
+//! What every [`Store`] must do.
+
+use chrono::Utc;
+use pvara_domain::ids::{ApplicationId, EventId};
+use pvara_domain::status::Status;
+use pvara_domain::user::Role;
+
+use super::fixtures::*;
+use crate::Engines;
+use crate::error::StoreError;
+use crate::model::{
+    ApplicationQuery, Checkpoint, Cursor, Delivery, Position, ScoreRecord, SortOrder, Transition, WorkBatch,
+};
+
+fn scored(
+    application_id: ApplicationId,
+    total: u8,
+    messages: Vec<crate::model::OutboxMessage>,
+) -> Transition {
+    Transition {
+        application_id,
+        from: Status::Submitted,
+        to: Status::UnderReview,
+        actor: "system:test".to_owned(),
+        reason: "scored".to_owned(),
+        details: None,
+        at: pvara_domain::time::to_stored_precision(Utc::now()),
+        score: Some(ScoreRecord {
+            total,
+            breakdown: serde_json::json!({ "total": total }),
+            scorer_version: "test-1".to_owned(),
+        }),
+        messages,
+    }
+}
+
+/// Users: unique e-mail, lookup by e-mail.
+pub async fn users_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let id = a_user(store, "ada@example.org", Role::Recruiter).await;
+    let found = store.user_by_email("ada@example.org").await.unwrap().unwrap();
+    assert_eq!((found.id, found.role), (id, Role::Recruiter));
+    assert!(store.user_by_email("nobody@example.org").await.unwrap().is_none());
+    let again = crate::model::NewUser {
+        id: pvara_domain::ids::UserId::new(),
+        email: pvara_domain::user::Email::parse("e", "ada@example.org").unwrap(),
+        full_name: pvara_domain::user::FullName::parse("Other").unwrap(),
+        role: Role::Applicant,
+        password_hash: "x".to_owned(),
+        created_at: pvara_domain::time::to_stored_precision(Utc::now()),
+    };
+    assert!(matches!(
+        store.create_user(again).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.counts().await.unwrap().users, 1);
+}
+
+/// Jobs round-trip; closed jobs are not listed as open.
+pub async fn jobs_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let staff = a_user(store, "staff@example.org", Role::Admin).await;
+    let open = a_job(staff);
+    let closed = a_closed_job(staff);
+    store.create_job(open.clone()).await.unwrap();
+    store.create_job(closed.clone()).await.unwrap();
+    assert_eq!(store.job(open.id).await.unwrap().unwrap(), open);
+    let listed: Vec<_> = store
+        .open_jobs(pvara_domain::time::to_stored_precision(Utc::now()), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(listed, vec![open.id]);
+}
+
+/// Submission writes application, history and outbox together, or nothing.
+pub async fn submission_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let staff = a_user(store, "staff@example.org", Role::Recruiter).await;
+    let applicant = a_user(store, "cand@example.org", Role::Applicant).await;
+    let job = a_job(staff);
+    store.create_job(job.clone()).await.unwrap();
+
+    let application = an_application(job.id, applicant, "Bilal Ahmed");
+    store
+        .submit_application(application.clone(), vec![submitted_message(&application)])
+        .await
+        .unwrap();
+    let before = store.counts().await.unwrap();
+    assert_eq!((before.applications, before.history, before.outbox), (1, 1, 1));
+
+    let record = store.application(application.id).await.unwrap().unwrap();
+    assert_eq!(record.status, Status::Submitted);
+    assert_eq!(record.candidate, application.candidate);
+    assert_eq!(record.history.len(), 1);
+    assert_eq!(record.history[0].to, Status::Submitted);
+    assert_eq!(
+        store.application_owner(application.id).await.unwrap(),
+        Some((applicant, job.id, Status::Submitted))
+    );
+
+    // A second application to the same job: refused, and its outbox message is not written.
+    let twice = an_application(job.id, applicant, "Bilal Ahmed");
+    let refused = store
+        .submit_application(twice.clone(), vec![submitted_message(&twice)])
+        .await;
+    assert!(matches!(refused, Err(StoreError::Conflict(_))), "{refused:?}");
+    let unknown_job = an_application(pvara_domain::ids::JobId::new(), applicant, "X");
+    let refused = store
+        .submit_application(unknown_job.clone(), vec![submitted_message(&unknown_job)])
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound(_))), "{refused:?}");
+    assert_eq!(store.counts().await.unwrap(), before);
+    assert!(store.application(ApplicationId::new()).await.unwrap().is_none());
+}
+
+/// Conditional transitions: applied once, then stale; a batch reports which applied.
+pub async fn transition_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let staff = a_user(store, "staff@example.org", Role::Recruiter).await;
+    let applicant = a_user(store, "cand@example.org", Role::Applicant).await;
+    let job = a_job(staff);
+    store.create_job(job.clone()).await.unwrap();
+    let application = an_application(job.id, applicant, "Sara");
+    store
+        .submit_application(application.clone(), vec![])
+        .await
+        .unwrap();
+    let message = submitted_message(&application);
+
+    let batch = WorkBatch {
+        transitions: vec![
+            scored(application.id, 70, vec![message.clone()]),
+            scored(application.id, 99, vec![message]),
+        ],
+        messages: vec![],
+        deliveries: vec![],
+        checkpoint: Some(Checkpoint {
+            group: "g".to_owned(),
+            positions: vec![Position {
+                topic: "application-submitted".to_owned(),
+                partition: 0,
+                next_offset: 5,
+            }],
+        }),
+    };
+    // The second transition of the same application finds it moved on: one effect, one event.
+    assert_eq!(store.apply_batch(batch).await.unwrap(), vec![true, false]);
+    let record = store.application(application.id).await.unwrap().unwrap();
+    assert_eq!(record.status, Status::UnderReview);
+    assert_eq!(record.score.as_ref().map(|s| s.total), Some(70));
+    assert_eq!(record.history.len(), 2);
+    assert_eq!(store.counts().await.unwrap().outbox, 1);
+
+    let groups = engines.log.groups().await.unwrap();
+    let committed = groups
+        .iter()
+        .find(|g| g.group == "g" && g.partition == 0)
+        .map(|g| g.committed);
+    assert_eq!(committed, Some(5));
+
+    let mut reject = scored(application.id, 0, vec![]);
+    reject.score = None;
+    reject.to = Status::Rejected;
+    assert!(matches!(
+        store.transition(reject.clone()).await,
+        Err(StoreError::StaleStatus)
+    ));
+    reject.from = Status::UnderReview;
+    store.transition(reject.clone()).await.unwrap();
+    assert_eq!(
+        store.application(application.id).await.unwrap().unwrap().status,
+        Status::Rejected
+    );
+    reject.application_id = ApplicationId::new();
+    assert!(matches!(
+        store.transition(reject).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// Keyset pagination visits every row once, in order, under each sort and filter.
+pub async fn listing_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let staff = a_user(store, "staff@example.org", Role::Recruiter).await;
+    let job = a_job(staff);
+    let other_job = a_job(staff);
+    store.create_job(job.clone()).await.unwrap();
+    store.create_job(other_job.clone()).await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..12u8 {
+        let applicant = a_user(store, &format!("c{i}@example.org"), Role::Applicant).await;
+        let application = an_application(job.id, applicant, &format!("C {i}"));
+        store
+            .submit_application(application.clone(), vec![])
+            .await
+            .unwrap();
+        // Scores repeat (ties) and two stay unscored.
+        if i < 10 {
+            store
+                .apply_batch(WorkBatch {
+                    transitions: vec![scored(application.id, (i % 4) * 20, vec![])],
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+        }
+        ids.push(application.id);
+    }
+    let elsewhere = an_application(
+        other_job.id,
+        a_user(store, "x@example.org", Role::Applicant).await,
+        "X",
+    );
+    store.submit_application(elsewhere, vec![]).await.unwrap();
+
+    for sort in [
+        SortOrder::ScoreDesc,
+        SortOrder::ScoreAsc,
+        SortOrder::SubmittedAsc,
+        SortOrder::SubmittedDesc,
+    ] {
+        let mut seen = Vec::new();
+        let mut after: Option<Cursor> = None;
+        loop {
+            let query = ApplicationQuery {
+                job_id: Some(job.id),
+                sort,
+                limit: 5,
+                after,
+                ..Default::default()
+            };
+            let page = store.list_applications(&query).await.unwrap();
+            after = page.last().map(Cursor::after);
+            let done = page.len() < 5;
+            seen.extend(page);
+            if done {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 12, "{sort:?}");
+        let keys: Vec<(i64, ApplicationId)> = seen
+            .iter()
+            .map(|s| (s.ai_score.map_or(-1, i64::from), s.id))
+            .collect();
+        let mut expected = keys.clone();
+        match sort {
+            SortOrder::ScoreDesc => expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1))),
+            SortOrder::ScoreAsc => expected.sort(),
+            SortOrder::SubmittedAsc => expected.sort_by_key(|k| k.1),
+            SortOrder::SubmittedDesc => expected.sort_by(|a, b| b.1.cmp(&a.1)),
+        }
+        assert_eq!(keys, expected, "{sort:?}");
+    }
+    let top = ApplicationQuery {
+        job_id: Some(job.id),
+        min_score: Some(60),
+        limit: 100,
+        ..Default::default()
+    };
+    let top = store.list_applications(&top).await.unwrap();
+    assert!(!top.is_empty() && top.iter().all(|s| s.ai_score >= Some(60)));
+    let pending = ApplicationQuery {
+        status: Some(Status::Submitted),
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(store.list_applications(&pending).await.unwrap().len(), 3);
+}
+
+/// What the workers read: scoring inputs, mail contexts in request order, deliveries.
+pub async fn worker_reads_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let staff = a_user(store, "staff@example.org", Role::Recruiter).await;
+    let applicant = a_user(store, "cand@example.org", Role::Applicant).await;
+    let job = a_job(staff);
+    store.create_job(job.clone()).await.unwrap();
+    let application = an_application(job.id, applicant, "Hina");
+    store
+        .submit_application(application.clone(), vec![])
+        .await
+        .unwrap();
+
+    let inputs = store
+        .scoring_inputs(&[application.id, ApplicationId::new()])
+        .await
+        .unwrap();
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(inputs[0].job, job);
+    assert_eq!(inputs[0].candidate, application.candidate);
+
+    let missing = ApplicationId::new();
+    let contexts = store
+        .mail_contexts(&[(missing, Status::Submitted), (application.id, Status::Submitted)])
+        .await
+        .unwrap();
+    assert!(contexts[0].is_none());
+    let context = contexts[1].as_ref().unwrap();
+    assert_eq!(
+        (context.full_name.as_str(), context.job_title.as_str()),
+        ("Hina", "Engineer")
+    );
+    assert_eq!(context.entry.as_ref().map(|e| e.to), Some(Status::Submitted));
+
+    let event = EventId::new();
+    let delivery = Delivery {
+        event_id: event,
+        application_id: application.id,
+        template: "applicationReceived".to_owned(),
+        message_id: "<m@pvara>".to_owned(),
+        delivered_at: pvara_domain::time::to_stored_precision(Utc::now()),
+    };
+    let batch = WorkBatch {
+        deliveries: vec![delivery.clone(), delivery],
+        ..Default::default()
+    };
+    store.apply_batch(batch).await.unwrap();
+    assert_eq!(
+        store.delivered(&[event, EventId::new()]).await.unwrap(),
+        vec![event]
+    );
+    assert_eq!(store.counts().await.unwrap().deliveries, 1);
+    store.ping().await.unwrap();
+}

@@ -1,0 +1,246 @@
+//! The command line. Every flag has a `PVARA_*` environment fallback; secrets are hidden from
+//! `--help` output and never echoed.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use pvara_domain::user::{Email, FullName, Password, Role};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{Config, DEFAULT_LISTEN, Secret};
+use crate::startup::{Application, open_engines};
+use crate::telemetry::LogFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pvara",
+    version,
+    about = "Recruitment pipeline: applications in, scored candidates out."
+)]
+pub struct Cli {
+    /// Directory holding the embedded database, the generated JWT secret and delivered mail.
+    #[arg(long, env = "PVARA_DATA_DIR", default_value = "./pvara-data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL (sqlite://PATH); defaults to pvara.db in the data directory.
+    #[arg(long, env = "PVARA_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Log output format.
+    #[arg(
+        long,
+        env = "PVARA_LOG_FORMAT",
+        value_enum,
+        default_value = "human",
+        global = true
+    )]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the API, the outbox relay and all workers in one process.
+    Serve(ServeArgs),
+    /// Manage staff accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// List topics with their partitions and end offsets.
+    Topics,
+    /// List consumer groups with committed offsets and lag per partition.
+    Groups,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address the HTTP API listens on.
+    #[arg(long, env = "PVARA_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// Partitions per topic when topics are created.
+    #[arg(long, env = "PVARA_PARTITIONS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub partitions: u32,
+    /// HS256 key for access tokens (at least 32 characters); generated into the data directory if unset.
+    #[arg(long, env = "PVARA_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Lifetime of access tokens, in minutes.
+    #[arg(long, env = "PVARA_TOKEN_TTL_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=10_080))]
+    pub token_ttl_minutes: i64,
+    /// Directory for delivered mail (.eml files); defaults to mail/ in the data directory.
+    #[arg(long, env = "PVARA_MAIL_DIR")]
+    pub mail_dir: Option<PathBuf>,
+    /// Sender address of candidate mail.
+    #[arg(long, env = "PVARA_MAIL_FROM", default_value = "recruitment@pvara.invalid")]
+    pub mail_from: String,
+    /// Records each worker takes per batch (and per transaction).
+    #[arg(long, env = "PVARA_WORKER_BATCH", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub worker_batch: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a staff account. The password is read from standard input (prompted on a terminal).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "recruiter"])]
+        role: String,
+        /// Name shown in the pipeline history; defaults to the e-mail address.
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+impl Cli {
+    fn config(&self) -> Config {
+        let mut config = Config::new(&self.data_dir);
+        config.database_url = self.database_url.clone();
+        config
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = cli.config();
+    match cli.command {
+        Command::Serve(args) => {
+            config.listen = args.listen;
+            config.partitions = args.partitions;
+            config.jwt_secret = args.jwt_secret.map(Secret::new);
+            config.token_ttl = chrono::Duration::minutes(args.token_ttl_minutes);
+            config.mail_dir = args.mail_dir;
+            config.mail_from = args.mail_from;
+            config.workers.batch_size = args.worker_batch as usize;
+            serve(config).await
+        }
+        Command::Users {
+            command:
+                UsersCommand::Create {
+                    email,
+                    role,
+                    full_name,
+                    password_stdin,
+                },
+        } => create_user(&config, &email, &role, full_name.as_deref(), password_stdin).await,
+        Command::Topics => print_topics(&config).await,
+        Command::Groups => print_groups(&config).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let data_dir = config.data_dir.clone();
+    let app = Application::build(config).await?;
+    if let Some(addr) = app.local_addr() {
+        println!(
+            "pvara listening on http://{addr} (data in {})",
+            data_dir.display()
+        );
+    }
+    let shutdown = CancellationToken::new();
+    let trigger = shutdown.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: finishing requests and batches in flight");
+        trigger.cancel();
+    });
+    app.run(shutdown).await
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() && !from_stdin {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Repeat password: ")?;
+        if first != again {
+            bail!("the passwords do not match");
+        }
+        return Ok(first);
+    }
+    if !from_stdin {
+        bail!("standard input is not a terminal: pass --password-stdin to read the password from it");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn create_user(
+    config: &Config,
+    email: &str,
+    role: &str,
+    full_name: Option<&str>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let role = Role::parse(role)?;
+    let email = Email::parse("email", email)?;
+    let full_name = FullName::parse(full_name.unwrap_or(email.as_str()))?;
+    let password = Password::parse(&read_password(password_stdin)?)?;
+    let engines = open_engines(config).await?;
+    let user =
+        pvara_services::api::users::create_user(engines.store.as_ref(), email, full_name, password, role)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    println!("created {} {} ({})", user.role.as_str(), user.email, user.id);
+    Ok(())
+}
+
+async fn print_topics(config: &Config) -> anyhow::Result<()> {
+    let engines = open_engines(config).await?;
+    println!("{:<28} {:>9} {:>12}", "TOPIC", "PARTITION", "END-OFFSET");
+    for topic in engines.log.topics().await? {
+        for p in &topic.partitions {
+            println!("{:<28} {:>9} {:>12}", topic.name, p.partition, p.end_offset);
+        }
+    }
+    Ok(())
+}
+
+async fn print_groups(config: &Config) -> anyhow::Result<()> {
+    let engines = open_engines(config).await?;
+    println!(
+        "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}",
+        "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END-OFFSET", "LAG"
+    );
+    for g in engines.log.groups().await? {
+        println!(
+            "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}",
+            g.group,
+            g.topic,
+            g.partition,
+            g.committed,
+            g.end_offset,
+            g.lag()
+        );
+    }
+    Ok(())
+}

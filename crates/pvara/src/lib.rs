@@ -1,0 +1,17 @@
+//! The `pvara` binary's library half: configuration, wiring of engines to services, and the CLI
+//! commands. `main.rs` only parses arguments and calls in here, so tests build the very same
+//! [`startup::Application`] the binary runs.
+//!
+//! # Layout
+//! - [`config`]: everything `serve` needs, with defaults for the embedded deployment.
+//! - [`startup`]: [`startup::Application`]: opens the engines, binds the listener (port 0 in
+//!   tests), and runs the API, relay and workers until a shutdown token fires.
+//! - [`cli`]: the command-line interface and the operator commands (`users`, `topics`, `groups`).
+//! - [`telemetry`]: log output setup.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod startup;
+pub mod telemetry;

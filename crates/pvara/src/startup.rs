@@ -1,0 +1,179 @@
+//! Wiring: engines from the configuration, services on top, one shutdown token for all.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use pvara_services::api::{self, ApiState};
+use pvara_services::auth::Tokens;
+use pvara_services::mail::FileMailer;
+use pvara_services::scorer::{RuleScorer, Scorer};
+use pvara_services::workers::notify::NotifyWorker;
+use pvara_services::workers::scoring::ScoringWorker;
+use pvara_services::{relay, workers};
+use pvara_storage::{Engines, Location, OpenOptions};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+
+/// A pvara process, built and bound but not yet running.
+pub struct Application {
+    config: Config,
+    engines: Engines,
+    listener: Option<TcpListener>,
+    tokens: Tokens,
+    scorer: Arc<dyn Scorer>,
+    /// Held for the life of the process: one embedded pvara per data directory.
+    _lock: Option<std::fs::File>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens the engines the configuration names.
+pub async fn open_engines(config: &Config) -> anyhow::Result<Engines> {
+    let location = config.location()?;
+    let options = OpenOptions {
+        partitions: config.partitions,
+    };
+    pvara_storage::open(&location, &options)
+        .await
+        .with_context(|| format!("cannot open the database at {location:?}"))
+}
+
+/// Two `serve` processes on one SQLite data directory would each run the (single-member) consumer
+/// groups and the relay; the lock turns that mistake into a clear error.
+fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
+    if !matches!(config.location()?, Location::Sqlite(_)) {
+        return Ok(None);
+    }
+    let path = config.data_dir.join("pvara.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    file.try_lock().map_err(|_| {
+        anyhow::anyhow!(
+            "another pvara is already serving {}; stop it first",
+            config.data_dir.display()
+        )
+    })?;
+    Ok(Some(file))
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_scorer(config, Arc::new(RuleScorer)).await
+    }
+
+    /// As [`Application::build`], with another scorer (a remote model, or a test double).
+    pub async fn build_with_scorer(config: Config, scorer: Arc<dyn Scorer>) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+        let lock = lock_data_dir(&config)?;
+        let secret = config.jwt_secret()?;
+        let tokens = Tokens::new(secret.expose().as_bytes(), config.token_ttl);
+        let engines = open_engines(&config).await?;
+        let listener = if config.roles.api {
+            let listener = TcpListener::bind(config.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", config.listen))?;
+            Some(listener)
+        } else {
+            None
+        };
+        Ok(Self {
+            config,
+            engines,
+            listener,
+            tokens,
+            scorer,
+            _lock: lock,
+        })
+    }
+
+    /// The address the API listens on; with port 0 in the configuration, the one the OS picked.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.listener.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    pub fn engines(&self) -> &Engines {
+        &self.engines
+    }
+
+    /// Runs until `shutdown` fires, then stops in order: the API finishes requests in flight, then
+    /// the relay and the workers finish and commit their current batch.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let Application {
+            config,
+            engines,
+            listener,
+            tokens,
+            scorer,
+            _lock,
+        } = self;
+        let background = CancellationToken::new();
+        let mut tasks = JoinSet::new();
+        if config.roles.relay {
+            tasks.spawn(relay::run(
+                engines.relay.clone(),
+                engines.store.outbox_signal(),
+                background.clone(),
+            ));
+        }
+        if config.roles.scoring {
+            let worker = ScoringWorker::new(engines.store.clone(), scorer, config.workers);
+            tasks.spawn(workers::run(
+                engines.log.clone(),
+                Arc::new(worker),
+                config.workers,
+                background.clone(),
+            ));
+        }
+        if config.roles.notify {
+            let mailer = Arc::new(FileMailer::new(config.mail_dir(), config.mail_from.clone()));
+            let worker = NotifyWorker::new(engines.store.clone(), mailer, config.workers);
+            tasks.spawn(workers::run(
+                engines.log.clone(),
+                Arc::new(worker),
+                config.workers,
+                background.clone(),
+            ));
+        }
+        let served = match listener {
+            Some(listener) => {
+                let state = ApiState {
+                    store: engines.store.clone(),
+                    log: engines.log.clone(),
+                    tokens,
+                };
+                let router = api::router(state);
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+                    .await
+                    .context("the HTTP server failed")
+            }
+            None => {
+                shutdown.cancelled().await;
+                Ok(())
+            }
+        };
+        background.cancel();
+        while let Some(joined) = tasks.join_next().await {
+            if let Err(e) = joined {
+                tracing::error!(error = %e, "a background task panicked");
+            }
+        }
+        tracing::info!("pvara stopped");
+        served
+    }
+}
