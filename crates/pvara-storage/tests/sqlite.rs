@@ -1,5 +1,7 @@
 //! The storage test story on the embedded SQLite engine, one fresh database file per test.
 
+#![allow(clippy::unwrap_used)]
+
 use pvara_storage::testing;
 use pvara_storage::{Engines, Location, OpenOptions};
 

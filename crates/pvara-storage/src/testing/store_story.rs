@@ -250,7 +250,7 @@ pub async fn listing_story(engines: &Engines) {
             SortOrder::ScoreDesc => expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1))),
             SortOrder::ScoreAsc => expected.sort(),
             SortOrder::SubmittedAsc => expected.sort_by_key(|k| k.1),
-            SortOrder::SubmittedDesc => expected.sort_by(|a, b| b.1.cmp(&a.1)),
+            SortOrder::SubmittedDesc => expected.sort_by_key(|k| std::cmp::Reverse(k.1)),
         }
         assert_eq!(keys, expected, "{sort:?}");
     }

@@ -1,0 +1,306 @@
+//! `spawn_app()` and typed request helpers.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pvara::config::{Config, Secret};
+use pvara::startup::Application;
+use pvara_domain::user::{Email, FullName, Password, Role};
+use pvara_services::scorer::{RuleScorer, Scorer};
+use pvara_storage::Engines;
+use pvara_storage::model::{Counts, Record};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub const TEST_SECRET: &str = "integration-test-secret-0123456789abcdef";
+pub const PASSWORD: &str = "a good password 1";
+/// How long any asynchronous effect may take before a test fails.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub engines: Engines,
+    pub data_dir: TempDir,
+    shutdown: CancellationToken,
+    server: JoinHandle<anyhow::Result<()>>,
+}
+
+pub struct Applicant {
+    pub name: String,
+    pub email: String,
+    pub token: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Arc::new(RuleScorer)).await
+}
+
+pub async fn spawn_app_with(scorer: Arc<dyn Scorer>) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(data_dir.path());
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.jwt_secret = Some(Secret::new(TEST_SECRET));
+    config.workers.retry_delay = Duration::from_millis(5);
+    let app = Application::build_with_scorer(config, scorer).await.unwrap();
+    let address = format!("http://{}", app.local_addr().unwrap());
+    let engines = app.engines().clone();
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(app.run(shutdown.clone()));
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        engines,
+        data_dir,
+        shutdown,
+        server,
+    }
+}
+
+/// Polls `check` until it returns `Some`, failing the test after [`DEADLINE`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    let mut ticks = tokio::time::interval(Duration::from_millis(20));
+    loop {
+        ticks.tick().await;
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+    }
+}
+
+pub fn job_body(title: &str, description: &str, required: &[&str], preferred: &[&str], years: f64) -> Value {
+    json!({
+        "title": title,
+        "description": description,
+        "location": "Islamabad",
+        "requirements": {
+            "requiredSkills": required,
+            "preferredSkills": preferred,
+            "minYearsExperience": years,
+            "education": "bachelor"
+        }
+    })
+}
+
+pub fn application_body(
+    job_id: &str,
+    who: &Applicant,
+    skills: &[&str],
+    years: f64,
+    education: &str,
+    cv: &str,
+) -> Value {
+    json!({
+        "jobId": job_id,
+        "fullName": who.name,
+        "email": who.email,
+        "phone": "+92 51 1234567",
+        "skills": skills,
+        "yearsExperience": years,
+        "education": education,
+        "resumeText": cv,
+        "coverLetter": "I would be glad to serve."
+    })
+}
+
+/// Everything a refused request must leave untouched.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub counts: Counts,
+    pub log_ends: Vec<(String, u32, u64)>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/login",
+            None,
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        let response = self.login(email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A staff account, created the way `pvara users create` does it, logged in over HTTP.
+    pub async fn staff(&self, email: &str, role: Role) -> String {
+        pvara_services::api::users::create_user(
+            self.engines.store.as_ref(),
+            Email::parse("email", email).unwrap(),
+            FullName::parse("Staff Member").unwrap(),
+            Password::parse(PASSWORD).unwrap(),
+            role,
+        )
+        .await
+        .unwrap();
+        self.token(email).await
+    }
+
+    pub async fn applicant(&self, name: &str) -> Applicant {
+        let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+        let body = json!({ "email": email, "password": PASSWORD, "fullName": name });
+        let response = self.post("/api/auth/register", None, &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let token = self.token(&email).await;
+        Applicant {
+            name: name.to_owned(),
+            email,
+            token,
+        }
+    }
+
+    pub async fn create_job(&self, token: &str, body: &Value) -> String {
+        let response = self.post("/api/jobs", Some(token), body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Submits and expects 201; returns the application id.
+    pub async fn submit(&self, who: &Applicant, body: &Value) -> String {
+        let response = self.post("/api/applications", Some(&who.token), body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn application(&self, token: &str, id: &str) -> Value {
+        let response = self.get(&format!("/api/applications/{id}"), Some(token)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    pub async fn wait_for_status(&self, token: &str, id: &str, status: &str) -> Value {
+        eventually(&format!("{id} to be {status}"), || async {
+            let application = self.application(token, id).await;
+            (application["status"] == status).then_some(application)
+        })
+        .await
+    }
+
+    /// Every record of `topic`, all partitions.
+    pub async fn records(&self, topic: &str) -> Vec<Record> {
+        let mut records = Vec::new();
+        for p in 0..3 {
+            records.extend(self.engines.log.read(topic, p, 0, 1_000_000).await.unwrap());
+        }
+        records
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.path().join("mail")
+    }
+
+    /// Delivered mail: (file name, contents), sorted by name.
+    pub fn mails(&self) -> Vec<(String, String)> {
+        mails_in(&self.mail_dir())
+    }
+
+    pub async fn snapshot(&self) -> Snapshot {
+        let counts = self.engines.store.counts().await.unwrap();
+        let mut log_ends = Vec::new();
+        for topic in self.engines.log.topics().await.unwrap() {
+            for p in topic.partitions {
+                log_ends.push((topic.name.clone(), p.partition, p.end_offset));
+            }
+        }
+        Snapshot { counts, log_ends }
+    }
+
+    /// Waits until the outbox is empty and every group has caught up.
+    pub async fn settle(&self) {
+        eventually("the pipeline to settle", || async {
+            let outbox = self.engines.store.counts().await.unwrap().outbox;
+            let lag: u64 = self
+                .engines
+                .log
+                .groups()
+                .await
+                .unwrap()
+                .iter()
+                .map(|g| g.lag())
+                .sum();
+            (outbox == 0 && lag == 0).then_some(())
+        })
+        .await;
+    }
+
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.server.await.unwrap().unwrap();
+    }
+}
+
+pub fn mails_in(dir: &std::path::Path) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut mails: Vec<(String, String)> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    mails.sort();
+    mails
+}
+
+pub async fn error_of(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    let error = body["error"].clone();
+    assert!(
+        error["code"].is_string() && error["message"].is_string(),
+        "error shape: {body}"
+    );
+    (status, error)
+}

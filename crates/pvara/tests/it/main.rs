@@ -1,0 +1,11 @@
+//! pvara over real HTTP: `Application::build` on port 0 for most stories, the real binary for the
+//! crash test. One test binary, so the helpers compile once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod authz;
+mod bad_input;
+mod crash;
+mod failures;
+mod helpers;
+mod story;
