@@ -53,6 +53,28 @@ pub enum Command {
     Topics,
     /// List consumer groups with committed offsets and lag per partition.
     Groups,
+    /// Load-test a pvara (started in a temporary directory unless --target is given).
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Base URL of a running pvara; without it the benchmark starts its own.
+    #[arg(long)]
+    pub target: Option<String>,
+    #[arg(long, default_value_t = 10_000)]
+    pub applications: usize,
+    /// Concurrent connections (closed loop: each sends its next request when the last is answered).
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Directory for report.json.
+    #[arg(long, default_value = "bench-report")]
+    pub report: PathBuf,
+    /// Staff account used against --target.
+    #[arg(long, env = "PVARA_BENCH_STAFF_EMAIL")]
+    pub staff_email: Option<String>,
+    #[arg(long, env = "PVARA_BENCH_STAFF_PASSWORD", hide_env_values = true)]
+    pub staff_password: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +152,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => create_user(&config, &email, &role, full_name.as_deref(), password_stdin).await,
         Command::Topics => print_topics(&config).await,
         Command::Groups => print_groups(&config).await,
+        Command::Bench(args) => {
+            let report = crate::bench::run(crate::bench::BenchOptions {
+                target: args.target,
+                applications: args.applications,
+                connections: args.connections,
+                report_dir: args.report,
+                staff_email: args.staff_email,
+                staff_password: args.staff_password,
+            })
+            .await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
     }
 }
 

@@ -8,9 +8,11 @@
 //!   tests), and runs the API, relay and workers until a shutdown token fires.
 //! - [`cli`]: the command-line interface and the operator commands (`users`, `topics`, `groups`).
 //! - [`telemetry`]: log output setup.
+//! - [`bench`]: `pvara bench`, the load generator.
 
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod startup;
