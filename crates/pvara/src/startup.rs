@@ -140,7 +140,13 @@ impl Application {
             ));
         }
         if config.roles.notify {
-            let mailer = Arc::new(FileMailer::new(config.mail_dir(), config.mail_from.clone()));
+            let mailer = FileMailer::new(config.mail_dir(), config.mail_from.clone());
+            match mailer.remove_stale_temporaries() {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "removed half-written mail left by a crash"),
+                Err(error) => tracing::warn!(%error, "cannot clean the mail directory"),
+            }
+            let mailer = Arc::new(mailer);
             let worker = NotifyWorker::new(engines.store.clone(), mailer, config.workers);
             tasks.spawn(workers::run(
                 engines.log.clone(),

@@ -24,6 +24,29 @@ impl FileMailer {
         }
     }
 
+    /// Removes temporary files a crash left half-written; their messages were not acknowledged,
+    /// so the events behind them are delivered again.
+    pub fn remove_stale_temporaries(&self) -> std::io::Result<usize> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let path = entry?.path();
+            if path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(TEMP_PREFIX))
+            {
+                std::fs::remove_file(&path)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// The file a message goes to: named after the event, so a redelivery overwrites, never adds.
     pub fn path_for(&self, message: &MailMessage) -> PathBuf {
         self.dir.join(format!("{}-{}.eml", message.id, message.template))
@@ -83,8 +106,10 @@ fn write_atomically(dir: &Path, target: &Path, contents: &[u8]) -> std::io::Resu
     std::fs::rename(&tmp.0, target)
 }
 
+const TEMP_PREFIX: &str = ".tmp-";
+
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let path = dir.join(format!(".tmp-{}", uuid::Uuid::new_v4()));
+    let path = dir.join(format!("{TEMP_PREFIX}{}", uuid::Uuid::new_v4()));
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -188,5 +213,25 @@ mod tests {
         let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(files.len(), 1);
         assert!(mailer.path_for(&m).exists());
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_and_mail_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".tmp-crashed"), "half a mail").unwrap();
+        std::fs::write(dir.path().join("kept.eml"), "a mail").unwrap();
+        let mailer = FileMailer::new(dir.path(), "noreply@pvara.example");
+        assert_eq!(mailer.remove_stale_temporaries().unwrap(), 1);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("kept.eml")]);
+        assert_eq!(
+            FileMailer::new(dir.path().join("missing"), "x@y.z")
+                .remove_stale_temporaries()
+                .unwrap(),
+            0
+        );
     }
 }

@@ -54,6 +54,44 @@ impl WorkerConfig {
     }
 }
 
+/// Runs `attempt` over `items`, then again over the ones that failed, with exponential backoff,
+/// until each succeeds or has had `config.max_attempts`. Returns each item's last result and the
+/// attempts it took, in the order of `items`.
+pub async fn with_retries<I, T, E, F, Fut>(
+    items: &[I],
+    config: &WorkerConfig,
+    what: &str,
+    mut attempt: F,
+) -> Vec<(Result<T, E>, u32)>
+where
+    I: Clone,
+    F: FnMut(Vec<I>) -> Fut,
+    Fut: std::future::Future<Output = Vec<Result<T, E>>>,
+{
+    let mut results: Vec<Option<(Result<T, E>, u32)>> = items.iter().map(|_| None).collect();
+    let mut todo: Vec<usize> = (0..items.len()).collect();
+    let mut round = 1;
+    while !todo.is_empty() {
+        let outcomes = attempt(todo.iter().map(|&i| items[i].clone()).collect()).await;
+        let mut retry = Vec::new();
+        for (&index, outcome) in todo.iter().zip(outcomes) {
+            if outcome.is_err() && round < config.max_attempts {
+                retry.push(index);
+            } else {
+                results[index] = Some((outcome, round));
+            }
+        }
+        if !retry.is_empty() {
+            tracing::warn!(failed = retry.len(), attempt = round, "{what} failed; retrying");
+            tokio::time::sleep(config.backoff(round)).await;
+        }
+        todo = retry;
+        round += 1;
+    }
+    // Every index got a result: the last round keeps failures instead of retrying them.
+    results.into_iter().flatten().collect()
+}
+
 /// What a worker does with one batch.
 #[async_trait]
 pub trait BatchHandler: Send + Sync + 'static {
@@ -184,5 +222,62 @@ async fn sleep_or_shutdown(backoff: &mut Duration, shutdown: &CancellationToken)
     tokio::select! {
         _ = tokio::time::sleep(delay) => false,
         _ = shutdown.cancelled() => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn failures_are_retried_up_to_the_limit_and_results_keep_their_order() {
+        let config = WorkerConfig {
+            batch_size: 10,
+            max_attempts: 3,
+            retry_delay: Duration::from_millis(1),
+        };
+        let calls: Mutex<HashMap<&str, u32>> = Mutex::new(HashMap::new());
+        let items = ["ok", "flaky", "broken"];
+        let results = with_retries(&items, &config, "test", |batch| {
+            let calls = &calls;
+            async move {
+                batch
+                    .into_iter()
+                    .map(|item| {
+                        let mut calls = calls.lock().unwrap();
+                        let n = calls.entry(item).or_default();
+                        *n += 1;
+                        match (item, *n) {
+                            ("ok", _) | ("flaky", 2..) => Ok(item),
+                            _ => Err(format!("{item} failed")),
+                        }
+                    })
+                    .collect()
+            }
+        })
+        .await;
+        assert_eq!(results[0], (Ok("ok"), 1));
+        assert_eq!(results[1], (Ok("flaky"), 2));
+        assert_eq!(results[2], (Err("broken failed".to_owned()), 3));
+        assert_eq!(calls.lock().unwrap()["broken"], 3);
+    }
+
+    #[test]
+    fn positions_point_past_the_last_record_of_each_partition() {
+        let record = |partition, offset| Record {
+            topic: "t".to_owned(),
+            partition,
+            offset,
+            key: None,
+            value: vec![],
+            headers: vec![],
+            timestamp: crate::now(),
+        };
+        let positions = positions_after(&[record(1, 7), record(0, 3), record(1, 9), record(0, 2)]);
+        let got: Vec<(u32, u64)> = positions.iter().map(|p| (p.partition, p.next_offset)).collect();
+        assert_eq!(got, vec![(0, 4), (1, 10)]);
     }
 }

@@ -9,8 +9,8 @@ use pvara_domain::ids::EventId;
 use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Delivery, Record, WorkBatch};
 
-use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode};
-use crate::mail::{MailError, MailMessage, Mailer, render};
+use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode, with_retries};
+use crate::mail::{Mailer, render};
 
 pub const GROUP: &str = "pvara-notify";
 
@@ -35,34 +35,6 @@ impl NotifyWorker {
             mailer,
             config,
         }
-    }
-
-    async fn deliver_with_retries(&self, messages: &[MailMessage]) -> Vec<(Result<(), MailError>, u32)> {
-        let mut results: Vec<Option<(Result<(), MailError>, u32)>> = vec![None; messages.len()];
-        let mut todo: Vec<usize> = (0..messages.len()).collect();
-        let mut attempt = 1;
-        while !todo.is_empty() {
-            let batch: Vec<MailMessage> = todo.iter().map(|&i| messages[i].clone()).collect();
-            let outcomes = self.mailer.deliver(&batch).await;
-            let mut retry = Vec::new();
-            for (&index, outcome) in todo.iter().zip(outcomes) {
-                if outcome.is_err() && attempt < self.config.max_attempts {
-                    retry.push(index);
-                } else {
-                    results[index] = Some((outcome, attempt));
-                }
-            }
-            if !retry.is_empty() {
-                tracing::warn!(failed = retry.len(), attempt, "mail delivery failed; retrying");
-                tokio::time::sleep(self.config.backoff(attempt)).await;
-            }
-            todo = retry;
-            attempt += 1;
-        }
-        results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| (Err(MailError::Delivery("not attempted".to_owned())), 0)))
-            .collect()
     }
 }
 
@@ -115,7 +87,11 @@ impl BatchHandler for NotifyWorker {
                 None => tracing::warn!(application = %data.application_id, "application gone; mail not sent"),
             }
         }
-        let outcomes = self.deliver_with_retries(&to_send).await;
+        let mailer = &self.mailer;
+        let outcomes = with_retries(&to_send, &self.config, "mail delivery", |batch| async move {
+            mailer.deliver(&batch).await
+        })
+        .await;
         let mut deliveries = Vec::new();
         for ((message, (record, application_id)), (outcome, attempts)) in
             to_send.iter().zip(sources).zip(outcomes)

@@ -12,9 +12,9 @@ use pvara_domain::status::{Action, Status};
 use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, ScoreRecord, ScoringInput, Transition, WorkBatch};
 
-use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode};
+use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode, with_retries};
 use crate::events::{SOURCE_SCORING, to_messages};
-use crate::scorer::{Scorer, ScoringError};
+use crate::scorer::Scorer;
 
 pub const GROUP: &str = "pvara-scoring";
 const ACTOR: &str = "system:scoring";
@@ -41,44 +41,11 @@ impl ScoringWorker {
             config,
         }
     }
-
-    /// Scores `inputs`, retrying failures with exponential backoff; returns each final result and
-    /// the attempts it took.
-    async fn score_with_retries(
-        &self,
-        inputs: &[ScoringInput],
-    ) -> Vec<(Result<ScoreCard, ScoringError>, u32)> {
-        let mut results: Vec<Option<(Result<ScoreCard, ScoringError>, u32)>> = vec![None; inputs.len()];
-        let mut todo: Vec<usize> = (0..inputs.len()).collect();
-        let mut attempt = 1;
-        while !todo.is_empty() {
-            let batch: Vec<ScoringInput> = todo.iter().map(|&i| inputs[i].clone()).collect();
-            let outcomes = self.scorer.score_batch(&batch).await;
-            let mut retry = Vec::new();
-            for (&index, outcome) in todo.iter().zip(outcomes) {
-                if outcome.is_err() && attempt < self.config.max_attempts {
-                    retry.push(index);
-                } else {
-                    results[index] = Some((outcome, attempt));
-                }
-            }
-            if !retry.is_empty() {
-                tracing::warn!(failed = retry.len(), attempt, "scoring failed; retrying");
-                tokio::time::sleep(self.config.backoff(attempt)).await;
-            }
-            todo = retry;
-            attempt += 1;
-        }
-        results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| (Err(ScoringError("not scored".to_owned())), 0)))
-            .collect()
-    }
 }
 
 fn transition(
     input: &ScoringInput,
-    outcome: Result<ScoreCard, ScoringError>,
+    outcome: Result<ScoreCard, crate::scorer::ScoringError>,
     attempts: u32,
     request_id: Option<&str>,
 ) -> Result<Transition, WorkerError> {
@@ -187,7 +154,11 @@ impl BatchHandler for ScoringWorker {
             .filter(|(input, _)| input.status == Status::Submitted)
             .collect();
         let scoring_inputs: Vec<ScoringInput> = pending.iter().map(|(input, _)| input.clone()).collect();
-        let outcomes = self.score_with_retries(&scoring_inputs).await;
+        let scorer = &self.scorer;
+        let outcomes = with_retries(&scoring_inputs, &self.config, "scoring", |batch| async move {
+            scorer.score_batch(&batch).await
+        })
+        .await;
         let transitions = pending
             .iter()
             .zip(outcomes)

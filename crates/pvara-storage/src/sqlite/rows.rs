@@ -4,8 +4,14 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use pvara_domain::application::Candidate;
+use pvara_domain::job::Job;
+use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
-use rusqlite::ErrorCode;
+use pvara_domain::user::{Email, FullName};
+use rusqlite::{ErrorCode, Row};
+
+use crate::model::{HistoryEntry, ScoreRecord};
 
 use crate::error::StoreError;
 
@@ -70,4 +76,73 @@ pub(crate) fn on_constraint(
         Some(Constraint::ForeignKey) => StoreError::NotFound(missing),
         None => error.into(),
     }
+}
+
+pub(crate) const JOB_COLUMNS: &str =
+    "j.id, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at";
+
+pub(crate) fn job_from_row(row: &Row<'_>, at: usize) -> Result<Job, StoreError> {
+    let text = |i: usize| row.get::<_, String>(at + i);
+    Ok(Job {
+        id: parse_id(&text(0)?)?,
+        title: text(1)?,
+        description: text(2)?,
+        location: row.get(at + 3)?,
+        closes_at: row
+            .get::<_, Option<String>>(at + 4)?
+            .as_deref()
+            .map(parse_ts)
+            .transpose()?,
+        requirements: parse_json(&text(5)?)?,
+        created_by: parse_id(&text(6)?)?,
+        created_at: parse_ts(&text(7)?)?,
+    })
+}
+
+pub(crate) const CANDIDATE_COLUMNS: &str =
+    "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, a.resume_text, a.cover_letter";
+
+pub(crate) fn candidate_from_row(row: &Row<'_>, at: usize) -> Result<Candidate, StoreError> {
+    let text = |i: usize| row.get::<_, String>(at + i);
+    let corrupt = |e: pvara_domain::ValidationError| StoreError::Corrupt(e.to_string());
+    Ok(Candidate {
+        full_name: FullName::parse(&text(0)?).map_err(corrupt)?,
+        email: Email::parse("email", &text(1)?).map_err(corrupt)?,
+        phone: row.get(at + 2)?,
+        skills: parse_json(&text(3)?)?,
+        years_experience: row.get(at + 4)?,
+        education: Education::parse("education", &text(5)?).map_err(corrupt)?,
+        resume_text: text(6)?,
+        cover_letter: row.get(at + 7)?,
+    })
+}
+
+pub(crate) fn history_from_row(row: &Row<'_>) -> Result<HistoryEntry, StoreError> {
+    Ok(HistoryEntry {
+        from: row
+            .get::<_, Option<String>>(0)?
+            .as_deref()
+            .map(parse_status)
+            .transpose()?,
+        to: parse_status(&row.get::<_, String>(1)?)?,
+        actor: row.get(2)?,
+        reason: row.get(3)?,
+        details: row
+            .get::<_, Option<String>>(4)?
+            .as_deref()
+            .map(parse_json)
+            .transpose()?,
+        at: parse_ts(&row.get::<_, String>(5)?)?,
+    })
+}
+
+pub(crate) fn score_from_row(row: &Row<'_>, at: usize) -> Result<Option<ScoreRecord>, StoreError> {
+    let Some(total) = row.get::<_, Option<i64>>(at)? else {
+        return Ok(None);
+    };
+    Ok(Some(ScoreRecord {
+        total: u8::try_from(total).map_err(|_| StoreError::Corrupt(format!("score {total}")))?,
+        breakdown: parse_json(&row.get::<_, String>(at + 1)?)?,
+        scorer_version: row.get(at + 2)?,
+    }))
 }

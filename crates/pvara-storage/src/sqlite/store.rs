@@ -2,94 +2,26 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pvara_domain::application::{Candidate, NewApplication};
+use pvara_domain::application::NewApplication;
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
-use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
-use pvara_domain::user::{Email, FullName, Role};
+use pvara_domain::user::Role;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use tokio::sync::watch;
 
-use super::rows::{on_constraint, parse_id, parse_json, parse_status, parse_ts, to_json, ts};
+use super::rows::{
+    CANDIDATE_COLUMNS, JOB_COLUMNS, candidate_from_row, history_from_row, job_from_row, on_constraint,
+    parse_id, parse_status, parse_ts, score_from_row, to_json, ts,
+};
 use super::{SqliteEngine, log};
 use crate::error::StoreError;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, HistoryEntry,
-    MailContext, NewUser, OutboxMessage, ScoreRecord, ScoringInput, SortOrder, Transition, UserRecord,
-    WorkBatch,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, MailContext,
+    NewUser, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
 };
 use crate::store::Store;
-
-const JOB_COLUMNS: &str =
-    "j.id, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at";
-
-fn job_from_row(row: &Row<'_>, at: usize) -> Result<Job, StoreError> {
-    let text = |i: usize| row.get::<_, String>(at + i);
-    Ok(Job {
-        id: parse_id(&text(0)?)?,
-        title: text(1)?,
-        description: text(2)?,
-        location: row.get(at + 3)?,
-        closes_at: row
-            .get::<_, Option<String>>(at + 4)?
-            .as_deref()
-            .map(parse_ts)
-            .transpose()?,
-        requirements: parse_json(&text(5)?)?,
-        created_by: parse_id(&text(6)?)?,
-        created_at: parse_ts(&text(7)?)?,
-    })
-}
-
-const CANDIDATE_COLUMNS: &str =
-    "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, a.resume_text, a.cover_letter";
-
-fn candidate_from_row(row: &Row<'_>, at: usize) -> Result<Candidate, StoreError> {
-    let text = |i: usize| row.get::<_, String>(at + i);
-    let corrupt = |e: pvara_domain::ValidationError| StoreError::Corrupt(e.to_string());
-    Ok(Candidate {
-        full_name: FullName::parse(&text(0)?).map_err(corrupt)?,
-        email: Email::parse("email", &text(1)?).map_err(corrupt)?,
-        phone: row.get(at + 2)?,
-        skills: parse_json(&text(3)?)?,
-        years_experience: row.get(at + 4)?,
-        education: Education::parse("education", &text(5)?).map_err(corrupt)?,
-        resume_text: text(6)?,
-        cover_letter: row.get(at + 7)?,
-    })
-}
-
-fn history_from_row(row: &Row<'_>) -> Result<HistoryEntry, StoreError> {
-    Ok(HistoryEntry {
-        from: row
-            .get::<_, Option<String>>(0)?
-            .as_deref()
-            .map(parse_status)
-            .transpose()?,
-        to: parse_status(&row.get::<_, String>(1)?)?,
-        actor: row.get(2)?,
-        reason: row.get(3)?,
-        details: row
-            .get::<_, Option<String>>(4)?
-            .as_deref()
-            .map(parse_json)
-            .transpose()?,
-        at: parse_ts(&row.get::<_, String>(5)?)?,
-    })
-}
-
-fn score_from_row(row: &Row<'_>, at: usize) -> Result<Option<ScoreRecord>, StoreError> {
-    let Some(total) = row.get::<_, Option<i64>>(at)? else {
-        return Ok(None);
-    };
-    Ok(Some(ScoreRecord {
-        total: u8::try_from(total).map_err(|_| StoreError::Corrupt(format!("score {total}")))?,
-        breakdown: parse_json(&row.get::<_, String>(at + 1)?)?,
-        scorer_version: row.get(at + 2)?,
-    }))
-}
 
 /// One row of `application_history`.
 struct HistoryRow<'a> {

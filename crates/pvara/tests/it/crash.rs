@@ -322,4 +322,40 @@ async fn acknowledged_applications_survive_sigkill_and_are_scored_once() {
         "one mail per score"
     );
     assert_eq!(counts.deliveries as usize, 2 * stored);
+
+    // The operators' view agrees: everything consumed, nothing left over.
+    let output = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"))
+            .arg("--data-dir")
+            .arg(data)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let groups = output(&["groups"]);
+    let rows: Vec<Vec<&str>> = groups
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 6, "{groups}");
+    assert!(
+        rows.iter().all(|r| r[5] == "0" && r[3] == r[4]),
+        "lag left: {groups}"
+    );
+    let scored_total: u64 = rows
+        .iter()
+        .filter(|r| r[0] == "pvara-scoring")
+        .map(|r| r[3].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(scored_total as usize, stored);
+    let topics = output(&["topics"]);
+    let completed: u64 = topics
+        .lines()
+        .filter(|l| l.starts_with("ai-scoring-complete "))
+        .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(completed as usize, stored);
 }

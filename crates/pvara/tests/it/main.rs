@@ -5,6 +5,7 @@
 
 mod authz;
 mod bad_input;
+mod bench;
 mod crash;
 mod failures;
 mod helpers;
