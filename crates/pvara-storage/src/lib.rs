@@ -11,6 +11,8 @@
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
 //! - [`sqlite`]: the embedded engine, holding both the data and the event log in one SQLite file,
 //!   written by one group-committing writer thread.
+//! - [`postgres`]: the same on PostgreSQL, for many processes: relays claim outbox shards,
+//!   consumers share partitions through leases.
 //! - `testing` (feature `testing`): the engine-independent test story that every engine passes.
 
 #![forbid(unsafe_code)]
@@ -18,6 +20,7 @@
 pub mod error;
 pub mod log;
 pub mod model;
+pub mod postgres;
 pub mod sqlite;
 pub mod store;
 #[cfg(feature = "testing")]
@@ -45,14 +48,19 @@ impl std::fmt::Debug for Engines {
 }
 
 /// Where the data lives, parsed from a URL or path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Location {
     /// `sqlite://path/to/file.db`, or a plain path.
     Sqlite(PathBuf),
+    /// `postgres://user@host/db` (or `postgresql://`). Kept whole: it may hold credentials.
+    Postgres(String),
 }
 
 impl Location {
     pub fn parse(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Location::Postgres(url.to_owned()));
+        }
         if let Some(path) = url.strip_prefix("sqlite://") {
             return Ok(Location::Sqlite(PathBuf::from(path)));
         }
@@ -63,6 +71,30 @@ impl Location {
             )));
         }
         Ok(Location::Sqlite(PathBuf::from(url)))
+    }
+}
+
+/// Prints the location with any password masked, so it is safe in logs and error messages.
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Location::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
     }
 }
 
@@ -81,13 +113,20 @@ impl Default for OpenOptions {
 
 /// Opens the engines at `location`, creating and migrating the database and the topics as needed.
 pub async fn open(location: &Location, options: &OpenOptions) -> Result<Engines, StoreError> {
+    let topics = pvara_domain::event::all_topic_names();
     match location {
         Location::Sqlite(path) => {
             let engine = sqlite::SqliteEngine::open(path).await?;
-            engine
-                .log()
-                .ensure_topics(&pvara_domain::event::all_topic_names(), options.partitions)
-                .await?;
+            engine.log().ensure_topics(&topics, options.partitions).await?;
+            Ok(Engines {
+                store: Arc::new(engine.clone()),
+                log: Arc::new(engine.log()),
+                relay: Arc::new(engine.log()),
+            })
+        }
+        Location::Postgres(url) => {
+            let engine = postgres::PgEngine::open(url).await?;
+            engine.log().ensure_topics(&topics, options.partitions).await?;
             Ok(Engines {
                 store: Arc::new(engine.clone()),
                 log: Arc::new(engine.log()),

@@ -37,6 +37,11 @@ pub trait Consumer: Send {
     async fn commit(&mut self, positions: &[Position]) -> Result<(), LogError>;
     /// Forgets uncommitted progress: the next poll starts again from the committed positions.
     async fn rewind(&mut self) -> Result<(), LogError>;
+    /// The partitions this member currently owns (Kafka's `assignment()`).
+    fn assignment(&self) -> Vec<u32>;
+    /// Leaves the group at once, so its partitions go to the other members without waiting for a
+    /// timeout. Call after the last commit.
+    async fn close(self: Box<Self>) -> Result<(), LogError>;
 }
 
 /// Moves committed outbox rows onto the log.

@@ -78,6 +78,24 @@ pub struct Position {
     pub next_offset: u64,
 }
 
+impl Position {
+    /// Where a group resumes after `records`: one past the last record of each partition.
+    pub fn after(records: &[Record]) -> Vec<Position> {
+        let mut last: std::collections::BTreeMap<(&str, u32), u64> = std::collections::BTreeMap::new();
+        for record in records {
+            let next = last.entry((record.topic.as_str(), record.partition)).or_default();
+            *next = (*next).max(record.offset + 1);
+        }
+        last.into_iter()
+            .map(|((topic, partition), next_offset)| Position {
+                topic: topic.to_owned(),
+                partition,
+                next_offset,
+            })
+            .collect()
+    }
+}
+
 /// A consumer group's progress, committed together with the effects it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -260,5 +278,26 @@ pub struct GroupOffset {
 impl GroupOffset {
     pub fn lag(&self) -> u64 {
         self.end_offset.saturating_sub(self.committed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_point_past_the_last_record_of_each_partition() {
+        let record = |partition, offset| Record {
+            topic: "t".to_owned(),
+            partition,
+            offset,
+            key: None,
+            value: vec![],
+            headers: vec![],
+            timestamp: chrono::Utc::now(),
+        };
+        let positions = Position::after(&[record(1, 7), record(0, 3), record(1, 9), record(0, 2)]);
+        let got: Vec<(u32, u64)> = positions.iter().map(|p| (p.partition, p.next_offset)).collect();
+        assert_eq!(got, vec![(0, 4), (1, 10)]);
     }
 }

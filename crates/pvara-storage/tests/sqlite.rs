@@ -76,4 +76,10 @@ fn locations_are_parsed_by_scheme() {
         Location::Sqlite("data/x.db".into())
     );
     assert!(Location::parse("mysql://localhost/db").is_err());
+    let pg = Location::parse("postgres://pvara:s3cret@db.internal:5432/pvara").unwrap();
+    assert_eq!(format!("{pg:?}"), "postgres://pvara:***@db.internal:5432/pvara");
+    assert_eq!(
+        pg,
+        Location::Postgres("postgres://pvara:s3cret@db.internal:5432/pvara".to_owned())
+    );
 }

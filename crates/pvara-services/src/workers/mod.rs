@@ -8,7 +8,6 @@
 pub mod notify;
 pub mod scoring;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -101,25 +100,6 @@ pub trait BatchHandler: Send + Sync + 'static {
     async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError>;
 }
 
-/// Where the group resumes after this batch: one past the last record of each partition.
-pub fn positions_after(records: &[Record]) -> Vec<Position> {
-    let mut last: HashMap<(&str, u32), u64> = HashMap::new();
-    for record in records {
-        let next = last.entry((record.topic.as_str(), record.partition)).or_default();
-        *next = (*next).max(record.offset + 1);
-    }
-    let mut positions: Vec<Position> = last
-        .into_iter()
-        .map(|((topic, partition), next_offset)| Position {
-            topic: topic.to_owned(),
-            partition,
-            next_offset,
-        })
-        .collect();
-    positions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-    positions
-}
-
 /// A poison record, copied to `<topic>.dlq` with where it came from and why it was set aside.
 pub fn dead_letter(record: &Record, error: &str, attempts: u32) -> OutboxMessage {
     let mut headers = record.headers.clone();
@@ -171,7 +151,12 @@ pub async fn run(
         loop {
             let polled = tokio::select! {
                 biased;
-                _ = shutdown.cancelled() => break 'subscribe,
+                _ = shutdown.cancelled() => {
+                    if let Err(error) = consumer.close().await {
+                        tracing::warn!(group, topic, %error, "could not leave the group cleanly");
+                    }
+                    break 'subscribe;
+                }
                 polled = consumer.poll(config.batch_size, Duration::from_secs(1)) => polled,
             };
             let records = match polled {
@@ -185,7 +170,7 @@ pub async fn run(
                     continue 'subscribe;
                 }
             };
-            let positions = positions_after(&records);
+            let positions = Position::after(&records);
             let checkpoint = Checkpoint {
                 group: group.to_owned(),
                 positions: positions.clone(),
@@ -263,21 +248,5 @@ mod tests {
         assert_eq!(results[1], (Ok("flaky"), 2));
         assert_eq!(results[2], (Err("broken failed".to_owned()), 3));
         assert_eq!(calls.lock().unwrap()["broken"], 3);
-    }
-
-    #[test]
-    fn positions_point_past_the_last_record_of_each_partition() {
-        let record = |partition, offset| Record {
-            topic: "t".to_owned(),
-            partition,
-            offset,
-            key: None,
-            value: vec![],
-            headers: vec![],
-            timestamp: crate::now(),
-        };
-        let positions = positions_after(&[record(1, 7), record(0, 3), record(1, 9), record(0, 2)]);
-        let got: Vec<(u32, u64)> = positions.iter().map(|p| (p.partition, p.next_offset)).collect();
-        assert_eq!(got, vec![(0, 4), (1, 10)]);
     }
 }

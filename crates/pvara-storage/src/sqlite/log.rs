@@ -407,6 +407,15 @@ impl Consumer for SqliteConsumer {
         Ok(())
     }
 
+    fn assignment(&self) -> Vec<u32> {
+        (0..self.partitions).collect()
+    }
+
+    async fn close(self: Box<Self>) -> Result<(), LogError> {
+        // One member per group: there is nobody to hand partitions to.
+        Ok(())
+    }
+
     async fn rewind(&mut self) -> Result<(), LogError> {
         let (group, topic, partitions) = (self.group.clone(), self.topic.clone(), self.partitions);
         self.committed = self

@@ -1,0 +1,91 @@
+//! PostgreSQL rows to domain types. Stored values that fail to parse are [`StoreError::Corrupt`].
+
+use pvara_domain::application::Candidate;
+use pvara_domain::job::Job;
+use pvara_domain::scoring::education::Education;
+use pvara_domain::status::Status;
+use pvara_domain::user::{Email, FullName};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::model::{HistoryEntry, ScoreRecord};
+
+pub(crate) const JOB_COLUMNS: &str = "j.id AS job_id_, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at";
+pub(crate) const CANDIDATE_COLUMNS: &str =
+    "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, a.resume_text, a.cover_letter";
+pub(crate) const HISTORY_COLUMNS: &str = "from_status, to_status, actor, reason, details, at";
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+pub(crate) fn status(text: &str) -> Result<Status, StoreError> {
+    Status::parse(text).ok_or_else(|| corrupt(format!("status {text:?}")))
+}
+
+pub(crate) fn job(row: &PgRow) -> Result<Job, StoreError> {
+    Ok(Job {
+        id: pvara_domain::ids::JobId(row.try_get::<Uuid, _>("job_id_")?),
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        location: row.try_get("location")?,
+        closes_at: row.try_get("closes_at")?,
+        requirements: row.try_get::<Json<_>, _>("requirements")?.0,
+        created_by: pvara_domain::ids::UserId(row.try_get::<Uuid, _>("created_by")?),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(crate) fn candidate(row: &PgRow) -> Result<Candidate, StoreError> {
+    Ok(Candidate {
+        full_name: FullName::parse(row.try_get("full_name")?).map_err(corrupt)?,
+        email: Email::parse("email", row.try_get("email")?).map_err(corrupt)?,
+        phone: row.try_get("phone")?,
+        skills: row.try_get::<Json<Vec<String>>, _>("skills")?.0,
+        years_experience: row.try_get("years_experience")?,
+        education: Education::parse("education", row.try_get("education")?).map_err(corrupt)?,
+        resume_text: row.try_get("resume_text")?,
+        cover_letter: row.try_get("cover_letter")?,
+    })
+}
+
+pub(crate) fn history(row: &PgRow) -> Result<HistoryEntry, StoreError> {
+    Ok(HistoryEntry {
+        from: row
+            .try_get::<Option<&str>, _>("from_status")?
+            .map(status)
+            .transpose()?,
+        to: status(row.try_get("to_status")?)?,
+        actor: row.try_get("actor")?,
+        reason: row.try_get("reason")?,
+        details: row
+            .try_get::<Option<Json<serde_json::Value>>, _>("details")?
+            .map(|j| j.0),
+        at: row.try_get("at")?,
+    })
+}
+
+pub(crate) fn score(row: &PgRow) -> Result<Option<ScoreRecord>, StoreError> {
+    let Some(total) = row.try_get::<Option<i16>, _>("ai_score")? else {
+        return Ok(None);
+    };
+    Ok(Some(ScoreRecord {
+        total: u8::try_from(total).map_err(|_| corrupt(format!("score {total}")))?,
+        breakdown: row
+            .try_get::<Option<Json<serde_json::Value>>, _>("score_breakdown")?
+            .map(|j| j.0)
+            .unwrap_or_default(),
+        scorer_version: row
+            .try_get::<Option<String>, _>("scorer_version")?
+            .unwrap_or_default(),
+    }))
+}
+
+pub(crate) fn ai_score(row: &PgRow) -> Result<Option<u8>, StoreError> {
+    Ok(row
+        .try_get::<Option<i16>, _>("ai_score")?
+        .map(|s| s.clamp(0, 100) as u8))
+}

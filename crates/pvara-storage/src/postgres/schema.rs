@@ -1,0 +1,166 @@
+//! PostgreSQL schema migrations, applied in order under an advisory lock so that several
+//! processes starting at once do not race.
+
+use sqlx::PgPool;
+
+use crate::error::StoreError;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE users (
+    id            UUID PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    full_name     TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('applicant', 'recruiter', 'admin')),
+    created_at    TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE jobs (
+    id           UUID PRIMARY KEY,
+    title        TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    location     TEXT,
+    closes_at    TIMESTAMPTZ,
+    requirements JSONB NOT NULL,
+    created_by   UUID NOT NULL REFERENCES users (id),
+    created_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE applications (
+    id               UUID PRIMARY KEY,
+    job_id           UUID NOT NULL REFERENCES jobs (id),
+    applicant_id     UUID NOT NULL REFERENCES users (id),
+    full_name        TEXT NOT NULL,
+    email            TEXT NOT NULL,
+    phone            TEXT,
+    skills           JSONB NOT NULL,
+    years_experience DOUBLE PRECISION NOT NULL,
+    education        TEXT NOT NULL,
+    resume_text      TEXT NOT NULL,
+    cover_letter     TEXT,
+    status           TEXT NOT NULL,
+    ai_score         SMALLINT,
+    score_breakdown  JSONB,
+    scorer_version   TEXT,
+    submitted_at     TIMESTAMPTZ NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL,
+    UNIQUE (job_id, applicant_id)
+);
+CREATE INDEX applications_job_rank ON applications (job_id, (coalesce(ai_score, -1)), id);
+CREATE INDEX applications_rank ON applications ((coalesce(ai_score, -1)), id);
+CREATE INDEX applications_status ON applications (status, id);
+
+CREATE TABLE application_history (
+    id             BIGSERIAL PRIMARY KEY,
+    application_id UUID NOT NULL REFERENCES applications (id),
+    from_status    TEXT,
+    to_status      TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    details        JSONB,
+    at             TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX application_history_by_application ON application_history (application_id, to_status);
+
+-- The transactional outbox. `shard` is a hash of the key: relays claim whole shards, so several
+-- relays run at once while each key's events keep their order.
+CREATE TABLE outbox (
+    id         BIGSERIAL PRIMARY KEY,
+    shard      INTEGER NOT NULL,
+    topic      TEXT NOT NULL,
+    key        TEXT,
+    value      BYTEA NOT NULL,
+    headers    JSONB NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX outbox_by_shard ON outbox (shard, id);
+
+CREATE TABLE mail_deliveries (
+    event_id       UUID PRIMARY KEY,
+    application_id UUID NOT NULL,
+    template       TEXT NOT NULL,
+    message_id     TEXT NOT NULL,
+    delivered_at   TIMESTAMPTZ NOT NULL
+);
+
+-- The embedded event log.
+CREATE TABLE log_topics (
+    name       TEXT PRIMARY KEY,
+    partitions INTEGER NOT NULL CHECK (partitions > 0)
+);
+-- The next offset per partition; its row lock orders concurrent appends.
+CREATE TABLE log_partitions (
+    topic       TEXT NOT NULL REFERENCES log_topics (name),
+    partition   INTEGER NOT NULL,
+    next_offset BIGINT NOT NULL,
+    PRIMARY KEY (topic, partition)
+);
+CREATE TABLE log_records (
+    topic      TEXT NOT NULL,
+    partition  INTEGER NOT NULL,
+    log_offset BIGINT NOT NULL,
+    key        TEXT,
+    value      BYTEA NOT NULL,
+    headers    JSONB NOT NULL,
+    timestamp  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (topic, partition, log_offset)
+);
+CREATE TABLE log_offsets (
+    group_id    TEXT NOT NULL,
+    topic       TEXT NOT NULL,
+    partition   INTEGER NOT NULL,
+    next_offset BIGINT NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (group_id, topic, partition)
+);
+-- Group membership for consumers in several processes: members heartbeat, partitions are leased.
+CREATE TABLE log_members (
+    group_id     TEXT NOT NULL,
+    topic        TEXT NOT NULL,
+    member_id    UUID NOT NULL,
+    heartbeat_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (group_id, topic, member_id)
+);
+CREATE TABLE log_leases (
+    group_id    TEXT NOT NULL,
+    topic       TEXT NOT NULL,
+    partition   INTEGER NOT NULL,
+    member_id   UUID NOT NULL,
+    lease_until TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (group_id, topic, partition)
+);
+"#];
+
+/// Arbitrary constant naming pvara's migration lock.
+const MIGRATION_LOCK: i64 = 0x7076_6172_615f_6d31;
+
+pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS pvara_schema (version INTEGER NOT NULL)")
+        .execute(&mut *tx)
+        .await?;
+    let version: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM pvara_schema")
+        .fetch_one(&mut *tx)
+        .await?;
+    let version = version.unwrap_or(0) as usize;
+    if version > MIGRATIONS.len() {
+        return Err(StoreError::Config(format!(
+            "database schema version {version} is newer than this pvara ({}); upgrade pvara",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO pvara_schema (version) VALUES ($1)")
+            .bind(index as i32 + 1)
+            .execute(&mut *tx)
+            .await?;
+        tracing::info!(version = index + 1, "applied database migration");
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,500 @@
+//! [`Store`] on PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pvara_domain::application::NewApplication;
+use pvara_domain::event::partition_for;
+use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
+use pvara_domain::job::Job;
+use pvara_domain::status::Status;
+use pvara_domain::user::Role;
+use sqlx::types::Json;
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::rows::{self, CANDIDATE_COLUMNS, HISTORY_COLUMNS, JOB_COLUMNS};
+use super::{OUTBOX_SHARDS, PgEngine, log, on_constraint};
+use crate::error::StoreError;
+use crate::model::{
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, MailContext, NewUser,
+    OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
+};
+use crate::store::Store;
+
+/// The outbox shard of a message: its key's hash, so one key's events stay in one shard.
+fn shard(message: &OutboxMessage) -> i32 {
+    let key = message
+        .key
+        .as_deref()
+        .map_or(message.value.as_slice(), str::as_bytes);
+    partition_for(key, OUTBOX_SHARDS) as i32
+}
+
+pub(super) async fn insert_outbox(
+    conn: &mut PgConnection,
+    messages: &[OutboxMessage],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for message in messages {
+        sqlx::query(
+            "INSERT INTO outbox (shard, topic, key, value, headers, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(shard(message))
+        .bind(&message.topic)
+        .bind(&message.key)
+        .bind(&message.value)
+        .bind(Json(&message.headers))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+struct HistoryRow<'a> {
+    application_id: ApplicationId,
+    from: Option<Status>,
+    to: Status,
+    actor: &'a str,
+    reason: &'a str,
+    details: Option<&'a serde_json::Value>,
+    at: DateTime<Utc>,
+}
+
+async fn insert_history(conn: &mut PgConnection, row: HistoryRow<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, details, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(row.application_id.0)
+    .bind(row.from.map(Status::as_str))
+    .bind(row.to.as_str())
+    .bind(row.actor)
+    .bind(row.reason)
+    .bind(row.details.map(Json))
+    .bind(row.at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Applies `t` if the application is still in `t.from`; returns whether it did.
+async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<bool, StoreError> {
+    let score = t.score.as_ref();
+    let changed = sqlx::query(
+        "UPDATE applications
+         SET status = $1, updated_at = $2,
+             ai_score = coalesce($3, ai_score),
+             score_breakdown = coalesce($4, score_breakdown),
+             scorer_version = coalesce($5, scorer_version)
+         WHERE id = $6 AND status = $7",
+    )
+    .bind(t.to.as_str())
+    .bind(t.at)
+    .bind(score.map(|s| i16::from(s.total)))
+    .bind(score.map(|s| Json(&s.breakdown)))
+    .bind(score.map(|s| s.scorer_version.as_str()))
+    .bind(t.application_id.0)
+    .bind(t.from.as_str())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    let row = HistoryRow {
+        application_id: t.application_id,
+        from: Some(t.from),
+        to: t.to,
+        actor: &t.actor,
+        reason: &t.reason,
+        details: t.details.as_ref(),
+        at: t.at,
+    };
+    insert_history(conn, row).await?;
+    insert_outbox(conn, &t.messages, t.at).await?;
+    Ok(true)
+}
+
+impl PgEngine {
+    fn outbox_written(&self) {
+        Self::bump(&self.inner.outbox_changed);
+    }
+}
+
+#[async_trait]
+impl Store for PgEngine {
+    async fn create_user(&self, user: NewUser) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(user.id.0)
+        .bind(user.email.as_str())
+        .bind(&user.password_hash)
+        .bind(user.full_name.as_str())
+        .bind(user.role.as_str())
+        .bind(user.created_at)
+        .execute(self.pool())
+        .await
+        .map_err(|e| on_constraint(e, "user", "user"))?;
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, email, full_name, role, password_hash, created_at FROM users WHERE email = $1",
+        )
+        .bind(email)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(UserRecord {
+                id: UserId(row.try_get("id")?),
+                email: row.try_get("email")?,
+                full_name: row.try_get("full_name")?,
+                role: Role::parse(row.try_get("role")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                password_hash: row.try_get("password_hash")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_job(&self, job: Job) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(job.id.0)
+        .bind(&job.title)
+        .bind(&job.description)
+        .bind(&job.location)
+        .bind(job.closes_at)
+        .bind(Json(&job.requirements))
+        .bind(job.created_by.0)
+        .bind(job.created_at)
+        .execute(self.pool())
+        .await
+        .map_err(|e| on_constraint(e, "job", "user"))?;
+        Ok(())
+    }
+
+    async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs j WHERE j.id = $1"))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(rows::job).transpose()
+    }
+
+    async fn open_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let found = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs j WHERE j.closes_at IS NULL OR j.closes_at > $1 ORDER BY j.id DESC LIMIT $2"
+        ))
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        found.iter().map(rows::job).collect()
+    }
+
+    async fn submit_application(
+        &self,
+        application: NewApplication,
+        messages: Vec<OutboxMessage>,
+    ) -> Result<(), StoreError> {
+        let a = &application;
+        let c = &a.candidate;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
+                 education, resume_text, cover_letter, status, submitted_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+        )
+        .bind(a.id.0)
+        .bind(a.job_id.0)
+        .bind(a.applicant_id.0)
+        .bind(c.full_name.as_str())
+        .bind(c.email.as_str())
+        .bind(&c.phone)
+        .bind(Json(&c.skills))
+        .bind(c.years_experience)
+        .bind(c.education.as_str())
+        .bind(&c.resume_text)
+        .bind(&c.cover_letter)
+        .bind(Status::Submitted.as_str())
+        .bind(a.submitted_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_constraint(e, "application", "job"))?;
+        let actor = a.applicant_id.to_string();
+        let row = HistoryRow {
+            application_id: a.id,
+            from: None,
+            to: Status::Submitted,
+            actor: &actor,
+            reason: "submitted",
+            details: None,
+            at: a.submitted_at,
+        };
+        insert_history(&mut tx, row).await?;
+        insert_outbox(&mut tx, &messages, a.submitted_at).await?;
+        tx.commit().await?;
+        self.outbox_written();
+        Ok(())
+    }
+
+    async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
+                    a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS}
+             FROM applications a WHERE a.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let history = sqlx::query(&format!(
+            "SELECT {HISTORY_COLUMNS} FROM application_history WHERE application_id = $1 ORDER BY id"
+        ))
+        .bind(id.0)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Some(ApplicationRecord {
+            id: ApplicationId(row.try_get("id")?),
+            job_id: JobId(row.try_get("job_id")?),
+            applicant_id: UserId(row.try_get("applicant_id")?),
+            status: rows::status(row.try_get("status")?)?,
+            score: rows::score(&row)?,
+            submitted_at: row.try_get("submitted_at")?,
+            updated_at: row.try_get("updated_at")?,
+            candidate: rows::candidate(&row)?,
+            history: history.iter().map(rows::history).collect::<Result<_, _>>()?,
+        }))
+    }
+
+    async fn application_owner(
+        &self,
+        id: ApplicationId,
+    ) -> Result<Option<(UserId, JobId, Status)>, StoreError> {
+        let row = sqlx::query("SELECT applicant_id, job_id, status FROM applications WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| {
+            Ok((
+                UserId(r.try_get("applicant_id")?),
+                JobId(r.try_get("job_id")?),
+                rows::status(r.try_get("status")?)?,
+            ))
+        })
+        .transpose()
+    }
+
+    async fn list_applications(
+        &self,
+        query: &ApplicationQuery,
+    ) -> Result<Vec<ApplicationSummary>, StoreError> {
+        const SCORE: &str = "coalesce(a.ai_score, -1)";
+        let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(
+            "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at FROM applications a WHERE TRUE",
+        );
+        if let Some(job) = query.job_id {
+            sql.push(" AND a.job_id = ").push_bind(job.0);
+        }
+        if let Some(status) = query.status {
+            sql.push(" AND a.status = ").push_bind(status.as_str());
+        }
+        if let Some(min) = query.min_score {
+            sql.push(format!(" AND {SCORE} >= ")).push_bind(i16::from(min));
+        }
+        if let Some(after) = query.after {
+            let score = after.score;
+            match query.sort {
+                SortOrder::ScoreDesc | SortOrder::ScoreAsc => {
+                    let cmp = if query.sort == SortOrder::ScoreDesc {
+                        "<"
+                    } else {
+                        ">"
+                    };
+                    sql.push(format!(" AND ({SCORE} {cmp} ")).push_bind(score);
+                    sql.push(format!(" OR ({SCORE} = ")).push_bind(score);
+                    sql.push(" AND a.id > ").push_bind(after.id.0).push("))");
+                }
+                SortOrder::SubmittedAsc => {
+                    sql.push(" AND a.id > ").push_bind(after.id.0);
+                }
+                SortOrder::SubmittedDesc => {
+                    sql.push(" AND a.id < ").push_bind(after.id.0);
+                }
+            }
+        }
+        sql.push(match query.sort {
+            SortOrder::ScoreDesc => format!(" ORDER BY {SCORE} DESC, a.id ASC"),
+            SortOrder::ScoreAsc => format!(" ORDER BY {SCORE} ASC, a.id ASC"),
+            SortOrder::SubmittedAsc => " ORDER BY a.id ASC".to_owned(),
+            SortOrder::SubmittedDesc => " ORDER BY a.id DESC".to_owned(),
+        });
+        sql.push(" LIMIT ").push_bind(i64::from(query.limit));
+        let found = sql.build().fetch_all(self.pool()).await?;
+        found
+            .iter()
+            .map(|row| {
+                Ok(ApplicationSummary {
+                    id: ApplicationId(row.try_get("id")?),
+                    job_id: JobId(row.try_get("job_id")?),
+                    full_name: row.try_get("full_name")?,
+                    status: rows::status(row.try_get("status")?)?,
+                    ai_score: rows::ai_score(row)?,
+                    submitted_at: row.try_get("submitted_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn transition(&self, transition: Transition) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        if !apply_transition(&mut tx, &transition).await? {
+            let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
+                .bind(transition.application_id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(if exists.is_some() {
+                StoreError::StaleStatus
+            } else {
+                StoreError::NotFound("application")
+            });
+        }
+        tx.commit().await?;
+        self.outbox_written();
+        Ok(())
+    }
+
+    async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut applied = Vec::with_capacity(batch.transitions.len());
+        for transition in &batch.transitions {
+            applied.push(apply_transition(&mut tx, transition).await?);
+        }
+        insert_outbox(&mut tx, &batch.messages, Utc::now()).await?;
+        for d in &batch.deliveries {
+            sqlx::query(
+                "INSERT INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+            )
+            .bind(d.event_id.0)
+            .bind(d.application_id.0)
+            .bind(&d.template)
+            .bind(&d.message_id)
+            .bind(d.delivered_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
+            log::store_positions(&mut tx, group, positions).await?;
+        }
+        tx.commit().await?;
+        self.outbox_written();
+        Ok(applied)
+    }
+
+    async fn scoring_inputs(&self, ids: &[ApplicationId]) -> Result<Vec<ScoringInput>, StoreError> {
+        let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+        let found = sqlx::query(&format!(
+            "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}
+             FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY($1)"
+        ))
+        .bind(&ids)
+        .fetch_all(self.pool())
+        .await?;
+        found
+            .iter()
+            .map(|row| {
+                Ok(ScoringInput {
+                    application_id: ApplicationId(row.try_get("id")?),
+                    status: rows::status(row.try_get("status")?)?,
+                    candidate: rows::candidate(row)?,
+                    job: rows::job(row)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn mail_contexts(
+        &self,
+        wanted: &[(ApplicationId, Status)],
+    ) -> Result<Vec<Option<MailContext>>, StoreError> {
+        let mut contexts = Vec::with_capacity(wanted.len());
+        let mut conn = self.pool().acquire().await?;
+        for (id, status) in wanted {
+            let row = sqlx::query(
+                "SELECT a.full_name, a.email, a.ai_score, j.title FROM applications a JOIN jobs j ON j.id = a.job_id
+                 WHERE a.id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let Some(row) = row else {
+                contexts.push(None);
+                continue;
+            };
+            let entry = sqlx::query(&format!(
+                "SELECT {HISTORY_COLUMNS} FROM application_history
+                 WHERE application_id = $1 AND to_status = $2 ORDER BY id DESC LIMIT 1"
+            ))
+            .bind(id.0)
+            .bind(status.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+            contexts.push(Some(MailContext {
+                application_id: *id,
+                full_name: row.try_get("full_name")?,
+                email: row.try_get("email")?,
+                job_title: row.try_get("title")?,
+                ai_score: rows::ai_score(&row)?,
+                entry: entry.as_ref().map(rows::history).transpose()?,
+            }));
+        }
+        Ok(contexts)
+    }
+
+    async fn delivered(&self, events: &[EventId]) -> Result<Vec<EventId>, StoreError> {
+        let ids: Vec<Uuid> = events.iter().map(|e| e.0).collect();
+        let found: Vec<Uuid> =
+            sqlx::query_scalar("SELECT event_id FROM mail_deliveries WHERE event_id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(self.pool())
+                .await?;
+        Ok(found.into_iter().map(EventId).collect())
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM jobs) AS jobs,
+                    (SELECT count(*) FROM applications) AS applications,
+                    (SELECT count(*) FROM application_history) AS history,
+                    (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM mail_deliveries) AS deliveries",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        let n = |name: &str| -> Result<u64, StoreError> { Ok(row.try_get::<i64, _>(name)? as u64) };
+        Ok(Counts {
+            users: n("users")?,
+            jobs: n("jobs")?,
+            applications: n("applications")?,
+            history: n("history")?,
+            outbox: n("outbox")?,
+            deliveries: n("deliveries")?,
+        })
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(self.pool()).await?;
+        Ok(())
+    }
+
+    fn outbox_signal(&self) -> watch::Receiver<u64> {
+        self.inner.outbox_changed.subscribe()
+    }
+}
