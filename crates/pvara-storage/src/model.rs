@@ -273,6 +273,8 @@ pub struct GroupOffset {
     pub partition: u32,
     pub committed: u64,
     pub end_offset: u64,
+    /// The member holding the partition, where the engine shares partitions between processes.
+    pub owner: Option<String>,
 }
 
 impl GroupOffset {

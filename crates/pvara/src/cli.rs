@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use pvara_domain::user::{Email, FullName, Password, Role};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{Config, DEFAULT_LISTEN, Secret};
+use crate::config::{Config, DEFAULT_LISTEN, Roles, Secret};
 use crate::startup::{Application, open_engines};
 use crate::telemetry::LogFormat;
 
@@ -44,6 +44,17 @@ pub struct Cli {
 pub enum Command {
     /// Run the API, the outbox relay and all workers in one process.
     Serve(ServeArgs),
+    /// Run only the HTTP API (scale out: run as many as you like behind a load balancer).
+    Api(ServeArgs),
+    /// Run only the outbox relay.
+    Relay(ServeArgs),
+    /// Run only one worker.
+    Worker {
+        #[arg(value_enum)]
+        kind: WorkerKind,
+        #[command(flatten)]
+        args: ServeArgs,
+    },
     /// Manage staff accounts.
     Users {
         #[command(subcommand)]
@@ -102,6 +113,14 @@ pub struct ServeArgs {
     pub worker_batch: u32,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WorkerKind {
+    /// Group pvara-scoring: scores submitted applications.
+    Scoring,
+    /// Group pvara-notify: delivers candidate mail.
+    Notify,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// Create a staff account. The password is read from standard input (prompted on a terminal).
@@ -119,6 +138,20 @@ pub enum UsersCommand {
     },
 }
 
+impl ServeArgs {
+    fn apply(self, mut config: Config, roles: Roles) -> Config {
+        config.listen = self.listen;
+        config.partitions = self.partitions;
+        config.jwt_secret = self.jwt_secret.map(Secret::new);
+        config.token_ttl = chrono::Duration::minutes(self.token_ttl_minutes);
+        config.mail_dir = self.mail_dir;
+        config.mail_from = self.mail_from;
+        config.workers.batch_size = self.worker_batch as usize;
+        config.roles = roles;
+        config
+    }
+}
+
 impl Cli {
     fn config(&self) -> Config {
         let mut config = Config::new(&self.data_dir);
@@ -129,17 +162,41 @@ impl Cli {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut config = cli.config();
+    let config = cli.config();
     match cli.command {
-        Command::Serve(args) => {
-            config.listen = args.listen;
-            config.partitions = args.partitions;
-            config.jwt_secret = args.jwt_secret.map(Secret::new);
-            config.token_ttl = chrono::Duration::minutes(args.token_ttl_minutes);
-            config.mail_dir = args.mail_dir;
-            config.mail_from = args.mail_from;
-            config.workers.batch_size = args.worker_batch as usize;
-            serve(config).await
+        Command::Serve(args) => serve(args.apply(config, Roles::ALL)).await,
+        Command::Api(args) => {
+            serve(args.apply(
+                config,
+                Roles {
+                    api: true,
+                    ..Roles::NONE
+                },
+            ))
+            .await
+        }
+        Command::Relay(args) => {
+            serve(args.apply(
+                config,
+                Roles {
+                    relay: true,
+                    ..Roles::NONE
+                },
+            ))
+            .await
+        }
+        Command::Worker { kind, args } => {
+            let roles = match kind {
+                WorkerKind::Scoring => Roles {
+                    scoring: true,
+                    ..Roles::NONE
+                },
+                WorkerKind::Notify => Roles {
+                    notify: true,
+                    ..Roles::NONE
+                },
+            };
+            serve(args.apply(config, roles)).await
         }
         Command::Users {
             command:
@@ -170,12 +227,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let data_dir = config.data_dir.clone();
+    let roles = config.roles;
     let app = Application::build(config).await?;
-    if let Some(addr) = app.local_addr() {
-        println!(
+    match app.local_addr() {
+        Some(addr) => println!(
             "pvara listening on http://{addr} (data in {})",
             data_dir.display()
-        );
+        ),
+        None => println!(
+            "pvara running {} (data in {})",
+            roles.describe(),
+            data_dir.display()
+        ),
     }
     let shutdown = CancellationToken::new();
     let trigger = shutdown.clone();
@@ -263,18 +326,19 @@ async fn print_topics(config: &Config) -> anyhow::Result<()> {
 async fn print_groups(config: &Config) -> anyhow::Result<()> {
     let engines = open_engines(config).await?;
     println!(
-        "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}",
+        "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}  OWNER",
         "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END-OFFSET", "LAG"
     );
     for g in engines.log.groups().await? {
         println!(
-            "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}",
+            "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}  {}",
             g.group,
             g.topic,
             g.partition,
             g.committed,
             g.end_offset,
-            g.lag()
+            g.lag(),
+            g.owner.as_deref().unwrap_or("-")
         );
     }
     Ok(())

@@ -45,6 +45,28 @@ impl Roles {
         scoring: true,
         notify: true,
     };
+    pub const NONE: Roles = Roles {
+        api: false,
+        relay: false,
+        scoring: false,
+        notify: false,
+    };
+
+    /// "relay, scoring worker": for the start-up line.
+    pub fn describe(&self) -> String {
+        let names = [
+            (self.api, "api"),
+            (self.relay, "relay"),
+            (self.scoring, "scoring worker"),
+            (self.notify, "notify worker"),
+        ];
+        names
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -25,8 +25,8 @@ pub struct Application {
     listener: Option<TcpListener>,
     tokens: Tokens,
     scorer: Arc<dyn Scorer>,
-    /// Held for the life of the process: one embedded pvara per data directory.
-    _lock: Option<std::fs::File>,
+    /// Held for the life of the process; see [`lock_roles`].
+    _locks: Vec<std::fs::File>,
 }
 
 impl std::fmt::Debug for Application {
@@ -48,26 +48,37 @@ pub async fn open_engines(config: &Config) -> anyhow::Result<Engines> {
         .with_context(|| format!("cannot open the database at {location:?}"))
 }
 
-/// Two `serve` processes on one SQLite data directory would each run the (single-member) consumer
-/// groups and the relay; the lock turns that mistake into a clear error.
-fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
+/// On SQLite the relay and each consumer group have one member per data directory (the embedded
+/// log does not share partitions between processes), so each of those roles takes a lock file and
+/// a second copy fails with a clear message instead of doing the same work twice. API processes
+/// need no lock; on PostgreSQL nothing is locked.
+fn lock_roles(config: &Config) -> anyhow::Result<Vec<std::fs::File>> {
     if !matches!(config.location()?, Location::Sqlite(_)) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let path = config.data_dir.join("pvara.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    file.try_lock().map_err(|_| {
-        anyhow::anyhow!(
-            "another pvara is already serving {}; stop it first",
-            config.data_dir.display()
-        )
-    })?;
-    Ok(Some(file))
+    let roles = [
+        ("relay", config.roles.relay),
+        ("scoring", config.roles.scoring),
+        ("notify", config.roles.notify),
+    ];
+    let mut locks = Vec::new();
+    for (role, _) in roles.into_iter().filter(|(_, on)| *on) {
+        let path = config.data_dir.join(format!("pvara-{role}.lock"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        file.try_lock().map_err(|_| {
+            anyhow::anyhow!(
+                "another pvara already runs the {role} role on {}; with SQLite run one copy of it (PostgreSQL allows many)",
+                config.data_dir.display()
+            )
+        })?;
+        locks.push(file);
+    }
+    Ok(locks)
 }
 
 impl Application {
@@ -79,7 +90,7 @@ impl Application {
     pub async fn build_with_scorer(config: Config, scorer: Arc<dyn Scorer>) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
-        let lock = lock_data_dir(&config)?;
+        let locks = lock_roles(&config)?;
         let secret = config.jwt_secret()?;
         let tokens = Tokens::new(secret.expose().as_bytes(), config.token_ttl);
         let engines = open_engines(&config).await?;
@@ -97,7 +108,7 @@ impl Application {
             listener,
             tokens,
             scorer,
-            _lock: lock,
+            _locks: locks,
         })
     }
 
@@ -119,7 +130,7 @@ impl Application {
             listener,
             tokens,
             scorer,
-            _lock,
+            _locks,
         } = self;
         let background = CancellationToken::new();
         let mut tasks = JoinSet::new();

@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Request, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::{Request, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use pvara_storage::{EventLog, Store};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -48,6 +49,26 @@ impl HasTokens for ApiState {
     }
 }
 
+/// Refuses a body whose declared length is over the limit before reading any of it, so a client
+/// sending 10 MB is told at once instead of after the upload. Chunked bodies are cut off by
+/// `DefaultBodyLimit` while being read.
+async fn refuse_oversized(request: axum::extract::Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > BODY_LIMIT_BYTES) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "request body is too large",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
 pub fn router(state: ApiState) -> Router {
     let api = Router::new()
         .route("/auth/register", post(users::register))
@@ -76,6 +97,7 @@ pub fn router(state: ApiState) -> Router {
         })
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn(refuse_oversized))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal(&"handler panicked").into_response()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

@@ -245,10 +245,13 @@ impl EventLog for PgLog {
 
     async fn groups(&self) -> Result<Vec<GroupOffset>, LogError> {
         let found = sqlx::query(
-            "SELECT g.group_id, p.topic, p.partition, coalesce(o.next_offset, 0) AS committed, p.next_offset AS end_offset
-             FROM (SELECT DISTINCT group_id, topic FROM log_offsets) g
+            "SELECT g.group_id, p.topic, p.partition, coalesce(o.next_offset, 0) AS committed, p.next_offset AS end_offset,
+                    l.member_id::text AS owner
+             FROM (SELECT group_id, topic FROM log_offsets UNION SELECT group_id, topic FROM log_members) g
              JOIN log_partitions p ON p.topic = g.topic
              LEFT JOIN log_offsets o ON o.group_id = g.group_id AND o.topic = p.topic AND o.partition = p.partition
+             LEFT JOIN log_leases l ON l.group_id = g.group_id AND l.topic = p.topic AND l.partition = p.partition
+                  AND l.lease_until > now()
              ORDER BY g.group_id, p.topic, p.partition",
         )
         .fetch_all(self.engine.pool())
@@ -262,6 +265,7 @@ impl EventLog for PgLog {
                     partition: r.try_get::<i32, _>("partition")? as u32,
                     committed: r.try_get::<i64, _>("committed")? as u64,
                     end_offset: r.try_get::<i64, _>("end_offset")? as u64,
+                    owner: r.try_get("owner")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

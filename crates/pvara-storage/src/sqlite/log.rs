@@ -228,7 +228,7 @@ impl EventLog for SqliteLog {
                     for (partition, committed) in committed.into_iter().enumerate() {
                         let partition = partition as u32;
                         let end_offset = end_offset(conn, &topic, partition)?;
-                        offsets.push(GroupOffset { group: group.clone(), topic: topic.clone(), partition, committed, end_offset });
+                        offsets.push(GroupOffset { group: group.clone(), topic: topic.clone(), partition, committed, end_offset, owner: None });
                     }
                 }
                 Ok(offsets)

@@ -6,10 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod database;
 mod fixtures;
 mod log_story;
 mod store_story;
 
+pub use database::TestDatabase;
 pub use fixtures::*;
 pub use log_story::*;
 pub use store_story::*;

@@ -9,6 +9,12 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
+crate::on_every_engine!(
+    applicants_see_only_their_own_and_cannot_act_as_staff,
+    missing_forged_and_expired_tokens_get_401,
+    login_does_not_reveal_which_emails_exist
+);
+
 fn forged(secret: &str, role: &str, expires_in: Duration) -> String {
     let now = Utc::now();
     let claims = json!({
@@ -26,9 +32,8 @@ fn forged(secret: &str, role: &str, expires_in: Duration) -> String {
     .unwrap()
 }
 
-#[tokio::test]
-async fn applicants_see_only_their_own_and_cannot_act_as_staff() {
-    let app = spawn_app().await;
+async fn applicants_see_only_their_own_and_cannot_act_as_staff(backend: Backend) {
+    let app = spawn_app(backend).await;
     let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
     let job = app
         .create_job(
@@ -135,9 +140,8 @@ async fn applicants_see_only_their_own_and_cannot_act_as_staff() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn missing_forged_and_expired_tokens_get_401() {
-    let app = spawn_app().await;
+async fn missing_forged_and_expired_tokens_get_401(backend: Backend) {
+    let app = spawn_app(backend).await;
     let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
     let job = app
         .create_job(
@@ -193,9 +197,8 @@ async fn missing_forged_and_expired_tokens_get_401() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn login_does_not_reveal_which_emails_exist() {
-    let app = spawn_app().await;
+async fn login_does_not_reveal_which_emails_exist(backend: Backend) {
+    let app = spawn_app(backend).await;
     let someone = app.applicant("Dua Durrani").await;
     let wrong_password = error_of(app.login(&someone.email, "not the password 1").await).await;
     let unknown_email = error_of(app.login("nobody@example.org", PASSWORD).await).await;

@@ -14,6 +14,11 @@ use pvara_storage::model::{OutboxMessage, ScoringInput};
 
 use crate::helpers::*;
 
+crate::on_every_engine!(
+    scoring_failures_are_retried_then_recorded,
+    poison_records_are_dead_lettered_and_do_not_stall_partitions
+);
+
 /// Fails every attempt for CVs saying ALWAYS-FAIL, the first attempt for CVs saying FLAKY.
 #[derive(Default)]
 struct UnreliableScorer {
@@ -40,10 +45,9 @@ impl Scorer for UnreliableScorer {
     }
 }
 
-#[tokio::test]
-async fn scoring_failures_are_retried_then_recorded() {
+async fn scoring_failures_are_retried_then_recorded(backend: Backend) {
     let scorer = Arc::new(UnreliableScorer::default());
-    let app = spawn_app_with(scorer.clone()).await;
+    let app = spawn_app_with(backend, scorer.clone()).await;
     let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
     let job = app
         .create_job(&recruiter, &job_body("Engineer", "Rust", &["Rust"], &[], 0.0))
@@ -124,9 +128,8 @@ fn one_key_per_partition() -> Vec<String> {
     keys.into_iter().flatten().collect()
 }
 
-#[tokio::test]
-async fn poison_records_are_dead_lettered_and_do_not_stall_partitions() {
-    let app = spawn_app().await;
+async fn poison_records_are_dead_lettered_and_do_not_stall_partitions(backend: Backend) {
+    let app = spawn_app(backend).await;
     let poison: Vec<OutboxMessage> = one_key_per_partition()
         .into_iter()
         .flat_map(|key| {

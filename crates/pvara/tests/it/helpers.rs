@@ -11,6 +11,7 @@ use pvara_domain::user::{Email, FullName, Password, Role};
 use pvara_services::scorer::{RuleScorer, Scorer};
 use pvara_storage::Engines;
 use pvara_storage::model::{Counts, Record};
+use pvara_storage::testing::TestDatabase;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -22,6 +23,34 @@ pub const PASSWORD: &str = "a good password 1";
 /// How long any asynchronous effect may take before a test fails.
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
+/// The storage engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a story (an `async fn(Backend)`) once per storage engine, as `<story>::sqlite` and
+/// `<story>::postgres`.
+#[macro_export]
+macro_rules! on_every_engine {
+    ($($story:ident),* $(,)?) => {$(
+        mod $story {
+            use $crate::helpers::Backend;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$story(Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$story(Backend::Postgres).await;
+            }
+        }
+    )*};
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -29,6 +58,7 @@ pub struct TestApp {
     pub data_dir: TempDir,
     shutdown: CancellationToken,
     server: JoinHandle<anyhow::Result<()>>,
+    database: Option<TestDatabase>,
 }
 
 pub struct Applicant {
@@ -37,13 +67,18 @@ pub struct Applicant {
     pub token: String,
 }
 
-pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Arc::new(RuleScorer)).await
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Arc::new(RuleScorer)).await
 }
 
-pub async fn spawn_app_with(scorer: Arc<dyn Scorer>) -> TestApp {
+pub async fn spawn_app_with(backend: Backend, scorer: Arc<dyn Scorer>) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let mut config = Config::new(data_dir.path());
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(TestDatabase::create().await),
+    };
+    config.database_url = database.as_ref().map(|db| db.url.clone());
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.jwt_secret = Some(Secret::new(TEST_SECRET));
     config.workers.retry_delay = Duration::from_millis(5);
@@ -59,6 +94,7 @@ pub async fn spawn_app_with(scorer: Arc<dyn Scorer>) -> TestApp {
         data_dir,
         shutdown,
         server,
+        database,
     }
 }
 
@@ -273,7 +309,40 @@ impl TestApp {
     pub async fn stop(self) {
         self.shutdown.cancel();
         self.server.await.unwrap().unwrap();
+        if let Some(database) = self.database {
+            database.drop_now().await;
+        }
     }
+}
+
+/// Announces a `content_length`-byte JSON body, sends its first 64 KiB and reads the answer's
+/// status. A server that refuses by Content-Length answers before the rest arrives; an HTTP
+/// library would instead fail on the broken pipe when the server hangs up.
+pub async fn status_of_oversized_post(app: &TestApp, path: &str, token: &str, content_length: usize) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {content_length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(&vec![b' '; 64 * 1024]).await;
+    let mut answer = vec![0u8; 1024];
+    let n = tokio::time::timeout(DEADLINE, stream.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let status_line = String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
 }
 
 pub fn mails_in(dir: &std::path::Path) -> Vec<(String, String)> {

@@ -9,4 +9,6 @@ mod bench;
 mod crash;
 mod failures;
 mod helpers;
+mod processes;
+mod scale_out;
 mod story;

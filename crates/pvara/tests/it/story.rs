@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
+crate::on_every_engine!(a_job_from_posting_to_offer, health_and_readiness);
+
 const DESCRIPTION: &str = "Build the national payments ledger in Rust on PostgreSQL, \
     with Kafka event streaming and Kubernetes deployments.";
 
@@ -19,9 +21,8 @@ fn later(days: i64) -> String {
     (Utc::now() + Duration::days(days)).to_rfc3339()
 }
 
-#[tokio::test]
-async fn a_job_from_posting_to_offer() {
-    let app = spawn_app().await;
+async fn a_job_from_posting_to_offer(backend: Backend) {
+    let app = spawn_app(backend).await;
     let recruiter = app.staff("recruiter@pvara.gov", Role::Recruiter).await;
     let job = app
         .create_job(
@@ -333,9 +334,8 @@ async fn a_job_from_posting_to_offer() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn health_and_readiness() {
-    let app = spawn_app().await;
+async fn health_and_readiness(backend: Backend) {
+    let app = spawn_app(backend).await;
     assert_eq!(app.get("/api/health", None).await.status(), StatusCode::OK);
     let ready = app.get("/api/ready", None).await;
     assert_eq!(ready.status(), StatusCode::OK);

@@ -1,0 +1,44 @@
+//! A PostgreSQL database of its own for one test, so tests never see each other's rows.
+//! The server comes from `PVARA_TEST_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/postgres).
+
+use sqlx::Connection;
+
+fn admin_url() -> String {
+    std::env::var("PVARA_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+#[derive(Debug)]
+pub struct TestDatabase {
+    name: String,
+    /// URL of the new database.
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        let name = format!("pvara_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = admin_url();
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .expect("PostgreSQL for tests is not reachable");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let url = format!(
+            "{}/{name}",
+            admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base)
+        );
+        Self { name, url }
+    }
+
+    /// Drops the database, disconnecting whoever is still on it.
+    pub async fn drop_now(self) {
+        let mut conn = sqlx::PgConnection::connect(&admin_url()).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+}

@@ -1,0 +1,218 @@
+//! Driving the real `pvara` binary: start roles as processes, kill them, check what they left.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Stdio;
+
+use pvara_storage::Engines;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::helpers::*;
+
+pub struct Process {
+    pub child: Child,
+    /// The API's base URL, for processes running the API role.
+    pub base: Option<String>,
+}
+
+impl Process {
+    pub fn base(&self) -> &str {
+        self.base.as_deref().unwrap()
+    }
+
+    pub async fn sigkill(&mut self) {
+        self.child.start_kill().unwrap();
+        self.child.wait().await.unwrap();
+    }
+
+    /// SIGTERM, then waits for a clean exit.
+    pub async fn stop(mut self) {
+        let pid = self.child.id().unwrap().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let exit = tokio::time::timeout(DEADLINE, self.child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(exit.success(), "graceful shutdown exits 0");
+    }
+}
+
+/// `pvara --data-dir DIR [--database-url URL]`.
+pub fn pvara(data_dir: &Path, database_url: Option<&str>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pvara"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    command
+}
+
+/// Starts `pvara <args>` and waits for its start-up line; logs go to `<data_dir>/<name>.log`.
+pub async fn spawn(data_dir: &Path, database_url: Option<&str>, args: &[&str], name: &str) -> Process {
+    let log = std::fs::File::create(data_dir.join(format!("{name}.log"))).unwrap();
+    let mut child = pvara(data_dir, database_url)
+        .args(args)
+        .args(["--jwt-secret", TEST_SECRET])
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(DEADLINE, lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_or_else(|| panic!("{name} exited before starting; see {name}.log"));
+    let base = line
+        .strip_prefix("pvara listening on ")
+        .map(|rest| rest.split(' ').next().unwrap().to_owned());
+    Process { child, base }
+}
+
+/// `pvara users create` with the password on standard input.
+pub async fn create_staff(data_dir: &Path, database_url: Option<&str>, email: &str) {
+    let mut create = pvara(data_dir, database_url)
+        .args([
+            "users",
+            "create",
+            "--email",
+            email,
+            "--role",
+            "recruiter",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    create
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .await
+        .unwrap();
+    assert!(create.wait().await.unwrap().success());
+}
+
+/// Runs a one-shot command and returns its standard output.
+pub fn output(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> String {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"));
+    command.arg("--data-dir").arg(data_dir).args(args);
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `pvara groups` as rows of columns.
+pub fn group_rows(data_dir: &Path, database_url: Option<&str>) -> Vec<Vec<String>> {
+    output(data_dir, database_url, &["groups"])
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+pub async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: &Value,
+) -> Result<(StatusCode, Value), reqwest::Error> {
+    let mut request = client.post(url).json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    Ok((status, response.json().await.unwrap_or(Value::Null)))
+}
+
+pub async fn login(client: &reqwest::Client, base: &str, email: &str) -> String {
+    let body = serde_json::json!({ "email": email, "password": PASSWORD });
+    let (status, answer) = post(client, format!("{base}/api/auth/login"), None, &body)
+        .await
+        .unwrap();
+    assert_eq!(status, StatusCode::OK);
+    answer["token"].as_str().unwrap().to_owned()
+}
+
+/// Counts the records per key on `topic`.
+pub async fn per_key(engines: &Engines, topic: &str) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for p in 0..3 {
+        for record in engines.log.read(topic, p, 0, 1_000_000).await.unwrap() {
+            *counts.entry(record.key.unwrap()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// After a run with crashes: `stored` applications, each scored once, each with one
+/// ai-scoring-complete event, received and under-review mail once each.
+pub async fn assert_each_scored_once(engines: &Engines, stored: usize, mail_dir: &Path) {
+    let counts = engines.store.counts().await.unwrap();
+    assert_eq!(counts.applications as usize, stored);
+    assert_eq!(counts.outbox, 0);
+    let submitted = per_key(engines, "application-submitted").await;
+    let scored = per_key(engines, "ai-scoring-complete").await;
+    let notified = per_key(engines, "email-notification").await;
+    assert_eq!(
+        (submitted.len(), scored.len(), notified.len()),
+        (stored, stored, stored)
+    );
+    assert!(submitted.values().all(|&n| n == 1), "an event was relayed twice");
+    assert!(
+        scored.values().all(|&n| n == 1),
+        "an application got two ai-scoring-complete events"
+    );
+    assert!(
+        notified.values().all(|&n| n == 2),
+        "received + under review, once each"
+    );
+    let mails = mails_in(mail_dir);
+    assert_eq!(mails.len(), 2 * stored);
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|(name, _)| name.ends_with("-underReview.eml"))
+            .count(),
+        stored
+    );
+    assert_eq!(counts.deliveries as usize, 2 * stored);
+    for id in scored.keys() {
+        let record = engines
+            .store
+            .application(id.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.status.as_str(), "Under Review", "{id}");
+        assert!(record.score.is_some());
+        assert_eq!(
+            record
+                .history
+                .iter()
+                .filter(|h| h.to.as_str() == "Under Review")
+                .count(),
+            1,
+            "{id} scored twice"
+        );
+    }
+}
