@@ -25,7 +25,7 @@ const KILL_AFTER: [usize; 3] = [500, 1200, usize::MAX];
 fn application(a: usize, job: &str) -> Value {
     json!({
         "jobId": job, "fullName": format!("Applicant {a}"), "email": format!("applicant{a}@example.org"),
-        "skills": ["Rust", if a % 2 == 0 { "PostgreSQL" } else { "Excel" }], "yearsExperience": (a % 7) as f64,
+        "skills": ["Rust", if a.is_multiple_of(2) { "PostgreSQL" } else { "Excel" }], "yearsExperience": (a % 7) as f64,
         "education": "bachelor", "resumeText": format!("Applicant {a} has built Rust services for {job}."),
     })
 }
