@@ -11,6 +11,7 @@
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
 //! - [`sqlite`]: the embedded engine, holding both the data and the event log in one SQLite file,
 //!   written by one group-committing writer thread.
+//! - [`kafka`]: the event log on Kafka; the outbox stays in the database and a relay publishes it.
 //! - [`postgres`]: the same on PostgreSQL, for many processes: relays claim outbox shards,
 //!   consumers share partitions through leases.
 //! - `testing` (feature `testing`): the engine-independent test story that every engine passes.
@@ -18,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod kafka;
 pub mod log;
 pub mod model;
 pub mod postgres;
@@ -103,35 +105,49 @@ pub fn redact_password(url: &str) -> String {
 pub struct OpenOptions {
     /// Partitions of each topic this process creates.
     pub partitions: u32,
+    /// Kafka instead of the event log kept in the database.
+    pub kafka: Option<kafka::KafkaOptions>,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { partitions: 3 }
+        Self {
+            partitions: 3,
+            kafka: None,
+        }
     }
 }
 
 /// Opens the engines at `location`, creating and migrating the database and the topics as needed.
+/// With `options.kafka` the event log is Kafka; otherwise it lives in the same database.
 pub async fn open(location: &Location, options: &OpenOptions) -> Result<Engines, StoreError> {
     let topics = pvara_domain::event::all_topic_names();
-    match location {
-        Location::Sqlite(path) => {
-            let engine = sqlite::SqliteEngine::open(path).await?;
-            engine.log().ensure_topics(&topics, options.partitions).await?;
-            Ok(Engines {
-                store: Arc::new(engine.clone()),
-                log: Arc::new(engine.log()),
-                relay: Arc::new(engine.log()),
-            })
+    let (store, embedded_log, embedded_relay): (Arc<dyn Store>, Arc<dyn EventLog>, Arc<dyn Relay>) =
+        match location {
+            Location::Sqlite(path) => {
+                let engine = sqlite::SqliteEngine::open(path).await?;
+                (
+                    Arc::new(engine.clone()),
+                    Arc::new(engine.log()),
+                    Arc::new(engine.log()),
+                )
+            }
+            Location::Postgres(url) => {
+                let engine = postgres::PgEngine::open(url).await?;
+                (
+                    Arc::new(engine.clone()),
+                    Arc::new(engine.log()),
+                    Arc::new(engine.log()),
+                )
+            }
+        };
+    let (log, relay): (Arc<dyn EventLog>, Arc<dyn Relay>) = match &options.kafka {
+        Some(kafka_options) => {
+            let kafka = kafka::KafkaLog::connect(kafka_options.clone())?;
+            (Arc::new(kafka.clone()), Arc::new(kafka.relay(store.clone())))
         }
-        Location::Postgres(url) => {
-            let engine = postgres::PgEngine::open(url).await?;
-            engine.log().ensure_topics(&topics, options.partitions).await?;
-            Ok(Engines {
-                store: Arc::new(engine.clone()),
-                log: Arc::new(engine.log()),
-                relay: Arc::new(engine.log()),
-            })
-        }
-    }
+        None => (embedded_log, embedded_relay),
+    };
+    log.ensure_topics(&topics, options.partitions).await?;
+    Ok(Engines { store, log, relay })
 }

@@ -44,6 +44,13 @@ pub trait Consumer: Send {
     async fn close(self: Box<Self>) -> Result<(), LogError>;
 }
 
+/// Where a relay sends outbox rows when the log is not in the database (Kafka). `publish` returns
+/// only once every message is durably on the log (acknowledged by the brokers).
+#[async_trait]
+pub trait Publisher: Send + Sync {
+    async fn publish(&self, messages: &[OutboxMessage]) -> Result<(), LogError>;
+}
+
 /// Moves committed outbox rows onto the log.
 #[async_trait]
 pub trait Relay: Send + Sync + 'static {

@@ -9,6 +9,7 @@ use pvara_domain::status::Status;
 use tokio::sync::watch;
 
 use crate::error::StoreError;
+use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, MailContext, NewUser, OutboxMessage,
     ScoringInput, Transition, UserRecord, WorkBatch,
@@ -64,6 +65,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Option<MailContext>>, StoreError>;
     /// Which of `events` already had their mail delivered.
     async fn delivered(&self, events: &[EventId]) -> Result<Vec<EventId>, StoreError>;
+
+    /// Hands up to `max` of the oldest outbox rows to `publisher` and deletes them once it has
+    /// them durably. Rows stay if publishing fails (at-least-once; consumers are idempotent).
+    /// Several relays may call this at once; each key's rows keep their order. Returns how many
+    /// rows were published.
+    async fn relay_outbox(&self, max: usize, publisher: &dyn Publisher) -> Result<usize, StoreError>;
 
     async fn counts(&self) -> Result<Counts, StoreError>;
     /// Succeeds when the database answers a query.

@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use pvara_domain::user::{Email, FullName, Password, Role};
 use tokio_util::sync::CancellationToken;
 
+use pvara_storage::kafka::KafkaOptions;
+
 use crate::config::{Config, DEFAULT_LISTEN, Roles, Secret};
 use crate::startup::{Application, open_engines};
 use crate::telemetry::LogFormat;
@@ -27,6 +29,18 @@ pub struct Cli {
     /// Database URL (sqlite://PATH); defaults to pvara.db in the data directory.
     #[arg(long, env = "PVARA_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+    /// Kafka bootstrap servers (host:port,...); without it the event log lives in the database.
+    #[arg(long, env = "PVARA_KAFKA_BROKERS", global = true)]
+    pub kafka_brokers: Option<String>,
+    /// A librdkafka property passed through as given, e.g. security.protocol=SASL_SSL (repeatable).
+    #[arg(long = "kafka-property", env = "PVARA_KAFKA_PROPERTIES", value_delimiter = ',', value_parser = parse_property, global = true, hide_env_values = true)]
+    pub kafka_properties: Vec<(String, String)>,
+    /// Replication factor of topics pvara creates on Kafka (use 3 in production).
+    #[arg(long, env = "PVARA_KAFKA_REPLICATION", default_value_t = 1, global = true)]
+    pub kafka_replication: i32,
+    /// Prefix of every topic and consumer group name on Kafka, to share a cluster.
+    #[arg(long, env = "PVARA_KAFKA_TOPIC_PREFIX", default_value = "", global = true)]
+    pub kafka_topic_prefix: String,
     /// Log output format.
     #[arg(
         long,
@@ -152,10 +166,23 @@ impl ServeArgs {
     }
 }
 
+fn parse_property(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_owned(), value.to_owned())),
+        _ => Err(format!("expected key=value, got {text:?}")),
+    }
+}
+
 impl Cli {
     fn config(&self) -> Config {
         let mut config = Config::new(&self.data_dir);
         config.database_url = self.database_url.clone();
+        config.kafka = self.kafka_brokers.as_ref().map(|brokers| KafkaOptions {
+            brokers: brokers.clone(),
+            properties: self.kafka_properties.clone(),
+            replication: self.kafka_replication,
+            prefix: self.kafka_topic_prefix.clone(),
+        });
         config
     }
 }

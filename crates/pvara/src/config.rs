@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use pvara_services::workers::WorkerConfig;
 use pvara_storage::Location;
+use pvara_storage::kafka::KafkaOptions;
 use rand::RngCore;
 
 /// A secret string: never printed, never logged.
@@ -74,6 +75,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://...`; defaults to `pvara.db` in the data directory.
     pub database_url: Option<String>,
+    /// The event log on Kafka instead of in the database.
+    pub kafka: Option<KafkaOptions>,
     pub listen: SocketAddr,
     pub partitions: u32,
     /// HS256 signing key for access tokens; generated into the data directory when not given.
@@ -94,6 +97,7 @@ impl Config {
         Self {
             data_dir: data_dir.into(),
             database_url: None,
+            kafka: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 5000)),
             partitions: 3,
             jwt_secret: None,

@@ -42,6 +42,7 @@ pub async fn open_engines(config: &Config) -> anyhow::Result<Engines> {
     let location = config.location()?;
     let options = OpenOptions {
         partitions: config.partitions,
+        kafka: config.kafka.clone(),
     };
     pvara_storage::open(&location, &options)
         .await

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::rows::{self, CANDIDATE_COLUMNS, HISTORY_COLUMNS, JOB_COLUMNS};
 use super::{OUTBOX_SHARDS, PgEngine, log, on_constraint};
 use crate::error::StoreError;
+use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, MailContext, NewUser,
     OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
@@ -467,6 +468,10 @@ impl Store for PgEngine {
                 .fetch_all(self.pool())
                 .await?;
         Ok(found.into_iter().map(EventId).collect())
+    }
+
+    async fn relay_outbox(&self, max: usize, publisher: &dyn Publisher) -> Result<usize, StoreError> {
+        log::relay_shards(self, max, log::Sink::External(publisher)).await
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {

@@ -17,6 +17,7 @@ use super::rows::{
 };
 use super::{SqliteEngine, log};
 use crate::error::StoreError;
+use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, MailContext,
     NewUser, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
@@ -560,6 +561,42 @@ impl Store for SqliteEngine {
             Ok(found)
         })
         .await
+    }
+
+    /// One relay per data directory (the relay role is locked), and ids are handed out in commit
+    /// order by the single writer, so everything up to the last id read can be deleted.
+    async fn relay_outbox(&self, max: usize, publisher: &dyn Publisher) -> Result<usize, StoreError> {
+        let (last_id, messages) = self
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT ?1",
+                )?;
+                let mut rows = stmt.query([max as i64])?;
+                let mut last_id = 0;
+                let mut messages = Vec::new();
+                while let Some(row) = rows.next()? {
+                    last_id = row.get::<_, i64>(0)?;
+                    messages.push(OutboxMessage {
+                        topic: row.get(1)?,
+                        key: row.get(2)?,
+                        value: row.get(3)?,
+                        headers: super::rows::parse_json(&row.get::<_, String>(4)?)?,
+                    });
+                }
+                Ok((last_id, messages))
+            })
+            .await?;
+        if messages.is_empty() {
+            return Ok(0);
+        }
+        publisher.publish(&messages).await?;
+        self.write(move |conn| {
+            Ok(conn
+                .prepare_cached("DELETE FROM outbox WHERE id <= ?1")?
+                .execute([last_id])?)
+        })
+        .await?;
+        Ok(messages.len())
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {

@@ -76,6 +76,16 @@ pub async fn append_story(engines: &Engines) {
             "partition {p} is dense and ordered"
         );
     }
+    // Reading from the middle of a partition starts exactly there.
+    let first = records.iter().find(|r| r.partition == 0).unwrap().clone();
+    let count0 = records.iter().filter(|r| r.partition == 0).count() as u64;
+    let tail = log.read("t1", 0, 2, 100).await.unwrap();
+    assert_eq!(
+        tail.len() as u64,
+        count0.saturating_sub(2),
+        "read from offset 2 of {count0}"
+    );
+    assert!(tail.iter().all(|r| r.offset >= 2) && first.offset == 0);
     let ends: u64 = log
         .topics()
         .await
@@ -142,13 +152,18 @@ pub async fn consumer_story(engines: &Engines) {
     // Another member of the group resumes after the commit; another group starts at the beginning.
     let mut resumed = log.subscribe("group-a", "t2").await.unwrap();
     let mut rest = Vec::new();
-    loop {
-        let batch = resumed.poll(100, Duration::from_millis(50)).await.unwrap();
-        if batch.is_empty() {
-            break;
-        }
-        rest.extend(batch);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while rest.len() < 9 && tokio::time::Instant::now() < deadline {
+        rest.extend(resumed.poll(100, Duration::from_millis(200)).await.unwrap());
     }
+    assert!(
+        resumed
+            .poll(100, Duration::from_millis(300))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing past the end"
+    );
     assert_eq!(rest.len(), 9);
     assert!(
         !rest

@@ -11,7 +11,7 @@ mod fixtures;
 mod log_story;
 mod store_story;
 
-pub use database::TestDatabase;
+pub use database::{TestDatabase, test_kafka};
 pub use fixtures::*;
 pub use log_story::*;
 pub use store_story::*;

@@ -11,7 +11,7 @@ use pvara_domain::user::{Email, FullName, Password, Role};
 use pvara_services::scorer::{RuleScorer, Scorer};
 use pvara_storage::Engines;
 use pvara_storage::model::{Counts, Record};
-use pvara_storage::testing::TestDatabase;
+use pvara_storage::testing::{TestDatabase, test_kafka};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -28,10 +28,12 @@ pub const DEADLINE: Duration = Duration::from_secs(60);
 pub enum Backend {
     Sqlite,
     Postgres,
+    /// PostgreSQL for the data and outbox, Kafka (the test broker) for the event log.
+    PostgresKafka,
 }
 
-/// Runs a story (an `async fn(Backend)`) once per storage engine, as `<story>::sqlite` and
-/// `<story>::postgres`.
+/// Runs a story (an `async fn(Backend)`) once per engine combination, as `<story>::sqlite`,
+/// `<story>::postgres` and `<story>::postgres_kafka`.
 #[macro_export]
 macro_rules! on_every_engine {
     ($($story:ident),* $(,)?) => {$(
@@ -47,6 +49,11 @@ macro_rules! on_every_engine {
             async fn postgres() {
                 super::$story(Backend::Postgres).await;
             }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_kafka() {
+                super::$story(Backend::PostgresKafka).await;
+            }
         }
     )*};
 }
@@ -59,6 +66,8 @@ pub struct TestApp {
     shutdown: CancellationToken,
     server: JoinHandle<anyhow::Result<()>>,
     database: Option<TestDatabase>,
+    /// The Kafka settings, on the Kafka backend.
+    pub kafka: Option<pvara_storage::kafka::KafkaOptions>,
 }
 
 pub struct Applicant {
@@ -76,12 +85,16 @@ pub async fn spawn_app_with(backend: Backend, scorer: Arc<dyn Scorer>) -> TestAp
     let mut config = Config::new(data_dir.path());
     let database = match backend {
         Backend::Sqlite => None,
-        Backend::Postgres => Some(TestDatabase::create().await),
+        Backend::Postgres | Backend::PostgresKafka => Some(TestDatabase::create().await),
     };
+    if backend == Backend::PostgresKafka {
+        config.kafka = Some(test_kafka());
+    }
     config.database_url = database.as_ref().map(|db| db.url.clone());
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.jwt_secret = Some(Secret::new(TEST_SECRET));
     config.workers.retry_delay = Duration::from_millis(5);
+    let kafka = config.kafka.clone();
     let app = Application::build_with_scorer(config, scorer).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
     let engines = app.engines().clone();
@@ -95,6 +108,7 @@ pub async fn spawn_app_with(backend: Backend, scorer: Arc<dyn Scorer>) -> TestAp
         shutdown,
         server,
         database,
+        kafka,
     }
 }
 

@@ -9,6 +9,7 @@ mod bench;
 mod crash;
 mod failures;
 mod helpers;
+mod kafka_records;
 mod processes;
 mod scale_out;
 mod story;

@@ -1,0 +1,356 @@
+//! The event log on Apache Kafka (any Kafka-protocol broker), through librdkafka.
+//!
+//! The outbox stays in the database; the relay claims outbox rows, produces them with the
+//! idempotent producer (`acks=all`), waits for every delivery report and only then deletes the
+//! rows. Records are CloudEvents in binary content mode (`ce_*` headers), keyed by application id,
+//! on the partition Kafka's own partitioner would pick (murmur2), so they are readable by any
+//! Kafka client.
+//!
+//! All topic and group names get an optional prefix, so several pvara installations (or test
+//! runs) can share one cluster.
+
+mod consumer;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use pvara_domain::event::partition_for;
+use rdkafka::ClientConfig;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer as _};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::types::RDKafkaErrorCode;
+
+use crate::error::{BoxError, LogError};
+use crate::log::{Consumer, EventLog, Publisher, Relay};
+use crate::model::{GroupOffset, OutboxMessage, PartitionInfo, Record, TopicInfo};
+use crate::store::Store;
+
+const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How to reach the cluster.
+#[derive(Clone)]
+pub struct KafkaOptions {
+    /// `host:port,host:port`.
+    pub brokers: String,
+    /// Extra librdkafka properties (security.protocol, sasl.*, ssl.*), passed through as given.
+    pub properties: Vec<(String, String)>,
+    /// Replication factor of topics pvara creates (3 in production).
+    pub replication: i32,
+    /// Prepended to every topic and group name.
+    pub prefix: String,
+}
+
+impl std::fmt::Debug for KafkaOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Properties may hold SASL passwords: print their names only.
+        let names: Vec<&str> = self.properties.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("KafkaOptions")
+            .field("brokers", &self.brokers)
+            .field("properties", &names)
+            .field("replication", &self.replication)
+            .field("prefix", &self.prefix)
+            .finish()
+    }
+}
+
+impl From<KafkaError> for LogError {
+    fn from(error: KafkaError) -> Self {
+        match error.rdkafka_error_code() {
+            Some(
+                RDKafkaErrorCode::BrokerTransportFailure
+                | RDKafkaErrorCode::AllBrokersDown
+                | RDKafkaErrorCode::MessageTimedOut
+                | RDKafkaErrorCode::OperationTimedOut
+                | RDKafkaErrorCode::RequestTimedOut
+                | RDKafkaErrorCode::QueueFull,
+            ) => LogError::Unavailable(error.to_string()),
+            _ => LogError::Backend(Box::new(error) as BoxError),
+        }
+    }
+}
+
+fn blocking_failed(e: tokio::task::JoinError) -> LogError {
+    LogError::Unavailable(format!("kafka client task failed: {e}"))
+}
+
+/// The Kafka event log. Cheap to clone.
+#[derive(Clone)]
+pub struct KafkaLog {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    options: KafkaOptions,
+    producer: FutureProducer,
+    /// Partition counts of the topics pvara produces to, from creation or metadata.
+    partitions: Mutex<HashMap<String, u32>>,
+}
+
+impl std::fmt::Debug for KafkaLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaLog")
+            .field("options", &self.inner.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KafkaLog {
+    pub fn connect(options: KafkaOptions) -> Result<Self, LogError> {
+        let producer: FutureProducer = options
+            .client_config()
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("linger.ms", "5")
+            .set("message.timeout.ms", "30000")
+            .create()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                options,
+                producer,
+                partitions: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    fn physical(&self, name: &str) -> String {
+        format!("{}{name}", self.inner.options.prefix)
+    }
+
+    fn logical<'a>(&self, name: &'a str) -> Option<&'a str> {
+        name.strip_prefix(self.inner.options.prefix.as_str())
+    }
+
+    /// A consumer that joins no group: for reading positions and records.
+    fn reader(&self) -> Result<BaseConsumer, LogError> {
+        Ok(self
+            .inner
+            .options
+            .client_config()
+            .set("group.id", format!("{}pvara-reader", self.inner.options.prefix))
+            .set("enable.auto.commit", "false")
+            .create()?)
+    }
+
+    /// Partition count of `topic`, from the cache or the cluster's metadata.
+    async fn partitions_of(&self, topic: &str) -> Result<u32, LogError> {
+        if let Some(&n) = self.inner.partitions.lock().map_err(|_| poisoned())?.get(topic) {
+            return Ok(n);
+        }
+        let physical = self.physical(topic);
+        let producer = self.inner.producer.clone();
+        let n = tokio::task::spawn_blocking(move || {
+            let metadata = producer
+                .client()
+                .fetch_metadata(Some(&physical), METADATA_TIMEOUT)?;
+            let count = metadata.topics().first().map_or(0, |t| t.partitions().len());
+            Ok::<_, LogError>(count as u32)
+        })
+        .await
+        .map_err(blocking_failed)??;
+        if n == 0 {
+            return Err(LogError::UnknownTopic(topic.to_owned()));
+        }
+        self.inner
+            .partitions
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(topic.to_owned(), n);
+        Ok(n)
+    }
+
+    /// The relay for this log: outbox rows of `store` published here.
+    pub fn relay(&self, store: Arc<dyn Store>) -> KafkaRelay {
+        KafkaRelay {
+            store,
+            log: self.clone(),
+        }
+    }
+}
+
+fn poisoned() -> LogError {
+    LogError::Unavailable("partition cache lock poisoned".to_owned())
+}
+
+impl KafkaOptions {
+    fn client_config(&self) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        config.set("bootstrap.servers", &self.brokers);
+        for (key, value) in &self.properties {
+            config.set(key, value);
+        }
+        config
+    }
+}
+
+#[async_trait]
+impl Publisher for KafkaLog {
+    /// Enqueues the whole batch, then waits for the delivery reports: many records in flight at
+    /// once, instead of one round trip (and one linger) per record.
+    async fn publish(&self, messages: &[OutboxMessage]) -> Result<(), LogError> {
+        let mut deliveries = Vec::with_capacity(messages.len());
+        for message in messages {
+            let partitions = self.partitions_of(&message.topic).await?;
+            let key = message.key.as_deref().unwrap_or_default();
+            let partition = partition_for(key.as_bytes(), partitions) as i32;
+            let mut headers = OwnedHeaders::new_with_capacity(message.headers.len());
+            for (name, value) in &message.headers {
+                headers = headers.insert(Header {
+                    key: name,
+                    value: Some(value.as_bytes()),
+                });
+            }
+            let topic = self.physical(&message.topic);
+            let mut record = FutureRecord::to(&topic)
+                .payload(&message.value)
+                .partition(partition)
+                .headers(headers);
+            if let Some(key) = &message.key {
+                record = record.key(key);
+            }
+            let delivery = self
+                .inner
+                .producer
+                .send_result(record)
+                .map_err(|(error, _)| LogError::from(error))?;
+            deliveries.push(delivery);
+        }
+        for delivery in deliveries {
+            match delivery.await {
+                Ok(Ok(_)) => {}
+                Ok(Err((error, _))) => return Err(error.into()),
+                Err(_) => {
+                    return Err(LogError::Unavailable(
+                        "the producer dropped a delivery report".to_owned(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Publishes the store's outbox to Kafka.
+pub struct KafkaRelay {
+    store: Arc<dyn Store>,
+    log: KafkaLog,
+}
+
+impl std::fmt::Debug for KafkaRelay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaRelay").finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl Relay for KafkaRelay {
+    async fn relay_batch(&self, max: usize) -> Result<usize, LogError> {
+        Ok(self.store.relay_outbox(max, &self.log).await?)
+    }
+}
+
+#[async_trait]
+impl EventLog for KafkaLog {
+    async fn ensure_topics(&self, names: &[String], partitions: u32) -> Result<(), LogError> {
+        let admin: AdminClient<DefaultClientContext> = self.inner.options.client_config().create()?;
+        let physical: Vec<String> = names.iter().map(|n| self.physical(n)).collect();
+        let replication = self.inner.options.replication;
+        let topics: Vec<NewTopic<'_>> = physical
+            .iter()
+            .map(|n| NewTopic::new(n, partitions.max(1) as i32, TopicReplication::Fixed(replication)))
+            .collect();
+        let options = AdminOptions::new().operation_timeout(Some(METADATA_TIMEOUT));
+        for result in admin.create_topics(&topics, &options).await? {
+            match result {
+                Ok(topic) => tracing::info!(%topic, partitions, "created topic"),
+                Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((topic, code)) => {
+                    return Err(LogError::Backend(
+                        format!("cannot create topic {topic}: {code}").into(),
+                    ));
+                }
+            }
+        }
+        self.inner.partitions.lock().map_err(|_| poisoned())?.clear();
+        for name in names {
+            let existing = self.partitions_of(name).await?;
+            if existing != partitions {
+                tracing::warn!(topic = %name, existing, requested = partitions, "topic exists with another partition count; keeping it");
+            }
+        }
+        Ok(())
+    }
+
+    async fn topics(&self) -> Result<Vec<TopicInfo>, LogError> {
+        let reader = self.reader()?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let metadata = reader.fetch_metadata(None, METADATA_TIMEOUT)?;
+            let mut topics = Vec::new();
+            for topic in metadata.topics() {
+                let Some(name) = this.logical(topic.name()) else {
+                    continue;
+                };
+                if name.starts_with("__") {
+                    continue;
+                }
+                let mut partitions = Vec::new();
+                for p in topic.partitions() {
+                    let end_offset = consumer::end_offset(&this, &reader, topic.name(), p.id())?;
+                    partitions.push(PartitionInfo {
+                        partition: p.id() as u32,
+                        end_offset,
+                    });
+                }
+                partitions.sort_by_key(|p| p.partition);
+                topics.push(TopicInfo {
+                    name: name.to_owned(),
+                    partitions,
+                });
+            }
+            topics.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(topics)
+        })
+        .await
+        .map_err(blocking_failed)?
+    }
+
+    async fn groups(&self) -> Result<Vec<GroupOffset>, LogError> {
+        consumer::group_offsets(self).await
+    }
+
+    async fn append(&self, messages: Vec<OutboxMessage>) -> Result<(), LogError> {
+        self.publish(&messages).await
+    }
+
+    async fn read(
+        &self,
+        topic: &str,
+        partition: u32,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<Record>, LogError> {
+        consumer::read_partition(self, topic, partition, from, max).await
+    }
+
+    async fn subscribe(&self, group: &str, topic: &str) -> Result<Box<dyn Consumer>, LogError> {
+        // Kafka subscribes lazily; a typo in a topic name should fail here, not wait forever.
+        self.partitions_of(topic).await?;
+        Ok(Box::new(consumer::KafkaConsumer::join(self, group, topic)?))
+    }
+
+    async fn ping(&self) -> Result<(), LogError> {
+        let producer = self.inner.producer.clone();
+        tokio::task::spawn_blocking(move || {
+            producer.client().fetch_metadata(None, Duration::from_secs(3))?;
+            Ok(())
+        })
+        .await
+        .map_err(blocking_failed)?
+    }
+}
