@@ -32,6 +32,8 @@ pub enum StoreError {
 pub enum LogError {
     #[error("unknown topic {0}")]
     UnknownTopic(String),
+    #[error("consumer group {0} has active members; stop them first")]
+    GroupActive(String),
     #[error("event log unavailable: {0}")]
     Unavailable(String),
     #[error("event log error")]

@@ -5,7 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::error::LogError;
-use crate::model::{GroupOffset, OutboxMessage, Position, Record, TopicInfo};
+use crate::model::{GroupOffset, OffsetReset, OutboxMessage, Position, Record, TopicInfo};
 
 /// A partitioned, append-only log with consumer groups (Kafka's model).
 #[async_trait]
@@ -25,6 +25,15 @@ pub trait EventLog: Send + Sync + 'static {
     /// Joins `group` on `topic`, starting from the group's committed positions (earliest if none).
     async fn subscribe(&self, group: &str, topic: &str) -> Result<Box<dyn Consumer>, LogError>;
     async fn ping(&self) -> Result<(), LogError>;
+
+    /// Moves `group`'s committed positions on `topic` (an operator's repair), refusing with
+    /// `GroupActive` while the group has live members. Returns the new positions.
+    async fn reset_offsets(
+        &self,
+        group: &str,
+        topic: &str,
+        to: OffsetReset,
+    ) -> Result<Vec<GroupOffset>, LogError>;
 }
 
 /// One member of a consumer group.

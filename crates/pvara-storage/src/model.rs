@@ -265,6 +265,26 @@ pub struct TopicInfo {
     pub partitions: Vec<PartitionInfo>,
 }
 
+/// Where `pvara groups reset-offsets` moves a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+    /// The same offset in every partition (capped at each partition's end).
+    Offset(u64),
+}
+
+impl OffsetReset {
+    /// The position in a partition whose records run from 0 to `end`.
+    pub fn position(self, end: u64) -> u64 {
+        match self {
+            OffsetReset::Earliest => 0,
+            OffsetReset::Latest => end,
+            OffsetReset::Offset(n) => n.min(end),
+        }
+    }
+}
+
 /// A consumer group's committed position in one partition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupOffset {

@@ -37,5 +37,7 @@ story!(
     consumer_story,
     wakeup_story,
     relay_story,
+    reset_story,
+    reset_refused_while_active_story,
     group_sharing_story,
 );

@@ -35,6 +35,7 @@ story!(
     consumer_story,
     wakeup_story,
     relay_story,
+    reset_story,
 );
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use pvara_domain::user::{Email, FullName, Password, Role};
 use tokio_util::sync::CancellationToken;
 
 use pvara_storage::kafka::KafkaOptions;
+use pvara_storage::model::OffsetReset;
 
 use crate::config::{Config, DEFAULT_LISTEN, Roles, Secret};
 use crate::startup::{Application, open_engines};
@@ -76,8 +77,11 @@ pub enum Command {
     },
     /// List topics with their partitions and end offsets.
     Topics,
-    /// List consumer groups with committed offsets and lag per partition.
-    Groups,
+    /// List consumer groups with committed offsets, lag and owner per partition.
+    Groups {
+        #[command(subcommand)]
+        command: Option<GroupsCommand>,
+    },
     /// Load-test a pvara (started in a temporary directory unless --target is given).
     Bench(BenchArgs),
 }
@@ -125,6 +129,29 @@ pub struct ServeArgs {
     /// Records each worker takes per batch (and per transaction).
     #[arg(long, env = "PVARA_WORKER_BATCH", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub worker_batch: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupsCommand {
+    /// Move a stopped group's committed offsets (to replay, or to skip a backlog).
+    ResetOffsets(ResetArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["to_earliest", "to_latest", "to_offset"])))]
+pub struct ResetArgs {
+    #[arg(long)]
+    pub group: String,
+    /// Defaults to the topic the group consumes (pvara-scoring: application-submitted,
+    /// pvara-notify: email-notification).
+    #[arg(long)]
+    pub topic: Option<String>,
+    #[arg(long)]
+    pub to_earliest: bool,
+    #[arg(long)]
+    pub to_latest: bool,
+    #[arg(long)]
+    pub to_offset: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -235,7 +262,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => create_user(&config, &email, &role, full_name.as_deref(), password_stdin).await,
         Command::Topics => print_topics(&config).await,
-        Command::Groups => print_groups(&config).await,
+        Command::Groups { command: None } => print_groups(&config).await,
+        Command::Groups {
+            command: Some(GroupsCommand::ResetOffsets(args)),
+        } => reset_offsets(&config, args).await,
         Command::Bench(args) => {
             let report = crate::bench::run(crate::bench::BenchOptions {
                 target: args.target,
@@ -244,6 +274,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 report_dir: args.report,
                 staff_email: args.staff_email,
                 staff_password: args.staff_password,
+                database_url: config.database_url.clone(),
+                kafka: config.kafka.clone(),
             })
             .await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
@@ -346,6 +378,43 @@ async fn print_topics(config: &Config) -> anyhow::Result<()> {
         for p in &topic.partitions {
             println!("{:<28} {:>9} {:>12}", topic.name, p.partition, p.end_offset);
         }
+    }
+    Ok(())
+}
+
+async fn reset_offsets(config: &Config, args: ResetArgs) -> anyhow::Result<()> {
+    let (role, default_topic) = match args.group.as_str() {
+        "pvara-scoring" => (Some("scoring"), Some("application-submitted")),
+        "pvara-notify" => (Some("notify"), Some("email-notification")),
+        _ => (None, None),
+    };
+    let topic = args
+        .topic
+        .as_deref()
+        .or(default_topic)
+        .context("--topic is needed for this group")?;
+    let to = match (args.to_earliest, args.to_latest, args.to_offset) {
+        (true, _, _) => OffsetReset::Earliest,
+        (_, true, _) => OffsetReset::Latest,
+        (_, _, Some(n)) => OffsetReset::Offset(n),
+        _ => bail!("give --to-earliest, --to-latest or --to-offset N"),
+    };
+    // The embedded SQLite group lives in the process holding the worker's role lock.
+    let _lock = match (role, config.kafka.is_none()) {
+        (Some(role), true) => crate::startup::lock_role(config, role).map_err(|_| {
+            anyhow::anyhow!(
+                "consumer group {} has an active member; stop it first",
+                args.group
+            )
+        })?,
+        _ => None,
+    };
+    let engines = open_engines(config).await?;
+    for g in engines.log.reset_offsets(&args.group, topic, to).await? {
+        println!(
+            "{} {} partition {}: committed {} (end {})",
+            g.group, g.topic, g.partition, g.committed, g.end_offset
+        );
     }
     Ok(())
 }

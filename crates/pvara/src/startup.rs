@@ -54,9 +54,6 @@ pub async fn open_engines(config: &Config) -> anyhow::Result<Engines> {
 /// a second copy fails with a clear message instead of doing the same work twice. API processes
 /// need no lock; on PostgreSQL nothing is locked.
 fn lock_roles(config: &Config) -> anyhow::Result<Vec<std::fs::File>> {
-    if !matches!(config.location()?, Location::Sqlite(_)) {
-        return Ok(Vec::new());
-    }
     let roles = [
         ("relay", config.roles.relay),
         ("scoring", config.roles.scoring),
@@ -64,22 +61,34 @@ fn lock_roles(config: &Config) -> anyhow::Result<Vec<std::fs::File>> {
     ];
     let mut locks = Vec::new();
     for (role, _) in roles.into_iter().filter(|(_, on)| *on) {
-        let path = config.data_dir.join(format!("pvara-{role}.lock"));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        file.try_lock().map_err(|_| {
-            anyhow::anyhow!(
-                "another pvara already runs the {role} role on {}; with SQLite run one copy of it (PostgreSQL allows many)",
-                config.data_dir.display()
-            )
-        })?;
-        locks.push(file);
+        if let Some(lock) = lock_role(config, role)? {
+            locks.push(lock);
+        }
     }
     Ok(locks)
+}
+
+/// Takes the lock of `role` in the data directory (SQLite only; `None` on other engines), or
+/// fails if another process holds it.
+pub fn lock_role(config: &Config, role: &str) -> anyhow::Result<Option<std::fs::File>> {
+    if !matches!(config.location()?, Location::Sqlite(_)) {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let path = config.data_dir.join(format!("pvara-{role}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    file.try_lock().map_err(|_| {
+        anyhow::anyhow!(
+            "another pvara already runs the {role} role on {}; with SQLite run one copy of it (PostgreSQL allows many)",
+            config.data_dir.display()
+        )
+    })?;
+    Ok(Some(file))
 }
 
 impl Application {

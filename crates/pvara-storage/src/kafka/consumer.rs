@@ -351,6 +351,56 @@ pub(super) async fn group_offsets(log: &KafkaLog) -> Result<Vec<GroupOffset>, Lo
     .map_err(blocking_failed)?
 }
 
+/// Commits new positions for an empty group; Kafka itself refuses commits from outside a group
+/// that has members, and so does this check first.
+pub(super) async fn reset_offsets(
+    log: &KafkaLog,
+    group: &str,
+    topic: &str,
+    to: crate::model::OffsetReset,
+) -> Result<Vec<GroupOffset>, LogError> {
+    let partitions = log.partitions_of(topic).await?;
+    let reader = log.reader()?;
+    let (log, group, topic) = (log.clone(), group.to_owned(), topic.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let physical_group = log.physical(&group);
+        let list = reader.fetch_group_list(Some(&physical_group), METADATA_TIMEOUT)?;
+        if list
+            .groups()
+            .iter()
+            .any(|g| g.name() == physical_group && !g.members().is_empty())
+        {
+            return Err(LogError::GroupActive(group));
+        }
+        let physical = log.physical(&topic);
+        let mut commit = TopicPartitionList::new();
+        let mut result = Vec::new();
+        for partition in 0..partitions as i32 {
+            let end = end_offset(&log, &reader, &physical, partition)?;
+            let position = to.position(end);
+            commit.add_partition_offset(&physical, partition, Offset::Offset(position as i64))?;
+            result.push(GroupOffset {
+                group: group.clone(),
+                topic: topic.clone(),
+                partition: partition as u32,
+                committed: position,
+                end_offset: end,
+                owner: None,
+            });
+        }
+        let member: BaseConsumer = log
+            .inner
+            .options
+            .client_config()
+            .set("group.id", &physical_group)
+            .create()?;
+        member.commit(&commit, CommitMode::Sync)?;
+        Ok(result)
+    })
+    .await
+    .map_err(blocking_failed)?
+}
+
 #[cfg(test)]
 mod tests {
     use super::assigned_partitions;

@@ -28,7 +28,7 @@ use rdkafka::types::RDKafkaErrorCode;
 
 use crate::error::{BoxError, LogError};
 use crate::log::{Consumer, EventLog, Publisher, Relay};
-use crate::model::{GroupOffset, OutboxMessage, PartitionInfo, Record, TopicInfo};
+use crate::model::{GroupOffset, OffsetReset, OutboxMessage, PartitionInfo, Record, TopicInfo};
 use crate::store::Store;
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
@@ -342,6 +342,15 @@ impl EventLog for KafkaLog {
         // Kafka subscribes lazily; a typo in a topic name should fail here, not wait forever.
         self.partitions_of(topic).await?;
         Ok(Box::new(consumer::KafkaConsumer::join(self, group, topic)?))
+    }
+
+    async fn reset_offsets(
+        &self,
+        group: &str,
+        topic: &str,
+        to: OffsetReset,
+    ) -> Result<Vec<GroupOffset>, LogError> {
+        consumer::reset_offsets(self, group, topic, to).await
     }
 
     async fn ping(&self) -> Result<(), LogError> {

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{OUTBOX_SHARDS, PgEngine};
 use crate::error::{LogError, StoreError};
 use crate::log::{Consumer, EventLog, Relay};
-use crate::model::{GroupOffset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
+use crate::model::{GroupOffset, OffsetReset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
 
 /// Polling interval for records appended by other processes (no notification crosses processes).
 const CROSS_PROCESS_POLL: Duration = Duration::from_millis(100);
@@ -314,6 +314,62 @@ impl EventLog for PgLog {
             .execute(self.engine.pool())
             .await?;
         Ok(())
+    }
+
+    async fn reset_offsets(
+        &self,
+        group: &str,
+        topic: &str,
+        to: OffsetReset,
+    ) -> Result<Vec<GroupOffset>, LogError> {
+        let mut tx = self.engine.pool().begin().await?;
+        let live: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM log_members WHERE group_id = $1 AND topic = $2
+             AND heartbeat_at > now() - make_interval(secs => $3)",
+        )
+        .bind(group)
+        .bind(topic)
+        .bind(MEMBER_TIMEOUT_SECS)
+        .fetch_one(&mut *tx)
+        .await?;
+        if live > 0 {
+            return Err(LogError::GroupActive(group.to_owned()));
+        }
+        let ends = sqlx::query(
+            "SELECT partition, next_offset FROM log_partitions WHERE topic = $1 ORDER BY partition",
+        )
+        .bind(topic)
+        .fetch_all(&mut *tx)
+        .await?;
+        if ends.is_empty() {
+            return Err(LogError::UnknownTopic(topic.to_owned()));
+        }
+        let mut result = Vec::new();
+        for row in ends {
+            let partition: i32 = row.try_get("partition")?;
+            let end = row.try_get::<i64, _>("next_offset")? as u64;
+            let position = to.position(end);
+            sqlx::query(
+                "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at) VALUES ($1, $2, $3, $4, now())
+                 ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()",
+            )
+            .bind(group)
+            .bind(topic)
+            .bind(partition)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+            result.push(GroupOffset {
+                group: group.to_owned(),
+                topic: topic.to_owned(),
+                partition: partition as u32,
+                committed: position,
+                end_offset: end,
+                owner: None,
+            });
+        }
+        tx.commit().await?;
+        Ok(result)
     }
 }
 

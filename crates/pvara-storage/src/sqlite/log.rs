@@ -18,7 +18,7 @@ use super::SqliteEngine;
 use super::rows::{parse_json, parse_ts, to_json, ts};
 use crate::error::{LogError, StoreError};
 use crate::log::{Consumer, EventLog, Relay};
-use crate::model::{GroupOffset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
+use crate::model::{GroupOffset, OffsetReset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
 
 /// How long a waiting consumer goes without re-reading the table. Commits made by this process
 /// wake consumers at once; this bounds the delay for records appended by another process.
@@ -284,6 +284,51 @@ impl EventLog for SqliteLog {
         Ok(self
             .engine
             .read(|conn| Ok(conn.query_row("SELECT count(*) FROM log_topics", [], |_| Ok(()))?))
+            .await?)
+    }
+
+    /// Liveness is not visible here (the embedded group lives in one process): the caller checks
+    /// that no process holds the worker's role lock.
+    async fn reset_offsets(
+        &self,
+        group: &str,
+        topic: &str,
+        to: OffsetReset,
+    ) -> Result<Vec<GroupOffset>, LogError> {
+        let (group, topic) = (group.to_owned(), topic.to_owned());
+        Ok(self
+            .engine
+            .write(move |conn| {
+                let partitions = partition_count(conn, &topic)?
+                    .ok_or_else(|| StoreError::Log(LogError::UnknownTopic(topic.clone())))?;
+                let mut result = Vec::new();
+                for partition in 0..partitions {
+                    let end = end_offset(conn, &topic, partition)?;
+                    let position = to.position(end);
+                    conn.prepare_cached(
+                        "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (group_id, topic, partition) DO UPDATE
+                         SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
+                    )?
+                    .execute(params![
+                        group,
+                        topic,
+                        partition,
+                        position as i64,
+                        ts(Utc::now())
+                    ])?;
+                    result.push(GroupOffset {
+                        group: group.clone(),
+                        topic: topic.clone(),
+                        partition,
+                        committed: position,
+                        end_offset: end,
+                        owner: None,
+                    });
+                }
+                Ok(result)
+            })
             .await?)
     }
 }

@@ -252,6 +252,86 @@ pub async fn group_sharing_story(engines: &Engines) {
     second.close().await.unwrap();
 }
 
+/// An operator moves a group's positions: to the start (replay), the end (skip), an offset.
+pub async fn reset_story(engines: &Engines) {
+    let log = engines.log.as_ref();
+    log.ensure_topics(&["t5".to_owned()], 3).await.unwrap();
+    log.append(
+        (0..12)
+            .map(|i| a_message("t5", &format!("k{i}"), &format!("{i}")))
+            .collect(),
+    )
+    .await
+    .unwrap();
+    let mut consumer = log.subscribe("ops", "t5").await.unwrap();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while seen.len() < 12 && tokio::time::Instant::now() < deadline {
+        seen.extend(consumer.poll(100, Duration::from_millis(200)).await.unwrap());
+    }
+    assert_eq!(seen.len(), 12);
+    consumer
+        .commit(&crate::model::Position::after(&seen))
+        .await
+        .unwrap();
+    consumer.close().await.unwrap();
+
+    let reset = log
+        .reset_offsets("ops", "t5", crate::model::OffsetReset::Earliest)
+        .await
+        .unwrap();
+    assert_eq!(reset.len(), 3);
+    assert!(reset.iter().all(|g| g.committed == 0));
+    let mut again = log.subscribe("ops", "t5").await.unwrap();
+    let mut replayed = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while replayed.len() < 12 && tokio::time::Instant::now() < deadline {
+        replayed.extend(again.poll(100, Duration::from_millis(200)).await.unwrap());
+    }
+    assert_eq!(replayed.len(), 12, "a reset to earliest replays everything");
+    again.close().await.unwrap();
+
+    let latest = log
+        .reset_offsets("ops", "t5", crate::model::OffsetReset::Latest)
+        .await
+        .unwrap();
+    assert!(latest.iter().all(|g| g.committed == g.end_offset && g.lag() == 0));
+    let capped = log
+        .reset_offsets("ops", "t5", crate::model::OffsetReset::Offset(1_000))
+        .await
+        .unwrap();
+    assert_eq!(capped, latest, "an offset past the end stops at the end");
+    let one = log
+        .reset_offsets("ops", "t5", crate::model::OffsetReset::Offset(1))
+        .await
+        .unwrap();
+    assert!(one.iter().all(|g| g.committed == 1.min(g.end_offset)));
+}
+
+/// A group with a live member refuses a reset. For engines that see members of other processes.
+pub async fn reset_refused_while_active_story(engines: &Engines) {
+    let log = engines.log.as_ref();
+    log.ensure_topics(&["t6".to_owned()], 1).await.unwrap();
+    log.append(vec![a_message("t6", "k", "v")]).await.unwrap();
+    let mut member = log.subscribe("busy", "t6").await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while member.assignment().is_empty() {
+        member.poll(10, Duration::from_millis(100)).await.unwrap();
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "member never got its partition"
+        );
+    }
+    let refused = log
+        .reset_offsets("busy", "t6", crate::model::OffsetReset::Earliest)
+        .await;
+    assert!(
+        matches!(refused, Err(crate::error::LogError::GroupActive(_))),
+        "{refused:?}"
+    );
+    member.close().await.unwrap();
+}
+
 /// A waiting consumer wakes up for a record appended while it waits.
 pub async fn wakeup_story(engines: &Engines) {
     engines.log.ensure_topics(&["t3".to_owned()], 1).await.unwrap();

@@ -33,6 +33,10 @@ pub struct BenchOptions {
     pub report_dir: PathBuf,
     pub staff_email: Option<String>,
     pub staff_password: Option<String>,
+    /// For a self-started server: the database (an empty one; default SQLite in a temporary
+    /// directory) and the Kafka log, if any.
+    pub database_url: Option<String>,
+    pub kafka: Option<pvara_storage::kafka::KafkaOptions>,
 }
 
 struct Target {
@@ -61,6 +65,8 @@ async fn start_target(options: &BenchOptions) -> anyhow::Result<Target> {
     let dir = tempfile::tempdir().context("cannot create a temporary data directory")?;
     let mut config = Config::new(dir.path());
     config.listen = "127.0.0.1:0".parse()?;
+    config.database_url = options.database_url.clone();
+    config.kafka = options.kafka.clone();
     let app = Application::build(config).await?;
     let addr = app.local_addr().context("the benchmark server has no listener")?;
     pvara_services::api::users::create_user(

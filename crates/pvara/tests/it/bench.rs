@@ -12,6 +12,8 @@ async fn a_small_benchmark_writes_a_complete_report() {
         report_dir: dir.path().to_path_buf(),
         staff_email: None,
         staff_password: None,
+        database_url: None,
+        kafka: None,
     };
     let report = run(options).await.unwrap();
     let written: serde_json::Value =

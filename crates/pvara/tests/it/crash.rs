@@ -156,6 +156,21 @@ async fn acknowledged_applications_survive_sigkill_and_are_scored_once() {
         (unscored == 0 && mails_in(&data.join("mail")).len() == 2 * total).then_some(())
     })
     .await;
+    // An operator cannot move the group's offsets under a running worker.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"))
+        .arg("--data-dir")
+        .arg(data)
+        .args([
+            "groups",
+            "reset-offsets",
+            "--group",
+            "pvara-scoring",
+            "--to-earliest",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("active member"));
     server.stop().await;
 
     let engines = open_engines(&Config::new(data)).await.unwrap();
@@ -185,4 +200,24 @@ async fn acknowledged_applications_survive_sigkill_and_are_scored_once() {
         .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap())
         .sum();
     assert_eq!(completed as usize, total);
+
+    // Stopped, the group can be rewound for a replay.
+    output(
+        data,
+        None,
+        &[
+            "groups",
+            "reset-offsets",
+            "--group",
+            "pvara-scoring",
+            "--to-earliest",
+        ],
+    );
+    let rows = group_rows(data, None);
+    assert!(
+        rows.iter()
+            .filter(|r| r[0] == "pvara-scoring")
+            .all(|r| r[3] == "0"),
+        "{rows:?}"
+    );
 }
