@@ -164,6 +164,9 @@ pub async fn run(
                 Ok(records) => records,
                 Err(error) => {
                     tracing::error!(group, topic, %error, "poll failed; rejoining");
+                    if let Err(error) = consumer.close().await {
+                        tracing::warn!(group, topic, %error, "could not leave the group cleanly");
+                    }
                     if sleep_or_shutdown(&mut backoff, &shutdown).await {
                         break 'subscribe;
                     }

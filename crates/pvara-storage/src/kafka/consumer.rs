@@ -47,6 +47,11 @@ fn record(log: &KafkaLog, message: &BorrowedMessage<'_>) -> Record {
     }
 }
 
+fn is_fatal(error: &rdkafka::error::KafkaError) -> bool {
+    matches!(error, rdkafka::error::KafkaError::MessageConsumptionFatal(_))
+        || error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::Fatal)
+}
+
 /// A member of a Kafka consumer group. Offsets are committed by hand, after the effects.
 pub(super) struct KafkaConsumer {
     log: KafkaLog,
@@ -60,13 +65,15 @@ impl KafkaConsumer {
         let consumer: StreamConsumer = log
             .inner
             .options
-            .client_config()
+            .client_config_over(&[
+                ("auto.offset.reset", "earliest"),
+                ("session.timeout.ms", "10000"),
+                ("max.poll.interval.ms", "300000"),
+            ])
+            // Not overridable: offsets are committed by hand, after the effects.
             .set("group.id", log.physical(group))
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
-            .set("auto.offset.reset", "earliest")
-            .set("session.timeout.ms", "10000")
-            .set("max.poll.interval.ms", "300000")
             .create()?;
         consumer.subscribe(&[&log.physical(topic)])?;
         Ok(Self {
@@ -84,6 +91,12 @@ impl Consumer for KafkaConsumer {
         let mut records = Vec::new();
         match tokio::time::timeout(wait, self.consumer.recv()).await {
             Err(_) => return Ok(records),
+            // librdkafka reconnects and rejoins by itself; most errors it reports here are news,
+            // not a broken consumer. Only fatal ones end this member.
+            Ok(Err(error)) if !is_fatal(&error) => {
+                tracing::warn!(group = %self.group, %error, "kafka consumer error; librdkafka is recovering");
+                return Ok(records);
+            }
             Ok(Err(error)) => return Err(error.into()),
             Ok(Ok(message)) => records.push(record(&self.log, &message)),
         }

@@ -103,11 +103,12 @@ impl std::fmt::Debug for KafkaLog {
 impl KafkaLog {
     pub fn connect(options: KafkaOptions) -> Result<Self, LogError> {
         let producer: FutureProducer = options
-            .client_config()
-            .set("enable.idempotence", "true")
-            .set("acks", "all")
-            .set("linger.ms", "5")
-            .set("message.timeout.ms", "30000")
+            .client_config_over(&[
+                ("enable.idempotence", "true"),
+                ("acks", "all"),
+                ("linger.ms", "5"),
+                ("message.timeout.ms", "30000"),
+            ])
             .create()?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -179,7 +180,15 @@ fn poisoned() -> LogError {
 
 impl KafkaOptions {
     fn client_config(&self) -> ClientConfig {
+        self.client_config_over(&[])
+    }
+
+    /// pvara's `defaults`, then the operator's properties, which win.
+    fn client_config_over(&self, defaults: &[(&str, &str)]) -> ClientConfig {
         let mut config = ClientConfig::new();
+        for (key, value) in defaults {
+            config.set(*key, *value);
+        }
         config.set("bootstrap.servers", &self.brokers);
         for (key, value) in &self.properties {
             config.set(key, value);

@@ -10,7 +10,7 @@ fn admin_url() -> String {
 
 #[derive(Debug)]
 pub struct TestDatabase {
-    name: String,
+    pub name: String,
     /// URL of the new database.
     pub url: String,
 }

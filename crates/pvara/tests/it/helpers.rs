@@ -81,6 +81,15 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, scorer: Arc<dyn Scorer>) -> TestApp {
+    spawn_app_configured(backend, scorer, |_| {}).await
+}
+
+/// As [`spawn_app_with`], with a last word on the configuration.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    scorer: Arc<dyn Scorer>,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let mut config = Config::new(data_dir.path());
     let database = match backend {
@@ -94,6 +103,7 @@ pub async fn spawn_app_with(backend: Backend, scorer: Arc<dyn Scorer>) -> TestAp
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.jwt_secret = Some(Secret::new(TEST_SECRET));
     config.workers.retry_delay = Duration::from_millis(5);
+    adjust(&mut config);
     let kafka = config.kafka.clone();
     let app = Application::build_with_scorer(config, scorer).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());

@@ -6,6 +6,7 @@
 mod authz;
 mod bad_input;
 mod bench;
+mod broker_down;
 mod crash;
 mod failures;
 mod helpers;
