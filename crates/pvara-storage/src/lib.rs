@@ -107,6 +107,8 @@ pub struct OpenOptions {
     pub partitions: u32,
     /// Kafka instead of the event log kept in the database.
     pub kafka: Option<kafka::KafkaOptions>,
+    /// Most database connections this process opens (PostgreSQL).
+    pub database_pool: u32,
 }
 
 impl Default for OpenOptions {
@@ -114,6 +116,7 @@ impl Default for OpenOptions {
         Self {
             partitions: 3,
             kafka: None,
+            database_pool: 10,
         }
     }
 }
@@ -133,7 +136,7 @@ pub async fn open(location: &Location, options: &OpenOptions) -> Result<Engines,
                 )
             }
             Location::Postgres(url) => {
-                let engine = postgres::PgEngine::open(url).await?;
+                let engine = postgres::PgEngine::open(url, options.database_pool).await?;
                 (
                     Arc::new(engine.clone()),
                     Arc::new(engine.log()),

@@ -9,8 +9,8 @@ use pvara_storage::{Engines, Location, OpenOptions};
 async fn fresh() -> (tempfile::TempDir, Engines) {
     let dir = tempfile::tempdir().unwrap();
     let options = OpenOptions {
-        partitions: 3,
         kafka: Some(test_kafka()),
+        ..OpenOptions::default()
     };
     let engines = pvara_storage::open(&Location::Sqlite(dir.path().join("pvara.db")), &options)
         .await

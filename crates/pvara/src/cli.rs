@@ -30,6 +30,10 @@ pub struct Cli {
     /// Database URL (sqlite://PATH); defaults to pvara.db in the data directory.
     #[arg(long, env = "PVARA_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+    /// Most database connections this process opens (PostgreSQL); keep the sum over all processes
+    /// under the server's max_connections.
+    #[arg(long, env = "PVARA_DATABASE_POOL", default_value_t = 10, global = true, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub database_pool: u32,
     /// Kafka bootstrap servers (host:port,...); without it the event log lives in the database.
     #[arg(long, env = "PVARA_KAFKA_BROKERS", global = true)]
     pub kafka_brokers: Option<String>,
@@ -204,6 +208,7 @@ impl Cli {
     fn config(&self) -> Config {
         let mut config = Config::new(&self.data_dir);
         config.database_url = self.database_url.clone();
+        config.database_pool = self.database_pool;
         config.kafka = self.kafka_brokers.as_ref().map(|brokers| KafkaOptions {
             brokers: brokers.clone(),
             properties: self.kafka_properties.clone(),

@@ -77,6 +77,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// The event log on Kafka instead of in the database.
     pub kafka: Option<KafkaOptions>,
+    /// Most database connections of this process.
+    pub database_pool: u32,
     pub listen: SocketAddr,
     pub partitions: u32,
     /// HS256 signing key for access tokens; generated into the data directory when not given.
@@ -98,6 +100,7 @@ impl Config {
             data_dir: data_dir.into(),
             database_url: None,
             kafka: None,
+            database_pool: 10,
             listen: SocketAddr::from(([127, 0, 0, 1], 5000)),
             partitions: 3,
             jwt_secret: None,

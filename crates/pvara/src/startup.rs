@@ -43,6 +43,7 @@ pub async fn open_engines(config: &Config) -> anyhow::Result<Engines> {
     let options = OpenOptions {
         partitions: config.partitions,
         kafka: config.kafka.clone(),
+        database_pool: config.database_pool,
     };
     pvara_storage::open(&location, &options)
         .await

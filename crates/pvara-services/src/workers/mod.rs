@@ -148,6 +148,7 @@ pub async fn run(
             }
         };
         tracing::info!(group, topic, "worker started");
+        let mut assignment: Vec<u32> = Vec::new();
         loop {
             let polled = tokio::select! {
                 biased;
@@ -159,6 +160,12 @@ pub async fn run(
                 }
                 polled = consumer.poll(config.batch_size, Duration::from_secs(1)) => polled,
             };
+            // Rebalances happen inside poll; say which partitions this member now owns.
+            let now_assigned = consumer.assignment();
+            if now_assigned != assignment {
+                tracing::info!(group, topic, assignment = ?now_assigned, "partition assignment");
+                assignment = now_assigned;
+            }
             let records = match polled {
                 Ok(records) if records.is_empty() => continue,
                 Ok(records) => records,

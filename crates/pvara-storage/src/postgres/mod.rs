@@ -34,11 +34,12 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed
             | sqlx::Error::Tls(_) => StoreError::Unavailable(error.to_string()),
-            // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection.
+            // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection,
+            // 53xxx insufficient resources (53300 too many connections).
             sqlx::Error::Database(db)
                 if db
                     .code()
-                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
+                    .is_some_and(|c| ["57P", "08", "53"].iter().any(|class| c.starts_with(class))) =>
             {
                 StoreError::Unavailable(error.to_string())
             }
@@ -85,9 +86,11 @@ impl std::fmt::Debug for PgEngine {
 
 impl PgEngine {
     /// Connects to `url` and migrates the schema. The URL may carry credentials; it is never logged.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    /// `pool` bounds the connections this process opens: with many processes on one server, their
+    /// pools together must stay under the server's `max_connections`.
+    pub async fn open(url: &str, pool: u32) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(pool.max(2))
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)

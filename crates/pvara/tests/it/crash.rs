@@ -178,7 +178,7 @@ async fn acknowledged_applications_survive_sigkill_and_are_scored_once() {
         let record = engines.store.application(id.parse().unwrap()).await.unwrap();
         assert!(record.is_some(), "an acknowledged application was lost");
     }
-    assert_each_scored_once(&engines, total, &data.join("mail")).await;
+    assert_each_scored_once(&engines, total, &data.join("mail"), true).await;
 
     // The operators' view agrees: everything consumed, nothing left over.
     let rows = group_rows(data, None);
