@@ -158,14 +158,6 @@ impl Mailer for FileMailer {
     }
 }
 
-impl Clone for MailError {
-    fn clone(&self) -> Self {
-        match self {
-            MailError::Delivery(m) => MailError::Delivery(m.clone()),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use pvara_domain::ids::EventId;

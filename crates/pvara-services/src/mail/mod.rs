@@ -28,7 +28,7 @@ impl MailMessage {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum MailError {
     #[error("mail delivery failed: {0}")]
     Delivery(String),

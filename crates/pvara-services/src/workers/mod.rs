@@ -126,6 +126,37 @@ pub fn decode(record: &Record) -> Result<(CloudEvent, Event), String> {
     Ok((envelope, event))
 }
 
+/// Decodes a batch. The events `pick` accepts come back with their record and envelope; records
+/// that do not decode, or carry another event type than the topic should, become dead letters.
+pub fn decode_batch<'r, T>(
+    records: &'r [Record],
+    pick: impl Fn(Event) -> Option<T>,
+    dead_letters: &mut Vec<OutboxMessage>,
+) -> Vec<(&'r Record, CloudEvent, T)> {
+    let mut picked = Vec::with_capacity(records.len());
+    for record in records {
+        match decode(record) {
+            Ok((envelope, event)) => {
+                let event_type = envelope.event_type.clone();
+                match pick(event) {
+                    Some(data) => picked.push((record, envelope, data)),
+                    None => dead_letters.push(dead_letter(
+                        record,
+                        &format!("unexpected event type {event_type} on this topic"),
+                        1,
+                    )),
+                }
+            }
+            Err(reason) => {
+                tracing::warn!(topic = %record.topic, partition = record.partition, offset = record.offset,
+                    %reason, "dead-lettering an undecodable record");
+                dead_letters.push(dead_letter(record, &reason, 1));
+            }
+        }
+    }
+    picked
+}
+
 /// Runs `handler` as a member of its group until `shutdown`; the batch in hand is finished and
 /// committed first.
 pub async fn run(

@@ -9,7 +9,7 @@ use pvara_domain::ids::EventId;
 use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Delivery, Record, WorkBatch};
 
-use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode, with_retries};
+use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode_batch, with_retries};
 use crate::mail::{Mailer, render};
 
 pub const GROUP: &str = "pvara-notify";
@@ -50,22 +50,17 @@ impl BatchHandler for NotifyWorker {
 
     async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError> {
         let mut dead_letters = Vec::new();
-        let mut requests = Vec::new();
-        for record in records {
-            match decode(record) {
-                Ok((envelope, Event::EmailRequested(data))) => requests.push((record, envelope.id, data)),
-                Ok((envelope, _)) => dead_letters.push(dead_letter(
-                    record,
-                    &format!("unexpected event type {} on this topic", envelope.event_type),
-                    1,
-                )),
-                Err(reason) => {
-                    tracing::warn!(offset = record.offset, partition = record.partition, %reason,
-                        "dead-lettering an undecodable record");
-                    dead_letters.push(dead_letter(record, &reason, 1));
-                }
-            }
-        }
+        let mut requests: Vec<_> = decode_batch(
+            records,
+            |event| match event {
+                Event::EmailRequested(data) => Some(data),
+                _ => None,
+            },
+            &mut dead_letters,
+        )
+        .into_iter()
+        .map(|(record, envelope, data)| (record, envelope.id, data))
+        .collect();
         let ids: Vec<EventId> = requests.iter().map(|(_, id, _)| *id).collect();
         let done: HashSet<EventId> = self.store.delivered(&ids).await?.into_iter().collect();
         let mut seen = HashSet::new();

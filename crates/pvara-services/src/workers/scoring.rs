@@ -12,7 +12,7 @@ use pvara_domain::status::{Action, Status};
 use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, ScoreRecord, ScoringInput, Transition, WorkBatch};
 
-use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode, with_retries};
+use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
 use crate::events::{SOURCE_SCORING, to_messages};
 use crate::scorer::Scorer;
 
@@ -120,23 +120,17 @@ impl BatchHandler for ScoringWorker {
         let mut dead_letters = Vec::new();
         let mut wanted: Vec<(ApplicationId, Option<String>)> = Vec::new();
         let mut seen = HashSet::new();
-        for record in records {
-            match decode(record) {
-                Ok((envelope, Event::ApplicationSubmitted(data))) => {
-                    if seen.insert(data.application_id) {
-                        wanted.push((data.application_id, envelope.request_id));
-                    }
-                }
-                Ok((envelope, _)) => dead_letters.push(dead_letter(
-                    record,
-                    &format!("unexpected event type {} on this topic", envelope.event_type),
-                    1,
-                )),
-                Err(reason) => {
-                    tracing::warn!(topic = %record.topic, partition = record.partition, offset = record.offset,
-                        %reason, "dead-lettering an undecodable record");
-                    dead_letters.push(dead_letter(record, &reason, 1));
-                }
+        let submitted = decode_batch(
+            records,
+            |event| match event {
+                Event::ApplicationSubmitted(data) => Some(data),
+                _ => None,
+            },
+            &mut dead_letters,
+        );
+        for (_, envelope, data) in submitted {
+            if seen.insert(data.application_id) {
+                wanted.push((data.application_id, envelope.request_id));
             }
         }
         let ids: Vec<ApplicationId> = wanted.iter().map(|(id, _)| *id).collect();

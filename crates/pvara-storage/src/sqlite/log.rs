@@ -339,22 +339,7 @@ impl Relay for SqliteLog {
         let moved = self
             .engine
             .write(move |conn| {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT ?1",
-                )?;
-                let mut rows = stmt.query([max as i64])?;
-                let mut last_id = None;
-                let mut messages = Vec::new();
-                while let Some(row) = rows.next()? {
-                    last_id = Some(row.get::<_, i64>(0)?);
-                    messages.push(OutboxMessage {
-                        topic: row.get(1)?,
-                        key: row.get(2)?,
-                        value: row.get(3)?,
-                        headers: parse_json(&row.get::<_, String>(4)?)?,
-                    });
-                }
-                drop(rows);
+                let (last_id, messages) = super::store::oldest_outbox(conn, max)?;
                 let Some(last_id) = last_id else { return Ok(0) };
                 append_records(conn, &messages)?;
                 conn.prepare_cached("DELETE FROM outbox WHERE id <= ?1")?

@@ -82,6 +82,28 @@ pub(super) fn insert_outbox(
     Ok(())
 }
 
+/// The oldest `max` outbox rows, and the id of the last one (None when the outbox is empty).
+pub(super) fn oldest_outbox(
+    conn: &Connection,
+    max: usize,
+) -> Result<(Option<i64>, Vec<OutboxMessage>), StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT ?1")?;
+    let mut rows = stmt.query([max as i64])?;
+    let mut last_id = None;
+    let mut messages = Vec::new();
+    while let Some(row) = rows.next()? {
+        last_id = Some(row.get::<_, i64>(0)?);
+        messages.push(OutboxMessage {
+            topic: row.get(1)?,
+            key: row.get(2)?,
+            value: row.get(3)?,
+            headers: super::rows::parse_json(&row.get::<_, String>(4)?)?,
+        });
+    }
+    Ok((last_id, messages))
+}
+
 /// Applies `t` if the application is still in `t.from`; returns whether it did.
 fn apply_transition(conn: &Connection, t: &Transition) -> Result<bool, StoreError> {
     let (score, breakdown, version) = match &t.score {
@@ -566,29 +588,8 @@ impl Store for SqliteEngine {
     /// One relay per data directory (the relay role is locked), and ids are handed out in commit
     /// order by the single writer, so everything up to the last id read can be deleted.
     async fn relay_outbox(&self, max: usize, publisher: &dyn Publisher) -> Result<usize, StoreError> {
-        let (last_id, messages) = self
-            .read(move |conn| {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT ?1",
-                )?;
-                let mut rows = stmt.query([max as i64])?;
-                let mut last_id = 0;
-                let mut messages = Vec::new();
-                while let Some(row) = rows.next()? {
-                    last_id = row.get::<_, i64>(0)?;
-                    messages.push(OutboxMessage {
-                        topic: row.get(1)?,
-                        key: row.get(2)?,
-                        value: row.get(3)?,
-                        headers: super::rows::parse_json(&row.get::<_, String>(4)?)?,
-                    });
-                }
-                Ok((last_id, messages))
-            })
-            .await?;
-        if messages.is_empty() {
-            return Ok(0);
-        }
+        let (last_id, messages) = self.read(move |conn| oldest_outbox(conn, max)).await?;
+        let Some(last_id) = last_id else { return Ok(0) };
         publisher.publish(&messages).await?;
         self.write(move |conn| {
             Ok(conn
