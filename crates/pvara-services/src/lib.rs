@@ -13,6 +13,7 @@
 //! - [`relay`]: the loop that moves outbox rows onto the log.
 //! - [`workers`]: the batch-consuming loop shared by all workers, the scoring worker and the
 //!   notification worker.
+//! - [`metrics`]: Prometheus names, the recorder, `GET /metrics` and the HTTP middleware.
 //! - [`mail`]: templates and the [`mail::Mailer`] trait with the `.eml` file mailer.
 //! - [`scorer`]: the [`scorer::Scorer`] trait, so an external (paid, remote) scorer can replace
 //!   the built-in rules without touching the worker.
@@ -23,6 +24,7 @@ pub mod api;
 pub mod auth;
 pub mod events;
 pub mod mail;
+pub mod metrics;
 pub mod relay;
 pub mod scorer;
 pub mod workers;

@@ -21,6 +21,7 @@
 pub mod error;
 pub mod kafka;
 pub mod log;
+pub mod metrics;
 pub mod model;
 pub mod postgres;
 pub mod sqlite;

@@ -251,6 +251,21 @@ pub struct Counts {
     pub deliveries: u64,
 }
 
+/// What waits in the outbox for the relay. A growing age means the log is not taking events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutboxBacklog {
+    pub rows: u64,
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// Durable write work since some fixed point, for the benchmark's commits/s and rows per commit.
+/// Counters only grow; a reader takes the difference of two readings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteStats {
+    pub commits: u64,
+    pub rows: u64,
+}
+
 /// One partition of a topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionInfo {

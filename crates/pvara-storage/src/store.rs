@@ -11,8 +11,8 @@ use tokio::sync::watch;
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, MailContext, NewUser, OutboxMessage,
-    ScoringInput, Transition, UserRecord, WorkBatch,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, MailContext, NewUser, OutboxBacklog,
+    OutboxMessage, ScoringInput, Transition, UserRecord, WorkBatch, WriteStats,
 };
 
 /// The system of record. Methods that change state take the events the change causes and write
@@ -74,6 +74,12 @@ pub trait Store: Send + Sync + 'static {
 
     async fn counts(&self) -> Result<Counts, StoreError>;
     /// Succeeds when the database answers a query.
+    /// Rows waiting for the relay and the time the oldest was written; cheap enough to call on
+    /// every metrics scrape.
+    async fn outbox_backlog(&self) -> Result<OutboxBacklog, StoreError>;
+    /// Commits and rows written. SQLite counts this process's writer; PostgreSQL reports the
+    /// database's own statistics (every process, read-only transactions included).
+    async fn write_stats(&self) -> Result<WriteStats, StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Changes whenever this process commits outbox rows, so the relay need not poll hard.

@@ -11,9 +11,9 @@ use pvara_domain::user::{Email, FullName, Password, Role};
 use tokio_util::sync::CancellationToken;
 
 use pvara_storage::kafka::KafkaOptions;
-use pvara_storage::model::OffsetReset;
 
 use crate::config::{Config, DEFAULT_LISTEN, Roles, Secret};
+use crate::ops;
 use crate::startup::{Application, open_engines};
 use crate::telemetry::LogFormat;
 
@@ -86,6 +86,13 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<GroupsCommand>,
     },
+    /// One screen: API, database, outbox, event log and each worker group, healthy or not
+    /// (exit status 1 when anything is unhealthy).
+    Status {
+        /// Base URL of the API to check.
+        #[arg(long, env = "PVARA_API_URL", default_value = "http://127.0.0.1:5000")]
+        api: String,
+    },
     /// Load-test a pvara (started in a temporary directory unless --target is given).
     Bench(BenchArgs),
 }
@@ -100,7 +107,13 @@ pub struct BenchArgs {
     /// Concurrent connections (closed loop: each sends its next request when the last is answered).
     #[arg(long, default_value_t = 64)]
     pub connections: usize,
-    /// Directory for report.json.
+    /// Offered applications per second (open loop); without it, a closed loop at full speed.
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Process id of a --target on this machine, to report its CPU time and peak memory.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// Directory for report.json and report.svg.
     #[arg(long, default_value = "bench-report")]
     pub report: PathBuf,
     /// Staff account used against --target.
@@ -115,6 +128,10 @@ pub struct ServeArgs {
     /// Address the HTTP API listens on.
     #[arg(long, env = "PVARA_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
+    /// Serve `GET /metrics` on this address too (the API serves it on --listen; relay and
+    /// worker processes need this to be scraped).
+    #[arg(long, env = "PVARA_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Partitions per topic when topics are created.
     #[arg(long, env = "PVARA_PARTITIONS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub partitions: u32,
@@ -186,6 +203,7 @@ pub enum UsersCommand {
 impl ServeArgs {
     fn apply(self, mut config: Config, roles: Roles) -> Config {
         config.listen = self.listen;
+        config.metrics_listen = self.metrics_listen;
         config.partitions = self.partitions;
         config.jwt_secret = self.jwt_secret.map(Secret::new);
         config.token_ttl = chrono::Duration::minutes(self.token_ttl_minutes);
@@ -266,17 +284,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     password_stdin,
                 },
         } => create_user(&config, &email, &role, full_name.as_deref(), password_stdin).await,
-        Command::Topics => print_topics(&config).await,
-        Command::Groups { command: None } => print_groups(&config).await,
+        Command::Topics => ops::print_topics(&config).await,
+        Command::Groups { command: None } => ops::print_groups(&config).await,
         Command::Groups {
             command: Some(GroupsCommand::ResetOffsets(args)),
-        } => reset_offsets(&config, args).await,
+        } => ops::reset_offsets(&config, args).await,
+        Command::Status { api } => ops::status(&config, &api).await,
         Command::Bench(args) => {
             let report = crate::bench::run(crate::bench::BenchOptions {
                 target: args.target,
                 applications: args.applications,
                 connections: args.connections,
+                rate: args.rate,
                 report_dir: args.report,
+                server_pid: args.server_pid,
+                server_exe: None,
                 staff_email: args.staff_email,
                 staff_password: args.staff_password,
                 database_url: config.database_url.clone(),
@@ -290,6 +312,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    pvara_services::metrics::handle();
     let data_dir = config.data_dir.clone();
     let roles = config.roles;
     let app = Application::build(config).await?;
@@ -373,74 +396,5 @@ async fn create_user(
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     println!("created {} {} ({})", user.role.as_str(), user.email, user.id);
-    Ok(())
-}
-
-async fn print_topics(config: &Config) -> anyhow::Result<()> {
-    let engines = open_engines(config).await?;
-    println!("{:<28} {:>9} {:>12}", "TOPIC", "PARTITION", "END-OFFSET");
-    for topic in engines.log.topics().await? {
-        for p in &topic.partitions {
-            println!("{:<28} {:>9} {:>12}", topic.name, p.partition, p.end_offset);
-        }
-    }
-    Ok(())
-}
-
-async fn reset_offsets(config: &Config, args: ResetArgs) -> anyhow::Result<()> {
-    let (role, default_topic) = match args.group.as_str() {
-        "pvara-scoring" => (Some("scoring"), Some("application-submitted")),
-        "pvara-notify" => (Some("notify"), Some("email-notification")),
-        _ => (None, None),
-    };
-    let topic = args
-        .topic
-        .as_deref()
-        .or(default_topic)
-        .context("--topic is needed for this group")?;
-    let to = match (args.to_earliest, args.to_latest, args.to_offset) {
-        (true, _, _) => OffsetReset::Earliest,
-        (_, true, _) => OffsetReset::Latest,
-        (_, _, Some(n)) => OffsetReset::Offset(n),
-        _ => bail!("give --to-earliest, --to-latest or --to-offset N"),
-    };
-    // The embedded SQLite group lives in the process holding the worker's role lock.
-    let _lock = match (role, config.kafka.is_none()) {
-        (Some(role), true) => crate::startup::lock_role(config, role).map_err(|_| {
-            anyhow::anyhow!(
-                "consumer group {} has an active member; stop it first",
-                args.group
-            )
-        })?,
-        _ => None,
-    };
-    let engines = open_engines(config).await?;
-    for g in engines.log.reset_offsets(&args.group, topic, to).await? {
-        println!(
-            "{} {} partition {}: committed {} (end {})",
-            g.group, g.topic, g.partition, g.committed, g.end_offset
-        );
-    }
-    Ok(())
-}
-
-async fn print_groups(config: &Config) -> anyhow::Result<()> {
-    let engines = open_engines(config).await?;
-    println!(
-        "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}  OWNER",
-        "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END-OFFSET", "LAG"
-    );
-    for g in engines.log.groups().await? {
-        println!(
-            "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}  {}",
-            g.group,
-            g.topic,
-            g.partition,
-            g.committed,
-            g.end_offset,
-            g.lag(),
-            g.owner.as_deref().unwrap_or("-")
-        );
-    }
     Ok(())
 }

@@ -80,6 +80,8 @@ pub struct Config {
     /// Most database connections of this process.
     pub database_pool: u32,
     pub listen: SocketAddr,
+    /// A separate `GET /metrics` listener, for processes without the API (relay, workers).
+    pub metrics_listen: Option<SocketAddr>,
     pub partitions: u32,
     /// HS256 signing key for access tokens; generated into the data directory when not given.
     pub jwt_secret: Option<Secret>,
@@ -102,6 +104,7 @@ impl Config {
             kafka: None,
             database_pool: 10,
             listen: SocketAddr::from(([127, 0, 0, 1], 5000)),
+            metrics_listen: None,
             partitions: 3,
             jwt_secret: None,
             token_ttl: chrono::Duration::minutes(120),

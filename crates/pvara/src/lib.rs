@@ -6,7 +6,8 @@
 //! - [`config`]: everything `serve` needs, with defaults for the embedded deployment.
 //! - [`startup`]: [`startup::Application`]: opens the engines, binds the listener (port 0 in
 //!   tests), and runs the API, relay and workers until a shutdown token fires.
-//! - [`cli`]: the command-line interface and the operator commands (`users`, `topics`, `groups`).
+//! - [`cli`]: the command-line interface and `users create`.
+//! - [`ops`]: the operator commands `status`, `topics` and `groups`.
 //! - [`telemetry`]: log output setup.
 //! - [`bench`]: `pvara bench`, the load generator.
 
@@ -15,5 +16,6 @@
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod ops;
 pub mod startup;
 pub mod telemetry;

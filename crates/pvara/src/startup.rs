@@ -23,6 +23,7 @@ pub struct Application {
     config: Config,
     engines: Engines,
     listener: Option<TcpListener>,
+    metrics_listener: Option<TcpListener>,
     tokens: Tokens,
     scorer: Arc<dyn Scorer>,
     /// Held for the life of the process; see [`lock_roles`].
@@ -113,10 +114,19 @@ impl Application {
         } else {
             None
         };
+        let metrics_listener = match config.metrics_listen {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen for metrics on {addr}"))?,
+            ),
+            None => None,
+        };
         Ok(Self {
             config,
             engines,
             listener,
+            metrics_listener,
             tokens,
             scorer,
             _locks: locks,
@@ -126,6 +136,11 @@ impl Application {
     /// The address the API listens on; with port 0 in the configuration, the one the OS picked.
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.listener.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    /// Where the separate metrics listener (`--metrics-listen`) is bound, if any.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     pub fn engines(&self) -> &Engines {
@@ -139,12 +154,31 @@ impl Application {
             config,
             engines,
             listener,
+            metrics_listener,
             tokens,
             scorer,
             _locks,
         } = self;
         let background = CancellationToken::new();
         let mut tasks = JoinSet::new();
+        if let Some(listener) = metrics_listener {
+            if let Ok(addr) = listener.local_addr() {
+                tracing::info!("metrics on http://{addr}/metrics");
+            }
+            let router = pvara_services::metrics::router(pvara_services::metrics::Sources {
+                store: engines.store.clone(),
+                log: engines.log.clone(),
+            });
+            let stop = background.clone();
+            tasks.spawn(async move {
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(stop.cancelled_owned())
+                    .await;
+                if let Err(error) = served {
+                    tracing::error!(%error, "the metrics listener failed");
+                }
+            });
+        }
         if config.roles.relay {
             tasks.spawn(relay::run(
                 engines.relay.clone(),

@@ -107,6 +107,7 @@ pub async fn submit(
             }
             other => other.into(),
         })?;
+    metrics::counter!(crate::metrics::APPLICATIONS_SUBMITTED).increment(1);
     let mut headers = HeaderMap::new();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/applications/{id}")) {
         headers.insert(header::LOCATION, location);

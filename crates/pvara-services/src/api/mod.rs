@@ -11,17 +11,20 @@ pub mod users;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use pvara_storage::{EventLog, Store};
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::auth::{HasTokens, Tokens};
+use crate::metrics::Sources;
 use error::ApiError;
 
 /// Largest request body accepted. Above the longest valid application (CV and cover letter at
@@ -40,6 +43,15 @@ pub struct ApiState {
 impl std::fmt::Debug for ApiState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiState").finish_non_exhaustive()
+    }
+}
+
+impl FromRef<ApiState> for Sources {
+    fn from_ref(state: &ApiState) -> Sources {
+        Sources {
+            store: state.store.clone(),
+            log: state.log.clone(),
+        }
     }
 }
 
@@ -95,14 +107,23 @@ pub fn router(state: ApiState) -> Router {
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
         })
+        .route("/metrics", get(crate::metrics::scrape))
+        .route_layer(middleware::from_fn(crate::metrics::track_http))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(refuse_oversized))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal(&"handler panicked").into_response()))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
-        }))
+        .layer(
+            // One line per answered request (at info), inside a span carrying the request id that
+            // the events of the request carry too (CloudEvents extension `requestid`).
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let request_id =
+                        request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)),
+        )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }

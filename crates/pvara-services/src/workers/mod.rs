@@ -81,6 +81,8 @@ where
             }
         }
         if !retry.is_empty() {
+            metrics::counter!(crate::metrics::RETRIES, "operation" => what.to_owned())
+                .increment(retry.len() as u64);
             tracing::warn!(failed = retry.len(), attempt = round, "{what} failed; retrying");
             tokio::time::sleep(config.backoff(round)).await;
         }
@@ -102,6 +104,7 @@ pub trait BatchHandler: Send + Sync + 'static {
 
 /// A poison record, copied to `<topic>.dlq` with where it came from and why it was set aside.
 pub fn dead_letter(record: &Record, error: &str, attempts: u32) -> OutboxMessage {
+    metrics::counter!(crate::metrics::DEAD_LETTERS, "topic" => record.topic.clone()).increment(1);
     let mut headers = record.headers.clone();
     headers.extend([
         ("dlq_original_topic".to_owned(), record.topic.clone()),
@@ -166,6 +169,8 @@ pub async fn run(
     shutdown: CancellationToken,
 ) {
     let (group, topic) = (handler.group(), handler.topic());
+    let _running = crate::metrics::RunningWorker::start(group);
+    let consumed = metrics::counter!(crate::metrics::RECORDS_CONSUMED, "group" => group, "topic" => topic);
     let mut backoff = Duration::from_millis(100);
     'subscribe: while !shutdown.is_cancelled() {
         let mut consumer = match log.subscribe(group, topic).await {
@@ -199,7 +204,10 @@ pub async fn run(
             }
             let records = match polled {
                 Ok(records) if records.is_empty() => continue,
-                Ok(records) => records,
+                Ok(records) => {
+                    consumed.increment(records.len() as u64);
+                    records
+                }
                 Err(error) => {
                     tracing::error!(group, topic, %error, "poll failed; rejoining");
                     if let Err(error) = consumer.close().await {

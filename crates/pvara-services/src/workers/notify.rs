@@ -92,13 +92,17 @@ impl BatchHandler for NotifyWorker {
             to_send.iter().zip(sources).zip(outcomes)
         {
             match outcome {
-                Ok(()) => deliveries.push(Delivery {
-                    event_id: message.id,
-                    application_id,
-                    template: message.template.to_owned(),
-                    message_id: message.message_id(),
-                    delivered_at: crate::now(),
-                }),
+                Ok(()) => {
+                    metrics::counter!(crate::metrics::MAILS_DELIVERED, "template" => message.template)
+                        .increment(1);
+                    deliveries.push(Delivery {
+                        event_id: message.id,
+                        application_id,
+                        template: message.template.to_owned(),
+                        message_id: message.message_id(),
+                        delivered_at: crate::now(),
+                    });
+                }
                 Err(error) => {
                     tracing::error!(%error, attempts, "mail undeliverable; dead-lettering");
                     dead_letters.push(dead_letter(record, &error.to_string(), attempts));

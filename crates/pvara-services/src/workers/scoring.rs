@@ -3,8 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored, ScoringFailed, Topic};
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::scoring::ScoreCard;
@@ -106,6 +108,29 @@ fn transition(
     })
 }
 
+/// Counts what the committed batch did; `scored` and `applied` run parallel to `pending`.
+fn record_outcomes(
+    pending: &[(ScoringInput, Option<String>, DateTime<Utc>)],
+    scored: &[bool],
+    applied: &[bool],
+) {
+    let now = chrono::Utc::now();
+    let latency = metrics::histogram!(crate::metrics::SUBMIT_TO_SCORED);
+    let (mut ok, mut failed) = (0, 0);
+    for (((_, _, submitted), scored), applied) in pending.iter().zip(scored).zip(applied) {
+        match (applied, scored) {
+            (false, _) => {}
+            (true, true) => {
+                ok += 1;
+                latency.record((now - *submitted).num_microseconds().unwrap_or(i64::MAX).max(0) as f64 / 1e6);
+            }
+            (true, false) => failed += 1,
+        }
+    }
+    metrics::counter!(crate::metrics::SCORED).increment(ok);
+    metrics::counter!(crate::metrics::SCORING_FAILURES).increment(failed);
+}
+
 #[async_trait]
 impl BatchHandler for ScoringWorker {
     fn group(&self) -> &'static str {
@@ -118,7 +143,7 @@ impl BatchHandler for ScoringWorker {
 
     async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError> {
         let mut dead_letters = Vec::new();
-        let mut wanted: Vec<(ApplicationId, Option<String>)> = Vec::new();
+        let mut wanted: Vec<(ApplicationId, Option<String>, DateTime<Utc>)> = Vec::new();
         let mut seen = HashSet::new();
         let submitted = decode_batch(
             records,
@@ -130,10 +155,10 @@ impl BatchHandler for ScoringWorker {
         );
         for (_, envelope, data) in submitted {
             if seen.insert(data.application_id) {
-                wanted.push((data.application_id, envelope.request_id));
+                wanted.push((data.application_id, envelope.request_id, envelope.time));
             }
         }
-        let ids: Vec<ApplicationId> = wanted.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<ApplicationId> = wanted.iter().map(|(id, _, _)| *id).collect();
         let mut inputs: HashMap<ApplicationId, ScoringInput> = self
             .store
             .scoring_inputs(&ids)
@@ -142,21 +167,32 @@ impl BatchHandler for ScoringWorker {
             .map(|i| (i.application_id, i))
             .collect();
         // Already scored (a redelivery) or rejected before scoring: nothing to do.
-        let pending: Vec<(ScoringInput, Option<String>)> = wanted
+        let pending: Vec<(ScoringInput, Option<String>, DateTime<Utc>)> = wanted
             .into_iter()
-            .filter_map(|(id, request_id)| inputs.remove(&id).map(|input| (input, request_id)))
-            .filter(|(input, _)| input.status == Status::Submitted)
+            .filter_map(|(id, request_id, submitted)| {
+                inputs.remove(&id).map(|input| (input, request_id, submitted))
+            })
+            .filter(|(input, _, _)| input.status == Status::Submitted)
             .collect();
-        let scoring_inputs: Vec<ScoringInput> = pending.iter().map(|(input, _)| input.clone()).collect();
+        let scoring_inputs: Vec<ScoringInput> = pending.iter().map(|(input, _, _)| input.clone()).collect();
         let scorer = &self.scorer;
         let outcomes = with_retries(&scoring_inputs, &self.config, "scoring", |batch| async move {
-            scorer.score_batch(&batch).await
+            let started = Instant::now();
+            let results = scorer.score_batch(&batch).await;
+            if !batch.is_empty() {
+                let each = started.elapsed().as_secs_f64() / batch.len() as f64;
+                metrics::histogram!(crate::metrics::SCORING_DURATION).record_many(each, batch.len());
+            }
+            results
         })
         .await;
+        let scored: Vec<bool> = outcomes.iter().map(|(outcome, _)| outcome.is_ok()).collect();
         let transitions = pending
             .iter()
             .zip(outcomes)
-            .map(|((input, request_id), (outcome, attempts))| {
+            .map(|((input, request_id, _), (outcome, attempts))| {
+                tracing::debug!(application = %input.application_id, request_id = request_id.as_deref().unwrap_or("-"),
+                    ok = outcome.is_ok(), attempts, "scored");
                 transition(input, outcome, attempts, request_id.as_deref())
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -169,6 +205,7 @@ impl BatchHandler for ScoringWorker {
                 checkpoint: Some(checkpoint),
             })
             .await?;
+        record_outcomes(&pending, &scored, &applied);
         let skipped = applied.iter().filter(|a| !**a).count();
         if skipped > 0 {
             tracing::debug!(

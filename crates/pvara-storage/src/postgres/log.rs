@@ -430,6 +430,7 @@ pub(super) async fn relay_shards(engine: &PgEngine, max: usize, sink: Sink<'_>) 
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        crate::metrics::count_produced(&messages);
         moved += messages.len();
     }
     Ok(moved)

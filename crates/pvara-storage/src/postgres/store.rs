@@ -19,7 +19,7 @@ use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, MailContext, NewUser,
-    OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
+    OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -491,6 +491,31 @@ impl Store for PgEngine {
             history: n("history")?,
             outbox: n("outbox")?,
             deliveries: n("deliveries")?,
+        })
+    }
+
+    async fn outbox_backlog(&self) -> Result<OutboxBacklog, StoreError> {
+        let row = sqlx::query(
+            "SELECT count(*) AS rows, (SELECT created_at FROM outbox ORDER BY id LIMIT 1) AS oldest FROM outbox",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(OutboxBacklog {
+            rows: row.try_get::<i64, _>("rows")? as u64,
+            oldest: row.try_get("oldest")?,
+        })
+    }
+
+    async fn write_stats(&self) -> Result<WriteStats, StoreError> {
+        let row = sqlx::query(
+            "SELECT xact_commit AS commits, tup_inserted + tup_updated + tup_deleted AS rows
+             FROM pg_stat_database WHERE datname = current_database()",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(WriteStats {
+            commits: row.try_get::<i64, _>("commits")? as u64,
+            rows: row.try_get::<i64, _>("rows")? as u64,
         })
     }
 

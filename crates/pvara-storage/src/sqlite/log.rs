@@ -340,17 +340,19 @@ impl Relay for SqliteLog {
             .engine
             .write(move |conn| {
                 let (last_id, messages) = super::store::oldest_outbox(conn, max)?;
-                let Some(last_id) = last_id else { return Ok(0) };
-                append_records(conn, &messages)?;
-                conn.prepare_cached("DELETE FROM outbox WHERE id <= ?1")?
-                    .execute([last_id])?;
-                Ok(messages.len())
+                if let Some(last_id) = last_id {
+                    append_records(conn, &messages)?;
+                    conn.prepare_cached("DELETE FROM outbox WHERE id <= ?1")?
+                        .execute([last_id])?;
+                }
+                Ok(messages)
             })
             .await?;
-        if moved > 0 {
+        if !moved.is_empty() {
+            crate::metrics::count_produced(&moved);
             self.appended();
         }
-        Ok(moved)
+        Ok(moved.len())
     }
 }
 

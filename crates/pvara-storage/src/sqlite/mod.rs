@@ -6,6 +6,7 @@
 mod log;
 mod rows;
 mod schema;
+mod stats;
 mod store;
 mod writer;
 

@@ -1,5 +1,7 @@
 //! [`Store`] on SQLite.
 
+use std::sync::atomic::Ordering;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::application::NewApplication;
@@ -15,12 +17,13 @@ use super::rows::{
     CANDIDATE_COLUMNS, JOB_COLUMNS, candidate_from_row, history_from_row, job_from_row, on_constraint,
     parse_id, parse_status, parse_ts, score_from_row, to_json, ts,
 };
-use super::{SqliteEngine, log};
+use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, MailContext,
-    NewUser, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
+    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
+    WriteStats,
 };
 use crate::store::Store;
 
@@ -597,25 +600,24 @@ impl Store for SqliteEngine {
                 .execute([last_id])?)
         })
         .await?;
+        crate::metrics::count_produced(&messages);
         Ok(messages.len())
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        self.read(|conn| {
-            let count = |table: &str| -> Result<u64, StoreError> {
-                let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-                Ok(n as u64)
-            };
-            Ok(Counts {
-                users: count("users")?,
-                jobs: count("jobs")?,
-                applications: count("applications")?,
-                history: count("application_history")?,
-                outbox: count("outbox")?,
-                deliveries: count("mail_deliveries")?,
-            })
+        self.read(stats::counts).await
+    }
+
+    async fn outbox_backlog(&self) -> Result<OutboxBacklog, StoreError> {
+        self.read(stats::outbox_backlog).await
+    }
+
+    async fn write_stats(&self) -> Result<WriteStats, StoreError> {
+        let stats = self.writer_stats();
+        Ok(WriteStats {
+            commits: stats.commits.load(Ordering::Relaxed),
+            rows: stats.rows.load(Ordering::Relaxed),
         })
-        .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -24,6 +24,8 @@ const QUEUE_DEPTH: usize = 16_384;
 pub struct WriterStats {
     pub commits: AtomicU64,
     pub requests: AtomicU64,
+    /// Rows inserted, updated or deleted by committed transactions.
+    pub rows: AtomicU64,
 }
 
 type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -129,6 +131,7 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn Request>>, stats: 
             continue;
         }
         let requests = batch.len() as u64;
+        let changes_before = conn.total_changes();
         completions.extend(batch.drain(..).map(|request| request.run(&conn)));
         let committed = conn.execute_batch("COMMIT").map_err(|error| {
             tracing::error!(%error, "group commit failed");
@@ -138,6 +141,8 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn Request>>, stats: 
         if committed.is_ok() {
             stats.commits.fetch_add(1, Ordering::Relaxed);
             stats.requests.fetch_add(requests, Ordering::Relaxed);
+            let rows = conn.total_changes().saturating_sub(changes_before);
+            stats.rows.fetch_add(rows, Ordering::Relaxed);
         }
         completions
             .drain(..)

@@ -92,6 +92,7 @@ const EDUCATION: &[&str] = &[
     "doctorate",
 ];
 
+#[derive(Debug)]
 pub struct Corpus {
     rng: StdRng,
 }

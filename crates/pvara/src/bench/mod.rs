@@ -1,23 +1,31 @@
-//! `pvara bench`: a closed-loop load generator. It registers applicants, posts jobs, submits N
-//! realistic applications over C connections to a running pvara (`--target`) or to one it starts
-//! in a temporary directory, waits until all are scored, and writes `report.json`.
+//! `pvara bench`: a load generator. It registers applicants, posts jobs, submits N realistic
+//! applications over C connections (closed loop, or open loop at a fixed offered rate) to a pvara
+//! it starts as a child process in a temporary directory, or to a running one (`--target`),
+//! waits until all are scored, and writes `report.json` and `report.svg`.
+//!
+//! # Layout
+//! - [`corpus`]: seeded, varied jobs and 3-5 KB CVs.
+//! - `server`: the server under test, its CPU time and memory (`/proc`) and its `/metrics`.
+//! - `load`: the submission loop.
+//! - `chart`: the SVG.
 
-mod corpus;
+mod chart;
+pub mod corpus;
+mod load;
+mod server;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail, ensure};
-use pvara_domain::user::{Email, FullName, Password, Role};
+use anyhow::{Context, ensure};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
-use crate::startup::Application;
 use corpus::Corpus;
+use server::{Server, ServerCounters};
 
 /// Jobs the applications are spread over; each applicant applies once per job.
 const JOBS: usize = 100;
@@ -30,63 +38,19 @@ pub struct BenchOptions {
     pub target: Option<String>,
     pub applications: usize,
     pub connections: usize,
+    /// Offered load in applications per second (open loop); `None` sends as fast as answers come.
+    pub rate: Option<f64>,
     pub report_dir: PathBuf,
     pub staff_email: Option<String>,
     pub staff_password: Option<String>,
+    /// Process id of a local `--target`, to report its CPU time and memory.
+    pub server_pid: Option<u32>,
+    /// The pvara binary to start when there is no target; defaults to the running executable.
+    pub server_exe: Option<PathBuf>,
     /// For a self-started server: the database (an empty one; default SQLite in a temporary
     /// directory) and the Kafka log, if any.
     pub database_url: Option<String>,
     pub kafka: Option<pvara_storage::kafka::KafkaOptions>,
-}
-
-struct Target {
-    base: String,
-    staff_email: String,
-    staff_password: String,
-    server: Option<(
-        CancellationToken,
-        tokio::task::JoinHandle<anyhow::Result<()>>,
-        tempfile::TempDir,
-    )>,
-}
-
-async fn start_target(options: &BenchOptions) -> anyhow::Result<Target> {
-    if let Some(base) = &options.target {
-        let (Some(email), Some(password)) = (&options.staff_email, &options.staff_password) else {
-            bail!("--target needs --staff-email and --staff-password (a recruiter or admin account)");
-        };
-        return Ok(Target {
-            base: base.trim_end_matches('/').to_owned(),
-            staff_email: email.clone(),
-            staff_password: password.clone(),
-            server: None,
-        });
-    }
-    let dir = tempfile::tempdir().context("cannot create a temporary data directory")?;
-    let mut config = Config::new(dir.path());
-    config.listen = "127.0.0.1:0".parse()?;
-    config.database_url = options.database_url.clone();
-    config.kafka = options.kafka.clone();
-    let app = Application::build(config).await?;
-    let addr = app.local_addr().context("the benchmark server has no listener")?;
-    pvara_services::api::users::create_user(
-        app.engines().store.as_ref(),
-        Email::parse("email", "bench@pvara.invalid")?,
-        FullName::parse("Benchmark")?,
-        Password::parse(PASSWORD)?,
-        Role::Admin,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let shutdown = CancellationToken::new();
-    let handle = tokio::spawn(app.run(shutdown.clone()));
-    eprintln!("started pvara on http://{addr} in {}", dir.path().display());
-    Ok(Target {
-        base: format!("http://{addr}"),
-        staff_email: "bench@pvara.invalid".to_owned(),
-        staff_password: PASSWORD.to_owned(),
-        server: Some((shutdown, handle, dir)),
-    })
 }
 
 async fn post(
@@ -131,32 +95,26 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Runs the benchmark and writes `report.json` into the report directory.
-pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
-    ensure!(
-        options.applications > 0 && options.connections > 0,
-        "applications and connections must be positive"
-    );
-    let target = start_target(&options).await?;
-    let base = target.base.clone();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(options.connections)
-        .build()?;
-    let staff = login(&client, &base, &target.staff_email, &target.staff_password).await?;
-
-    let jobs_wanted = JOBS.min(options.applications);
-    let applicants_wanted = options.applications.div_ceil(jobs_wanted);
+/// Applicants and their tokens, and the jobs they apply to.
+async fn set_up(
+    client: &reqwest::Client,
+    base: &str,
+    staff: &str,
+    applications: usize,
+) -> anyhow::Result<Vec<(String, Value)>> {
+    let jobs_wanted = JOBS.min(applications);
+    let applicants_wanted = applications.div_ceil(jobs_wanted);
     let mut corpus = Corpus::new(42);
     let mut jobs = Vec::with_capacity(jobs_wanted);
     for j in 0..jobs_wanted {
-        let (status, job) = post(&client, &format!("{base}/api/jobs"), Some(&staff), &corpus.job(j)).await?;
+        let (status, job) = post(client, &format!("{base}/api/jobs"), Some(staff), &corpus.job(j)).await?;
         ensure!(status == 201, "creating a job failed with {status}: {job}");
         jobs.push(job["id"].as_str().context("job without id")?.to_owned());
     }
     let run_id = uuid::Uuid::now_v7().simple().to_string();
     let mut registering = JoinSet::new();
     for a in 0..applicants_wanted {
-        let (client, base) = (client.clone(), base.clone());
+        let (client, base) = (client.clone(), base.to_owned());
         let email = format!("applicant{a}.{}@bench.invalid", &run_id[20..]);
         registering.spawn(async move {
             let body = json!({ "email": email, "password": PASSWORD, "fullName": format!("Applicant {a}") });
@@ -171,98 +129,58 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
         let (a, email, token) = done??;
         applicants[a] = (email, token);
     }
-    let work: Arc<Vec<(String, Value)>> = Arc::new(
-        (0..options.applications)
-            .map(|i| {
-                let (a, j) = (i / jobs_wanted, i % jobs_wanted);
-                let (email, token) = &applicants[a];
-                (
-                    token.clone(),
-                    corpus.application(&jobs[j], &format!("Applicant {a}"), email),
-                )
-            })
-            .collect(),
-    );
     eprintln!(
-        "set up {jobs_wanted} jobs and {applicants_wanted} applicants; submitting {} applications",
-        work.len()
+        "set up {jobs_wanted} jobs and {applicants_wanted} applicants; submitting {applications} applications"
     );
+    Ok((0..applications)
+        .map(|i| {
+            let (a, j) = (i / jobs_wanted, i % jobs_wanted);
+            let (email, token) = &applicants[a];
+            (
+                token.clone(),
+                corpus.application(&jobs[j], &format!("Applicant {a}"), email),
+            )
+        })
+        .collect())
+}
 
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut submitting = JoinSet::new();
-    for _ in 0..options.connections {
-        let (client, work, next, url) = (
-            client.clone(),
-            work.clone(),
-            next.clone(),
-            format!("{base}/api/applications"),
-        );
-        submitting.spawn(async move {
-            let mut latencies = Vec::new();
-            let mut accepted = Vec::new();
-            let mut failed = 0usize;
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((token, body)) = work.get(i) else { break };
-                let sent = Instant::now();
-                match post(&client, &url, Some(token), body).await {
-                    Ok((201, answer)) => {
-                        latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
-                        if let Some(id) = answer["id"].as_str() {
-                            accepted.push((id.to_owned(), sent));
-                        }
-                    }
-                    _ => failed += 1,
-                }
-            }
-            (latencies, accepted, failed)
-        });
-    }
-    let mut latencies = Vec::with_capacity(work.len());
-    let mut accepted = Vec::with_capacity(work.len());
-    let mut failed = 0;
-    while let Some(done) = submitting.join_next().await {
-        let (l, a, f) = done?;
-        latencies.extend(l);
-        accepted.extend(a);
-        failed += f;
-    }
-    let submit_secs = started.elapsed().as_secs_f64();
-    eprintln!(
-        "submitted {} in {submit_secs:.2} s; waiting for scoring",
-        accepted.len()
-    );
-
+/// Polls until no application is left in status Submitted.
+async fn wait_until_scored(client: &reqwest::Client, base: &str, staff: &str) -> anyhow::Result<()> {
     let pending_url = format!("{base}/api/applications?status=Submitted&limit=1");
-    let deadline = Instant::now() + Duration::from_secs(600);
+    let deadline = Instant::now() + Duration::from_secs(900);
     let mut ticks = tokio::time::interval(Duration::from_millis(20));
     loop {
         ticks.tick().await;
         let page: Value = client
             .get(&pending_url)
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .send()
             .await?
             .json()
             .await?;
         if page["items"].as_array().is_some_and(Vec::is_empty) {
-            break;
+            return Ok(());
         }
         ensure!(
             Instant::now() < deadline,
-            "applications still unscored after 10 minutes"
+            "applications still unscored after 15 minutes"
         );
     }
-    let e2e_secs = started.elapsed().as_secs_f64();
+}
 
-    // Submit-to-scored latency, from the history of a sample spread over the run.
-    let step = (accepted.len() / E2E_SAMPLE).max(1);
+/// Submit-to-scored latency in ms, from the history of a sample spread over the run.
+async fn e2e_sample(
+    client: &reqwest::Client,
+    base: &str,
+    staff: &str,
+    ids: &[&str],
+) -> anyhow::Result<Vec<f64>> {
+    let step = (ids.len() / E2E_SAMPLE).max(1);
     let mut e2e = Vec::new();
-    for (id, _) in accepted.iter().step_by(step) {
+    for id in ids.iter().step_by(step) {
         let application: Value = client
             .get(format!("{base}/api/applications/{id}"))
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .send()
             .await?
             .json()
@@ -276,33 +194,158 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
             e2e.push((scored - submitted).num_microseconds().unwrap_or(0) as f64 / 1000.0);
         }
     }
-    latencies.sort_by(f64::total_cmp);
     e2e.sort_by(f64::total_cmp);
+    Ok(e2e)
+}
+
+/// Draws the progress bar and reads the server's scored counter twice a second until `done`.
+fn watch(
+    client: reqwest::Client,
+    base: String,
+    bar: ProgressBar,
+    answered: Arc<AtomicUsize>,
+    scored: Arc<Mutex<Vec<(f64, f64)>>>,
+    started: Instant,
+    done: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(Duration::from_millis(500));
+        let first = server::counters(&client, &base).await.scored.unwrap_or(0.0);
+        while !done.load(Ordering::Relaxed) {
+            ticks.tick().await;
+            bar.set_position(answered.load(Ordering::Relaxed) as u64);
+            if let Some(total) = server::counters(&client, &base).await.scored {
+                let t = started.elapsed().as_secs_f64();
+                bar.set_message(format!("scored {:.0}", total - first));
+                if let Ok(mut readings) = scored.lock() {
+                    readings.push((t, total - first));
+                }
+            }
+        }
+        bar.finish_and_clear();
+    })
+}
+
+fn delta(after: Option<f64>, before: Option<f64>) -> Option<f64> {
+    Some(after? - before.unwrap_or(0.0))
+}
+
+/// Runs the benchmark and writes `report.json` and `report.svg` into the report directory.
+pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
+    ensure!(
+        options.applications > 0 && options.connections > 0,
+        "applications and connections must be positive"
+    );
+    ensure!(options.rate.is_none_or(|r| r > 0.0), "the rate must be positive");
+    let target = Server::start(&options).await?;
+    let base = target.base.clone();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(options.connections)
+        .build()?;
+    let staff = login(&client, &base, &target.staff_email, &target.staff_password).await?;
+    let work = Arc::new(set_up(&client, &base, &staff, options.applications).await?);
+
+    let before: ServerCounters = server::counters(&client, &base).await;
+    let usage_before = target.pid.and_then(server::usage);
+    let answered = Arc::new(AtomicUsize::new(0));
+    let scored_readings = Arc::new(Mutex::new(Vec::new()));
+    let done = Arc::new(AtomicBool::new(false));
+    let bar = ProgressBar::new(work.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} answered, {msg} ({per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let watcher = watch(
+        client.clone(),
+        base.clone(),
+        bar,
+        answered.clone(),
+        scored_readings.clone(),
+        started,
+        done.clone(),
+    );
+    let submissions = load::run(
+        &client,
+        load::Load {
+            url: format!("{base}/api/applications"),
+            connections: options.connections,
+            rate: options.rate,
+            work: work.clone(),
+            answered,
+        },
+        started,
+    )
+    .await;
+    let submit_secs = started.elapsed().as_secs_f64();
+    wait_until_scored(&client, &base, &staff).await?;
+    let e2e_secs = started.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    let _ = watcher.await;
+    let after = server::counters(&client, &base).await;
+    let usage_after = target.pid.and_then(server::usage);
+
+    let ids: Vec<&str> = submissions.iter().filter_map(|s| s.id.as_deref()).collect();
+    let accepted = ids.len();
+    let failed = submissions.len() - accepted;
+    eprintln!("submitted {accepted} in {submit_secs:.2} s, all scored after {e2e_secs:.2} s");
+    let e2e = e2e_sample(&client, &base, &staff, &ids).await?;
+    let mut latencies: Vec<f64> = submissions
+        .iter()
+        .filter(|s| s.id.is_some())
+        .map(|s| s.latency_ms)
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+
+    let commits = delta(after.commits, before.commits);
+    let rows = delta(after.rows, before.rows);
+    let cpu = match (usage_before, usage_after) {
+        (Some(b), Some(a)) if accepted > 0 => {
+            Some(round2((a.cpu_seconds - b.cpu_seconds) / accepted as f64 * 1000.0))
+        }
+        _ => None,
+    };
     let report = json!({
         "applications": options.applications,
         "connections": options.connections,
-        "accepted": accepted.len(),
+        "mode": if options.rate.is_some() { "open-loop" } else { "closed-loop" },
+        "offeredPerSec": options.rate,
+        "accepted": accepted,
         "failed": failed,
-        "acceptedPerSec": round2(accepted.len() as f64 / submit_secs),
+        "acceptedPerSec": round2(accepted as f64 / submit_secs),
         "submitLatencyMs": {
             "p50": round2(percentile(&latencies, 50.0)),
             "p90": round2(percentile(&latencies, 90.0)),
             "p99": round2(percentile(&latencies, 99.0)),
             "max": round2(latencies.last().copied().unwrap_or(0.0)),
         },
-        "e2ePerSec": round2(accepted.len() as f64 / e2e_secs),
+        "e2ePerSec": round2(accepted as f64 / e2e_secs),
         "e2eLatencyMs": { "p50": round2(percentile(&e2e, 50.0)), "p99": round2(percentile(&e2e, 99.0)) },
+        "serverCpuSecondsPer1000": cpu,
+        "serverPeakRssMb": usage_after.map(|u| round2(u.peak_rss_mb)),
+        "commitsPerSec": commits.map(|c| round2(c / e2e_secs)),
+        "rowsPerCommit": commits.zip(rows).filter(|(c, _)| *c > 0.0).map(|(c, r)| round2(r / c)),
         "submitSeconds": round2(submit_secs),
         "e2eSeconds": round2(e2e_secs),
-        "machine": { "cpus": std::thread::available_parallelism().map(usize::from).unwrap_or(0), "os": std::env::consts::OS },
+        "machine": {
+            "cpus": std::thread::available_parallelism().map(usize::from).unwrap_or(0),
+            "os": std::env::consts::OS,
+        },
     });
     std::fs::create_dir_all(&options.report_dir)?;
     let path = options.report_dir.join("report.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&report)?)?;
-    eprintln!("report written to {}", path.display());
-    if let Some((shutdown, handle, _dir)) = target.server {
-        shutdown.cancel();
-        handle.await??;
-    }
+    let readings = scored_readings.lock().map(|r| r.clone()).unwrap_or_default();
+    let title = format!(
+        "pvara bench: {accepted} applications, {} connections, {}",
+        options.connections,
+        options
+            .rate
+            .map_or("closed loop".to_owned(), |r| format!("{r:.0}/s offered"))
+    );
+    let svg = chart::svg(&title, &chart::seconds(&submissions, &readings, e2e_secs));
+    std::fs::write(options.report_dir.join("report.svg"), svg)?;
+    eprintln!("report written to {} (and report.svg)", path.display());
+    target.stop().await?;
     Ok(report)
 }

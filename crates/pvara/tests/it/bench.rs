@@ -9,7 +9,10 @@ async fn a_small_benchmark_writes_a_complete_report() {
         target: None,
         applications: 40,
         connections: 4,
+        rate: None,
         report_dir: dir.path().to_path_buf(),
+        server_pid: None,
+        server_exe: Some(env!("CARGO_BIN_EXE_pvara").into()),
         staff_email: None,
         staff_password: None,
         database_url: None,
@@ -23,7 +26,15 @@ async fn a_small_benchmark_writes_a_complete_report() {
         (report["accepted"].as_u64(), report["failed"].as_u64()),
         (Some(40), Some(0))
     );
-    for key in ["acceptedPerSec", "e2ePerSec", "submitSeconds", "e2eSeconds"] {
+    for key in [
+        "acceptedPerSec",
+        "e2ePerSec",
+        "submitSeconds",
+        "e2eSeconds",
+        "serverPeakRssMb",
+        "commitsPerSec",
+        "rowsPerCommit",
+    ] {
         assert!(report[key].as_f64().is_some_and(|v| v > 0.0), "{key}: {report}");
     }
     for key in ["p50", "p90", "p99", "max"] {
@@ -32,7 +43,40 @@ async fn a_small_benchmark_writes_a_complete_report() {
             "{key}: {report}"
         );
     }
+    // The server is a child process: its CPU time is measured (it may round to 0 for 40).
+    assert!(
+        report["serverCpuSecondsPer1000"]
+            .as_f64()
+            .is_some_and(|v| v >= 0.0),
+        "{report}"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("report.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("<polyline"), "{svg}");
     assert!(
         report["e2eLatencyMs"]["p99"].as_f64().unwrap() >= report["e2eLatencyMs"]["p50"].as_f64().unwrap()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_loop_run_offers_the_given_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = run(BenchOptions {
+        target: None,
+        applications: 30,
+        connections: 4,
+        rate: Some(100.0),
+        report_dir: dir.path().to_path_buf(),
+        staff_email: None,
+        staff_password: None,
+        server_pid: None,
+        server_exe: Some(env!("CARGO_BIN_EXE_pvara").into()),
+        database_url: None,
+        kafka: None,
+    })
+    .await
+    .unwrap();
+    assert_eq!(report["mode"], "open-loop");
+    assert_eq!(report["accepted"].as_u64(), Some(30));
+    // 30 requests due over 0.29 s cannot all be answered sooner than the last one is due.
+    assert!(report["submitSeconds"].as_f64().unwrap() >= 0.29, "{report}");
 }

@@ -11,6 +11,8 @@ mod crash;
 mod failures;
 mod helpers;
 mod kafka_records;
+mod observability;
+mod postgres_restart;
 mod processes;
 mod scale_out;
 mod story;

@@ -1,5 +1,7 @@
 //! Passwords (argon2id) and access tokens (HS256 JWT with expiry and role).
 
+mod hashing;
+
 use std::sync::Arc;
 
 use argon2::Argon2;
@@ -21,26 +23,26 @@ pub enum AuthError {
     Hash(String),
     #[error("token signing failed: {0}")]
     Sign(#[from] jsonwebtoken::errors::Error),
-    #[error("hashing task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    #[error("the hashing threads have stopped")]
+    HashingStopped,
 }
 
-/// Hashes on the blocking pool: argon2id takes tens of milliseconds by design.
+/// Hashes on the hashing threads (see [`hashing`]).
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    hashing::run(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|e| AuthError::Hash(e.to_string()))
     })
-    .await?
+    .await
 }
 
 /// Checks `password` against `hash`; with no hash (unknown user) checks against a dummy so that
 /// the answer takes as long and an attacker cannot tell which e-mails are registered.
 pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    hashing::run(move || {
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W/9kNUOL1QT6bRWAkD2ATtzsXBQ2fxa9dLX6wO+G7fA";
         let known = hash.is_some();
         let stored = hash.unwrap_or_else(|| DUMMY.to_owned());
@@ -48,7 +50,7 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
         let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(known && matches)
     })
-    .await?
+    .await
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,0 +1,242 @@
+//! Prometheus metrics: every name in one place, one recorder per process, and the figures that
+//! live in the database or the log (outbox backlog, consumer lag, commits) read at scrape time,
+//! so every process reports the same truth without keeping its own copy.
+
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{MatchedPath, State};
+use axum::http::{Request, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use pvara_storage::{EventLog, Store};
+
+pub use pvara_storage::metrics::RECORDS_PRODUCED;
+
+pub const HTTP_REQUESTS: &str = "pvara_http_requests_total";
+pub const HTTP_DURATION: &str = "pvara_http_request_duration_seconds";
+pub const APPLICATIONS_SUBMITTED: &str = "pvara_applications_submitted_total";
+pub const RECORDS_CONSUMED: &str = "pvara_records_consumed_total";
+pub const CONSUMER_LAG: &str = "pvara_consumer_lag_records";
+pub const OUTBOX_ROWS: &str = "pvara_outbox_backlog_rows";
+pub const OUTBOX_AGE: &str = "pvara_outbox_oldest_age_seconds";
+pub const SCORING_DURATION: &str = "pvara_scoring_duration_seconds";
+pub const SUBMIT_TO_SCORED: &str = "pvara_submit_to_scored_seconds";
+pub const SCORED: &str = "pvara_applications_scored_total";
+pub const SCORING_FAILURES: &str = "pvara_scoring_failures_total";
+pub const RETRIES: &str = "pvara_retries_total";
+pub const DEAD_LETTERS: &str = "pvara_dead_letters_total";
+pub const MAILS_DELIVERED: &str = "pvara_mails_delivered_total";
+pub const WORKER_RUNNING: &str = "pvara_worker_running";
+pub const DB_COMMITS: &str = "pvara_db_commits_total";
+pub const DB_ROWS: &str = "pvara_db_rows_written_total";
+pub const COLLECT_ERRORS: &str = "pvara_metrics_collect_errors_total";
+
+/// Every name above, for checks that dashboards and alert rules name real metrics.
+pub const ALL: &[&str] = &[
+    HTTP_REQUESTS,
+    HTTP_DURATION,
+    APPLICATIONS_SUBMITTED,
+    RECORDS_PRODUCED,
+    RECORDS_CONSUMED,
+    CONSUMER_LAG,
+    OUTBOX_ROWS,
+    OUTBOX_AGE,
+    SCORING_DURATION,
+    SUBMIT_TO_SCORED,
+    SCORED,
+    SCORING_FAILURES,
+    RETRIES,
+    DEAD_LETTERS,
+    MAILS_DELIVERED,
+    WORKER_RUNNING,
+    DB_COMMITS,
+    DB_ROWS,
+    COLLECT_ERRORS,
+];
+
+/// From half a millisecond (an HTTP answer) to two minutes (a backlog drained after an outage).
+const SECONDS_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
+];
+/// Longest a scrape waits for the database or the log before reporting without them.
+const COLLECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process's recorder, installed on first use. Metrics recorded before are lost, so the
+/// binary calls this at start.
+pub fn handle() -> &'static PrometheusHandle {
+    HANDLE.get_or_init(|| {
+        // Fails only for an empty bucket list, which SECONDS_BUCKETS is not.
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), SECONDS_BUCKETS)
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        if let Err(error) = metrics::set_global_recorder(recorder) {
+            tracing::warn!(%error, "another metrics recorder is installed; /metrics will be empty");
+        }
+        describe();
+        handle
+    })
+}
+
+fn describe() {
+    use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
+    describe_counter!(
+        HTTP_REQUESTS,
+        "HTTP requests answered, by route template and status"
+    );
+    describe_histogram!(HTTP_DURATION, Unit::Seconds, "Time to answer an HTTP request");
+    describe_counter!(
+        APPLICATIONS_SUBMITTED,
+        "Applications accepted (201) by this process"
+    );
+    describe_counter!(
+        RECORDS_PRODUCED,
+        "Records moved from the outbox onto the log, by topic"
+    );
+    describe_counter!(RECORDS_CONSUMED, "Records handed to a worker, by group and topic");
+    describe_gauge!(
+        CONSUMER_LAG,
+        "Records not yet committed by a consumer group, per partition"
+    );
+    describe_gauge!(OUTBOX_ROWS, "Outbox rows waiting for the relay");
+    describe_gauge!(
+        OUTBOX_AGE,
+        Unit::Seconds,
+        "Age of the oldest outbox row (0 when empty)"
+    );
+    describe_histogram!(SCORING_DURATION, Unit::Seconds, "Scorer time per application");
+    describe_histogram!(
+        SUBMIT_TO_SCORED,
+        Unit::Seconds,
+        "From the 201 to the committed score"
+    );
+    describe_counter!(SCORED, "Applications scored");
+    describe_counter!(
+        SCORING_FAILURES,
+        "Applications set to Scoring Failed after every attempt"
+    );
+    describe_counter!(RETRIES, "Attempts repeated after a failure, by operation");
+    describe_counter!(
+        DEAD_LETTERS,
+        "Records set aside on a dead-letter topic, by original topic"
+    );
+    describe_counter!(MAILS_DELIVERED, "Mails handed to the mailer, by template");
+    describe_gauge!(WORKER_RUNNING, "1 while this process runs a member of the group");
+    describe_counter!(
+        DB_COMMITS,
+        "Database commits (SQLite: this process; PostgreSQL: the database)"
+    );
+    describe_counter!(
+        DB_ROWS,
+        "Rows written by committed transactions (same scope as commits)"
+    );
+    describe_counter!(COLLECT_ERRORS, "Scrapes that could not read a figure, by source");
+}
+
+/// What a scrape reads besides the process's own counters.
+#[derive(Clone)]
+pub struct Sources {
+    pub store: Arc<dyn Store>,
+    pub log: Arc<dyn EventLog>,
+}
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sources").finish_non_exhaustive()
+    }
+}
+
+/// `GET /metrics`, for processes that serve nothing else (relay and worker roles).
+pub fn router(sources: Sources) -> Router {
+    Router::new().route("/metrics", get(scrape)).with_state(sources)
+}
+
+pub async fn scrape(State(sources): State<Sources>) -> Response {
+    collect(&sources).await;
+    let handle = handle();
+    handle.run_upkeep();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        handle.render(),
+    )
+        .into_response()
+}
+
+async fn collect(sources: &Sources) {
+    let failed = |source: &'static str, error: &dyn std::fmt::Display| {
+        tracing::warn!(source, %error, "metrics: cannot read a figure");
+        counter!(COLLECT_ERRORS, "source" => source).increment(1);
+    };
+    match tokio::time::timeout(COLLECT_TIMEOUT, sources.store.outbox_backlog()).await {
+        Ok(Ok(backlog)) => {
+            gauge!(OUTBOX_ROWS).set(backlog.rows as f64);
+            let age = backlog.oldest.map_or(0.0, |oldest| {
+                (chrono::Utc::now() - oldest).num_milliseconds().max(0) as f64 / 1000.0
+            });
+            gauge!(OUTBOX_AGE).set(age);
+        }
+        Ok(Err(error)) => failed("outbox", &error),
+        Err(elapsed) => failed("outbox", &elapsed),
+    }
+    match tokio::time::timeout(COLLECT_TIMEOUT, sources.store.write_stats()).await {
+        Ok(Ok(stats)) => {
+            counter!(DB_COMMITS).absolute(stats.commits);
+            counter!(DB_ROWS).absolute(stats.rows);
+        }
+        Ok(Err(error)) => failed("database", &error),
+        Err(elapsed) => failed("database", &elapsed),
+    }
+    match tokio::time::timeout(COLLECT_TIMEOUT, sources.log.groups()).await {
+        Ok(Ok(offsets)) => {
+            for offset in offsets {
+                gauge!(CONSUMER_LAG, "group" => offset.group.clone(), "topic" => offset.topic.clone(),
+                    "partition" => offset.partition.to_string())
+                .set(offset.lag() as f64);
+            }
+        }
+        Ok(Err(error)) => failed("log", &error),
+        Err(elapsed) => failed("log", &elapsed),
+    }
+}
+
+/// Counts every routed request by its route template (never the raw path, whose ids would make
+/// one series per application).
+pub async fn track_http(request: Request<axum::body::Body>, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    histogram!(HTTP_DURATION, "method" => method.clone(), "route" => route.clone())
+        .record(started.elapsed().as_secs_f64());
+    counter!(HTTP_REQUESTS, "method" => method, "route" => route, "status" => status).increment(1);
+    response
+}
+
+/// Sets [`WORKER_RUNNING`] for `group` while alive.
+#[derive(Debug)]
+pub struct RunningWorker(&'static str);
+
+impl RunningWorker {
+    pub fn start(group: &'static str) -> Self {
+        gauge!(WORKER_RUNNING, "group" => group).increment(1.0);
+        RunningWorker(group)
+    }
+}
+
+impl Drop for RunningWorker {
+    fn drop(&mut self) {
+        gauge!(WORKER_RUNNING, "group" => self.0).decrement(1.0);
+    }
+}

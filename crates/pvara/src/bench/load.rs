@@ -1,0 +1,87 @@
+//! The load itself: submissions over C connections, either as fast as answers come back (closed
+//! loop) or on a fixed schedule of R per second (open loop).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::task::JoinSet;
+
+/// One answered submission.
+#[derive(Debug, Clone)]
+pub(super) struct Submission {
+    /// Seconds from the start of the run to the answer.
+    pub done_at: f64,
+    pub latency_ms: f64,
+    /// The application id, for accepted submissions.
+    pub id: Option<String>,
+}
+
+pub(super) struct Load {
+    pub url: String,
+    pub connections: usize,
+    /// Offered applications per second; `None` for a closed loop.
+    pub rate: Option<f64>,
+    /// (bearer token, body) per application.
+    pub work: Arc<Vec<(String, Value)>>,
+    /// Counts answers as they come, for the progress bar.
+    pub answered: Arc<AtomicUsize>,
+}
+
+/// Submits everything and returns every answer. In the open loop a request's latency counts from
+/// the moment it was due, not from when a connection got free to send it, so a server that
+/// falls behind shows it (no coordinated omission).
+pub(super) async fn run(client: &reqwest::Client, load: Load, started: Instant) -> Vec<Submission> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut connections = JoinSet::new();
+    for _ in 0..load.connections {
+        let (client, work, next, url, answered) = (
+            client.clone(),
+            load.work.clone(),
+            next.clone(),
+            load.url.clone(),
+            load.answered.clone(),
+        );
+        let rate = load.rate;
+        connections.spawn(async move {
+            let mut answers = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((token, body)) = work.get(i) else { break };
+                let due = match rate {
+                    Some(rate) => {
+                        let due = started + Duration::from_secs_f64(i as f64 / rate);
+                        tokio::time::sleep_until(due.into()).await;
+                        due
+                    }
+                    None => Instant::now(),
+                };
+                let id = match client.post(&url).bearer_auth(token).json(body).send().await {
+                    Ok(response) if response.status().as_u16() == 201 => response
+                        .json::<Value>()
+                        .await
+                        .ok()
+                        .and_then(|answer| answer["id"].as_str().map(str::to_owned)),
+                    _ => None,
+                };
+                let now = Instant::now();
+                answers.push(Submission {
+                    done_at: (now - started).as_secs_f64(),
+                    latency_ms: (now - due).as_secs_f64() * 1000.0,
+                    id,
+                });
+                answered.fetch_add(1, Ordering::Relaxed);
+            }
+            answers
+        });
+    }
+    let mut all = Vec::with_capacity(load.work.len());
+    while let Some(done) = connections.join_next().await {
+        match done {
+            Ok(answers) => all.extend(answers),
+            Err(error) => tracing::error!(%error, "a benchmark connection task failed"),
+        }
+    }
+    all
+}

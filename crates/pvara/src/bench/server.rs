@@ -1,0 +1,185 @@
+//! The server under test: started as a child process of the pvara binary (so its CPU time and
+//! memory are its own, not the load generator's), or a running one given by URL. Its `/metrics`
+//! and, when local, `/proc/<pid>` give the figures HTTP answers cannot.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::BenchOptions;
+
+/// Linux reports CPU times in /proc in units of USER_HZ, which is 100 on every architecture.
+const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
+pub(super) const STAFF_EMAIL: &str = "bench@pvara.invalid";
+pub(super) const STAFF_PASSWORD: &str = "benchmark password 1";
+
+pub(super) struct Server {
+    pub base: String,
+    pub staff_email: String,
+    pub staff_password: String,
+    /// The process to measure, when it runs on this machine.
+    pub pid: Option<u32>,
+    child: Option<(Child, tempfile::TempDir)>,
+}
+
+impl Server {
+    pub async fn start(options: &BenchOptions) -> anyhow::Result<Server> {
+        if let Some(base) = &options.target {
+            let (Some(email), Some(password)) = (&options.staff_email, &options.staff_password) else {
+                bail!("--target needs --staff-email and --staff-password (a recruiter or admin account)");
+            };
+            return Ok(Server {
+                base: base.trim_end_matches('/').to_owned(),
+                staff_email: email.clone(),
+                staff_password: password.clone(),
+                pid: options.server_pid,
+                child: None,
+            });
+        }
+        let dir = tempfile::tempdir().context("cannot create a temporary data directory")?;
+        let exe = options
+            .server_exe
+            .clone()
+            .map_or_else(std::env::current_exe, Ok)
+            .context("cannot find the pvara binary to start")?;
+        let engine_args = engine_args(options, dir.path());
+        let mut create = Command::new(&exe)
+            .args(&engine_args)
+            .args([
+                "users",
+                "create",
+                "--email",
+                STAFF_EMAIL,
+                "--role",
+                "admin",
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot run {}", exe.display()))?;
+        if let Some(mut stdin) = create.stdin.take() {
+            use tokio::io::AsyncWriteExt;
+            stdin.write_all(format!("{STAFF_PASSWORD}\n").as_bytes()).await?;
+        }
+        anyhow::ensure!(
+            create.wait().await?.success(),
+            "creating the benchmark's admin failed"
+        );
+        let log = std::fs::File::create(dir.path().join("server.log"))?;
+        let mut child = Command::new(&exe)
+            .args(&engine_args)
+            .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("cannot run {}", exe.display()))?;
+        let stdout = child.stdout.take().context("no stdout from the server")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let base = loop {
+            let Some(line) = lines.next_line().await? else {
+                bail!(
+                    "the server exited; see {}",
+                    dir.path().join("server.log").display()
+                );
+            };
+            if let Some(rest) = line.strip_prefix("pvara listening on ") {
+                break rest.split_whitespace().next().unwrap_or_default().to_owned();
+            }
+        };
+        eprintln!(
+            "started pvara (pid {:?}) on {base} in {}",
+            child.id(),
+            dir.path().display()
+        );
+        Ok(Server {
+            base,
+            staff_email: STAFF_EMAIL.to_owned(),
+            staff_password: STAFF_PASSWORD.to_owned(),
+            pid: child.id(),
+            child: Some((child, dir)),
+        })
+    }
+
+    /// Stops a server this benchmark started (SIGTERM through `kill`, then waits).
+    pub async fn stop(self) -> anyhow::Result<()> {
+        if let Some((mut child, _dir)) = self.child {
+            if let Some(pid) = child.id() {
+                let _ = Command::new("kill").arg(pid.to_string()).status().await;
+            }
+            child.wait().await?;
+        }
+        Ok(())
+    }
+}
+
+fn engine_args(options: &BenchOptions, data_dir: &Path) -> Vec<String> {
+    let mut args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
+    if let Some(url) = &options.database_url {
+        args.extend(["--database-url".to_owned(), url.clone()]);
+    }
+    if let Some(kafka) = &options.kafka {
+        args.extend(["--kafka-brokers".to_owned(), kafka.brokers.clone()]);
+        args.extend(["--kafka-replication".to_owned(), kafka.replication.to_string()]);
+        args.extend(["--kafka-topic-prefix".to_owned(), kafka.prefix.clone()]);
+        for (key, value) in &kafka.properties {
+            args.extend(["--kafka-property".to_owned(), format!("{key}={value}")]);
+        }
+    }
+    args
+}
+
+/// CPU seconds (user + system) and peak resident memory of a local process.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct ProcessUsage {
+    pub cpu_seconds: f64,
+    pub peak_rss_mb: f64,
+}
+
+pub(super) fn usage(pid: u32) -> Option<ProcessUsage> {
+    let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+    let stat = std::fs::read_to_string(proc_dir.join("stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    let cpu_seconds = (ticks(11)? + ticks(12)?) / CLOCK_TICKS_PER_SECOND;
+    let status = std::fs::read_to_string(proc_dir.join("status")).ok()?;
+    let peak_kb = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())?;
+    Some(ProcessUsage {
+        cpu_seconds,
+        peak_rss_mb: peak_kb / 1024.0,
+    })
+}
+
+/// The counters the benchmark reads from `/metrics`; absent ones are `None`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct ServerCounters {
+    pub commits: Option<f64>,
+    pub rows: Option<f64>,
+    pub scored: Option<f64>,
+}
+
+pub(super) async fn counters(client: &reqwest::Client, base: &str) -> ServerCounters {
+    let text = match client.get(format!("{base}/metrics")).send().await {
+        Ok(response) if response.status().is_success() => response.text().await.unwrap_or_default(),
+        _ => return ServerCounters::default(),
+    };
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    ServerCounters {
+        commits: value(pvara_services::metrics::DB_COMMITS),
+        rows: value(pvara_services::metrics::DB_ROWS),
+        scored: value(pvara_services::metrics::SCORED),
+    }
+}
