@@ -312,7 +312,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    pvara_services::metrics::handle();
     let data_dir = config.data_dir.clone();
     let roles = config.roles;
     let app = Application::build(config).await?;

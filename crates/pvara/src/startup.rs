@@ -100,6 +100,8 @@ impl Application {
 
     /// As [`Application::build`], with another scorer (a remote model, or a test double).
     pub async fn build_with_scorer(config: Config, scorer: Arc<dyn Scorer>) -> anyhow::Result<Self> {
+        // Installed before anything can record a metric (once per process).
+        pvara_services::metrics::handle();
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
         let locks = lock_roles(&config)?;

@@ -46,6 +46,7 @@ impl Server {
             .map_or_else(std::env::current_exe, Ok)
             .context("cannot find the pvara binary to start")?;
         let engine_args = engine_args(options, dir.path());
+        let log = std::fs::File::create(dir.path().join("server.log"))?;
         let mut create = Command::new(&exe)
             .args(&engine_args)
             .args([
@@ -59,6 +60,7 @@ impl Server {
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
+            .stderr(log.try_clone()?)
             .spawn()
             .with_context(|| format!("cannot run {}", exe.display()))?;
         if let Some(mut stdin) = create.stdin.take() {
@@ -67,9 +69,9 @@ impl Server {
         }
         anyhow::ensure!(
             create.wait().await?.success(),
-            "creating the benchmark's admin failed"
+            "creating the benchmark's admin failed; see {}",
+            dir.path().join("server.log").display()
         );
-        let log = std::fs::File::create(dir.path().join("server.log"))?;
         let mut child = Command::new(&exe)
             .args(&engine_args)
             .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0"])

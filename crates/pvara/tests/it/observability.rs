@@ -43,7 +43,6 @@ async fn scrape(app: &TestApp) -> (String, HashMap<String, f64>) {
 }
 
 async fn metrics_follow_applications_through_the_pipeline(backend: Backend) {
-    pvara_services::metrics::handle();
     let app = spawn_app(backend).await;
     let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
     let job = app
@@ -85,6 +84,14 @@ async fn metrics_follow_applications_through_the_pipeline(backend: Backend) {
         settled.then_some((text, m))
     })
     .await;
+    // Lag is reported per partition of each group (and was 0 above, not merely absent).
+    for group in ["pvara-scoring", "pvara-notify"] {
+        let partitions = m
+            .keys()
+            .filter(|k| k.starts_with("pvara_consumer_lag_records{") && k.contains(group))
+            .count();
+        assert_eq!(partitions, 3, "{group}: {text}");
+    }
     assert_eq!(sum(&m, "pvara_applications_submitted_total", &[]), 3.0);
     assert_eq!(
         sum(
