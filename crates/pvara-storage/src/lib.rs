@@ -9,6 +9,7 @@
 //! - [`store`]: the [`Store`] trait, with the transactional outbox built in: every write that
 //!   changes state takes the events it causes and commits both together.
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
+//! - [`metrics`]: the one metric the storage layer reports itself (records produced).
 //! - [`sqlite`]: the embedded engine, holding both the data and the event log in one SQLite file,
 //!   written by one group-committing writer thread.
 //! - [`kafka`]: the event log on Kafka; the outbox stays in the database and a relay publishes it.

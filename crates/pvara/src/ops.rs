@@ -278,9 +278,8 @@ fn check_group(
     );
     let level = match members {
         Members::None => Level::Fail,
-        _ if lag > 0 && rate == 0.0 && now.len() == before.len() && committed(&now) == committed(&before) => {
-            Level::Warn
-        }
+        // Lag that did not move in a second: stuck, or a member that is only now starting.
+        _ if lag > 0 && committed(&now) == committed(&before) => Level::Warn,
         _ => Level::Ok,
     };
     check(level, group, detail)

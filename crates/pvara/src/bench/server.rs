@@ -148,7 +148,8 @@ pub(super) fn usage(pid: u32) -> Option<ProcessUsage> {
     // Fields after the command name, which is in parentheses and may hold spaces.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    // utime and stime are fields 14 and 15 of the line: indexes 11 and 12 counting from the
+    // state, field 3, which comes right after the name.
     let cpu_seconds = (ticks(11)? + ticks(12)?) / CLOCK_TICKS_PER_SECOND;
     let status = std::fs::read_to_string(proc_dir.join("status")).ok()?;
     let peak_kb = status
