@@ -1,6 +1,7 @@
 //! Prometheus metrics: every name in one place, one recorder per process, and the figures that
-//! live in the database or the log (outbox backlog, consumer lag, commits) read at scrape time,
-//! so every process reports the same truth without keeping its own copy.
+//! live in the database or the log (outbox backlog and commits at scrape time, consumer lag every
+//! few seconds in the background), so every process reports the same truth without keeping its
+//! own count.
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -63,8 +64,13 @@ pub const ALL: &[&str] = &[
 const SECONDS_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
 ];
-/// Longest a scrape waits for the database or the log before reporting without them.
-const COLLECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Longest a scrape waits for the database before reporting without it; under Prometheus's
+/// default scrape timeout (10 s).
+const COLLECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Consumer lag is refreshed in the background, not per scrape: reading it from Kafka takes a
+/// tail read per partition, which took 7 s against tansu.
+const LAG_REFRESH: Duration = Duration::from_secs(10);
+const LAG_TIMEOUT: Duration = Duration::from_secs(60);
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -171,10 +177,7 @@ pub async fn scrape(State(sources): State<Sources>) -> Response {
 }
 
 async fn collect(sources: &Sources) {
-    let failed = |source: &'static str, error: &dyn std::fmt::Display| {
-        tracing::warn!(source, %error, "metrics: cannot read a figure");
-        counter!(COLLECT_ERRORS, "source" => source).increment(1);
-    };
+    let failed = collect_failed;
     match tokio::time::timeout(COLLECT_TIMEOUT, sources.store.outbox_backlog()).await {
         Ok(Ok(backlog)) => {
             gauge!(OUTBOX_ROWS).set(backlog.rows as f64);
@@ -194,17 +197,32 @@ async fn collect(sources: &Sources) {
         Ok(Err(error)) => failed("database", &error),
         Err(elapsed) => failed("database", &elapsed),
     }
-    match tokio::time::timeout(COLLECT_TIMEOUT, sources.log.groups()).await {
-        Ok(Ok(offsets)) => {
-            for offset in offsets {
-                gauge!(CONSUMER_LAG, "group" => offset.group.clone(), "topic" => offset.topic.clone(),
-                    "partition" => offset.partition.to_string())
-                .set(offset.lag() as f64);
+}
+
+/// Keeps [`CONSUMER_LAG`] current until `shutdown`, reading every group's offsets now and then.
+pub async fn refresh_lag(log: Arc<dyn EventLog>, shutdown: tokio_util::sync::CancellationToken) {
+    loop {
+        match tokio::time::timeout(LAG_TIMEOUT, log.groups()).await {
+            Ok(Ok(offsets)) => {
+                for offset in offsets {
+                    gauge!(CONSUMER_LAG, "group" => offset.group.clone(), "topic" => offset.topic.clone(),
+                        "partition" => offset.partition.to_string())
+                    .set(offset.lag() as f64);
+                }
             }
+            Ok(Err(error)) => collect_failed("log", &error),
+            Err(elapsed) => collect_failed("log", &elapsed),
         }
-        Ok(Err(error)) => failed("log", &error),
-        Err(elapsed) => failed("log", &elapsed),
+        tokio::select! {
+            _ = tokio::time::sleep(LAG_REFRESH) => {}
+            _ = shutdown.cancelled() => return,
+        }
     }
+}
+
+fn collect_failed(source: &'static str, error: &dyn std::fmt::Display) {
+    tracing::warn!(source, %error, "metrics: cannot read a figure");
+    counter!(COLLECT_ERRORS, "source" => source).increment(1);
 }
 
 /// Counts every routed request by its route template (never the raw path, whose ids would make

@@ -163,6 +163,12 @@ impl Application {
         } = self;
         let background = CancellationToken::new();
         let mut tasks = JoinSet::new();
+        if listener.is_some() || metrics_listener.is_some() {
+            tasks.spawn(pvara_services::metrics::refresh_lag(
+                engines.log.clone(),
+                background.clone(),
+            ));
+        }
         if let Some(listener) = metrics_listener {
             if let Ok(addr) = listener.local_addr() {
                 tracing::info!("metrics on http://{addr}/metrics");
