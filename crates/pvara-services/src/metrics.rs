@@ -144,14 +144,16 @@ fn describe() {
         DB_ROWS,
         "Rows written by committed transactions (same scope as commits)"
     );
-    describe_counter!(COLLECT_ERRORS, "Scrapes that could not read a figure, by source");
+    describe_counter!(
+        COLLECT_ERRORS,
+        "Failed reads of a figure (database at scrape time, log in the background), by source"
+    );
 }
 
-/// What a scrape reads besides the process's own counters.
+/// What a scrape reads besides the process's own counters (the log is read by [`refresh_lag`]).
 #[derive(Clone)]
 pub struct Sources {
     pub store: Arc<dyn Store>,
-    pub log: Arc<dyn EventLog>,
 }
 
 impl std::fmt::Debug for Sources {

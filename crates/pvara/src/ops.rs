@@ -123,9 +123,22 @@ fn check(level: Level, what: impl Into<String>, detail: impl Into<String>) -> Ch
 /// Prints the health of every part and fails (exit status 1) if any part is unhealthy.
 pub async fn status(config: &Config, api: &str) -> anyhow::Result<()> {
     let mut checks = vec![check_api(api).await];
-    match open_engines(config).await {
-        Ok(engines) => checks.extend(check_engines(config, &engines).await?),
-        Err(error) => checks.push(check(Level::Fail, "database", format!("{error:#}"))),
+    // Opening a SQLite path that is not there would create an empty database and call it healthy.
+    let missing = match config.location()? {
+        Location::Sqlite(path) if !path.exists() => Some(path),
+        _ => None,
+    };
+    if let Some(path) = missing {
+        checks.push(check(
+            Level::Fail,
+            "database",
+            format!("no database at {}; is --data-dir right?", path.display()),
+        ));
+    } else {
+        match open_engines(config).await {
+            Ok(engines) => checks.extend(check_engines(config, &engines).await?),
+            Err(error) => checks.push(check(Level::Fail, "database", format!("{error:#}"))),
+        }
     }
     println!(
         "pvara status at {}",

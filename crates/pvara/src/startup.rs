@@ -175,7 +175,6 @@ impl Application {
             }
             let router = pvara_services::metrics::router(pvara_services::metrics::Sources {
                 store: engines.store.clone(),
-                log: engines.log.clone(),
             });
             let stop = background.clone();
             tasks.spawn(async move {

@@ -50,7 +50,6 @@ impl FromRef<ApiState> for Sources {
     fn from_ref(state: &ApiState) -> Sources {
         Sources {
             store: state.store.clone(),
-            log: state.log.clone(),
         }
     }
 }

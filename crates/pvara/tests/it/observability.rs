@@ -218,6 +218,21 @@ async fn status_tells_a_running_installation_from_a_stopped_one() {
         "{text}"
     );
     assert!(String::from_utf8_lossy(&down.stderr).contains("unhealthy: api, pvara-scoring, pvara-notify"));
+
+    // A data directory with nothing in it is reported, not quietly given an empty database.
+    let empty = tempfile::tempdir().unwrap();
+    let nothing = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"))
+        .arg("--data-dir")
+        .arg(empty.path())
+        .args(["status", "--api", &base])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&nothing.stdout).into_owned();
+    assert!(
+        !nothing.status.success() && text.contains("FAIL  database") && text.contains("no database at"),
+        "{text}"
+    );
+    assert!(!empty.path().join("pvara.db").exists());
 }
 
 /// The metric names a dashboard or rule file refers to (recording rules, `pvara:...`, excluded).
