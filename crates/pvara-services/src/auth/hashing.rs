@@ -16,9 +16,9 @@ const THREADS: usize = 2;
 
 type Job = Box<dyn FnOnce() + Send>;
 
-static QUEUE: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+static QUEUE: OnceLock<mpsc::Sender<Job>> = OnceLock::new();
 
-fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
+fn queue() -> &'static mpsc::Sender<Job> {
     QUEUE.get_or_init(|| {
         let (sender, receiver) = mpsc::channel::<Job>();
         let receiver = Arc::new(Mutex::new(receiver));
@@ -43,7 +43,7 @@ fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
                 tracing::error!(%error, "cannot start a password hashing thread");
             }
         }
-        Mutex::new(sender)
+        sender
     })
 }
 
@@ -57,10 +57,6 @@ where
     let job: Job = Box::new(move || {
         let _ = reply.send(work());
     });
-    queue()
-        .lock()
-        .map_err(|_| AuthError::HashingStopped)?
-        .send(job)
-        .map_err(|_| AuthError::HashingStopped)?;
+    queue().send(job).map_err(|_| AuthError::HashingStopped)?;
     answer.await.map_err(|_| AuthError::HashingStopped)?
 }
