@@ -87,7 +87,8 @@ pub struct KafkaLog {
 
 struct Inner {
     options: KafkaOptions,
-    producer: FutureProducer,
+    /// Replaced when it reports a fatal error (see [`KafkaLog::producer`]).
+    producer: std::sync::RwLock<FutureProducer>,
     /// Partition counts of the topics pvara produces to, from creation or metadata.
     partitions: Mutex<HashMap<String, u32>>,
 }
@@ -102,21 +103,41 @@ impl std::fmt::Debug for KafkaLog {
 
 impl KafkaLog {
     pub fn connect(options: KafkaOptions) -> Result<Self, LogError> {
-        let producer: FutureProducer = options
+        let producer = Self::new_producer(&options)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                options,
+                producer: std::sync::RwLock::new(producer),
+                partitions: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    fn new_producer(options: &KafkaOptions) -> Result<FutureProducer, LogError> {
+        Ok(options
             .client_config_over(&[
                 ("enable.idempotence", "true"),
                 ("acks", "all"),
                 ("linger.ms", "5"),
                 ("message.timeout.ms", "30000"),
             ])
-            .create()?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                options,
-                producer,
-                partitions: Mutex::new(HashMap::new()),
-            }),
-        })
+            .create()?)
+    }
+
+    /// The producer, replaced first if it has failed for good. An idempotent producer whose
+    /// messages timed out may be fenced by the broker and then refuses everything, forever (seen
+    /// against tansu under load: the relay failed for minutes on end). Undelivered records stay
+    /// in the outbox, so a fresh producer resends them; the consumers' idempotence absorbs any
+    /// record that did reach the log.
+    fn producer(&self) -> Result<FutureProducer, LogError> {
+        let current = self.inner.producer.read().map_err(|_| poisoned())?.clone();
+        let Some(fatal) = current.client().fatal_error() else {
+            return Ok(current);
+        };
+        tracing::error!(error = %fatal.1, "the Kafka producer failed for good; starting a new one");
+        let fresh = Self::new_producer(&self.inner.options)?;
+        *self.inner.producer.write().map_err(|_| poisoned())? = fresh.clone();
+        Ok(fresh)
     }
 
     fn physical(&self, name: &str) -> String {
@@ -144,7 +165,7 @@ impl KafkaLog {
             return Ok(n);
         }
         let physical = self.physical(topic);
-        let producer = self.inner.producer.clone();
+        let producer = self.producer()?;
         let n = tokio::task::spawn_blocking(move || {
             let metadata = producer
                 .client()
@@ -202,6 +223,7 @@ impl Publisher for KafkaLog {
     /// Enqueues the whole batch, then waits for the delivery reports: many records in flight at
     /// once, instead of one round trip (and one linger) per record.
     async fn publish(&self, messages: &[OutboxMessage]) -> Result<(), LogError> {
+        let producer = self.producer()?;
         let mut deliveries = Vec::with_capacity(messages.len());
         for message in messages {
             let partitions = self.partitions_of(&message.topic).await?;
@@ -222,9 +244,7 @@ impl Publisher for KafkaLog {
             if let Some(key) = &message.key {
                 record = record.key(key);
             }
-            let delivery = self
-                .inner
-                .producer
+            let delivery = producer
                 .send_result(record)
                 .map_err(|(error, _)| LogError::from(error))?;
             deliveries.push(delivery);
@@ -363,7 +383,7 @@ impl EventLog for KafkaLog {
     }
 
     async fn ping(&self) -> Result<(), LogError> {
-        let producer = self.inner.producer.clone();
+        let producer = self.producer()?;
         tokio::task::spawn_blocking(move || {
             producer.client().fetch_metadata(None, Duration::from_secs(3))?;
             Ok(())
