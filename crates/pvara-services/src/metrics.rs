@@ -179,7 +179,6 @@ pub async fn scrape(State(sources): State<Sources>) -> Response {
 }
 
 async fn collect(sources: &Sources) {
-    let failed = collect_failed;
     match tokio::time::timeout(COLLECT_TIMEOUT, sources.store.outbox_backlog()).await {
         Ok(Ok(backlog)) => {
             gauge!(OUTBOX_ROWS).set(backlog.rows as f64);
@@ -188,16 +187,16 @@ async fn collect(sources: &Sources) {
             });
             gauge!(OUTBOX_AGE).set(age);
         }
-        Ok(Err(error)) => failed("outbox", &error),
-        Err(elapsed) => failed("outbox", &elapsed),
+        Ok(Err(error)) => collect_failed("outbox", &error),
+        Err(elapsed) => collect_failed("outbox", &elapsed),
     }
     match tokio::time::timeout(COLLECT_TIMEOUT, sources.store.write_stats()).await {
         Ok(Ok(stats)) => {
             counter!(DB_COMMITS).absolute(stats.commits);
             counter!(DB_ROWS).absolute(stats.rows);
         }
-        Ok(Err(error)) => failed("database", &error),
-        Err(elapsed) => failed("database", &elapsed),
+        Ok(Err(error)) => collect_failed("database", &error),
+        Err(elapsed) => collect_failed("database", &elapsed),
     }
 }
 

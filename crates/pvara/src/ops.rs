@@ -19,8 +19,20 @@ const GROUPS: [(&str, &str, &str); 2] = [
     ("pvara-notify", "email-notification", "notify"),
 ];
 
+/// Opens the engines of an installation that exists. Opening a SQLite path that is not there
+/// would create an empty database, and an operator with a mistyped `--data-dir` would be told
+/// about an empty, healthy installation.
+async fn open_existing(config: &Config) -> anyhow::Result<Engines> {
+    if let Location::Sqlite(path) = config.location()?
+        && !path.exists()
+    {
+        bail!("no database at {}; is --data-dir right?", path.display());
+    }
+    open_engines(config).await
+}
+
 pub async fn print_topics(config: &Config) -> anyhow::Result<()> {
-    let engines = open_engines(config).await?;
+    let engines = open_existing(config).await?;
     println!("{:<28} {:>9} {:>12}", "TOPIC", "PARTITION", "END-OFFSET");
     for topic in engines.log.topics().await? {
         for p in &topic.partitions {
@@ -57,7 +69,7 @@ pub async fn reset_offsets(config: &Config, args: ResetArgs) -> anyhow::Result<(
         })?,
         _ => None,
     };
-    let engines = open_engines(config).await?;
+    let engines = open_existing(config).await?;
     for g in engines.log.reset_offsets(&args.group, topic, to).await? {
         println!(
             "{} {} partition {}: committed {} (end {})",
@@ -68,7 +80,7 @@ pub async fn reset_offsets(config: &Config, args: ResetArgs) -> anyhow::Result<(
 }
 
 pub async fn print_groups(config: &Config) -> anyhow::Result<()> {
-    let engines = open_engines(config).await?;
+    let engines = open_existing(config).await?;
     println!(
         "{:<16} {:<24} {:>9} {:>10} {:>11} {:>8}  OWNER",
         "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END-OFFSET", "LAG"
@@ -123,22 +135,9 @@ fn check(level: Level, what: impl Into<String>, detail: impl Into<String>) -> Ch
 /// Prints the health of every part and fails (exit status 1) if any part is unhealthy.
 pub async fn status(config: &Config, api: &str) -> anyhow::Result<()> {
     let mut checks = vec![check_api(api).await];
-    // Opening a SQLite path that is not there would create an empty database and call it healthy.
-    let missing = match config.location()? {
-        Location::Sqlite(path) if !path.exists() => Some(path),
-        _ => None,
-    };
-    if let Some(path) = missing {
-        checks.push(check(
-            Level::Fail,
-            "database",
-            format!("no database at {}; is --data-dir right?", path.display()),
-        ));
-    } else {
-        match open_engines(config).await {
-            Ok(engines) => checks.extend(check_engines(config, &engines).await?),
-            Err(error) => checks.push(check(Level::Fail, "database", format!("{error:#}"))),
-        }
+    match open_existing(config).await {
+        Ok(engines) => checks.extend(check_engines(config, &engines).await?),
+        Err(error) => checks.push(check(Level::Fail, "database", format!("{error:#}"))),
     }
     println!(
         "pvara status at {}",

@@ -31,6 +31,7 @@ use server::{Server, ServerCounters};
 const JOBS: usize = 100;
 /// Applications whose submit-to-scored latency is sampled.
 const E2E_SAMPLE: usize = 500;
+/// Password of every account the benchmark creates (its admin and the applicants).
 const PASSWORD: &str = "benchmark password 1";
 
 #[derive(Debug, Clone)]

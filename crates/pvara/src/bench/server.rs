@@ -9,12 +9,11 @@ use anyhow::{Context, bail};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::BenchOptions;
+use super::{BenchOptions, PASSWORD};
 
 /// Linux reports CPU times in /proc in units of USER_HZ, which is 100 on every architecture.
 const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
 pub(super) const STAFF_EMAIL: &str = "bench@pvara.invalid";
-pub(super) const STAFF_PASSWORD: &str = "benchmark password 1";
 
 pub(super) struct Server {
     pub base: String,
@@ -65,7 +64,7 @@ impl Server {
             .with_context(|| format!("cannot run {}", exe.display()))?;
         if let Some(mut stdin) = create.stdin.take() {
             use tokio::io::AsyncWriteExt;
-            stdin.write_all(format!("{STAFF_PASSWORD}\n").as_bytes()).await?;
+            stdin.write_all(format!("{PASSWORD}\n").as_bytes()).await?;
         }
         anyhow::ensure!(
             create.wait().await?.success(),
@@ -101,7 +100,7 @@ impl Server {
         Ok(Server {
             base,
             staff_email: STAFF_EMAIL.to_owned(),
-            staff_password: STAFF_PASSWORD.to_owned(),
+            staff_password: PASSWORD.to_owned(),
             pid: child.id(),
             child: Some((child, dir)),
         })

@@ -173,6 +173,8 @@ async fn restarting_postgres_under_load_loses_nothing_acknowledged() {
                 let status = response.status().as_u16();
                 let answer: serde_json::Value = response.json().await.unwrap_or_default();
                 answers.lock().await.push((i, status, answer));
+                // Pacing, not waiting for readiness: it keeps requests arriving while the
+                // restart runs, instead of all 120 finishing before it starts.
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             }
         }));
