@@ -101,6 +101,11 @@ impl Job {
 
     /// Open jobs take applications.
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
-        self.closes_at.is_none_or(|closes_at| closes_at > now)
+        open_at(self.closes_at, now)
     }
+}
+
+/// Whether a job that closes at `closes_at` (never, if `None`) still takes applications at `now`.
+pub fn open_at(closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    closes_at.is_none_or(|closes_at| closes_at > now)
 }

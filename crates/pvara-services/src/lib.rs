@@ -14,7 +14,7 @@
 //! - [`workers`]: the batch-consuming loop shared by all workers, the scoring worker and the
 //!   notification worker.
 //! - [`metrics`]: Prometheus names, the recorder, `GET /metrics` and the HTTP middleware.
-//! - [`mail`]: templates and the [`mail::Mailer`] trait with the `.eml` file mailer.
+//! - [`mail`]: templates and the [`mail::Mailer`] trait with the mbox file mailer.
 //! - [`scorer`]: the [`scorer::Scorer`] trait, so an external (paid, remote) scorer can replace
 //!   the built-in rules without touching the worker.
 

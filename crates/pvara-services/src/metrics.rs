@@ -105,7 +105,7 @@ fn describe() {
     );
     describe_counter!(
         RECORDS_PRODUCED,
-        "Records moved from the outbox onto the log, by topic"
+        "Records put on the log (relayed, or appended in place on the embedded log), by topic"
     );
     describe_counter!(RECORDS_CONSUMED, "Records handed to a worker, by group and topic");
     describe_gauge!(

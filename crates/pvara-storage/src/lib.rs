@@ -131,6 +131,11 @@ pub async fn open(location: &Location, options: &OpenOptions) -> Result<Engines,
         match location {
             Location::Sqlite(path) => {
                 let engine = sqlite::SqliteEngine::open(path).await?;
+                let kind = match options.kafka {
+                    Some(_) => sqlite::EventLogKind::External,
+                    None => sqlite::EventLogKind::Embedded,
+                };
+                engine.bind_event_log(kind).await?;
                 (
                     Arc::new(engine.clone()),
                     Arc::new(engine.log()),

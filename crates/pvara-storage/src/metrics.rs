@@ -4,10 +4,11 @@ use std::collections::HashMap;
 
 use crate::model::OutboxMessage;
 
-/// Records moved from the outbox onto the log, counted once the move is committed.
+/// Records put on the log (by the relay, or in place on the embedded log), counted once the
+/// write is committed.
 pub const RECORDS_PRODUCED: &str = "pvara_records_produced_total";
 
-pub(crate) fn count_produced(messages: &[OutboxMessage]) {
+pub(crate) fn count_produced<'a>(messages: impl IntoIterator<Item = &'a OutboxMessage>) {
     let mut per_topic: HashMap<&str, u64> = HashMap::new();
     for message in messages {
         *per_topic.entry(message.topic.as_str()).or_default() += 1;

@@ -127,6 +127,32 @@ pub struct Transition {
     pub messages: Vec<OutboxMessage>,
 }
 
+/// One row of the application history, as both engines write it.
+pub(crate) struct HistoryRow<'a> {
+    pub application_id: ApplicationId,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub actor: &'a str,
+    pub reason: &'a str,
+    pub details: Option<&'a serde_json::Value>,
+    pub at: DateTime<Utc>,
+}
+
+impl Transition {
+    /// The history row an applied transition leaves.
+    pub(crate) fn history_row(&self) -> HistoryRow<'_> {
+        HistoryRow {
+            application_id: self.application_id,
+            from: Some(self.from),
+            to: self.to,
+            actor: &self.actor,
+            reason: &self.reason,
+            details: self.details.as_ref(),
+            at: self.at,
+        }
+    }
+}
+
 /// A mail that went out, so that a redelivered notification is not sent twice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {

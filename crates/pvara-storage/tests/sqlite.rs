@@ -2,8 +2,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use pvara_domain::event::Topic;
+use pvara_domain::user::Role;
+use pvara_storage::sqlite::SqliteEngine;
 use pvara_storage::testing;
-use pvara_storage::{Engines, Location, OpenOptions};
+use pvara_storage::{Engines, Location, OpenOptions, StoreError};
 
 async fn fresh() -> (tempfile::TempDir, Engines) {
     let dir = tempfile::tempdir().unwrap();
@@ -34,9 +40,84 @@ story!(
     append_story,
     consumer_story,
     wakeup_story,
-    relay_story,
     reset_story,
 );
+
+/// Engines whose events wait in the outbox, as a database written by an older pvara has them:
+/// the relay into the embedded log must still move them.
+async fn fresh_through_outbox() -> (tempfile::TempDir, Engines) {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = SqliteEngine::open(&dir.path().join("pvara.db")).await.unwrap();
+    engine.route_events_through_outbox();
+    let engines = Engines {
+        store: Arc::new(engine.clone()),
+        log: Arc::new(engine.log()),
+        relay: Arc::new(engine.log()),
+    };
+    let topics = pvara_domain::event::all_topic_names();
+    engines.log.ensure_topics(&topics, 3).await.unwrap();
+    (dir, engines)
+}
+
+#[tokio::test]
+async fn relay_story() {
+    let (_dir, engines) = fresh_through_outbox().await;
+    testing::relay_story(&engines).await;
+}
+
+#[tokio::test]
+async fn with_the_embedded_log_events_skip_the_outbox() {
+    let (_dir, engines) = fresh().await;
+    let store = engines.store.as_ref();
+    let staff = testing::a_user(store, "staff@example.org", Role::Recruiter).await;
+    let applicant = testing::a_user(store, "cand@example.org", Role::Applicant).await;
+    let job = testing::a_job(staff);
+    store.create_job(job.clone()).await.unwrap();
+    let application = testing::an_application(job.id, applicant, "Bilal Ahmed");
+    let mut consumer = engines
+        .log
+        .subscribe("g", Topic::ApplicationSubmitted.name())
+        .await
+        .unwrap();
+    store
+        .submit_application(
+            application.clone(),
+            vec![testing::submitted_message(&application)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.counts().await.unwrap().outbox, 0);
+    // On the log at once, with nothing relayed.
+    let records = consumer.poll(10, Duration::ZERO).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        records[0].key.as_deref(),
+        Some(application.id.to_string().as_str())
+    );
+    assert_eq!(engines.relay.relay_batch(10).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn processes_that_disagree_on_the_event_log_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::Sqlite(dir.path().join("pvara.db"));
+    drop(
+        pvara_storage::open(&location, &OpenOptions::default())
+            .await
+            .unwrap(),
+    );
+    let kafka = OpenOptions {
+        kafka: Some(testing::test_kafka()),
+        ..OpenOptions::default()
+    };
+    let refused = pvara_storage::open(&location, &kafka).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Config(_)), "{refused:?}");
+    assert!(refused.to_string().contains("embedded event log"), "{refused}");
+    // The first choice stays, and processes that share it still start.
+    pvara_storage::open(&location, &OpenOptions::default())
+        .await
+        .unwrap();
+}
 
 #[tokio::test]
 async fn data_survives_reopening() {

@@ -141,7 +141,7 @@ pub struct ServeArgs {
     /// Lifetime of access tokens, in minutes.
     #[arg(long, env = "PVARA_TOKEN_TTL_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=10_080))]
     pub token_ttl_minutes: i64,
-    /// Directory for delivered mail (.eml files); defaults to mail/ in the data directory.
+    /// Directory for delivered mail (one mbox file per batch); defaults to mail/ in the data directory.
     #[arg(long, env = "PVARA_MAIL_DIR")]
     pub mail_dir: Option<PathBuf>,
     /// Sender address of candidate mail.

@@ -86,7 +86,7 @@ pub struct Config {
     /// HS256 signing key for access tokens; generated into the data directory when not given.
     pub jwt_secret: Option<Secret>,
     pub token_ttl: chrono::Duration,
-    /// Where the file mailer writes `.eml` files; defaults to `mail/` in the data directory.
+    /// Where the file mailer writes its mbox files; defaults to `mail/` in the data directory.
     pub mail_dir: Option<PathBuf>,
     pub mail_from: String,
     pub workers: WorkerConfig,

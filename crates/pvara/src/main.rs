@@ -5,6 +5,12 @@
 use clap::Parser;
 use pvara::cli::{self, Cli};
 
+/// glibc's malloc spent about a fifth of the server's CPU under load (`perf`, BENCHMARKS.md):
+/// every request allocates and frees bodies of several kilobytes across threads. mimalloc's
+/// per-thread free lists make that cheap.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -220,11 +220,7 @@ impl Application {
         }
         let served = match listener {
             Some(listener) => {
-                let state = ApiState {
-                    store: engines.store.clone(),
-                    log: engines.log.clone(),
-                    tokens,
-                };
+                let state = ApiState::new(engines.store.clone(), engines.log.clone(), tokens);
                 let router = api::router(state);
                 axum::serve(listener, router)
                     .with_graceful_shutdown(shutdown.clone().cancelled_owned())

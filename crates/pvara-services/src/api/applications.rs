@@ -63,9 +63,13 @@ pub async fn submit(
         cover_letter: body.cover_letter.as_deref(),
     })?;
     let now = crate::now();
-    let job = state.store.job(body.job_id).await?;
-    let job = job.ok_or_else(|| ApiError::unprocessable("unknown_job", "no such job").with_field("jobId"))?;
-    if !job.is_open(now) {
+    let closes_at = state
+        .job_deadlines
+        .closes_at(state.store.as_ref(), body.job_id)
+        .await?;
+    let closes_at =
+        closes_at.ok_or_else(|| ApiError::unprocessable("unknown_job", "no such job").with_field("jobId"))?;
+    if !pvara_domain::job::open_at(closes_at, now) {
         return Err(
             ApiError::unprocessable("job_closed", "this job no longer takes applications")
                 .with_field("jobId"),
@@ -73,7 +77,7 @@ pub async fn submit(
     }
     let application = NewApplication {
         id: ApplicationId::new(),
-        job_id: job.id,
+        job_id: body.job_id,
         applicant_id: user.id,
         candidate,
         submitted_at: now,

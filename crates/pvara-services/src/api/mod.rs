@@ -4,6 +4,7 @@ pub mod applications;
 pub mod error;
 pub mod extract;
 mod health;
+mod job_deadlines;
 mod jobs;
 mod pipeline;
 pub mod users;
@@ -26,6 +27,7 @@ use tracing::Level;
 use crate::auth::{HasTokens, Tokens};
 use crate::metrics::Sources;
 use error::ApiError;
+pub use job_deadlines::JobDeadlines;
 
 /// Largest request body accepted. Above the longest valid application (CV and cover letter at
 /// their limits) so that an over-long field still gets a 422 naming it; far below anything that
@@ -38,6 +40,18 @@ pub struct ApiState {
     pub store: Arc<dyn Store>,
     pub log: Arc<dyn EventLog>,
     pub tokens: Tokens,
+    pub job_deadlines: JobDeadlines,
+}
+
+impl ApiState {
+    pub fn new(store: Arc<dyn Store>, log: Arc<dyn EventLog>, tokens: Tokens) -> Self {
+        Self {
+            store,
+            log,
+            tokens,
+            job_deadlines: JobDeadlines::default(),
+        }
+    }
 }
 
 impl std::fmt::Debug for ApiState {

@@ -10,7 +10,7 @@ pub use file::FileMailer;
 pub use templates::render;
 
 /// A rendered message. `id` is the event that asked for it: the same event always produces the
-/// same message id, which is what makes delivery idempotent across redeliveries.
+/// same Message-ID, so a copy delivered again after a crash is recognisable as the same mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailMessage {
     pub id: EventId,
@@ -36,7 +36,9 @@ pub enum MailError {
 
 #[async_trait]
 pub trait Mailer: Send + Sync + 'static {
-    /// Delivers `messages`. Delivering the same message twice must not produce two mails.
-    /// Returns one result per message.
+    /// Delivers `messages`; returns one result per message. At least once: the notify worker
+    /// skips messages recorded as delivered, so a second copy can only follow a crash between a
+    /// delivery and its record, and it carries the same Message-ID (made from the event id), by
+    /// which mail clients and servers drop duplicates.
     async fn deliver(&self, messages: &[MailMessage]) -> Vec<Result<(), MailError>>;
 }

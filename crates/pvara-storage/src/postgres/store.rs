@@ -18,8 +18,9 @@ use super::{OUTBOX_SHARDS, PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, MailContext, NewUser,
-    OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch, WriteStats,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, HistoryRow, MailContext,
+    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
+    WriteStats,
 };
 use crate::store::Store;
 
@@ -51,16 +52,6 @@ pub(super) async fn insert_outbox(
         .await?;
     }
     Ok(())
-}
-
-struct HistoryRow<'a> {
-    application_id: ApplicationId,
-    from: Option<Status>,
-    to: Status,
-    actor: &'a str,
-    reason: &'a str,
-    details: Option<&'a serde_json::Value>,
-    at: DateTime<Utc>,
 }
 
 async fn insert_history(conn: &mut PgConnection, row: HistoryRow<'_>) -> Result<(), StoreError> {
@@ -104,16 +95,7 @@ async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<boo
     if changed == 0 {
         return Ok(false);
     }
-    let row = HistoryRow {
-        application_id: t.application_id,
-        from: Some(t.from),
-        to: t.to,
-        actor: &t.actor,
-        reason: &t.reason,
-        details: t.details.as_ref(),
-        at: t.at,
-    };
-    insert_history(conn, row).await?;
+    insert_history(conn, t.history_row()).await?;
     insert_outbox(conn, &t.messages, t.at).await?;
     Ok(true)
 }

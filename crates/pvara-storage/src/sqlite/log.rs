@@ -1,8 +1,10 @@
 //! The embedded event log: Kafka's model (topics, partitions, offsets, consumer groups) in tables
 //! of the same SQLite database as the data.
 //!
-//! Because the log shares the database with the outbox, the relay moves rows from outbox to log in
-//! one transaction: exactly once, in commit order. Offsets are dense per partition.
+//! Because the log shares the database with the data, a state change appends its events here in
+//! its own transaction (see [`SqliteEngine::bind_event_log`]); rows an older pvara left in the
+//! outbox are moved by the relay in one transaction, exactly once, in commit order. Offsets are
+//! dense per partition.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -55,7 +57,7 @@ fn end_offset(conn: &Connection, topic: &str, partition: u32) -> Result<u64, Sto
 }
 
 /// Appends `messages` in order, assigning each the next offset of its key's partition.
-fn append_records(conn: &Connection, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+pub(super) fn append_records(conn: &Connection, messages: &[OutboxMessage]) -> Result<(), StoreError> {
     let now = ts(Utc::now());
     let mut partitions: HashMap<&str, u32> = HashMap::new();
     let mut next: HashMap<(&str, u32), u64> = HashMap::new();
@@ -339,7 +341,7 @@ impl Relay for SqliteLog {
         let moved = self
             .engine
             .write(move |conn| {
-                let (last_id, messages) = super::store::oldest_outbox(conn, max)?;
+                let (last_id, messages) = super::writes::oldest_outbox(conn, max)?;
                 if let Some(last_id) = last_id {
                     append_records(conn, &messages)?;
                     conn.prepare_cached("DELETE FROM outbox WHERE id <= ?1")?

@@ -1,4 +1,6 @@
-//! The embedded engine: data, outbox and event log in one SQLite database in WAL mode.
+//! The embedded engine: data, outbox and event log in one SQLite database in WAL mode. With the
+//! embedded log, events go straight onto the log in the writing transaction; with Kafka they wait
+//! in the outbox for the relay.
 //!
 //! Writes go through one group-committing writer thread ([`writer`]); reads use a small pool of
 //! connections on the blocking thread pool, so they never wait behind a commit.
@@ -9,8 +11,10 @@ mod schema;
 mod stats;
 mod store;
 mod writer;
+mod writes;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
@@ -18,6 +22,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::error::{BoxError, LogError, StoreError};
 pub use log::SqliteLog;
+
 use writer::Writer;
 pub use writer::WriterStats;
 
@@ -69,6 +74,27 @@ struct Inner {
     outbox_changed: watch::Sender<u64>,
     /// Bumped after each commit that appended log records; wakes consumers.
     log_changed: watch::Sender<u64>,
+    /// Events are appended to the embedded log in the transaction of the change that caused
+    /// them, instead of waiting in the outbox for the relay. See [`SqliteEngine::bind_event_log`].
+    events_in_place: AtomicBool,
+}
+
+/// Where a database's events are read from, fixed for the database's lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventLogKind {
+    /// The log tables of this same database.
+    Embedded,
+    /// A log outside the database (Kafka), fed by the relay from the outbox.
+    External,
+}
+
+impl EventLogKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EventLogKind::Embedded => "embedded",
+            EventLogKind::External => "kafka",
+        }
+    }
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
@@ -121,6 +147,7 @@ impl SqliteEngine {
                 reader_permits: Semaphore::new(READERS),
                 outbox_changed: watch::Sender::new(0),
                 log_changed: watch::Sender::new(0),
+                events_in_place: AtomicBool::new(false),
             }),
         })
     }
@@ -128,6 +155,52 @@ impl SqliteEngine {
     /// The event log kept in this database.
     pub fn log(&self) -> SqliteLog {
         SqliteLog::new(self.clone())
+    }
+
+    /// Records which event log this database feeds, and refuses a process that disagrees with the
+    /// first one: a process that appended to the embedded log while the workers read Kafka would
+    /// lose every event it wrote.
+    ///
+    /// With the embedded log, events skip the outbox: the log tables live in the same database,
+    /// so appending them in the state change's own transaction gives the outbox's guarantee
+    /// (both or neither) without a second write and a relay hop. The relay still runs and moves
+    /// whatever an older pvara left in the outbox.
+    pub async fn bind_event_log(&self, kind: EventLogKind) -> Result<(), StoreError> {
+        let wanted = kind.as_str();
+        let bound: String = self
+            .write(move |conn| {
+                conn.execute(
+                    "INSERT OR IGNORE INTO settings (name, value) VALUES ('event_log', ?1)",
+                    [wanted],
+                )?;
+                Ok(
+                    conn.query_row("SELECT value FROM settings WHERE name = 'event_log'", [], |r| {
+                        r.get(0)
+                    })?,
+                )
+            })
+            .await?;
+        if bound != wanted {
+            return Err(StoreError::Config(format!(
+                "this database's events go to the {bound} event log (fixed when it was first used), \
+                 but this process was started with the {wanted} one; start every pvara process on \
+                 it with the same event log settings"
+            )));
+        }
+        self.inner
+            .events_in_place
+            .store(kind == EventLogKind::Embedded, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Sends events through the outbox even though the log is embedded: how databases behaved
+    /// before in-place appends, kept so that the relay into the embedded log stays tested.
+    pub fn route_events_through_outbox(&self) {
+        self.inner.events_in_place.store(false, Ordering::Relaxed);
+    }
+
+    fn events_in_place(&self) -> bool {
+        self.inner.events_in_place.load(Ordering::Relaxed)
     }
 
     pub fn writer_stats(&self) -> Arc<WriterStats> {

@@ -4,7 +4,8 @@ use rusqlite::Connection;
 
 use crate::error::StoreError;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,
     email         TEXT NOT NULL UNIQUE,
@@ -104,7 +105,15 @@ CREATE TABLE log_offsets (
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (group_id, topic, partition)
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+-- What every process of one deployment must agree on (see SqliteEngine::bind_event_log).
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#,
+];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;

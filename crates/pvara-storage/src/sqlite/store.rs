@@ -10,172 +10,38 @@ use pvara_domain::job::Job;
 use pvara_domain::status::Status;
 use pvara_domain::user::Role;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{OptionalExtension, params, params_from_iter};
 use tokio::sync::watch;
 
 use super::rows::{
     CANDIDATE_COLUMNS, JOB_COLUMNS, candidate_from_row, history_from_row, job_from_row, on_constraint,
     parse_id, parse_status, parse_ts, score_from_row, to_json, ts,
 };
+use super::writes::{apply_transition, emit, insert_history, oldest_outbox, record_delivery};
 use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, MailContext,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, HistoryRow, MailContext,
     NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
     WriteStats,
 };
 use crate::store::Store;
-
-/// One row of `application_history`.
-struct HistoryRow<'a> {
-    application_id: ApplicationId,
-    from: Option<Status>,
-    to: Status,
-    actor: &'a str,
-    reason: &'a str,
-    details: Option<&'a serde_json::Value>,
-    at: DateTime<Utc>,
-}
-
-fn insert_history(conn: &Connection, row: HistoryRow<'_>) -> Result<(), StoreError> {
-    let HistoryRow {
-        application_id,
-        from,
-        to,
-        actor,
-        reason,
-        details,
-        at,
-    } = row;
-    let details = details.map(to_json).transpose()?;
-    conn.prepare_cached(
-        "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, details, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        application_id.to_string(),
-        from.map(Status::as_str),
-        to.as_str(),
-        actor,
-        reason,
-        details,
-        ts(at)
-    ])?;
-    Ok(())
-}
-
-pub(super) fn insert_outbox(
-    conn: &Connection,
-    messages: &[OutboxMessage],
-    now: &str,
-) -> Result<(), StoreError> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO outbox (topic, key, value, headers, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for message in messages {
-        insert.execute(params![
-            message.topic,
-            message.key,
-            message.value,
-            to_json(&message.headers)?,
-            now
-        ])?;
-    }
-    Ok(())
-}
-
-/// The oldest `max` outbox rows, and the id of the last one (None when the outbox is empty).
-pub(super) fn oldest_outbox(
-    conn: &Connection,
-    max: usize,
-) -> Result<(Option<i64>, Vec<OutboxMessage>), StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT ?1")?;
-    let mut rows = stmt.query([max as i64])?;
-    let mut last_id = None;
-    let mut messages = Vec::new();
-    while let Some(row) = rows.next()? {
-        last_id = Some(row.get::<_, i64>(0)?);
-        messages.push(OutboxMessage {
-            topic: row.get(1)?,
-            key: row.get(2)?,
-            value: row.get(3)?,
-            headers: super::rows::parse_json(&row.get::<_, String>(4)?)?,
-        });
-    }
-    Ok((last_id, messages))
-}
-
-/// Applies `t` if the application is still in `t.from`; returns whether it did.
-fn apply_transition(conn: &Connection, t: &Transition) -> Result<bool, StoreError> {
-    let (score, breakdown, version) = match &t.score {
-        Some(s) => (
-            Some(i64::from(s.total)),
-            Some(to_json(&s.breakdown)?),
-            Some(s.scorer_version.as_str()),
-        ),
-        None => (None, None, None),
-    };
-    let changed = conn
-        .prepare_cached(
-            "UPDATE applications
-             SET status = ?1, updated_at = ?2,
-                 ai_score = coalesce(?3, ai_score),
-                 score_breakdown = coalesce(?4, score_breakdown),
-                 scorer_version = coalesce(?5, scorer_version)
-             WHERE id = ?6 AND status = ?7",
-        )?
-        .execute(params![
-            t.to.as_str(),
-            ts(t.at),
-            score,
-            breakdown,
-            version,
-            t.application_id.to_string(),
-            t.from.as_str()
-        ])?;
-    if changed == 0 {
-        return Ok(false);
-    }
-    insert_history(
-        conn,
-        HistoryRow {
-            application_id: t.application_id,
-            from: Some(t.from),
-            to: t.to,
-            actor: &t.actor,
-            reason: &t.reason,
-            details: t.details.as_ref(),
-            at: t.at,
-        },
-    )?;
-    insert_outbox(conn, &t.messages, &ts(t.at))?;
-    Ok(true)
-}
-
-fn record_delivery(conn: &Connection, d: &Delivery) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        d.event_id.to_string(),
-        d.application_id.to_string(),
-        d.template,
-        d.message_id,
-        ts(d.delivered_at)
-    ])?;
-    Ok(())
-}
 
 fn in_list(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
 impl SqliteEngine {
-    fn outbox_written(&self) {
-        Self::bump(&self.inner.outbox_changed);
+    /// After the commit that wrote `messages`: wakes the relay, or the consumers when the events
+    /// went straight onto the log.
+    fn events_committed<'a>(&self, in_place: bool, messages: impl IntoIterator<Item = &'a OutboxMessage>) {
+        if in_place {
+            crate::metrics::count_produced(messages);
+            Self::bump(&self.inner.log_changed);
+        } else {
+            Self::bump(&self.inner.outbox_changed);
+        }
     }
 }
 
@@ -276,7 +142,8 @@ impl Store for SqliteEngine {
         application: NewApplication,
         messages: Vec<OutboxMessage>,
     ) -> Result<(), StoreError> {
-        self.write(move |conn| {
+        let in_place = self.events_in_place();
+        let messages = self.write(move |conn| {
             let a = &application;
             let c = &a.candidate;
             let at = ts(a.submitted_at);
@@ -314,10 +181,11 @@ impl Store for SqliteEngine {
                     at: a.submitted_at,
                 },
             )?;
-            insert_outbox(conn, &messages, &at)
+            emit(conn, &messages, &at, in_place)?;
+            Ok(messages)
         })
         .await?;
-        self.outbox_written();
+        self.events_committed(in_place, &messages);
         Ok(())
     }
 
@@ -460,44 +328,49 @@ impl Store for SqliteEngine {
     }
 
     async fn transition(&self, transition: Transition) -> Result<(), StoreError> {
-        self.write(move |conn| {
-            if apply_transition(conn, &transition)? {
-                return Ok(());
-            }
-            let exists = conn
-                .prepare_cached("SELECT 1 FROM applications WHERE id = ?1")?
-                .query_row([transition.application_id.to_string()], |_| Ok(()))
-                .optional()?;
-            Err(if exists.is_some() {
-                StoreError::StaleStatus
-            } else {
-                StoreError::NotFound("application")
+        let in_place = self.events_in_place();
+        let transition = self
+            .write(move |conn| {
+                if apply_transition(conn, &transition, in_place)? {
+                    return Ok(transition);
+                }
+                let exists = conn
+                    .prepare_cached("SELECT 1 FROM applications WHERE id = ?1")?
+                    .query_row([transition.application_id.to_string()], |_| Ok(()))
+                    .optional()?;
+                Err(if exists.is_some() {
+                    StoreError::StaleStatus
+                } else {
+                    StoreError::NotFound("application")
+                })
             })
-        })
-        .await?;
-        self.outbox_written();
+            .await?;
+        self.events_committed(in_place, &transition.messages);
         Ok(())
     }
 
     async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError> {
-        let applied = self
+        let in_place = self.events_in_place();
+        let (applied, batch) = self
             .write(move |conn| {
                 let applied = batch
                     .transitions
                     .iter()
-                    .map(|t| apply_transition(conn, t))
+                    .map(|t| apply_transition(conn, t, in_place))
                     .collect::<Result<Vec<_>, _>>()?;
-                insert_outbox(conn, &batch.messages, &ts(Utc::now()))?;
+                emit(conn, &batch.messages, &ts(Utc::now()), in_place)?;
                 for delivery in &batch.deliveries {
                     record_delivery(conn, delivery)?;
                 }
                 if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
                     log::store_positions(conn, group, positions)?;
                 }
-                Ok(applied)
+                Ok((applied, batch))
             })
             .await?;
-        self.outbox_written();
+        let transitions_applied = batch.transitions.iter().zip(&applied).filter(|(_, a)| **a);
+        let caused = transitions_applied.flat_map(|(t, _)| &t.messages);
+        self.events_committed(in_place, caused.chain(&batch.messages));
         Ok(applied)
     }
 

@@ -8,8 +8,21 @@ use pvara_domain::job::{Job, JobDraft};
 use pvara_domain::status::Status;
 use pvara_domain::user::{Email, FullName, Role};
 
-use crate::Store;
 use crate::model::{NewUser, OutboxMessage};
+use crate::{Engines, Store};
+
+/// Events written so far, wherever they are: waiting in the outbox, or on the log already (the
+/// embedded SQLite log takes them in the writing transaction itself).
+pub async fn events_written(engines: &Engines) -> u64 {
+    let outbox = engines.store.counts().await.unwrap().outbox;
+    let topics = engines.log.topics().await.unwrap();
+    let on_log: u64 = topics
+        .iter()
+        .flat_map(|t| &t.partitions)
+        .map(|p| p.end_offset)
+        .sum();
+    outbox + on_log
+}
 
 pub async fn a_user(store: &dyn Store, email: &str, role: Role) -> UserId {
     let user = NewUser {

@@ -75,7 +75,7 @@ pub async fn jobs_story(engines: &Engines) {
     assert_eq!(listed, vec![open.id]);
 }
 
-/// Submission writes application, history and outbox together, or nothing.
+/// Submission writes application, history and event together, or nothing.
 pub async fn submission_story(engines: &Engines) {
     let store = engines.store.as_ref();
     let staff = a_user(store, "staff@example.org", Role::Recruiter).await;
@@ -89,7 +89,8 @@ pub async fn submission_story(engines: &Engines) {
         .await
         .unwrap();
     let before = store.counts().await.unwrap();
-    assert_eq!((before.applications, before.history, before.outbox), (1, 1, 1));
+    assert_eq!((before.applications, before.history), (1, 1));
+    assert_eq!(events_written(engines).await, 1);
 
     let record = store.application(application.id).await.unwrap().unwrap();
     assert_eq!(record.status, Status::Submitted);
@@ -101,7 +102,7 @@ pub async fn submission_story(engines: &Engines) {
         Some((applicant, job.id, Status::Submitted))
     );
 
-    // A second application to the same job: refused, and its outbox message is not written.
+    // A second application to the same job: refused, and its event is not written.
     let twice = an_application(job.id, applicant, "Bilal Ahmed");
     let refused = store
         .submit_application(twice.clone(), vec![submitted_message(&twice)])
@@ -113,6 +114,7 @@ pub async fn submission_story(engines: &Engines) {
         .await;
     assert!(matches!(refused, Err(StoreError::NotFound(_))), "{refused:?}");
     assert_eq!(store.counts().await.unwrap(), before);
+    assert_eq!(events_written(engines).await, 1);
     assert!(store.application(ApplicationId::new()).await.unwrap().is_none());
 }
 
@@ -152,7 +154,7 @@ pub async fn transition_story(engines: &Engines) {
     assert_eq!(record.status, Status::UnderReview);
     assert_eq!(record.score.as_ref().map(|s| s.total), Some(70));
     assert_eq!(record.history.len(), 2);
-    assert_eq!(store.counts().await.unwrap().outbox, 1);
+    assert_eq!(events_written(engines).await, 1);
 
     let groups = engines.log.groups().await.unwrap();
     let committed = groups

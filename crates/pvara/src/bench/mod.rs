@@ -102,7 +102,8 @@ async fn set_up(
     base: &str,
     staff: &str,
     applications: usize,
-) -> anyhow::Result<Vec<(String, Value)>> {
+    connections: usize,
+) -> anyhow::Result<Vec<load::Prepared>> {
     let jobs_wanted = JOBS.min(applications);
     let applicants_wanted = applications.div_ceil(jobs_wanted);
     let mut corpus = Corpus::new(42);
@@ -114,7 +115,16 @@ async fn set_up(
     }
     let run_id = uuid::Uuid::now_v7().simple().to_string();
     let mut registering = JoinSet::new();
+    let mut applicants = vec![(String::new(), String::new()); applicants_wanted];
     for a in 0..applicants_wanted {
+        // As many sign-ups in flight as the run has connections: 10,000 at once (a 1M run)
+        // overflowed the server's listen backlog, and the connects timed out.
+        if registering.len() >= connections
+            && let Some(done) = registering.join_next().await
+        {
+            let (a, email, token) = done??;
+            applicants[a] = (email, token);
+        }
         let (client, base) = (client.clone(), base.to_owned());
         let email = format!("applicant{a}.{}@bench.invalid", &run_id[20..]);
         registering.spawn(async move {
@@ -125,7 +135,6 @@ async fn set_up(
             Ok::<_, anyhow::Error>((a, email, token))
         });
     }
-    let mut applicants = vec![(String::new(), String::new()); applicants_wanted];
     while let Some(done) = registering.join_next().await {
         let (a, email, token) = done??;
         applicants[a] = (email, token);
@@ -133,16 +142,21 @@ async fn set_up(
     eprintln!(
         "set up {jobs_wanted} jobs and {applicants_wanted} applicants; submitting {applications} applications"
     );
-    Ok((0..applications)
+    let authorizations = applicants
+        .iter()
+        .map(|(_, token)| reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")))
+        .collect::<Result<Vec<_>, _>>()
+        .context("a token that cannot be a header")?;
+    (0..applications)
         .map(|i| {
             let (a, j) = (i / jobs_wanted, i % jobs_wanted);
-            let (email, token) = &applicants[a];
-            (
-                token.clone(),
-                corpus.application(&jobs[j], &format!("Applicant {a}"), email),
-            )
+            let body = corpus.application(&jobs[j], &format!("Applicant {a}"), &applicants[a].0);
+            Ok(load::Prepared {
+                authorization: authorizations[a].clone(),
+                body: serde_json::to_vec(&body)?.into(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Polls until no application is left in status Submitted.
@@ -244,7 +258,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
         .pool_max_idle_per_host(options.connections)
         .build()?;
     let staff = login(&client, &base, &target.staff_email, &target.staff_password).await?;
-    let work = Arc::new(set_up(&client, &base, &staff, options.applications).await?);
+    let work = Arc::new(set_up(&client, &base, &staff, options.applications, options.connections).await?);
 
     let before: ServerCounters = server::counters(&client, &base).await;
     let usage_before = target.pid.and_then(server::usage);

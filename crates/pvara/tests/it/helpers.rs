@@ -305,7 +305,7 @@ impl TestApp {
         self.data_dir.path().join("mail")
     }
 
-    /// Delivered mail: (file name, contents), sorted by name.
+    /// Delivered mail, see [`mails_in`].
     pub fn mails(&self) -> Vec<(String, String)> {
         mails_in(&self.mail_dir())
     }
@@ -378,22 +378,56 @@ pub async fn status_of_oversized_post(app: &TestApp, path: &str, token: &str, co
         .unwrap_or(0)
 }
 
-pub fn mails_in(dir: &std::path::Path) -> Vec<(String, String)> {
+/// Every message in the mbox files of `dir`, as it was delivered: the separator line dropped and
+/// the mboxrd quoting undone, in delivery order.
+pub fn mail_copies_in(dir: &std::path::Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut mails: Vec<(String, String)> = entries
+    let mut files: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
+        .filter(|p| p.extension().is_some_and(|x| x == "mbox"))
         .collect();
-    mails.sort();
-    mails
+    files.sort();
+    let mut messages: Vec<String> = Vec::new();
+    for file in files {
+        for line in std::fs::read_to_string(&file).unwrap().lines() {
+            if line.starts_with("From ") {
+                messages.push(String::new());
+                continue;
+            }
+            let message = messages.last_mut().expect("an mbox starts with a From line");
+            let unquoted = match line.strip_prefix('>') {
+                Some(rest) if rest.trim_start_matches('>').starts_with("From ") => rest,
+                _ => line,
+            };
+            message.push_str(unquoted);
+            message.push('\n');
+        }
+    }
+    messages
+}
+
+/// Delivered mail as (`<event id>-<template>.eml`, message), sorted by name. A copy delivered
+/// again (allowed after a crash: delivery is at least once) appears once, as a mail client that
+/// drops duplicate Message-IDs shows it.
+pub fn mails_in(dir: &std::path::Path) -> Vec<(String, String)> {
+    let header = |message: &str, name: &str| -> String {
+        message
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .unwrap_or_else(|| panic!("a mail without {name}: {message}"))
+            .trim()
+            .to_owned()
+    };
+    let mut mails = std::collections::BTreeMap::new();
+    for message in mail_copies_in(dir) {
+        let id = header(&message, "Message-ID:");
+        let id = id.trim_start_matches('<').trim_end_matches("@pvara>").to_owned();
+        let template = header(&message, "X-Pvara-Template:");
+        mails.insert(format!("{id}-{template}.eml"), message);
+    }
+    mails.into_iter().collect()
 }
 
 pub async fn error_of(response: Response) -> (StatusCode, Value) {

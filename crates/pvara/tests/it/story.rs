@@ -313,6 +313,8 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
             .count(),
         3
     );
+    // Without a crash, no mail is delivered twice.
+    assert_eq!(mail_copies_in(&app.mail_dir()).len(), mails.len());
     let message_ids: HashSet<String> = mails_requested
         .iter()
         .map(|r| r.header("ce_id").unwrap().to_owned())

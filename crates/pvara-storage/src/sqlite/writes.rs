@@ -1,0 +1,150 @@
+//! The statements behind the [`Store`](crate::store::Store) writes that other writes share:
+//! history rows, events (outbox or log) and conditional transitions. They run on the writer
+//! thread, inside the caller's transaction.
+
+use pvara_domain::status::Status;
+use rusqlite::{Connection, params};
+
+use super::log;
+use super::rows::{to_json, ts};
+use crate::error::StoreError;
+use crate::model::{Delivery, HistoryRow, OutboxMessage, Transition};
+
+pub(super) fn insert_history(conn: &Connection, row: HistoryRow<'_>) -> Result<(), StoreError> {
+    let HistoryRow {
+        application_id,
+        from,
+        to,
+        actor,
+        reason,
+        details,
+        at,
+    } = row;
+    let details = details.map(to_json).transpose()?;
+    conn.prepare_cached(
+        "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, details, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        application_id.to_string(),
+        from.map(Status::as_str),
+        to.as_str(),
+        actor,
+        reason,
+        details,
+        ts(at)
+    ])?;
+    Ok(())
+}
+
+pub(super) fn insert_outbox(
+    conn: &Connection,
+    messages: &[OutboxMessage],
+    now: &str,
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO outbox (topic, key, value, headers, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for message in messages {
+        insert.execute(params![
+            message.topic,
+            message.key,
+            message.value,
+            to_json(&message.headers)?,
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+/// Writes the events a change causes, in its transaction: straight onto the embedded log, or
+/// into the outbox for the relay.
+pub(super) fn emit(
+    conn: &Connection,
+    messages: &[OutboxMessage],
+    now: &str,
+    in_place: bool,
+) -> Result<(), StoreError> {
+    if in_place {
+        log::append_records(conn, messages)
+    } else {
+        insert_outbox(conn, messages, now)
+    }
+}
+
+/// The oldest `max` outbox rows, and the id of the last one (None when the outbox is empty).
+pub(super) fn oldest_outbox(
+    conn: &Connection,
+    max: usize,
+) -> Result<(Option<i64>, Vec<OutboxMessage>), StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT ?1")?;
+    let mut rows = stmt.query([max as i64])?;
+    let mut last_id = None;
+    let mut messages = Vec::new();
+    while let Some(row) = rows.next()? {
+        last_id = Some(row.get::<_, i64>(0)?);
+        messages.push(OutboxMessage {
+            topic: row.get(1)?,
+            key: row.get(2)?,
+            value: row.get(3)?,
+            headers: super::rows::parse_json(&row.get::<_, String>(4)?)?,
+        });
+    }
+    Ok((last_id, messages))
+}
+
+/// Applies `t` if the application is still in `t.from`; returns whether it did.
+pub(super) fn apply_transition(
+    conn: &Connection,
+    t: &Transition,
+    in_place: bool,
+) -> Result<bool, StoreError> {
+    let (score, breakdown, version) = match &t.score {
+        Some(s) => (
+            Some(i64::from(s.total)),
+            Some(to_json(&s.breakdown)?),
+            Some(s.scorer_version.as_str()),
+        ),
+        None => (None, None, None),
+    };
+    let changed = conn
+        .prepare_cached(
+            "UPDATE applications
+             SET status = ?1, updated_at = ?2,
+                 ai_score = coalesce(?3, ai_score),
+                 score_breakdown = coalesce(?4, score_breakdown),
+                 scorer_version = coalesce(?5, scorer_version)
+             WHERE id = ?6 AND status = ?7",
+        )?
+        .execute(params![
+            t.to.as_str(),
+            ts(t.at),
+            score,
+            breakdown,
+            version,
+            t.application_id.to_string(),
+            t.from.as_str()
+        ])?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    insert_history(conn, t.history_row())?;
+    emit(conn, &t.messages, &ts(t.at), in_place)?;
+    Ok(true)
+}
+
+pub(super) fn record_delivery(conn: &Connection, d: &Delivery) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        d.event_id.to_string(),
+        d.application_id.to_string(),
+        d.template,
+        d.message_id,
+        ts(d.delivered_at)
+    ])?;
+    Ok(())
+}
