@@ -29,7 +29,40 @@ pub mod relay;
 pub mod scorer;
 pub mod workers;
 
+/// An error with its causes, for logs: `event log error: broker transport failure`. The storage
+/// errors keep the cause as their `source`, so `%error` in a log line printed only "event log
+/// error", and the operator learned nothing about why the relay or a worker was failing.
+#[derive(Debug)]
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
 /// The current time at stored precision; every timestamp pvara writes comes from here.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     pvara_domain::time::to_stored_precision(chrono::Utc::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorChain;
+
+    #[test]
+    fn an_error_chain_names_every_cause() {
+        let cause = std::io::Error::other("broker transport failure");
+        let error = pvara_storage::LogError::Backend(Box::new(cause));
+        assert_eq!(
+            ErrorChain(&error).to_string(),
+            format!("{error}: broker transport failure")
+        );
+    }
 }

@@ -41,7 +41,7 @@ pub async fn run(
                 }
             }
             Err(error) => {
-                tracing::error!(%error, retry_in = ?backoff, "relay failed; outbox rows stay until the log accepts them");
+                tracing::error!(error = %crate::ErrorChain(&error), retry_in = ?backoff, "relay failed; outbox rows stay until the log accepts them");
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
                     _ = shutdown.cancelled() => break,

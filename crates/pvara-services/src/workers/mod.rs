@@ -176,7 +176,7 @@ pub async fn run(
         let mut consumer = match log.subscribe(group, topic).await {
             Ok(consumer) => consumer,
             Err(error) => {
-                tracing::error!(group, topic, %error, "cannot join the consumer group");
+                tracing::error!(group, topic, error = %crate::ErrorChain(&error), "cannot join the consumer group");
                 if sleep_or_shutdown(&mut backoff, &shutdown).await {
                     break;
                 }
@@ -190,7 +190,7 @@ pub async fn run(
                 biased;
                 _ = shutdown.cancelled() => {
                     if let Err(error) = consumer.close().await {
-                        tracing::warn!(group, topic, %error, "could not leave the group cleanly");
+                        tracing::warn!(group, topic, error = %crate::ErrorChain(&error), "could not leave the group cleanly");
                     }
                     break 'subscribe;
                 }
@@ -209,9 +209,9 @@ pub async fn run(
                     records
                 }
                 Err(error) => {
-                    tracing::error!(group, topic, %error, "poll failed; rejoining");
+                    tracing::error!(group, topic, error = %crate::ErrorChain(&error), "poll failed; rejoining");
                     if let Err(error) = consumer.close().await {
-                        tracing::warn!(group, topic, %error, "could not leave the group cleanly");
+                        tracing::warn!(group, topic, error = %crate::ErrorChain(&error), "could not leave the group cleanly");
                     }
                     if sleep_or_shutdown(&mut backoff, &shutdown).await {
                         break 'subscribe;
@@ -225,8 +225,11 @@ pub async fn run(
                 positions: positions.clone(),
             };
             let outcome = match handler.handle(&records, checkpoint).await {
-                Ok(()) => consumer.commit(&positions).await.map_err(|e| e.to_string()),
-                Err(error) => Err(error.to_string()),
+                Ok(()) => consumer
+                    .commit(&positions)
+                    .await
+                    .map_err(|e| crate::ErrorChain(&e).to_string()),
+                Err(error) => Err(crate::ErrorChain(&error).to_string()),
             };
             match outcome {
                 Ok(()) => {
@@ -239,7 +242,7 @@ pub async fn run(
                         break 'subscribe;
                     }
                     if let Err(error) = consumer.rewind().await {
-                        tracing::error!(group, topic, %error, "cannot rewind; rejoining");
+                        tracing::error!(group, topic, error = %crate::ErrorChain(&error), "cannot rewind; rejoining");
                         continue 'subscribe;
                     }
                 }
