@@ -105,12 +105,17 @@ pub fn to_rfc5322(message: &MailMessage, from: &str) -> String {
     format!("{}\r\n\r\n{body}", headers.join("\r\n"))
 }
 
-/// Appends `message` to an mbox in the mboxrd flavour: a `From ` separator line, LF line endings,
-/// and `>` added to every line that starts with `>*From `, so a body line can never be taken for
-/// the start of the next message.
-fn append_mbox(mbox: &mut String, message: &MailMessage, from: &str) {
+/// The mbox separator line that starts each message of a batch: `From <sender> <asctime>`.
+fn mbox_separator(from: &str) -> String {
     let date = crate::now().format("%a %b %e %H:%M:%S %Y");
-    mbox.push_str(&format!("From {} {date}\n", one_line(from).replace(' ', "")));
+    format!("From {} {date}\n", one_line(from).replace(' ', ""))
+}
+
+/// Appends `message` to an mbox in the mboxrd flavour: the separator line, LF line endings, and
+/// `>` added to every line that starts with `>*From `, so a body line can never be taken for the
+/// start of the next message.
+fn append_mbox(mbox: &mut String, separator: &str, message: &MailMessage, from: &str) {
+    mbox.push_str(separator);
     for line in to_rfc5322(message, from).split("\r\n") {
         if line.trim_start_matches('>').starts_with("From ") {
             mbox.push('>');
@@ -148,9 +153,10 @@ impl Mailer for FileMailer {
             return Vec::new();
         };
         let target = self.path_for(first);
+        let separator = mbox_separator(&self.from);
         let mut mbox = String::with_capacity(messages.len() * 2048);
         for message in messages {
-            append_mbox(&mut mbox, message, &self.from);
+            append_mbox(&mut mbox, &separator, message, &self.from);
         }
         let dir = self.dir.clone();
         let written = tokio::task::spawn_blocking(move || {

@@ -22,7 +22,6 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::error::{BoxError, LogError, StoreError};
 pub use log::SqliteLog;
-
 use writer::Writer;
 pub use writer::WriterStats;
 

@@ -37,11 +37,7 @@ pub(super) fn insert_history(conn: &Connection, row: HistoryRow<'_>) -> Result<(
     Ok(())
 }
 
-pub(super) fn insert_outbox(
-    conn: &Connection,
-    messages: &[OutboxMessage],
-    now: &str,
-) -> Result<(), StoreError> {
+fn insert_outbox(conn: &Connection, messages: &[OutboxMessage], now: &str) -> Result<(), StoreError> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO outbox (topic, key, value, headers, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;

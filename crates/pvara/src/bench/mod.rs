@@ -116,26 +116,28 @@ async fn set_up(
     let run_id = uuid::Uuid::now_v7().simple().to_string();
     let mut registering = JoinSet::new();
     let mut applicants = vec![(String::new(), String::new()); applicants_wanted];
-    for a in 0..applicants_wanted {
+    let mut next = 0;
+    loop {
         // As many sign-ups in flight as the run has connections: 10,000 at once (a 1M run)
         // overflowed the server's listen backlog, and the connects timed out.
-        if registering.len() >= connections
-            && let Some(done) = registering.join_next().await
-        {
-            let (a, email, token) = done??;
-            applicants[a] = (email, token);
+        while registering.len() < connections && next < applicants_wanted {
+            let a = next;
+            next += 1;
+            let (client, base) = (client.clone(), base.to_owned());
+            let email = format!("applicant{a}.{}@bench.invalid", &run_id[20..]);
+            registering.spawn(async move {
+                let body =
+                    json!({ "email": email, "password": PASSWORD, "fullName": format!("Applicant {a}") });
+                let (status, answer) =
+                    post(&client, &format!("{base}/api/auth/register"), None, &body).await?;
+                ensure!(status == 201, "registering failed with {status}: {answer}");
+                let token = login(&client, &base, &email, PASSWORD).await?;
+                Ok::<_, anyhow::Error>((a, email, token))
+            });
         }
-        let (client, base) = (client.clone(), base.to_owned());
-        let email = format!("applicant{a}.{}@bench.invalid", &run_id[20..]);
-        registering.spawn(async move {
-            let body = json!({ "email": email, "password": PASSWORD, "fullName": format!("Applicant {a}") });
-            let (status, answer) = post(&client, &format!("{base}/api/auth/register"), None, &body).await?;
-            ensure!(status == 201, "registering failed with {status}: {answer}");
-            let token = login(&client, &base, &email, PASSWORD).await?;
-            Ok::<_, anyhow::Error>((a, email, token))
-        });
-    }
-    while let Some(done) = registering.join_next().await {
+        let Some(done) = registering.join_next().await else {
+            break;
+        };
         let (a, email, token) = done??;
         applicants[a] = (email, token);
     }
