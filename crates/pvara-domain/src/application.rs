@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ApplicationId, JobId, UserId};
 use crate::scoring::education::Education;
+use crate::status::Status;
 use crate::user::{Email, FullName};
 use crate::validation::{ValidationError, optional_text, required_text, text_list};
 
@@ -89,4 +90,39 @@ pub struct NewApplication {
     pub applicant_id: UserId,
     pub candidate: Candidate,
     pub submitted_at: DateTime<Utc>,
+}
+
+impl NewApplication {
+    /// The events a submission causes: the scorer's cue and the acknowledgement mail.
+    pub fn events(&self) -> Vec<crate::event::Event> {
+        use crate::event::{EmailRequested, Event, MailTemplate, StatusChanged};
+        let (application_id, job_id) = (self.id, self.job_id);
+        vec![
+            Event::ApplicationSubmitted(StatusChanged {
+                application_id,
+                job_id,
+                status: Status::Submitted,
+            }),
+            Event::EmailRequested(EmailRequested {
+                application_id,
+                job_id,
+                template: MailTemplate::ApplicationReceived,
+            }),
+        ]
+    }
+}
+
+/// A staff member's note on an application: free text, kept with the application and erased
+/// with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteText(String);
+
+impl NoteText {
+    pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        Ok(Self(required_text("note", text, 5_000)?))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{ApplicationId, EventId, JobId};
 use crate::status::Status;
 
-/// The seven topics of the pipeline.
+/// The topics of the pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Topic {
     ApplicationSubmitted,
@@ -23,17 +23,19 @@ pub enum Topic {
     TestInvited,
     InterviewScheduled,
     OfferExtended,
+    ApplicationWithdrawn,
     EmailNotification,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 7] = [
+    pub const ALL: [Topic; 8] = [
         Topic::ApplicationSubmitted,
         Topic::AiScoringComplete,
         Topic::AiScoringFailed,
         Topic::TestInvited,
         Topic::InterviewScheduled,
         Topic::OfferExtended,
+        Topic::ApplicationWithdrawn,
         Topic::EmailNotification,
     ];
 
@@ -48,6 +50,7 @@ impl Topic {
             Topic::TestInvited => "test-invited",
             Topic::InterviewScheduled => "interview-scheduled",
             Topic::OfferExtended => "offer-extended",
+            Topic::ApplicationWithdrawn => "application-withdrawn",
             Topic::EmailNotification => "email-notification",
         }
     }
@@ -62,7 +65,7 @@ pub fn dead_letter_topic(topic: &str) -> String {
     format!("{topic}.dlq")
 }
 
-/// Every topic pvara needs on a log: the seven, plus a dead-letter topic per consumed topic.
+/// Every topic pvara needs on a log: the eight, plus a dead-letter topic per consumed topic.
 pub fn all_topic_names() -> Vec<String> {
     let mut names: Vec<String> = Topic::ALL.iter().map(|t| t.name().to_owned()).collect();
     names.extend(Topic::CONSUMED.iter().map(|t| t.dead_letter_name()));
@@ -111,16 +114,18 @@ pub enum MailTemplate {
     Interview,
     Offer,
     Rejection,
+    Withdrawal,
 }
 
 impl MailTemplate {
-    pub const ALL: [MailTemplate; 6] = [
+    pub const ALL: [MailTemplate; 7] = [
         MailTemplate::ApplicationReceived,
         MailTemplate::UnderReview,
         MailTemplate::TestInvitation,
         MailTemplate::Interview,
         MailTemplate::Offer,
         MailTemplate::Rejection,
+        MailTemplate::Withdrawal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +136,7 @@ impl MailTemplate {
             MailTemplate::Interview => "interview",
             MailTemplate::Offer => "offer",
             MailTemplate::Rejection => "rejection",
+            MailTemplate::Withdrawal => "withdrawal",
         }
     }
 
@@ -144,6 +150,7 @@ impl MailTemplate {
             MailTemplate::Interview => Status::InterviewScheduled,
             MailTemplate::Offer => Status::OfferExtended,
             MailTemplate::Rejection => Status::Rejected,
+            MailTemplate::Withdrawal => Status::Withdrawn,
         }
     }
 }
@@ -195,6 +202,7 @@ pub enum Event {
     TestInvited(StatusChanged),
     InterviewScheduled(StatusChanged),
     OfferExtended(StatusChanged),
+    Withdrawn(StatusChanged),
     EmailRequested(EmailRequested),
 }
 
@@ -210,6 +218,7 @@ impl Event {
             Event::TestInvited(_) => Topic::TestInvited,
             Event::InterviewScheduled(_) => Topic::InterviewScheduled,
             Event::OfferExtended(_) => Topic::OfferExtended,
+            Event::Withdrawn(_) => Topic::ApplicationWithdrawn,
             Event::EmailRequested(_) => Topic::EmailNotification,
         }
     }
@@ -222,6 +231,7 @@ impl Event {
             Event::TestInvited(_) => "pvara.application.test_invited",
             Event::InterviewScheduled(_) => "pvara.application.interview_scheduled",
             Event::OfferExtended(_) => "pvara.application.offer_extended",
+            Event::Withdrawn(_) => "pvara.application.withdrawn",
             Event::EmailRequested(_) => "pvara.notification.email_requested",
         }
     }
@@ -231,7 +241,8 @@ impl Event {
             Event::ApplicationSubmitted(d)
             | Event::TestInvited(d)
             | Event::InterviewScheduled(d)
-            | Event::OfferExtended(d) => d.application_id,
+            | Event::OfferExtended(d)
+            | Event::Withdrawn(d) => d.application_id,
             Event::ScoringComplete(d) => d.application_id,
             Event::ScoringFailed(d) => d.application_id,
             Event::EmailRequested(d) => d.application_id,
@@ -243,7 +254,8 @@ impl Event {
             Event::ApplicationSubmitted(d)
             | Event::TestInvited(d)
             | Event::InterviewScheduled(d)
-            | Event::OfferExtended(d) => serde_json::to_vec(d),
+            | Event::OfferExtended(d)
+            | Event::Withdrawn(d) => serde_json::to_vec(d),
             Event::ScoringComplete(d) => serde_json::to_vec(d),
             Event::ScoringFailed(d) => serde_json::to_vec(d),
             Event::EmailRequested(d) => serde_json::to_vec(d),
@@ -291,6 +303,7 @@ impl Event {
             "pvara.application.offer_extended" => {
                 Event::OfferExtended(serde_json::from_slice(data).map_err(bad)?)
             }
+            "pvara.application.withdrawn" => Event::Withdrawn(serde_json::from_slice(data).map_err(bad)?),
             "pvara.notification.email_requested" => {
                 Event::EmailRequested(serde_json::from_slice(data).map_err(bad)?)
             }

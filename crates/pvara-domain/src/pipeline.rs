@@ -114,13 +114,35 @@ impl Rejection {
     }
 }
 
-/// One recruiter decision with its validated details.
+/// The applicant's withdrawal; the reason is optional and theirs to give.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Withdrawal {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Withdrawal {
+    pub fn parse(reason: Option<&str>) -> Result<Self, ValidationError> {
+        let reason = match reason {
+            Some(text) => {
+                Some(crate::validation::optional_text("reason", text, 2_000)?).filter(|r| !r.is_empty())
+            }
+            None => None,
+        };
+        Ok(Self { reason })
+    }
+}
+
+/// One decision on an application with its validated details: a recruiter's, or the
+/// applicant's withdrawal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     InviteToTest(TestInvitation),
     ScheduleInterview(Interview),
     ExtendOffer(Offer),
     Reject(Rejection),
+    Withdraw(Withdrawal),
 }
 
 impl Step {
@@ -130,6 +152,7 @@ impl Step {
             Step::ScheduleInterview(_) => Action::ScheduleInterview,
             Step::ExtendOffer(_) => Action::ExtendOffer,
             Step::Reject(_) => Action::Reject,
+            Step::Withdraw(_) => Action::Withdraw,
         }
     }
 
@@ -140,6 +163,7 @@ impl Step {
             Step::ScheduleInterview(d) => serde_json::to_value(d),
             Step::ExtendOffer(d) => serde_json::to_value(d),
             Step::Reject(d) => serde_json::to_value(d),
+            Step::Withdraw(d) => serde_json::to_value(d),
         };
         value.unwrap_or(serde_json::Value::Null)
     }
@@ -151,6 +175,7 @@ impl Step {
             Step::ScheduleInterview(_) => "interview scheduled".to_owned(),
             Step::ExtendOffer(_) => "offer extended".to_owned(),
             Step::Reject(r) => r.reason.clone(),
+            Step::Withdraw(_) => "withdrawn by the applicant".to_owned(),
         }
     }
 
@@ -166,6 +191,7 @@ impl Step {
             Step::ScheduleInterview(_) => (Some(Event::InterviewScheduled(changed)), MailTemplate::Interview),
             Step::ExtendOffer(_) => (Some(Event::OfferExtended(changed)), MailTemplate::Offer),
             Step::Reject(_) => (None, MailTemplate::Rejection),
+            Step::Withdraw(_) => (Some(Event::Withdrawn(changed)), MailTemplate::Withdrawal),
         };
         let mail = Event::EmailRequested(EmailRequested {
             application_id,

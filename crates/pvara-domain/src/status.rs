@@ -5,6 +5,7 @@
 //! Submitted ──score──▶ Under Review ──invite──▶ Test Invited ──schedule──▶ Interview Scheduled ──offer──▶ Offer Extended
 //!     └──fail scoring──▶ Scoring Failed
 //! any non-final status ──reject──▶ Rejected
+//! any non-final status ──withdraw (by the applicant)──▶ Withdrawn
 //! ```
 
 use std::fmt;
@@ -27,10 +28,13 @@ pub enum Status {
     OfferExtended,
     #[serde(rename = "Rejected")]
     Rejected,
+    /// The applicant took the application back.
+    #[serde(rename = "Withdrawn")]
+    Withdrawn,
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Status::Submitted,
         Status::UnderReview,
         Status::ScoringFailed,
@@ -38,6 +42,7 @@ impl Status {
         Status::InterviewScheduled,
         Status::OfferExtended,
         Status::Rejected,
+        Status::Withdrawn,
     ];
 
     /// The spelling used in the API, the database and events.
@@ -50,6 +55,7 @@ impl Status {
             Status::InterviewScheduled => "Interview Scheduled",
             Status::OfferExtended => "Offer Extended",
             Status::Rejected => "Rejected",
+            Status::Withdrawn => "Withdrawn",
         }
     }
 
@@ -87,17 +93,33 @@ pub enum Action {
     ScheduleInterview,
     ExtendOffer,
     Reject,
+    /// The applicant's own decision; the only action an applicant may take.
+    Withdraw,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Score,
         Action::FailScoring,
         Action::InviteToTest,
         Action::ScheduleInterview,
         Action::ExtendOffer,
         Action::Reject,
+        Action::Withdraw,
     ];
+
+    /// What a person reads: "invite to test".
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Score => "score",
+            Action::FailScoring => "fail scoring",
+            Action::InviteToTest => "invite to test",
+            Action::ScheduleInterview => "schedule an interview for",
+            Action::ExtendOffer => "extend an offer to",
+            Action::Reject => "reject",
+            Action::Withdraw => "withdraw",
+        }
+    }
 }
 
 /// Every allowed (from, action, to). Anything not listed is refused.
@@ -120,13 +142,18 @@ pub const TRANSITIONS: &[(Status, Action, Status)] = &[
     (Status::ScoringFailed, Action::Reject, Status::Rejected),
     (Status::TestInvited, Action::Reject, Status::Rejected),
     (Status::InterviewScheduled, Action::Reject, Status::Rejected),
+    (Status::Submitted, Action::Withdraw, Status::Withdrawn),
+    (Status::UnderReview, Action::Withdraw, Status::Withdrawn),
+    (Status::ScoringFailed, Action::Withdraw, Status::Withdrawn),
+    (Status::TestInvited, Action::Withdraw, Status::Withdrawn),
+    (Status::InterviewScheduled, Action::Withdraw, Status::Withdrawn),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The whole table spelled out once more, by hand, for all 7 x 6 combinations: a change to
+    /// The whole table spelled out once more, by hand, for all 8 x 7 combinations: a change to
     /// `TRANSITIONS` must be mirrored here on purpose.
     fn expected(from: Status, action: Action) -> Option<Status> {
         use Action::*;
@@ -139,6 +166,9 @@ mod tests {
             (InterviewScheduled, ExtendOffer) => Some(OfferExtended),
             (Submitted | UnderReview | ScoringFailed | TestInvited | InterviewScheduled, Reject) => {
                 Some(Rejected)
+            }
+            (Submitted | UnderReview | ScoringFailed | TestInvited | InterviewScheduled, Withdraw) => {
+                Some(Withdrawn)
             }
             _ => None,
         }
@@ -157,9 +187,12 @@ mod tests {
     }
 
     #[test]
-    fn only_offer_and_rejection_are_final() {
+    fn only_offer_rejection_and_withdrawal_are_final() {
         let finals: Vec<_> = Status::ALL.into_iter().filter(|s| s.is_final()).collect();
-        assert_eq!(finals, vec![Status::OfferExtended, Status::Rejected]);
+        assert_eq!(
+            finals,
+            vec![Status::OfferExtended, Status::Rejected, Status::Withdrawn]
+        );
     }
 
     #[test]

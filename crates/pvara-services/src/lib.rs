@@ -6,8 +6,12 @@
 //! finish and commit the batch in hand, and the relay stops after its current batch.
 //!
 //! # Layout
+//! - [`usecase`]: every use case as one function (register, submit, act, withdraw, bulk, note,
+//!   post and close a job), called by the JSON API and the web pages alike.
 //! - [`api`]: the axum router, one module per resource, with [`api::error::ApiError`] as the one
 //!   error shape (`{"error":{"code","message","field"}}`).
+//! - [`web`]: the server-rendered portal (candidates) and workspace (staff), on the same port.
+//! - [`cv`]: CV files: size and type checks and text extraction under a time limit.
 //! - [`auth`]: argon2id password hashing and signed, expiring JWTs carrying the role.
 //! - [`events`]: turns domain events into outbox messages (CloudEvents binary mode).
 //! - [`relay`]: the loop that moves outbox rows onto the log.
@@ -22,11 +26,14 @@
 
 pub mod api;
 pub mod auth;
+pub mod cv;
 pub mod events;
 pub mod mail;
 pub mod metrics;
 pub mod relay;
 pub mod scorer;
+pub mod usecase;
+pub mod web;
 pub mod workers;
 
 /// An error with its causes, for logs: `event log error: broker transport failure`. The storage

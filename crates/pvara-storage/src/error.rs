@@ -11,6 +11,9 @@ pub enum StoreError {
     /// A referenced row does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The referenced row no longer takes this write (a closed job).
+    #[error("{0} is closed")]
+    Closed(&'static str),
     /// A conditional status change found another status: someone acted first.
     #[error("the application's status changed concurrently")]
     StaleStatus,

@@ -8,6 +8,8 @@
 //! - [`model`]: the records the traits take and return.
 //! - [`store`]: the [`Store`] trait, with the transactional outbox built in: every write that
 //!   changes state takes the events it causes and commits both together.
+//! - [`workspace`]: the [`Accounts`] (users, sessions) and [`Workspace`] (job counts, files,
+//!   notes) traits behind the web portal; supertraits of [`Store`].
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
 //! - [`metrics`]: the one metric the storage layer reports itself (records produced).
 //! - [`sqlite`]: the embedded engine, holding both the data and the event log in one SQLite file,
@@ -29,6 +31,7 @@ pub mod sqlite;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod workspace;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +39,7 @@ use std::sync::Arc;
 pub use error::{LogError, StoreError};
 pub use log::{Consumer, EventLog, Relay};
 pub use store::Store;
+pub use workspace::{Accounts, Workspace};
 
 /// The engines one pvara process works with.
 #[derive(Clone)]

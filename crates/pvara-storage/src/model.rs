@@ -1,7 +1,7 @@
 //! Records exchanged with the storage traits.
 
 use chrono::{DateTime, Utc};
-use pvara_domain::application::Candidate;
+use pvara_domain::application::{Candidate, NewApplication};
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
 use pvara_domain::status::Status;
@@ -27,6 +27,90 @@ pub struct UserRecord {
     pub role: Role,
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
+    /// False once an admin deactivated the account: it may no longer sign in or use a token.
+    pub active: bool,
+}
+
+/// A browser session. The cookie holds a random token; the database holds only its SHA-256, so
+/// a copy of the database opens no session.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id_hash: String,
+    pub user_id: UserId,
+    /// The session's CSRF token, echoed by every form it posts.
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A live session with its user.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub csrf: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An uploaded CV, kept as sent for recruiters to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CvFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// A new application with what travels with it in its transaction.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub application: NewApplication,
+    pub cv: Option<CvFile>,
+    pub messages: Vec<OutboxMessage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub application_id: ApplicationId,
+    pub author: UserId,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A staff note as shown: who wrote it (their name), what, when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub author_name: String,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One of an applicant's own applications, for their list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnApplication {
+    pub id: ApplicationId,
+    pub job_id: JobId,
+    pub job_title: String,
+    pub status: Status,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// How many applications of a job are in a status, kept as the pipeline moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusCount {
+    pub job_id: JobId,
+    pub status: Status,
+    pub count: u64,
+}
+
+/// Shards of each (job, status) counter: concurrent writers on one job bump different rows, so
+/// they do not queue on one row lock (PostgreSQL). Readers add the shards up.
+pub const COUNT_SHARDS: u32 = 8;
+
+/// The counter shard an application's changes go to.
+pub fn count_shard(application: ApplicationId) -> i64 {
+    i64::from(pvara_domain::event::partition_for(
+        application.0.as_bytes(),
+        COUNT_SHARDS,
+    ))
 }
 
 /// A message waiting in the outbox, or one about to be appended to a log. Binary content mode:

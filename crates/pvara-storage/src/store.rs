@@ -12,13 +12,14 @@ use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, MailContext, NewUser, OutboxBacklog,
-    OutboxMessage, ScoringInput, Transition, UserRecord, WorkBatch, WriteStats,
+    OutboxMessage, ScoringInput, Submission, Transition, UserRecord, WorkBatch, WriteStats,
 };
+use crate::workspace::{Accounts, Workspace};
 
 /// The system of record. Methods that change state take the events the change causes and write
 /// them to the outbox in the same transaction: either both are durable or neither is.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Accounts + Workspace + Send + Sync + 'static {
     /// Fails with `Conflict("user")` when the e-mail is taken.
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
@@ -28,14 +29,25 @@ pub trait Store: Send + Sync + 'static {
     /// Jobs still taking applications at `now`, newest first.
     async fn open_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError>;
 
-    /// Stores the application, its first history entry and `messages`. Fails with
-    /// `Conflict("application")` on a second application of the same applicant to the same job,
-    /// and `NotFound("job")` when the job does not exist.
+    /// Stores the application, its first history entry, its CV file and its messages, and counts
+    /// it. Fails with `Conflict("application")` on a second application of the same applicant to
+    /// the same job, `NotFound("job")` when the job does not exist and `Closed("job")` when it no
+    /// longer takes applications at the submission time.
+    async fn submit(&self, submission: Submission) -> Result<(), StoreError>;
+
+    /// [`Store::submit`] without a file.
     async fn submit_application(
         &self,
         application: NewApplication,
         messages: Vec<OutboxMessage>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<(), StoreError> {
+        self.submit(Submission {
+            application,
+            cv: None,
+            messages,
+        })
+        .await
+    }
 
     async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError>;
     /// The owner of an application, for authorisation without loading the CV.

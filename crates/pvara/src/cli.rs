@@ -95,6 +95,30 @@ pub enum Command {
     },
     /// Load-test a pvara (started in a temporary directory unless --target is given).
     Bench(BenchArgs),
+    /// List or replay the records the workers set aside on dead-letter topics.
+    Dlq {
+        #[command(subcommand)]
+        command: DlqCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Dead letters with where they came from and why they were set aside.
+    List {
+        /// Only this dead-letter topic (e.g. application-submitted.dlq).
+        #[arg(long)]
+        topic: Option<String>,
+    },
+    /// Put one dead letter back on its original topic.
+    Replay {
+        #[arg(long)]
+        topic: String,
+        #[arg(long)]
+        partition: u32,
+        #[arg(long)]
+        offset: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +174,9 @@ pub struct ServeArgs {
     /// Records each worker takes per batch (and per transaction).
     #[arg(long, env = "PVARA_WORKER_BATCH", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub worker_batch: u32,
+    /// Send session cookies over HTTPS only; on by default when --listen is not a loopback address.
+    #[arg(long, env = "PVARA_COOKIE_SECURE")]
+    pub cookie_secure: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,6 +225,11 @@ pub enum UsersCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Deactivate an account: it can no longer sign in, and its sessions and tokens stop working.
+    Deactivate {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 impl ServeArgs {
@@ -210,6 +242,7 @@ impl ServeArgs {
         config.mail_dir = self.mail_dir;
         config.mail_from = self.mail_from;
         config.workers.batch_size = self.worker_batch as usize;
+        config.cookie_secure = self.cookie_secure;
         config.roles = roles;
         config
     }
@@ -284,6 +317,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     password_stdin,
                 },
         } => create_user(&config, &email, &role, full_name.as_deref(), password_stdin).await,
+        Command::Users {
+            command: UsersCommand::Deactivate { email },
+        } => crate::admin::deactivate(&config, &email).await,
+        Command::Dlq {
+            command: DlqCommand::List { topic },
+        } => crate::admin::list_dead_letters(&config, topic.as_deref()).await,
+        Command::Dlq {
+            command:
+                DlqCommand::Replay {
+                    topic,
+                    partition,
+                    offset,
+                },
+        } => crate::admin::replay(&config, &topic, partition, offset).await,
         Command::Topics => ops::print_topics(&config).await,
         Command::Groups { command: None } => ops::print_groups(&config).await,
         Command::Groups {
@@ -390,10 +437,20 @@ async fn create_user(
     let full_name = FullName::parse(full_name.unwrap_or(email.as_str()))?;
     let password = Password::parse(&read_password(password_stdin)?)?;
     let engines = open_engines(config).await?;
-    let user =
-        pvara_services::api::users::create_user(engines.store.as_ref(), email, full_name, password, role)
-            .await
-            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    println!("created {} {} ({})", user.role.as_str(), user.email, user.id);
+    let user = pvara_services::usecase::accounts::create_user(
+        engines.store.as_ref(),
+        email,
+        full_name,
+        password,
+        role,
+    )
+    .await
+    .context("cannot create the user")?;
+    println!(
+        "created {} {} ({})",
+        user.role.as_str(),
+        user.email.as_str(),
+        user.id
+    );
     Ok(())
 }

@@ -91,6 +91,8 @@ pub struct Config {
     pub mail_from: String,
     pub workers: WorkerConfig,
     pub roles: Roles,
+    /// Session cookies over HTTPS only; `None` decides by the listen address.
+    pub cookie_secure: Option<bool>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5000";
@@ -112,6 +114,7 @@ impl Config {
             mail_from: "recruitment@pvara.invalid".to_owned(),
             workers: WorkerConfig::default(),
             roles: Roles::ALL,
+            cookie_secure: None,
         }
     }
 
@@ -120,6 +123,12 @@ impl Config {
             Some(url) => Ok(Location::parse(url)?),
             None => Ok(Location::Sqlite(self.data_dir.join("pvara.db"))),
         }
+    }
+
+    /// Secure cookies unless told otherwise, except on a loopback listener (a developer's
+    /// `http://127.0.0.1:5000`, where a Secure cookie would never come back).
+    pub fn cookie_secure(&self) -> bool {
+        self.cookie_secure.unwrap_or(!self.listen.ip().is_loopback())
     }
 
     pub fn mail_dir(&self) -> PathBuf {

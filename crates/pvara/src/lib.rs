@@ -8,11 +8,13 @@
 //!   tests), and runs the API, relay and workers until a shutdown token fires.
 //! - [`cli`]: the command-line interface and `users create`.
 //! - [`ops`]: the operator commands `status`, `topics` and `groups`.
+//! - [`admin`]: `users deactivate` and `dlq list|replay`.
 //! - [`telemetry`]: log output setup.
 //! - [`bench`]: `pvara bench`, the load generator.
 
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod bench;
 pub mod cli;
 pub mod config;

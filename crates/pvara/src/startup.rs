@@ -220,7 +220,8 @@ impl Application {
         }
         let served = match listener {
             Some(listener) => {
-                let state = ApiState::new(engines.store.clone(), engines.log.clone(), tokens);
+                let mut state = ApiState::new(engines.store.clone(), engines.log.clone(), tokens);
+                state.web.cookie_secure = config.cookie_secure();
                 let router = api::router(state);
                 axum::serve(listener, router)
                     .with_graceful_shutdown(shutdown.clone().cancelled_owned())

@@ -36,6 +36,18 @@ impl Education {
         }
     }
 
+    /// How a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Education::None => "No formal qualification",
+            Education::HighSchool => "High school (matric, intermediate)",
+            Education::Diploma => "Diploma or associate degree",
+            Education::Bachelor => "Bachelor's degree",
+            Education::Master => "Master's degree",
+            Education::Doctorate => "Doctorate",
+        }
+    }
+
     /// Accepts the canonical names and the spellings people actually type ("BSc", "Master's",
     /// "PhD", "intermediate" as used in Pakistan's school system).
     pub fn parse(field: &'static str, value: &str) -> Result<Self, ValidationError> {

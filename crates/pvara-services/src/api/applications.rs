@@ -1,24 +1,26 @@
 //! Submitting, reading and listing applications.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication};
-use pvara_domain::event::{EmailRequested, Event, MailTemplate, StatusChanged};
+use pvara_domain::application::{ApplicationDraft, Candidate};
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::status::Status;
-use pvara_storage::StoreError;
-use pvara_storage::model::{ApplicationQuery, ApplicationRecord, Cursor, HistoryEntry, SortOrder};
+use pvara_storage::model::{
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Cursor, HistoryEntry, SortOrder,
+};
 use serde::{Deserialize, Serialize};
 
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::{ApiJson, RequestId};
+use super::upload::ApplicationForm;
 use crate::auth::AuthUser;
-use crate::events::{SOURCE_API, to_messages};
+use crate::usecase;
+use crate::usecase::applications::SubmitInput;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,84 +45,99 @@ pub struct SubmittedView {
     submitted_at: DateTime<Utc>,
 }
 
+/// An application as JSON, or as `multipart/form-data` with the same field names (skills
+/// comma-separated) and a `cv` file.
+#[derive(Debug)]
+pub struct SubmitPayload {
+    body: SubmitBody,
+    cv: Option<crate::cv::Upload>,
+}
+
+impl FromRequest<ApiState> for SubmitPayload {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &ApiState) -> Result<Self, Self::Rejection> {
+        if !super::is_multipart(req.headers()) {
+            let ApiJson(body) = ApiJson::<SubmitBody>::from_request(req, state).await?;
+            return Ok(SubmitPayload { body, cv: None });
+        }
+        let multipart = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let form = ApplicationForm::read(multipart)
+            .await
+            .map_err(|e| ApiError::bad_request(format!("malformed multipart body: {e}")))?;
+        let invalid = |field: &'static str, message: &str| {
+            ApiError::unprocessable("invalid_field", message).with_field(field)
+        };
+        let body = SubmitBody {
+            job_id: form
+                .field("jobId")
+                .parse()
+                .map_err(|_| invalid("jobId", "must be a job id"))?,
+            full_name: form.field("fullName").to_owned(),
+            email: form.field("email").to_owned(),
+            phone: Some(form.field("phone").to_owned()),
+            skills: form
+                .field("skills")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            years_experience: form
+                .field("yearsExperience")
+                .trim()
+                .parse()
+                .map_err(|_| invalid("yearsExperience", "must be a number"))?,
+            education: form.field("education").to_owned(),
+            resume_text: form.field("resumeText").to_owned(),
+            cover_letter: Some(form.field("coverLetter").to_owned()),
+        };
+        Ok(SubmitPayload { body, cv: form.cv })
+    }
+}
+
 /// Answers 201 only once the application and its events are committed (group commit makes that
 /// cheap under load).
 pub async fn submit(
     State(state): State<ApiState>,
     user: AuthUser,
     RequestId(request_id): RequestId,
-    ApiJson(body): ApiJson<SubmitBody>,
+    SubmitPayload { body, cv }: SubmitPayload,
 ) -> Result<(StatusCode, HeaderMap, Json<SubmittedView>), ApiError> {
-    user.require_applicant()?;
-    let candidate = Candidate::parse(&ApplicationDraft {
-        full_name: &body.full_name,
-        email: &body.email,
-        phone: body.phone.as_deref(),
-        skills: &body.skills,
-        years_experience: body.years_experience,
-        education: &body.education,
-        resume_text: &body.resume_text,
-        cover_letter: body.cover_letter.as_deref(),
-    })?;
-    let now = crate::now();
-    let closes_at = state
-        .job_deadlines
-        .closes_at(state.store.as_ref(), body.job_id)
-        .await?;
-    let closes_at =
-        closes_at.ok_or_else(|| ApiError::unprocessable("unknown_job", "no such job").with_field("jobId"))?;
-    if !pvara_domain::job::open_at(closes_at, now) {
-        return Err(
-            ApiError::unprocessable("job_closed", "this job no longer takes applications")
-                .with_field("jobId"),
-        );
-    }
-    let application = NewApplication {
-        id: ApplicationId::new(),
+    let input = SubmitInput {
         job_id: body.job_id,
-        applicant_id: user.id,
-        candidate,
-        submitted_at: now,
+        draft: ApplicationDraft {
+            full_name: &body.full_name,
+            email: &body.email,
+            phone: body.phone.as_deref(),
+            skills: &body.skills,
+            years_experience: body.years_experience,
+            education: &body.education,
+            resume_text: &body.resume_text,
+            cover_letter: body.cover_letter.as_deref(),
+        },
+        cv,
     };
-    let (id, job_id) = (application.id, application.job_id);
-    let events = [
-        Event::ApplicationSubmitted(StatusChanged {
-            application_id: id,
-            job_id,
-            status: Status::Submitted,
-        }),
-        Event::EmailRequested(EmailRequested {
-            application_id: id,
-            job_id,
-            template: MailTemplate::ApplicationReceived,
-        }),
-    ];
-    let messages =
-        to_messages(&events, SOURCE_API, request_id.as_deref(), now).map_err(|e| ApiError::internal(&e))?;
-    state
-        .store
-        .submit_application(application, messages)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => {
-                ApiError::conflict("duplicate_application", "you have already applied to this job")
-                    .with_field("jobId")
-            }
-            StoreError::NotFound(_) => {
-                ApiError::unprocessable("unknown_job", "no such job").with_field("jobId")
-            }
-            other => other.into(),
-        })?;
-    metrics::counter!(crate::metrics::APPLICATIONS_SUBMITTED).increment(1);
+    let application = usecase::applications::submit(
+        state.store.as_ref(),
+        &state.job_deadlines,
+        user,
+        input,
+        request_id.as_deref(),
+    )
+    .await?;
+    let id = application.id;
     let mut headers = HeaderMap::new();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/applications/{id}")) {
         headers.insert(header::LOCATION, location);
     }
     let view = SubmittedView {
         id,
-        job_id,
+        job_id: application.job_id,
         status: Status::Submitted,
-        submitted_at: now,
+        submitted_at: application.submitted_at,
     };
     Ok((StatusCode::CREATED, headers, Json(view)))
 }
@@ -211,6 +228,25 @@ pub struct PageView {
 pub const DEFAULT_PAGE: u32 = 20;
 pub const MAX_PAGE: u32 = 100;
 
+/// The cursor of the page after `page`, when `page` is full: opaque to clients.
+pub fn next_cursor(page: &[ApplicationSummary], limit: u32) -> Option<String> {
+    if page.len() as u32 != limit {
+        return None;
+    }
+    let cursor = Cursor::after(page.last()?);
+    serde_json::to_vec(&cursor)
+        .ok()
+        .map(|bytes| URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A cursor this server handed out, or `None`.
+pub fn decode_cursor(text: &str) -> Option<Cursor> {
+    URL_SAFE_NO_PAD
+        .decode(text.as_bytes())
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Cursor>(&bytes).ok())
+}
+
 fn invalid(field: &'static str, message: &str) -> ApiError {
     ApiError::bad_request(message).with_field(field)
 }
@@ -259,11 +295,7 @@ fn parse_query(params: ListParams) -> Result<ApplicationQuery, ApiError> {
     let after = params
         .cursor
         .map(|c| {
-            URL_SAFE_NO_PAD
-                .decode(c.as_bytes())
-                .ok()
-                .and_then(|bytes| serde_json::from_slice::<Cursor>(&bytes).ok())
-                .ok_or_else(|| invalid("cursor", "cursor is not one this server handed out"))
+            decode_cursor(&c).ok_or_else(|| invalid("cursor", "cursor is not one this server handed out"))
         })
         .transpose()?;
     Ok(ApplicationQuery {
@@ -285,15 +317,7 @@ pub async fn list(
     user.require_staff()?;
     let query = parse_query(params)?;
     let page = state.store.list_applications(&query).await?;
-    let next_cursor = if page.len() as u32 == query.limit {
-        match page.last().map(Cursor::after).map(|c| serde_json::to_vec(&c)) {
-            Some(Ok(bytes)) => Some(URL_SAFE_NO_PAD.encode(bytes)),
-            Some(Err(e)) => return Err(ApiError::internal(&e)),
-            None => None,
-        }
-    } else {
-        None
-    };
+    let next_cursor = next_cursor(&page, query.limit);
     let items = page
         .into_iter()
         .map(|s| SummaryView {
@@ -306,4 +330,25 @@ pub async fn list(
         })
         .collect();
     Ok(Json(PageView { items, next_cursor }))
+}
+
+/// The original CV file, for staff and for the applicant who sent it.
+pub async fn cv(
+    State(state): State<ApiState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
+    let file = usecase::applications::cv_file(state.store.as_ref(), user, id).await?;
+    let disposition = format!("attachment; filename=\"{}\"", file.file_name.replace('"', ""));
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        file.content,
+    )
+        .into_response())
 }

@@ -101,6 +101,35 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::usecase::Error> for ApiError {
+    fn from(error: crate::usecase::Error) -> Self {
+        use crate::usecase::Error;
+        match error {
+            Error::Invalid(e) => e.into(),
+            Error::Forbidden(message) => ApiError::forbidden(message),
+            Error::NotFound(what) => ApiError::not_found(what),
+            Error::Conflict { code, message, field } => with_field(ApiError::conflict(code, message), field),
+            Error::Unprocessable { code, message, field } => {
+                with_field(ApiError::unprocessable(code, message), field)
+            }
+            Error::Throttled => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "too many attempts; try again later",
+            ),
+            Error::Store(e) => e.into(),
+            Error::Internal(detail) => ApiError::internal(&detail),
+        }
+    }
+}
+
+fn with_field(error: ApiError, field: Option<&'static str>) -> ApiError {
+    match field {
+        Some(field) => error.with_field(field),
+        None => error,
+    }
+}
+
 impl From<LogError> for ApiError {
     fn from(error: LogError) -> Self {
         match error {

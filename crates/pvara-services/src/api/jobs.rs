@@ -59,7 +59,6 @@ pub async fn create(
     user: AuthUser,
     ApiJson(body): ApiJson<CreateJobBody>,
 ) -> Result<(StatusCode, Json<JobView>), ApiError> {
-    user.require_staff()?;
     let now = crate::now();
     let draft = JobDraft {
         title: &body.title,
@@ -71,8 +70,7 @@ pub async fn create(
         min_years_experience: body.requirements.min_years_experience,
         education: &body.requirements.education,
     };
-    let job = Job::parse(&draft, JobId::new(), user.id, now)?;
-    state.store.create_job(job.clone()).await?;
+    let job = crate::usecase::jobs::create(state.store.as_ref(), user, &draft).await?;
     Ok((StatusCode::CREATED, Json(JobView::new(job, now))))
 }
 
@@ -81,6 +79,22 @@ pub async fn list_open(State(state): State<ApiState>) -> Result<Json<Vec<JobView
     let now = crate::now();
     let jobs = state.store.open_jobs(now, 500).await?;
     Ok(Json(jobs.into_iter().map(|job| JobView::new(job, now)).collect()))
+}
+
+/// Staff: the job takes no more applications from now on.
+pub async fn close(
+    State(state): State<ApiState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<JobView>, ApiError> {
+    let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
+    crate::usecase::jobs::close(state.store.as_ref(), user, id).await?;
+    let job = state
+        .store
+        .job(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("job"))?;
+    Ok(Json(JobView::new(job, crate::now())))
 }
 
 pub async fn get(State(state): State<ApiState>, Path(id): Path<String>) -> Result<Json<JobView>, ApiError> {

@@ -7,6 +7,7 @@ mod health;
 mod job_deadlines;
 mod jobs;
 mod pipeline;
+pub mod upload;
 pub mod users;
 
 use std::sync::Arc;
@@ -20,11 +21,12 @@ use axum::routing::{get, post};
 use pvara_storage::{EventLog, Store};
 use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::auth::{HasTokens, Tokens};
+use crate::auth::{ActiveUsers, HasTokens, Tokens};
 use crate::metrics::Sources;
 use error::ApiError;
 pub use job_deadlines::JobDeadlines;
@@ -34,13 +36,15 @@ pub use job_deadlines::JobDeadlines;
 /// could hurt the server.
 pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
-/// What every handler can reach.
+/// What every handler, API or page, can reach.
 #[derive(Clone)]
 pub struct ApiState {
     pub store: Arc<dyn Store>,
     pub log: Arc<dyn EventLog>,
     pub tokens: Tokens,
     pub job_deadlines: JobDeadlines,
+    pub active_users: ActiveUsers,
+    pub web: crate::web::WebConfig,
 }
 
 impl ApiState {
@@ -50,6 +54,8 @@ impl ApiState {
             log,
             tokens,
             job_deadlines: JobDeadlines::default(),
+            active_users: ActiveUsers::default(),
+            web: crate::web::WebConfig::default(),
         }
     }
 }
@@ -72,18 +78,43 @@ impl HasTokens for ApiState {
     fn tokens(&self) -> &Tokens {
         &self.tokens
     }
+
+    fn active_users(&self) -> &ActiveUsers {
+        &self.active_users
+    }
+
+    fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+}
+
+/// A `multipart/form-data` body: an application with its CV file.
+pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
 }
 
 /// Refuses a body whose declared length is over the limit before reading any of it, so a client
 /// sending 10 MB is told at once instead of after the upload. Chunked bodies are cut off by
 /// `DefaultBodyLimit` while being read.
 async fn refuse_oversized(request: axum::extract::Request, next: Next) -> Response {
+    let limit = if is_multipart(request.headers()) {
+        crate::web::UPLOAD_LIMIT_BYTES
+    } else {
+        BODY_LIMIT_BYTES
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > BODY_LIMIT_BYTES) {
+    if declared.is_some_and(|len| len > limit) {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
@@ -94,17 +125,30 @@ async fn refuse_oversized(request: axum::extract::Request, next: Next) -> Respon
     next.run(request).await
 }
 
+/// Unknown paths: the JSON error under `/api`, a page everywhere else.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        ApiError::not_found("route").into_response()
+    } else {
+        crate::web::PageError::NotFound.into_response()
+    }
+}
+
 pub fn router(state: ApiState) -> Router {
     let api = Router::new()
         .route("/auth/register", post(users::register))
         .route("/auth/login", post(users::login))
         .route("/jobs", post(jobs::create).get(jobs::list_open))
         .route("/jobs/{id}", get(jobs::get))
+        .route("/jobs/{id}/closure", post(jobs::close))
         .route(
             "/applications",
-            post(applications::submit).get(applications::list),
+            post(applications::submit)
+                .layer(DefaultBodyLimit::max(crate::web::UPLOAD_LIMIT_BYTES))
+                .get(applications::list),
         )
         .route("/applications/{id}", get(applications::get))
+        .route("/applications/{id}/cv", get(applications::cv))
         .route(
             "/applications/{id}/test-invitation",
             post(pipeline::invite_to_test),
@@ -112,11 +156,14 @@ pub fn router(state: ApiState) -> Router {
         .route("/applications/{id}/interview", post(pipeline::schedule_interview))
         .route("/applications/{id}/offer", post(pipeline::extend_offer))
         .route("/applications/{id}/rejection", post(pipeline::reject))
+        .route("/applications/{id}/withdrawal", post(pipeline::withdraw))
         .route("/health", get(health::health))
-        .route("/ready", get(health::ready));
+        .route("/ready", get(health::ready))
+        .layer(middleware::from_fn(refuse_oversized));
     Router::new()
         .nest("/api", api)
-        .fallback(|| async { ApiError::not_found("route") })
+        .merge(crate::web::router(state.clone()))
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
         })
@@ -124,7 +171,7 @@ pub fn router(state: ApiState) -> Router {
         .route_layer(middleware::from_fn(crate::metrics::track_http))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(middleware::from_fn(refuse_oversized))
+        .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| ApiError::internal(&"handler panicked").into_response()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

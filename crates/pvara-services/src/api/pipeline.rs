@@ -5,16 +5,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use pvara_domain::ids::{ApplicationId, JobId};
-use pvara_domain::pipeline::{Interview, Offer, Rejection, Step, TestInvitation};
+use pvara_domain::pipeline::{Interview, Offer, Rejection, Step, TestInvitation, Withdrawal};
 use pvara_domain::status::Status;
-use pvara_storage::model::Transition;
 use serde::{Deserialize, Serialize};
 
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::{ApiJson, RequestId};
 use crate::auth::AuthUser;
-use crate::events::{SOURCE_API, to_messages};
+use crate::usecase;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,41 +31,13 @@ async fn act(
     request_id: Option<&str>,
     step: Step,
 ) -> Result<Json<StepView>, ApiError> {
-    user.require_staff()?;
     let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
-    let (_, job_id, from) = state
-        .store
-        .application_owner(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("application"))?;
-    let to = from.apply(step.action()).ok_or_else(|| {
-        ApiError::conflict(
-            "invalid_transition",
-            format!("cannot {:?} an application that is {from}", step.action()),
-        )
-    })?;
-    let now = crate::now();
-    let events = step.events(id, job_id, to);
-    let messages = to_messages(&events, SOURCE_API, request_id, now).map_err(|e| ApiError::internal(&e))?;
-    state
-        .store
-        .transition(Transition {
-            application_id: id,
-            from,
-            to,
-            actor: user.id.to_string(),
-            reason: step.reason(),
-            details: Some(step.details()),
-            at: now,
-            score: None,
-            messages,
-        })
-        .await?;
+    let done = usecase::applications::step(state.store.as_ref(), user, id, &step, request_id).await?;
     Ok(Json(StepView {
-        id,
-        job_id,
-        previous_status: from,
-        status: to,
+        id: done.id,
+        job_id: done.job_id,
+        previous_status: done.previous_status,
+        status: done.status,
     }))
 }
 
@@ -159,5 +130,27 @@ pub async fn reject(
 ) -> Result<Json<StepView>, ApiError> {
     user.require_staff()?;
     let step = Step::Reject(Rejection::parse(&body.reason)?);
+    act(&state, user, &id, request_id.as_deref(), step).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WithdrawalBody {
+    reason: Option<String>,
+}
+
+/// The applicant withdraws their own application; the body (`{"reason"}`) is optional.
+pub async fn withdraw(
+    State(state): State<ApiState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    RequestId(request_id): RequestId,
+    body: axum::body::Bytes,
+) -> Result<Json<StepView>, ApiError> {
+    let body: WithdrawalBody = if body.iter().all(u8::is_ascii_whitespace) {
+        WithdrawalBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?
+    };
+    let step = Step::Withdraw(Withdrawal::parse(body.reason.as_deref())?);
     act(&state, user, &id, request_id.as_deref(), step).await
 }

@@ -6,14 +6,14 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::UserId;
 use pvara_domain::user::{Email, FullName, Password, Role};
+use pvara_storage::Store;
 use pvara_storage::model::NewUser;
-use pvara_storage::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::ApiJson;
-use crate::auth::{hash_password, verify_password};
+use crate::usecase;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,19 +31,28 @@ pub struct UserView {
     pub role: Role,
 }
 
-/// Self-service registration; always creates an applicant. Staff accounts come from the CLI.
+/// Self-service registration; always creates an applicant.
 pub async fn register(
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
-    let email = Email::parse("email", &body.email)?;
-    let full_name = FullName::parse(&body.full_name)?;
-    let password = Password::parse(&body.password)?;
-    let user = create_user(state.store.as_ref(), email, full_name, password, Role::Applicant).await?;
-    Ok((StatusCode::CREATED, Json(user)))
+    let user =
+        usecase::accounts::register(state.store.as_ref(), &body.email, &body.password, &body.full_name)
+            .await?;
+    Ok((StatusCode::CREATED, Json(UserView::from(&user))))
 }
 
-/// Creates a user; shared by registration and the operator's `users create`.
+impl From<&NewUser> for UserView {
+    fn from(user: &NewUser) -> Self {
+        UserView {
+            id: user.id,
+            email: user.email.as_str().to_owned(),
+            role: user.role,
+        }
+    }
+}
+
+/// Creates a user of any role, as the operator's `users create` does.
 pub async fn create_user(
     store: &dyn Store,
     email: Email,
@@ -51,30 +60,8 @@ pub async fn create_user(
     password: Password,
     role: Role,
 ) -> Result<UserView, ApiError> {
-    let password_hash = hash_password(password.expose().to_owned())
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let user = NewUser {
-        id: UserId::new(),
-        email,
-        full_name,
-        role,
-        password_hash,
-        created_at: crate::now(),
-    };
-    let view = UserView {
-        id: user.id,
-        email: user.email.as_str().to_owned(),
-        role,
-    };
-    store.create_user(user).await.map_err(|e| match e {
-        StoreError::Conflict(_) => {
-            ApiError::conflict("email_taken", "an account with this e-mail already exists")
-                .with_field("email")
-        }
-        other => other.into(),
-    })?;
-    Ok(view)
+    let user = usecase::accounts::create_user(store, email, full_name, password, role).await?;
+    Ok(UserView::from(&user))
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,21 +78,14 @@ pub struct LoginView {
     role: Role,
 }
 
-/// One answer for unknown e-mail and wrong password, taking as long either way.
+/// One answer for unknown e-mail, wrong password and deactivated account, taking as long.
 pub async fn login(
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<LoginView>, ApiError> {
-    let wrong = || ApiError::unauthorized("wrong e-mail or password");
-    let user = match Email::parse("email", &body.email) {
-        Ok(email) => state.store.user_by_email(email.as_str()).await?,
-        Err(_) => None,
-    };
-    let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = verify_password(body.password, hash)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let user = user.filter(|_| ok).ok_or_else(wrong)?;
+    let user = usecase::accounts::sign_in(state.store.as_ref(), &body.email, &body.password)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("wrong e-mail or password"))?;
     let issued = state
         .tokens
         .issue(user.id, user.role, crate::now())

@@ -2,7 +2,9 @@
 
 mod hashing;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -15,7 +17,10 @@ use pvara_domain::ids::UserId;
 use pvara_domain::user::Role;
 use serde::{Deserialize, Serialize};
 
+use pvara_storage::{Store, StoreError};
+
 use crate::api::error::ApiError;
+pub use crate::usecase::Actor;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -96,6 +101,11 @@ impl Tokens {
         }
     }
 
+    /// How long a token, and a browser session, lasts.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     pub fn issue(&self, user: UserId, role: Role, now: DateTime<Utc>) -> Result<IssuedToken, AuthError> {
         let expires_at = now + self.ttl;
         let claims = Claims {
@@ -110,51 +120,80 @@ impl Tokens {
     }
 
     /// The user a token speaks for, if its signature, issuer and expiry check out.
-    pub fn verify(&self, token: &str) -> Option<AuthUser> {
+    pub fn verify(&self, token: &str) -> Option<Actor> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 0;
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .ok()?
             .claims;
-        Some(AuthUser {
+        Some(Actor {
             id: claims.sub.parse().ok()?,
             role: claims.role,
         })
     }
 }
 
-/// The caller, from a valid `Authorization: Bearer` token; requests without one get 401.
-#[derive(Debug, Clone, Copy)]
-pub struct AuthUser {
-    pub id: UserId,
-    pub role: Role,
-}
+/// The caller of an API route: from a valid `Authorization: Bearer` token whose user exists and
+/// is active; requests without one get 401.
+pub type AuthUser = Actor;
 
-impl AuthUser {
-    pub fn require_staff(&self) -> Result<(), ApiError> {
-        if self.role.is_staff() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden("only recruiters and admins may do this"))
-        }
-    }
-
-    pub fn require_applicant(&self) -> Result<(), ApiError> {
-        if self.role == Role::Applicant {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden("only applicants may apply"))
-        }
-    }
-}
-
-/// Anything that can hand out the token checker; implemented by the API state.
+/// Anything that can check a caller: implemented by the API state.
 pub trait HasTokens {
     fn tokens(&self) -> &Tokens;
+    fn active_users(&self) -> &ActiveUsers;
+    fn store(&self) -> &dyn Store;
 }
 
-impl<S> FromRequestParts<S> for AuthUser
+/// Whether users still exist and are active, remembered for a few seconds: a token stays
+/// signed until it expires, so each request asks this instead of trusting the signature alone.
+/// A deactivation in this process takes effect at once ([`ActiveUsers::forget`]); in other
+/// processes within [`ACTIVE_TTL`].
+#[derive(Clone, Default)]
+pub struct ActiveUsers {
+    seen: Arc<Mutex<HashMap<UserId, (bool, Instant)>>>,
+}
+
+pub const ACTIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Users remembered before the memory starts over.
+const MAX_REMEMBERED: usize = 100_000;
+
+impl std::fmt::Debug for ActiveUsers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActiveUsers").finish_non_exhaustive()
+    }
+}
+
+impl ActiveUsers {
+    pub async fn is_active(&self, store: &dyn Store, id: UserId) -> Result<bool, StoreError> {
+        let now = Instant::now();
+        let remembered = self
+            .seen
+            .lock()
+            .ok()
+            .and_then(|seen| seen.get(&id).copied())
+            .filter(|(_, at)| now.duration_since(*at) < ACTIVE_TTL);
+        if let Some((active, _)) = remembered {
+            return Ok(active);
+        }
+        let active = store.user(id).await?.is_some_and(|user| user.active);
+        if let Ok(mut seen) = self.seen.lock() {
+            if seen.len() >= MAX_REMEMBERED {
+                seen.clear();
+            }
+            seen.insert(id, (active, now));
+        }
+        Ok(active)
+    }
+
+    pub fn forget(&self, id: UserId) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.remove(&id);
+        }
+    }
+}
+
+impl<S> FromRequestParts<S> for Actor
 where
     S: HasTokens + Send + Sync,
 {
@@ -170,10 +209,16 @@ where
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
-        state
+        let actor = state
             .tokens()
             .verify(token.trim())
-            .ok_or_else(|| ApiError::unauthorized("invalid or expired token"))
+            .ok_or_else(|| ApiError::unauthorized("invalid or expired token"))?;
+        if !state.active_users().is_active(state.store(), actor.id).await? {
+            return Err(ApiError::unauthorized(
+                "this account no longer exists or was deactivated",
+            ));
+        }
+        Ok(actor)
     }
 }
 

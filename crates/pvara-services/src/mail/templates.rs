@@ -98,6 +98,13 @@ pub fn render(template: MailTemplate, id: EventId, context: &MailContext) -> Mai
                 detail(context, "reason")
             ),
         ),
+        MailTemplate::Withdrawal => (
+            format!("You withdrew your application for {job}"),
+            format!(
+                "As you asked, your application for {job} (reference {reference}) has been withdrawn. \
+                 We will not consider it further. You are welcome to apply for our other vacancies."
+            ),
+        ),
     };
     MailMessage {
         id,

@@ -8,6 +8,7 @@ mod log;
 mod rows;
 mod schema;
 mod store;
+mod workspace;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,16 +4,32 @@ use pvara_domain::application::Candidate;
 use pvara_domain::job::Job;
 use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
-use pvara_domain::user::{Email, FullName};
+use pvara_domain::user::{Email, FullName, Role};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::model::{HistoryEntry, ScoreRecord};
+use crate::model::{HistoryEntry, ScoreRecord, UserRecord};
 
 pub(crate) const JOB_COLUMNS: &str = "j.id AS job_id_, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at";
+pub(crate) const USER_COLUMNS: &str = "u.id AS user_id_, u.email, u.full_name, u.role, u.password_hash, u.created_at AS user_created_at, u.deactivated_at";
+
+pub(crate) fn user(row: &PgRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: pvara_domain::ids::UserId(row.try_get::<Uuid, _>("user_id_")?),
+        email: row.try_get("email")?,
+        full_name: row.try_get("full_name")?,
+        role: Role::parse(row.try_get("role")?).map_err(corrupt)?,
+        password_hash: row.try_get("password_hash")?,
+        created_at: row.try_get("user_created_at")?,
+        active: row
+            .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>("deactivated_at")?
+            .is_none(),
+    })
+}
+
 pub(crate) const CANDIDATE_COLUMNS: &str =
     "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, a.resume_text, a.cover_letter";
 pub(crate) const HISTORY_COLUMNS: &str = "from_status, to_status, actor, reason, details, at";

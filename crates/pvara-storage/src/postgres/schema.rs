@@ -5,7 +5,8 @@ use sqlx::PgPool;
 
 use crate::error::StoreError;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE users (
     id            UUID PRIMARY KEY,
     email         TEXT NOT NULL UNIQUE,
@@ -129,7 +130,51 @@ CREATE TABLE log_leases (
     lease_until TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (group_id, topic, partition)
 );
-"#];
+"#,
+    r#"
+-- The web portal: deactivated staff, browser sessions, staff notes, CV files, and counts per job
+-- and status kept by the writes that move applications (sharded: see model::count_shard).
+ALTER TABLE users ADD COLUMN deactivated_at TIMESTAMPTZ;
+
+CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY, -- SHA-256 of the cookie's token
+    user_id    UUID NOT NULL REFERENCES users (id),
+    csrf       TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE application_notes (
+    id             BIGSERIAL PRIMARY KEY,
+    application_id UUID NOT NULL REFERENCES applications (id),
+    author_id      UUID NOT NULL REFERENCES users (id),
+    body           TEXT NOT NULL,
+    at             TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX application_notes_by_application ON application_notes (application_id, id);
+
+CREATE TABLE application_files (
+    application_id UUID PRIMARY KEY REFERENCES applications (id),
+    file_name      TEXT NOT NULL,
+    content_type   TEXT NOT NULL,
+    content        BYTEA NOT NULL
+);
+
+CREATE TABLE job_status_counts (
+    job_id UUID NOT NULL,
+    status TEXT NOT NULL,
+    shard  INTEGER NOT NULL,
+    count  BIGINT NOT NULL,
+    PRIMARY KEY (job_id, status, shard)
+);
+INSERT INTO job_status_counts (job_id, status, shard, count)
+    SELECT job_id, status, 0, count(*) FROM applications GROUP BY job_id, status;
+
+CREATE INDEX applications_by_applicant ON applications (applicant_id, id);
+"#,
+];
 
 /// Arbitrary constant naming pvara's migration lock.
 const MIGRATION_LOCK: i64 = 0x7076_6172_615f_6d31;

@@ -2,25 +2,23 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pvara_domain::application::NewApplication;
 use pvara_domain::event::partition_for;
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
 use pvara_domain::status::Status;
-use pvara_domain::user::Role;
 use sqlx::types::Json;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::rows::{self, CANDIDATE_COLUMNS, HISTORY_COLUMNS, JOB_COLUMNS};
+use super::rows::{self, CANDIDATE_COLUMNS, HISTORY_COLUMNS, JOB_COLUMNS, USER_COLUMNS};
 use super::{OUTBOX_SHARDS, PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, HistoryRow, MailContext,
-    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
-    WriteStats,
+    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission, Transition, UserRecord,
+    WorkBatch, WriteStats, count_shard,
 };
 use crate::store::Store;
 
@@ -71,16 +69,46 @@ async fn insert_history(conn: &mut PgConnection, row: HistoryRow<'_>) -> Result<
     Ok(())
 }
 
+/// Moves one application from `from` to `to` in its job's counts (`from` None: a new one).
+async fn count_move(
+    conn: &mut PgConnection,
+    job_id: Uuid,
+    application: ApplicationId,
+    from: Option<Status>,
+    to: Status,
+) -> Result<(), StoreError> {
+    let shard = count_shard(application) as i32;
+    let mut statuses = vec![to.as_str()];
+    let mut deltas = vec![1_i64];
+    if let Some(from) = from {
+        statuses.push(from.as_str());
+        deltas.push(-1);
+    }
+    sqlx::query(
+        "INSERT INTO job_status_counts (job_id, status, shard, count)
+         SELECT $1, s, $2, d FROM UNNEST($3::text[], $4::bigint[]) AS t(s, d)
+         ON CONFLICT (job_id, status, shard) DO UPDATE SET count = job_status_counts.count + excluded.count",
+    )
+    .bind(job_id)
+    .bind(shard)
+    .bind(&statuses)
+    .bind(&deltas)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Applies `t` if the application is still in `t.from`; returns whether it did.
 async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<bool, StoreError> {
     let score = t.score.as_ref();
-    let changed = sqlx::query(
+    let job_id: Option<Uuid> = sqlx::query_scalar(
         "UPDATE applications
          SET status = $1, updated_at = $2,
              ai_score = coalesce($3, ai_score),
              score_breakdown = coalesce($4, score_breakdown),
              scorer_version = coalesce($5, scorer_version)
-         WHERE id = $6 AND status = $7",
+         WHERE id = $6 AND status = $7
+         RETURNING job_id",
     )
     .bind(t.to.as_str())
     .bind(t.at)
@@ -89,12 +117,12 @@ async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<boo
     .bind(score.map(|s| s.scorer_version.as_str()))
     .bind(t.application_id.0)
     .bind(t.from.as_str())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(job_id) = job_id else {
         return Ok(false);
-    }
+    };
+    count_move(conn, job_id, t.application_id, Some(t.from), t.to).await?;
     insert_history(conn, t.history_row()).await?;
     insert_outbox(conn, &t.messages, t.at).await?;
     Ok(true)
@@ -125,23 +153,11 @@ impl Store for PgEngine {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, email, full_name, role, password_hash, created_at FROM users WHERE email = $1",
-        )
-        .bind(email)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|row| {
-            Ok(UserRecord {
-                id: UserId(row.try_get("id")?),
-                email: row.try_get("email")?,
-                full_name: row.try_get("full_name")?,
-                role: Role::parse(row.try_get("role")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                password_hash: row.try_get("password_hash")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .transpose()
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"))
+            .bind(email)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(rows::user).transpose()
     }
 
     async fn create_job(&self, job: Job) -> Result<(), StoreError> {
@@ -182,14 +198,23 @@ impl Store for PgEngine {
         found.iter().map(rows::job).collect()
     }
 
-    async fn submit_application(
-        &self,
-        application: NewApplication,
-        messages: Vec<OutboxMessage>,
-    ) -> Result<(), StoreError> {
-        let a = &application;
+    async fn submit(&self, submission: Submission) -> Result<(), StoreError> {
+        let Submission {
+            application: a,
+            cv,
+            messages,
+        } = submission;
         let c = &a.candidate;
         let mut tx = self.pool().begin().await?;
+        let closes_at: Option<Option<DateTime<Utc>>> =
+            sqlx::query_scalar("SELECT closes_at FROM jobs WHERE id = $1")
+                .bind(a.job_id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let closes_at = closes_at.ok_or(StoreError::NotFound("job"))?;
+        if !pvara_domain::job::open_at(closes_at, a.submitted_at) {
+            return Err(StoreError::Closed("job"));
+        }
         sqlx::query(
             "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
                  education, resume_text, cover_letter, status, submitted_at, updated_at)
@@ -222,6 +247,18 @@ impl Store for PgEngine {
             at: a.submitted_at,
         };
         insert_history(&mut tx, row).await?;
+        count_move(&mut tx, a.job_id.0, a.id, None, Status::Submitted).await?;
+        if let Some(cv) = cv {
+            sqlx::query(
+                "INSERT INTO application_files (application_id, file_name, content_type, content) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(a.id.0)
+            .bind(&cv.file_name)
+            .bind(&cv.content_type)
+            .bind(&cv.content)
+            .execute(&mut *tx)
+            .await?;
+        }
         insert_outbox(&mut tx, &messages, a.submitted_at).await?;
         tx.commit().await?;
         self.outbox_written();

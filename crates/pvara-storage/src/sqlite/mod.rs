@@ -10,6 +10,7 @@ mod rows;
 mod schema;
 mod stats;
 mod store;
+mod workspace;
 mod writer;
 mod writes;
 

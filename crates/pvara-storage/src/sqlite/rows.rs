@@ -8,10 +8,10 @@ use pvara_domain::application::Candidate;
 use pvara_domain::job::Job;
 use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
-use pvara_domain::user::{Email, FullName};
+use pvara_domain::user::{Email, FullName, Role};
 use rusqlite::{ErrorCode, Row};
 
-use crate::model::{HistoryEntry, ScoreRecord};
+use crate::model::{HistoryEntry, ScoreRecord, UserRecord};
 
 use crate::error::StoreError;
 
@@ -76,6 +76,22 @@ pub(crate) fn on_constraint(
         Some(Constraint::ForeignKey) => StoreError::NotFound(missing),
         None => error.into(),
     }
+}
+
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.email, u.full_name, u.role, u.password_hash, u.created_at, u.deactivated_at";
+
+pub(crate) fn user_from_row(row: &Row<'_>, at: usize) -> Result<UserRecord, StoreError> {
+    let text = |i: usize| row.get::<_, String>(at + i);
+    Ok(UserRecord {
+        id: parse_id(&text(0)?)?,
+        email: text(1)?,
+        full_name: text(2)?,
+        role: Role::parse(&text(3)?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        password_hash: text(4)?,
+        created_at: parse_ts(&text(5)?)?,
+        active: row.get::<_, Option<String>>(at + 6)?.is_none(),
+    })
 }
 
 pub(crate) const JOB_COLUMNS: &str =

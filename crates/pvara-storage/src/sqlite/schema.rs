@@ -113,6 +113,49 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 "#,
+    r#"
+-- The web portal: deactivated staff, browser sessions, staff notes, CV files, and counts per job
+-- and status kept by the writes that move applications (see model::count_shard).
+ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+
+CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY, -- SHA-256 of the cookie's token
+    user_id    TEXT NOT NULL REFERENCES users (id),
+    csrf       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE application_notes (
+    id             INTEGER PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications (id),
+    author_id      TEXT NOT NULL REFERENCES users (id),
+    body           TEXT NOT NULL,
+    at             TEXT NOT NULL
+);
+CREATE INDEX application_notes_by_application ON application_notes (application_id, id);
+
+CREATE TABLE application_files (
+    application_id TEXT PRIMARY KEY REFERENCES applications (id),
+    file_name      TEXT NOT NULL,
+    content_type   TEXT NOT NULL,
+    content        BLOB NOT NULL
+);
+
+CREATE TABLE job_status_counts (
+    job_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    shard  INTEGER NOT NULL,
+    count  INTEGER NOT NULL,
+    PRIMARY KEY (job_id, status, shard)
+) WITHOUT ROWID;
+INSERT INTO job_status_counts (job_id, status, shard, count)
+    SELECT job_id, status, 0, count(*) FROM applications GROUP BY job_id, status;
+
+CREATE INDEX applications_by_applicant ON applications (applicant_id, id);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -4,27 +4,25 @@ use std::sync::atomic::Ordering;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pvara_domain::application::NewApplication;
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
 use pvara_domain::status::Status;
-use pvara_domain::user::Role;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use tokio::sync::watch;
 
 use super::rows::{
-    CANDIDATE_COLUMNS, JOB_COLUMNS, candidate_from_row, history_from_row, job_from_row, on_constraint,
-    parse_id, parse_status, parse_ts, score_from_row, to_json, ts,
+    CANDIDATE_COLUMNS, JOB_COLUMNS, USER_COLUMNS, candidate_from_row, history_from_row, job_from_row,
+    on_constraint, parse_id, parse_status, parse_ts, score_from_row, to_json, ts, user_from_row,
 };
-use super::writes::{apply_transition, emit, insert_history, oldest_outbox, record_delivery};
+use super::writes::{apply_transition, count_move, emit, insert_history, oldest_outbox, record_delivery};
 use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, HistoryRow, MailContext,
-    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Transition, UserRecord, WorkBatch,
-    WriteStats,
+    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission, Transition, UserRecord,
+    WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -69,23 +67,10 @@ impl Store for SqliteEngine {
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
         let email = email.to_owned();
         self.read(move |conn| {
-            let row = conn
-                .prepare_cached(
-                    "SELECT id, email, full_name, role, password_hash, created_at FROM users WHERE email = ?1",
-                )?
-                .query_row([&email], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?, row.get(4)?, row.get::<_, String>(5)?))
-                })
-                .optional()?;
-            let Some((id, email, full_name, role, password_hash, created_at)) = row else { return Ok(None) };
-            Ok(Some(UserRecord {
-                id: parse_id(&id)?,
-                email,
-                full_name,
-                role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                password_hash,
-                created_at: parse_ts(&created_at)?,
-            }))
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?1"))?;
+            let mut rows = stmt.query([&email])?;
+            rows.next()?.map(|row| user_from_row(row, 0)).transpose()
         })
         .await
     }
@@ -137,16 +122,22 @@ impl Store for SqliteEngine {
         .await
     }
 
-    async fn submit_application(
-        &self,
-        application: NewApplication,
-        messages: Vec<OutboxMessage>,
-    ) -> Result<(), StoreError> {
+    async fn submit(&self, submission: Submission) -> Result<(), StoreError> {
         let in_place = self.events_in_place();
         let messages = self.write(move |conn| {
-            let a = &application;
+            let Submission { application: a, cv, messages } = submission;
             let c = &a.candidate;
             let at = ts(a.submitted_at);
+            let job_id = a.job_id.to_string();
+            let closes_at: Option<Option<String>> = conn
+                .prepare_cached("SELECT closes_at FROM jobs WHERE id = ?1")?
+                .query_row([&job_id], |row| row.get(0))
+                .optional()?;
+            let closes_at = closes_at.ok_or(StoreError::NotFound("job"))?;
+            let closes_at = closes_at.as_deref().map(parse_ts).transpose()?;
+            if !pvara_domain::job::open_at(closes_at, a.submitted_at) {
+                return Err(StoreError::Closed("job"));
+            }
             conn.prepare_cached(
                 "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
                      education, resume_text, cover_letter, status, submitted_at, updated_at)
@@ -154,7 +145,7 @@ impl Store for SqliteEngine {
             )?
             .execute(params![
                 a.id.to_string(),
-                a.job_id.to_string(),
+                job_id,
                 a.applicant_id.to_string(),
                 c.full_name.as_str(),
                 c.email.as_str(),
@@ -181,6 +172,13 @@ impl Store for SqliteEngine {
                     at: a.submitted_at,
                 },
             )?;
+            count_move(conn, &job_id, a.id, None, Status::Submitted)?;
+            if let Some(cv) = cv {
+                conn.prepare_cached(
+                    "INSERT INTO application_files (application_id, file_name, content_type, content) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![a.id.to_string(), cv.file_name, cv.content_type, cv.content])?;
+            }
             emit(conn, &messages, &at, in_place)?;
             Ok(messages)
         })

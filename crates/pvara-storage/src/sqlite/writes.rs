@@ -2,13 +2,14 @@
 //! history rows, events (outbox or log) and conditional transitions. They run on the writer
 //! thread, inside the caller's transaction.
 
+use pvara_domain::ids::ApplicationId;
 use pvara_domain::status::Status;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::log;
 use super::rows::{to_json, ts};
 use crate::error::StoreError;
-use crate::model::{Delivery, HistoryRow, OutboxMessage, Transition};
+use crate::model::{Delivery, HistoryRow, OutboxMessage, Transition, count_shard};
 
 pub(super) fn insert_history(conn: &Connection, row: HistoryRow<'_>) -> Result<(), StoreError> {
     let HistoryRow {
@@ -90,6 +91,26 @@ pub(super) fn oldest_outbox(
     Ok((last_id, messages))
 }
 
+/// Moves one application from `from` to `to` in its job's counts (`from` None: a new one).
+pub(super) fn count_move(
+    conn: &Connection,
+    job_id: &str,
+    application: ApplicationId,
+    from: Option<Status>,
+    to: Status,
+) -> Result<(), StoreError> {
+    let mut bump = conn.prepare_cached(
+        "INSERT INTO job_status_counts (job_id, status, shard, count) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (job_id, status, shard) DO UPDATE SET count = count + excluded.count",
+    )?;
+    let shard = count_shard(application);
+    if let Some(from) = from {
+        bump.execute(params![job_id, from.as_str(), shard, -1])?;
+    }
+    bump.execute(params![job_id, to.as_str(), shard, 1])?;
+    Ok(())
+}
+
 /// Applies `t` if the application is still in `t.from`; returns whether it did.
 pub(super) fn apply_transition(
     conn: &Connection,
@@ -104,27 +125,33 @@ pub(super) fn apply_transition(
         ),
         None => (None, None, None),
     };
-    let changed = conn
+    let job_id: Option<String> = conn
         .prepare_cached(
             "UPDATE applications
              SET status = ?1, updated_at = ?2,
                  ai_score = coalesce(?3, ai_score),
                  score_breakdown = coalesce(?4, score_breakdown),
                  scorer_version = coalesce(?5, scorer_version)
-             WHERE id = ?6 AND status = ?7",
+             WHERE id = ?6 AND status = ?7
+             RETURNING job_id",
         )?
-        .execute(params![
-            t.to.as_str(),
-            ts(t.at),
-            score,
-            breakdown,
-            version,
-            t.application_id.to_string(),
-            t.from.as_str()
-        ])?;
-    if changed == 0 {
+        .query_row(
+            params![
+                t.to.as_str(),
+                ts(t.at),
+                score,
+                breakdown,
+                version,
+                t.application_id.to_string(),
+                t.from.as_str()
+            ],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(job_id) = job_id else {
         return Ok(false);
-    }
+    };
+    count_move(conn, &job_id, t.application_id, Some(t.from), t.to)?;
     insert_history(conn, t.history_row())?;
     emit(conn, &t.messages, &ts(t.at), in_place)?;
     Ok(true)

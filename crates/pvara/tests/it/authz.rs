@@ -16,9 +16,13 @@ crate::on_every_engine!(
 );
 
 fn forged(secret: &str, role: &str, expires_in: Duration) -> String {
+    forged_for(UserId::new(), secret, role, expires_in)
+}
+
+fn forged_for(user: UserId, secret: &str, role: &str, expires_in: Duration) -> String {
     let now = Utc::now();
     let claims = json!({
-        "sub": UserId::new().to_string(),
+        "sub": user.to_string(),
         "role": role,
         "iat": now.timestamp(),
         "exp": (now + expires_in).timestamp(),
@@ -149,7 +153,15 @@ async fn missing_forged_and_expired_tokens_get_401(backend: Backend) {
             &job_body("Analyst", "Data analysis", &["SQL"], &[], 1.0),
         )
         .await;
-    let valid_staff = forged(TEST_SECRET, "admin", Duration::minutes(5));
+    let staff_id = app
+        .engines
+        .store
+        .user_by_email("r@pvara.gov")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let valid_staff = forged_for(staff_id, TEST_SECRET, "recruiter", Duration::minutes(5));
     assert_eq!(
         app.get("/api/applications", Some(&valid_staff)).await.status(),
         StatusCode::OK,
@@ -157,6 +169,8 @@ async fn missing_forged_and_expired_tokens_get_401(backend: Backend) {
     );
 
     let bad_tokens = [
+        // Signed with the right key, for a user that does not exist.
+        forged(TEST_SECRET, "admin", Duration::minutes(5)),
         forged(
             "some-other-secret-that-is-long-enough",
             "admin",

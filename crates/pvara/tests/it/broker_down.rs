@@ -1,25 +1,17 @@
 //! The broker goes down while applications keep arriving: the API keeps answering 201, the outbox
 //! holds the events, and once the broker is back every application is scored, each once.
-//! The outage is a TCP proxy in front of the broker that is cut and restored, so the broker keeps
-//! its (in-memory) data the way a restarted broker with durable storage would.
+//! The broker is an Apache Kafka of this test's own (`scripts/kafka`, durable storage in a
+//! temporary directory), killed with SIGKILL and started again on the same data.
 
-use std::path::PathBuf;
-use std::process::Stdio;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pvara_domain::user::Role;
 use pvara_services::scorer::RuleScorer;
 use pvara_storage::kafka::KafkaOptions;
-use tokio::process::{Child, Command};
 
 use crate::helpers::*;
 use crate::processes::per_key;
-
-fn tansu_bin() -> PathBuf {
-    std::env::var_os("PVARA_TANSU_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/pvara/tansu/bin/tansu"))
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -29,83 +21,65 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_tansu(listen: u16, advertise: u16) -> Child {
-    let child = Command::new(tansu_bin())
-        .args(["broker", "--listener-url", &format!("tcp://127.0.0.1:{listen}")])
-        .args([
-            "--advertised-listener-url",
-            &format!("tcp://127.0.0.1:{advertise}"),
-        ])
-        .args(["--storage-engine", "memory://tansu/"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    eventually("tansu to listen", || async {
-        tokio::net::TcpStream::connect(("127.0.0.1", listen))
-            .await
-            .ok()
-            .map(|_| ())
-    })
-    .await;
-    child
-}
-
-/// The broker as pvara sees it: a TCP proxy in front of tansu that can be taken down (listener
-/// closed, every connection cut) and brought back, while tansu and its data stay as they were.
-struct Outage {
+/// A single-node Apache Kafka on a free port, its log in `data`.
+struct PrivateKafka {
     port: u16,
-    upstream: u16,
-    serving: Option<tokio::task::JoinHandle<()>>,
+    data: PathBuf,
 }
 
-impl Outage {
-    async fn up(port: u16, upstream: u16) -> Self {
-        let mut outage = Outage {
-            port,
-            upstream,
-            serving: None,
-        };
-        outage.restore().await;
-        outage
+impl PrivateKafka {
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/kafka")
     }
 
-    async fn restore(&mut self) {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
-            .await
+    fn start(&self) {
+        let status = std::process::Command::new(Self::script())
+            .args(["start", &self.port.to_string()])
+            .env("PVARA_KAFKA_DATA", &self.data)
+            .status()
             .unwrap();
-        let upstream = self.upstream;
-        self.serving = Some(tokio::spawn(async move {
-            let mut connections = tokio::task::JoinSet::new();
-            while let Ok((mut client, _)) = listener.accept().await {
-                connections.spawn(async move {
-                    if let Ok(mut broker) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut broker).await;
-                    }
-                });
-            }
-        }));
+        assert!(status.success(), "scripts/kafka start failed");
     }
 
-    /// Aborting the task drops the listener and, with the JoinSet, every proxied connection.
-    async fn cut(&mut self) {
-        if let Some(serving) = self.serving.take() {
-            serving.abort();
-            let _ = serving.await;
+    /// SIGKILL: the broker gets no chance to flush or hand anything over.
+    fn kill(&self) {
+        let pid = std::fs::read_to_string(self.data.join("pid")).unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let port = self.port;
+        // The port is free again once the process is gone.
+        let deadline = std::time::Instant::now() + DEADLINE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            assert!(std::time::Instant::now() < deadline, "the broker did not die");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for PrivateKafka {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(self.data.join("pid")) {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", pid.trim()])
+                .status();
         }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn applications_keep_arriving_while_the_broker_is_down() {
-    let (proxy_port, broker_port) = (free_port(), free_port());
-    let _broker = start_tansu(broker_port, proxy_port).await;
-    let mut outage = Outage::up(proxy_port, broker_port).await;
-    let port = proxy_port;
+    let dir = tempfile::tempdir().unwrap();
+    let broker = PrivateKafka {
+        port: free_port(),
+        data: dir.path().join("kafka"),
+    };
+    broker.start();
     let kafka = KafkaOptions {
-        brokers: format!("127.0.0.1:{port}"),
-        properties: vec![("batch.num.messages".to_owned(), "1".to_owned())],
+        brokers: format!("127.0.0.1:{}", broker.port),
+        properties: Vec::new(),
         replication: 1,
         prefix: String::new(),
     };
@@ -136,7 +110,7 @@ async fn applications_keep_arriving_while_the_broker_is_down() {
         app.wait_for_status(&recruiter, id, "Under Review").await;
     }
 
-    outage.cut().await;
+    broker.kill();
     for who in &people[4..] {
         // Accepted while the broker is down: the events wait in the outbox.
         ids.push(
@@ -154,7 +128,7 @@ async fn applications_keep_arriving_while_the_broker_is_down() {
     let waiting = app.application(&recruiter, &ids[11]).await;
     assert_eq!(waiting["status"], "Submitted");
 
-    outage.restore().await;
+    broker.start();
     eventually("the relay to catch up once the broker is back", || async {
         let outbox = app.engines.store.counts().await.unwrap().outbox;
         (outbox == 0).then_some(())

@@ -12,6 +12,7 @@ mod failures;
 mod helpers;
 mod kafka_records;
 mod observability;
+mod portal;
 mod postgres_restart;
 mod processes;
 mod scale_out;

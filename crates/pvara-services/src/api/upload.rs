@@ -1,0 +1,43 @@
+//! The application form as `multipart/form-data`: what the apply page posts, and what the JSON
+//! API accepts in place of JSON when a CV file comes along. One reader for both.
+
+use std::collections::HashMap;
+
+use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
+
+use crate::cv::Upload;
+
+/// Text fields by name (the JSON API's camelCase names) and the `cv` file, if one was sent.
+#[derive(Debug, Default)]
+pub struct ApplicationForm {
+    pub fields: HashMap<String, String>,
+    pub cv: Option<Upload>,
+}
+
+impl ApplicationForm {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    pub async fn read(mut multipart: Multipart) -> Result<Self, MultipartError> {
+        let mut form = ApplicationForm::default();
+        while let Some(field) = multipart.next_field().await? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "cv" {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let content = field.bytes().await?;
+                if !content.is_empty() {
+                    form.cv = Some(Upload {
+                        file_name,
+                        content: content.to_vec(),
+                    });
+                }
+            } else {
+                let value = field.text().await?;
+                form.fields.insert(name, value);
+            }
+        }
+        Ok(form)
+    }
+}

@@ -1,0 +1,112 @@
+//! Accounts: registration, sign-in, staff accounts and their deactivation.
+
+use pvara_domain::ids::UserId;
+use pvara_domain::user::{Email, FullName, Password, Role};
+use pvara_storage::model::{NewUser, UserRecord};
+use pvara_storage::{Store, StoreError};
+
+use super::{Actor, Error};
+use crate::auth::{ActiveUsers, hash_password, verify_password};
+
+/// Self-service registration: always an applicant.
+pub async fn register(
+    store: &dyn Store,
+    email: &str,
+    password: &str,
+    full_name: &str,
+) -> Result<NewUser, Error> {
+    let email = Email::parse("email", email)?;
+    let full_name = FullName::parse(full_name)?;
+    let password = Password::parse(password)?;
+    create_user(store, email, full_name, password, Role::Applicant).await
+}
+
+/// Creates a user of any role; registration and the operator's `users create` both end here.
+pub async fn create_user(
+    store: &dyn Store,
+    email: Email,
+    full_name: FullName,
+    password: Password,
+    role: Role,
+) -> Result<NewUser, Error> {
+    let password_hash = hash_password(password.expose().to_owned())
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let user = NewUser {
+        id: UserId::new(),
+        email,
+        full_name,
+        role,
+        password_hash,
+        created_at: crate::now(),
+    };
+    store.create_user(user.clone()).await.map_err(|e| match e {
+        StoreError::Conflict(_) => Error::conflict(
+            "email_taken",
+            "an account with this e-mail already exists",
+            Some("email"),
+        ),
+        other => other.into(),
+    })?;
+    Ok(user)
+}
+
+/// An admin creates a recruiter or admin account.
+pub async fn create_staff(
+    store: &dyn Store,
+    actor: Actor,
+    email: &str,
+    full_name: &str,
+    password: &str,
+    role: Role,
+) -> Result<NewUser, Error> {
+    actor.require_admin()?;
+    if !role.is_staff() {
+        return Err(pvara_domain::ValidationError::new("role", "must be recruiter or admin").into());
+    }
+    let email = Email::parse("email", email)?;
+    let full_name = FullName::parse(full_name)?;
+    let password = Password::parse(password)?;
+    create_user(store, email, full_name, password, role).await
+}
+
+/// The user these credentials belong to, if they are right and the account is active. Unknown
+/// e-mail, wrong password and deactivated account look alike and take as long.
+pub async fn sign_in(store: &dyn Store, email: &str, password: &str) -> Result<Option<UserRecord>, Error> {
+    let user = match Email::parse("email", email) {
+        Ok(email) => store.user_by_email(email.as_str()).await?,
+        Err(_) => None,
+    };
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = verify_password(password.to_owned(), hash)
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(user.filter(|u| ok && u.active))
+}
+
+/// Deactivates a staff account: its sessions end in the same transaction, and its tokens stop
+/// working in this process at once and in every other within [`ActiveUsers`]' few seconds.
+pub async fn deactivate(
+    store: &dyn Store,
+    active: &ActiveUsers,
+    actor: Actor,
+    id: UserId,
+) -> Result<(), Error> {
+    actor.require_admin()?;
+    if actor.id == id {
+        return Err(Error::conflict(
+            "self_deactivation",
+            "you cannot deactivate your own account",
+            None,
+        ));
+    }
+    store
+        .deactivate_user(id, crate::now())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => Error::NotFound("user"),
+            other => other.into(),
+        })?;
+    active.forget(id);
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! Applications: submit, act on, withdraw, annotate.
+
+use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication, NoteText};
+use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::pipeline::Step;
+use pvara_domain::status::{Action, Status};
+use pvara_storage::model::{CvFile, NewNote, Submission, Transition};
+use pvara_storage::{Store, StoreError};
+
+use super::{Actor, Error};
+use crate::api::JobDeadlines;
+use crate::cv::{self, Upload};
+use crate::events::{SOURCE_API, to_messages};
+
+/// An application as a form or a JSON body gives it; `resume_text` may be empty when a CV file
+/// comes along, whose text is then extracted.
+#[derive(Debug, Clone)]
+pub struct SubmitInput<'a> {
+    pub job_id: JobId,
+    pub draft: ApplicationDraft<'a>,
+    pub cv: Option<Upload>,
+}
+
+/// Stores an application and its events; answers once both are committed.
+pub async fn submit(
+    store: &dyn Store,
+    deadlines: &JobDeadlines,
+    actor: Actor,
+    input: SubmitInput<'_>,
+    request_id: Option<&str>,
+) -> Result<NewApplication, Error> {
+    actor.require_applicant()?;
+    let (extracted, cv) = match input.cv {
+        Some(upload) => {
+            let document = cv::extract(upload).await?;
+            (Some(document.text), Some(document.file))
+        }
+        None => (None, None),
+    };
+    let mut draft = input.draft;
+    if draft.resume_text.trim().is_empty()
+        && let Some(text) = extracted.as_deref()
+    {
+        draft.resume_text = text;
+    }
+    let candidate = Candidate::parse(&draft)?;
+    let now = crate::now();
+    let unknown = || Error::unprocessable("unknown_job", "no such job", "jobId");
+    let closed = || Error::unprocessable("job_closed", "this job no longer takes applications", "jobId");
+    let closes_at = deadlines
+        .closes_at(store, input.job_id)
+        .await?
+        .ok_or_else(unknown)?;
+    if !pvara_domain::job::open_at(closes_at, now) {
+        return Err(closed());
+    }
+    let application = NewApplication {
+        id: ApplicationId::new(),
+        job_id: input.job_id,
+        applicant_id: actor.id,
+        candidate,
+        submitted_at: now,
+    };
+    let messages = to_messages(&application.events(), SOURCE_API, request_id, now)?;
+    let submission = Submission {
+        application: application.clone(),
+        cv,
+        messages,
+    };
+    store.submit(submission).await.map_err(|e| match e {
+        StoreError::Conflict(_) => Error::conflict(
+            "duplicate_application",
+            "you have already applied to this job",
+            Some("jobId"),
+        ),
+        StoreError::NotFound(_) => unknown(),
+        StoreError::Closed(_) => closed(),
+        other => other.into(),
+    })?;
+    metrics::counter!(crate::metrics::APPLICATIONS_SUBMITTED).increment(1);
+    Ok(application)
+}
+
+/// What a step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepOutcome {
+    pub id: ApplicationId,
+    pub job_id: JobId,
+    pub previous_status: Status,
+    pub status: Status,
+}
+
+/// Takes one step on an application: staff for the pipeline, the applicant themselves for a
+/// withdrawal. Checked against the lifecycle, applied with its history entry and events in one
+/// transaction conditional on the status it was checked against.
+pub async fn step(
+    store: &dyn Store,
+    actor: Actor,
+    id: ApplicationId,
+    step: &Step,
+    request_id: Option<&str>,
+) -> Result<StepOutcome, Error> {
+    let withdrawal = step.action() == Action::Withdraw;
+    if !withdrawal {
+        actor.require_staff()?;
+    } else if actor.role.is_staff() {
+        return Err(Error::Forbidden("only the applicant may withdraw an application"));
+    }
+    let (owner, job_id, from) = store
+        .application_owner(id)
+        .await?
+        .ok_or(Error::NotFound("application"))?;
+    if withdrawal && owner != actor.id {
+        // Someone else's application is as good as missing.
+        return Err(Error::NotFound("application"));
+    }
+    let to = from.apply(step.action()).ok_or_else(|| {
+        Error::conflict(
+            "invalid_transition",
+            format!("cannot {} an application that is {from}", step.action().label()),
+            None,
+        )
+    })?;
+    let now = crate::now();
+    let messages = to_messages(&step.events(id, job_id, to), SOURCE_API, request_id, now)?;
+    store
+        .transition(Transition {
+            application_id: id,
+            from,
+            to,
+            actor: actor.id.to_string(),
+            reason: step.reason(),
+            details: Some(step.details()),
+            at: now,
+            score: None,
+            messages,
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::StaleStatus => Error::conflict(
+                "invalid_transition",
+                "the application's status changed meanwhile; reload it",
+                None,
+            ),
+            StoreError::NotFound(_) => Error::NotFound("application"),
+            other => other.into(),
+        })?;
+    Ok(StepOutcome {
+        id,
+        job_id,
+        previous_status: from,
+        status: to,
+    })
+}
+
+/// What a bulk action did: each application is its own transaction, so one that cannot take the
+/// step is skipped with its reason and the others go ahead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkReport {
+    pub done: usize,
+    pub skipped: Vec<(ApplicationId, String)>,
+}
+
+pub async fn bulk(
+    store: &dyn Store,
+    actor: Actor,
+    ids: &[ApplicationId],
+    action: &Step,
+    request_id: Option<&str>,
+) -> Result<BulkReport, Error> {
+    actor.require_staff()?;
+    let mut report = BulkReport::default();
+    for &id in ids {
+        match step(store, actor, id, action, request_id).await {
+            Ok(_) => report.done += 1,
+            Err(error @ (Error::Conflict { .. } | Error::NotFound(_))) => {
+                report.skipped.push((id, error.to_string()));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(report)
+}
+
+pub async fn add_note(store: &dyn Store, actor: Actor, id: ApplicationId, text: &str) -> Result<(), Error> {
+    actor.require_staff()?;
+    let body = NoteText::parse(text)?;
+    store
+        .add_note(NewNote {
+            application_id: id,
+            author: actor.id,
+            body: body.as_str().to_owned(),
+            at: crate::now(),
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => Error::NotFound("application"),
+            other => other.into(),
+        })
+}
+
+/// The original CV file, for staff and for the applicant who sent it.
+pub async fn cv_file(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<CvFile, Error> {
+    let (owner, _, _) = store
+        .application_owner(id)
+        .await?
+        .ok_or(Error::NotFound("application"))?;
+    if !actor.role.is_staff() && owner != actor.id {
+        return Err(Error::NotFound("application"));
+    }
+    store.cv_file(id).await?.ok_or(Error::NotFound("CV file"))
+}

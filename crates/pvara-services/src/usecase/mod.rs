@@ -1,0 +1,119 @@
+//! The use cases: one function each, called by the JSON API and the web pages alike, so that no
+//! rule is written twice and pages never call the API over HTTP. Each takes the caller as an
+//! [`Actor`] and checks identity and role before anything else.
+//!
+//! # Layout
+//! - [`accounts`]: registration, sign-in, staff creation and deactivation.
+//! - [`applications`]: submitting (with an optional CV file), pipeline steps one at a time or in
+//!   bulk, withdrawal and notes.
+//! - [`jobs`]: posting and closing jobs, and the job board's search.
+//! - [`dead_letters`]: listing and replaying the records workers set aside.
+
+pub mod accounts;
+pub mod applications;
+pub mod dead_letters;
+pub mod jobs;
+
+use pvara_domain::ValidationError;
+use pvara_domain::ids::UserId;
+use pvara_domain::user::Role;
+use pvara_storage::StoreError;
+
+/// Who is acting: from a Bearer token or a browser session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: UserId,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn require_staff(&self) -> Result<(), Error> {
+        if self.role.is_staff() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only recruiters and admins may do this"))
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), Error> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only admins may do this"))
+        }
+    }
+
+    pub fn require_applicant(&self) -> Result<(), Error> {
+        if self.role == Role::Applicant {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only applicants may apply"))
+        }
+    }
+}
+
+/// Why a use case refused or failed. The API turns it into its JSON error, a page into an error
+/// summary; [`Error::Store`] and [`Error::Internal`] become 5xx and are logged whole there.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A rule of the pipeline refused: a duplicate, a step the lifecycle does not allow.
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        message: String,
+        field: Option<&'static str>,
+    },
+    /// The input names something that cannot take it (an unknown or closed job).
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        field: Option<&'static str>,
+    },
+    /// Too many attempts; try again after the given seconds.
+    #[error("too many attempts; try again later")]
+    Throttled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn conflict(code: &'static str, message: impl Into<String>, field: Option<&'static str>) -> Self {
+        Error::Conflict {
+            code,
+            message: message.into(),
+            field,
+        }
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<String>, field: &'static str) -> Self {
+        Error::Unprocessable {
+            code,
+            message: message.into(),
+            field: Some(field),
+        }
+    }
+
+    /// The request field at fault, if any: pages put the message beside that field.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Invalid(e) => Some(e.field),
+            Error::Conflict { field, .. } | Error::Unprocessable { field, .. } => *field,
+            _ => None,
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(error: serde_json::Error) -> Self {
+        Error::Internal(format!("cannot encode an event: {error}"))
+    }
+}

@@ -1,0 +1,149 @@
+//! What forms share: the error summary, turning a use case's refusal into messages beside the
+//! fields, and how dates are written and read.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use super::PageError;
+use crate::usecase;
+
+/// One message in the error summary, linked to its field.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub anchor: String,
+    pub field: String,
+    pub message: String,
+}
+
+/// The errors of a submitted form: shown in the summary at the top and beside each field.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors {
+    items: Vec<FieldError>,
+}
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn all(&self) -> &[FieldError] {
+        &self.items
+    }
+
+    /// The message beside the field whose HTML id is `anchor`.
+    pub fn for_field(&self, anchor: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|e| e.anchor == anchor)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn add(&mut self, anchor: &str, message: impl Into<String>) {
+        self.items.push(FieldError {
+            anchor: anchor.to_owned(),
+            field: anchor.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// A use case's refusal as a form error: `fields` maps the API's field names to the form's
+    /// (HTML id, visible label). Errors that are no one field's go on the first field; failures
+    /// of the service are page errors.
+    pub fn from_use_case(error: usecase::Error, fields: &[(&str, &str, &str)]) -> Result<Self, PageError> {
+        let mut errors = FormErrors::default();
+        let field = error.field();
+        let message = match &error {
+            usecase::Error::Invalid(e) => e.message.clone(),
+            usecase::Error::Conflict { message, .. } | usecase::Error::Unprocessable { message, .. } => {
+                message.clone()
+            }
+            usecase::Error::Throttled => error.to_string(),
+            _ => return Err(error.into()),
+        };
+        let target = field
+            .and_then(|f| fields.iter().find(|(api, _, _)| *api == f))
+            .or(fields.first());
+        match target {
+            Some((_, anchor, label)) if field.is_some() && matches!(error, usecase::Error::Invalid(_)) => {
+                errors.add(anchor, format!("{label} {message}"));
+            }
+            Some((_, anchor, _)) => errors.add(anchor, capitalise(&message)),
+            None => errors.add("main-content", capitalise(&message)),
+        }
+        Ok(errors)
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// "14 February 2030, 10:00 UTC".
+pub fn when(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
+/// "14 February 2030".
+pub fn day(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+/// A `datetime-local` field's value, read as UTC.
+pub fn parse_datetime_local(
+    errors: &mut FormErrors,
+    anchor: &str,
+    label: &str,
+    value: &str,
+) -> Option<DateTime<Utc>> {
+    let parsed = NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M:%S"));
+    match parsed {
+        Ok(at) => Some(at.and_utc()),
+        Err(_) => {
+            errors.add(
+                anchor,
+                format!("{label} must be a date and time, like 14 February 2030 10:00"),
+            );
+            None
+        }
+    }
+}
+
+/// A `date` field's value.
+pub fn parse_date(errors: &mut FormErrors, anchor: &str, label: &str, value: &str) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.add(anchor, format!("{label} must be a date, like 1 March 2030"));
+            None
+        }
+    }
+}
+
+/// A number field's value.
+pub fn parse_number(errors: &mut FormErrors, anchor: &str, label: &str, value: &str) -> Option<f64> {
+    let value = value.trim().replace(',', "");
+    if value.is_empty() {
+        return Some(0.0);
+    }
+    match value.parse::<f64>() {
+        Ok(n) if n.is_finite() => Some(n),
+        _ => {
+            errors.add(anchor, format!("{label} must be a number"));
+            None
+        }
+    }
+}
+
+/// "Rust, PostgreSQL , kafka" -> ["Rust", "PostgreSQL", "kafka"].
+pub fn split_list(value: &str) -> Vec<String> {
+    value
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

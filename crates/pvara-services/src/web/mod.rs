@@ -1,0 +1,248 @@
+//! The web portal: server-rendered pages for candidates (`/`, `/jobs`, `/me`) and staff
+//! (`/staff`, `/admin`), on the same port as the JSON API and calling the same use cases.
+//!
+//! Templates are askama files under `templates/`, checked at compile time. Every core flow is a
+//! plain HTML form that works without JavaScript; htmx only refreshes an application's status
+//! while it is being scored. The look is GOV.UK Frontend (vendored, see `assets/vendor`), with
+//! pvara's own name and the system font.
+//!
+//! # Layout
+//! - [`session`]: session cookies, CSRF tokens and the [`session::Viewer`] extractor.
+//! - [`assets`]: embedded CSS and JavaScript under content-hashed names.
+//! - [`candidate`]: job board, registration, sign-in, applying, own applications.
+//! - [`staff`]: jobs with counts, the ranked pipeline, the candidate page and its actions.
+//! - [`admin`]: staff accounts and the system's health.
+
+pub mod admin;
+pub mod assets;
+pub mod candidate;
+pub mod forms;
+pub mod session;
+pub mod staff;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use pvara_domain::user::Role;
+use pvara_storage::StoreError;
+
+use crate::api::ApiState;
+use crate::usecase;
+use session::Viewer;
+
+/// Settings of the pages.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Session cookies only over HTTPS.
+    pub cookie_secure: bool,
+}
+
+/// What the shared page frame needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub css: String,
+    pub app_css: String,
+    pub htmx: String,
+    pub app_js: String,
+    pub user_name: Option<String>,
+    pub is_staff: bool,
+    pub is_admin: bool,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn new(viewer: &Viewer) -> Self {
+        let role = viewer.role();
+        Layout {
+            css: assets::url("govuk-frontend.min.css"),
+            app_css: assets::url("app.css"),
+            htmx: assets::url("htmx.min.js"),
+            app_js: assets::url("app.js"),
+            user_name: viewer.user.as_ref().map(|u| u.full_name.clone()),
+            is_staff: role.is_some_and(Role::is_staff),
+            is_admin: role == Some(Role::Admin),
+            csrf: viewer.csrf.clone(),
+        }
+    }
+
+    fn anonymous() -> Self {
+        Layout {
+            css: assets::url("govuk-frontend.min.css"),
+            app_css: assets::url("app.css"),
+            htmx: assets::url("htmx.min.js"),
+            app_js: assets::url("app.js"),
+            user_name: None,
+            is_staff: false,
+            is_admin: false,
+            csrf: String::new(),
+        }
+    }
+}
+
+/// Renders a template; a template error is a bug, logged and answered 500.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => PageError::Internal(error.to_string()).into_response(),
+    }
+}
+
+/// A page that cannot be shown as asked.
+#[derive(Debug)]
+pub enum PageError {
+    NotFound,
+    Forbidden,
+    /// Not signed in: go to the sign-in page, then back here.
+    SignIn(String),
+    /// A form without this viewer's CSRF token.
+    Csrf,
+    Unavailable(String),
+    Internal(String),
+}
+
+impl PageError {
+    pub fn from_store(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(detail) => PageError::Unavailable(detail),
+            other => PageError::Internal(crate::ErrorChain(&other).to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(error: StoreError) -> Self {
+        PageError::from_store(error)
+    }
+}
+
+impl From<usecase::Error> for PageError {
+    fn from(error: usecase::Error) -> Self {
+        match error {
+            usecase::Error::NotFound(_) => PageError::NotFound,
+            usecase::Error::Forbidden(_) => PageError::Forbidden,
+            usecase::Error::Store(e) => PageError::from_store(e),
+            other => PageError::Internal(other.to_string()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: &'static str,
+    message: &'static str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, heading, message) = match self {
+            PageError::SignIn(next) => {
+                let target = format!("/login?next={}", urlencode(&next));
+                return Redirect::to(&target).into_response();
+            }
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "If you typed the web address, check it is correct.",
+            ),
+            PageError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "You cannot see this page",
+                "Your account does not give access to this page.",
+            ),
+            PageError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Go back, reload the page and try again.",
+            ),
+            PageError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "page: database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Sorry, the service is unavailable",
+                    "Try again in a few minutes.",
+                )
+            }
+            PageError::Internal(detail) => {
+                tracing::error!(error = %detail, "page: internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Try again later.",
+                )
+            }
+        };
+        let page = ErrorPage {
+            layout: Layout::anonymous(),
+            heading,
+            message,
+        };
+        let html = page.render().unwrap_or_else(|_| heading.to_owned());
+        (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A place to go back to after signing in: a path on this site only.
+pub fn local_path(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .map(str::to_owned)
+}
+
+/// Bigger than a 5 MB CV with the other fields, so that an oversized file gets a page explaining
+/// the limit rather than a bare 413.
+pub const UPLOAD_LIMIT_BYTES: usize = 8 * 1024 * 1024;
+
+pub fn router(state: ApiState) -> Router<ApiState> {
+    Router::new()
+        .route("/", get(candidate::jobs))
+        .route("/jobs", get(candidate::jobs))
+        .route("/jobs/{id}", get(candidate::job))
+        .route(
+            "/jobs/{id}/apply",
+            get(candidate::apply_form)
+                .post(candidate::apply)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES)),
+        )
+        .route(
+            "/register",
+            get(candidate::register_form).post(candidate::register),
+        )
+        .route("/login", get(candidate::login_form).post(candidate::login))
+        .route("/logout", post(candidate::logout))
+        .route("/me/applications", get(candidate::my_applications))
+        .route("/me/applications/{id}", get(candidate::my_application))
+        .route("/me/applications/{id}/status", get(candidate::status_fragment))
+        .route("/me/applications/{id}/withdraw", post(candidate::withdraw))
+        .route("/staff/jobs", get(staff::jobs).post(staff::create_job))
+        .route("/staff/jobs/new", get(staff::new_job))
+        .route("/staff/jobs/{id}", get(staff::pipeline))
+        .route("/staff/jobs/{id}/close", post(staff::close_job))
+        .route("/staff/jobs/{id}/bulk", post(staff::bulk))
+        .route("/staff/applications/{id}", get(staff::application))
+        .route("/staff/applications/{id}/cv", get(staff::cv))
+        .route("/staff/applications/{id}/{action}", post(staff::act))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}/deactivate", post(admin::deactivate))
+        .route("/admin/system", get(admin::system))
+        .route("/admin/system/replay", post(admin::replay))
+        .route("/assets/{file}", get(assets::serve))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            session::ensure_csrf_cookie,
+        ))
+}

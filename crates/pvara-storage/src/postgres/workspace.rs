@@ -1,0 +1,224 @@
+//! [`Accounts`] and [`Workspace`] on PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::job::Job;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::rows::{self, JOB_COLUMNS, USER_COLUMNS};
+use super::{PgEngine, on_constraint};
+use crate::error::StoreError;
+use crate::model::{
+    CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount, UserRecord,
+};
+use crate::workspace::{Accounts, Workspace};
+
+#[async_trait]
+impl Accounts for PgEngine {
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(rows::user).transpose()
+    }
+
+    async fn staff_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let found = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.role IN ('recruiter', 'admin') ORDER BY u.email"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        found.iter().map(rows::user).collect()
+    }
+
+    async fn deactivate_user(&self, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let changed =
+            sqlx::query("UPDATE users SET deactivated_at = coalesce(deactivated_at, $1) WHERE id = $2")
+                .bind(at)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(session.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.id_hash)
+        .bind(session.user_id.0)
+        .bind(&session.csrf)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.id = $1 AND s.expires_at > $2"
+        ))
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                user: rows::user(&row)?,
+                csrf: row.try_get("csrf")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Workspace for PgEngine {
+    async fn all_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let found = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs j ORDER BY j.id DESC LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        found.iter().map(rows::job).collect()
+    }
+
+    async fn close_job(&self, id: JobId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let found: Option<i32> = sqlx::query_scalar(
+            "WITH found AS (SELECT id FROM jobs WHERE id = $1),
+                  closed AS (UPDATE jobs SET closes_at = $2 WHERE id = $1 AND (closes_at IS NULL OR closes_at > $2))
+             SELECT 1 FROM found",
+        )
+        .bind(id.0)
+        .bind(at)
+        .fetch_optional(self.pool())
+        .await?;
+        found.map(|_| ()).ok_or(StoreError::NotFound("job"))
+    }
+
+    async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError> {
+        let ids: Vec<Uuid> = jobs.iter().map(|j| j.0).collect();
+        let found = sqlx::query(
+            "SELECT job_id, status, sum(count)::bigint AS n FROM job_status_counts
+             WHERE cardinality($1::uuid[]) = 0 OR job_id = ANY($1)
+             GROUP BY job_id, status HAVING sum(count) > 0",
+        )
+        .bind(&ids)
+        .fetch_all(self.pool())
+        .await?;
+        found
+            .iter()
+            .map(|row| {
+                Ok(StatusCount {
+                    job_id: JobId(row.try_get("job_id")?),
+                    status: rows::status(row.try_get("status")?)?,
+                    count: row.try_get::<i64, _>("n")?.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError> {
+        let found = sqlx::query(
+            "SELECT a.id, a.job_id, j.title, a.status, a.submitted_at FROM applications a
+             JOIN jobs j ON j.id = a.job_id WHERE a.applicant_id = $1 ORDER BY a.id DESC",
+        )
+        .bind(applicant.0)
+        .fetch_all(self.pool())
+        .await?;
+        found
+            .iter()
+            .map(|row| {
+                Ok(OwnApplication {
+                    id: ApplicationId(row.try_get("id")?),
+                    job_id: JobId(row.try_get("job_id")?),
+                    job_title: row.try_get("title")?,
+                    status: rows::status(row.try_get("status")?)?,
+                    submitted_at: row.try_get("submitted_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn cv_file(&self, application: ApplicationId) -> Result<Option<CvFile>, StoreError> {
+        let row = sqlx::query(
+            "SELECT file_name, content_type, content FROM application_files WHERE application_id = $1",
+        )
+        .bind(application.0)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(CvFile {
+                file_name: row.try_get("file_name")?,
+                content_type: row.try_get("content_type")?,
+                content: row.try_get("content")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_note(&self, note: NewNote) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO application_notes (application_id, author_id, body, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(note.application_id.0)
+        .bind(note.author.0)
+        .bind(&note.body)
+        .bind(note.at)
+        .execute(self.pool())
+        .await
+        .map_err(|e| on_constraint(e, "note", "application"))?;
+        Ok(())
+    }
+
+    async fn notes(&self, application: ApplicationId) -> Result<Vec<Note>, StoreError> {
+        let found = sqlx::query(
+            "SELECT u.full_name, n.body, n.at FROM application_notes n JOIN users u ON u.id = n.author_id
+             WHERE n.application_id = $1 ORDER BY n.id",
+        )
+        .bind(application.0)
+        .fetch_all(self.pool())
+        .await?;
+        found
+            .iter()
+            .map(|row| {
+                Ok(Note {
+                    author_name: row.try_get("full_name")?,
+                    body: row.try_get("body")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+}

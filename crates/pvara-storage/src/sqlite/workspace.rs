@@ -1,0 +1,251 @@
+//! [`Accounts`] and [`Workspace`] on SQLite.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::job::Job;
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params, params_from_iter};
+
+use super::SqliteEngine;
+use super::rows::{
+    JOB_COLUMNS, USER_COLUMNS, job_from_row, parse_id, parse_status, parse_ts, ts, user_from_row,
+};
+use crate::error::StoreError;
+use crate::model::{
+    CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount, UserRecord,
+};
+use crate::workspace::{Accounts, Workspace};
+
+#[async_trait]
+impl Accounts for SqliteEngine {
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"))?;
+            let mut rows = stmt.query([id.to_string()])?;
+            rows.next()?.map(|row| user_from_row(row, 0)).transpose()
+        })
+        .await
+    }
+
+    async fn staff_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.role IN ('recruiter', 'admin') ORDER BY u.email"
+            ))?;
+            let mut rows = stmt.query([])?;
+            let mut users = Vec::new();
+            while let Some(row) = rows.next()? {
+                users.push(user_from_row(row, 0)?);
+            }
+            Ok(users)
+        })
+        .await
+    }
+
+    async fn deactivate_user(&self, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let id = id.to_string();
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE users SET deactivated_at = coalesce(deactivated_at, ?1) WHERE id = ?2",
+                )?
+                .execute(params![ts(at), id])?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
+                .execute([id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let now = ts(session.created_at);
+            conn.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?
+                .execute([&now])?;
+            conn.prepare_cached(
+                "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                session.id_hash,
+                session.user_id.to_string(),
+                session.csrf,
+                now,
+                ts(session.expires_at)
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>, StoreError> {
+        let id_hash = id_hash.to_owned();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.id = ?1 AND s.expires_at > ?2"
+            ))?;
+            let mut rows = stmt.query(params![id_hash, ts(now)])?;
+            let Some(row) = rows.next()? else { return Ok(None) };
+            Ok(Some(SessionRecord {
+                user: user_from_row(row, 0)?,
+                csrf: row.get(7)?,
+                expires_at: parse_ts(&row.get::<_, String>(8)?)?,
+            }))
+        })
+        .await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        let id_hash = id_hash.to_owned();
+        self.write(move |conn| {
+            conn.prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+                .execute([id_hash])?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Workspace for SqliteEngine {
+    async fn all_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {JOB_COLUMNS} FROM jobs j ORDER BY j.id DESC LIMIT ?1"
+            ))?;
+            let mut rows = stmt.query([limit])?;
+            let mut jobs = Vec::new();
+            while let Some(row) = rows.next()? {
+                jobs.push(job_from_row(row, 0)?);
+            }
+            Ok(jobs)
+        })
+        .await
+    }
+
+    async fn close_job(&self, id: JobId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let at = ts(at);
+            let id = id.to_string();
+            let exists = conn
+                .prepare_cached("SELECT 1 FROM jobs WHERE id = ?1")?
+                .query_row([&id], |_| Ok(()))
+                .optional()?;
+            exists.ok_or(StoreError::NotFound("job"))?;
+            conn.prepare_cached(
+                "UPDATE jobs SET closes_at = ?1 WHERE id = ?2 AND (closes_at IS NULL OR closes_at > ?1)",
+            )?
+            .execute(params![at, id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError> {
+        let jobs: Vec<Value> = jobs.iter().map(|j| Value::Text(j.to_string())).collect();
+        self.read(move |conn| {
+            let filter = if jobs.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE job_id IN ({})", vec!["?"; jobs.len()].join(", "))
+            };
+            let mut stmt = conn.prepare(&format!(
+                "SELECT job_id, status, sum(count) FROM job_status_counts {filter} GROUP BY job_id, status
+                 HAVING sum(count) > 0"
+            ))?;
+            let mut rows = stmt.query(params_from_iter(jobs))?;
+            let mut counts = Vec::new();
+            while let Some(row) = rows.next()? {
+                counts.push(StatusCount {
+                    job_id: parse_id(&row.get::<_, String>(0)?)?,
+                    status: parse_status(&row.get::<_, String>(1)?)?,
+                    count: row.get::<_, i64>(2)?.max(0) as u64,
+                });
+            }
+            Ok(counts)
+        })
+        .await
+    }
+
+    async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.id, a.job_id, j.title, a.status, a.submitted_at FROM applications a
+                 JOIN jobs j ON j.id = a.job_id WHERE a.applicant_id = ?1 ORDER BY a.id DESC",
+            )?;
+            let mut rows = stmt.query([applicant.to_string()])?;
+            let mut own = Vec::new();
+            while let Some(row) = rows.next()? {
+                own.push(OwnApplication {
+                    id: parse_id(&row.get::<_, String>(0)?)?,
+                    job_id: parse_id(&row.get::<_, String>(1)?)?,
+                    job_title: row.get(2)?,
+                    status: parse_status(&row.get::<_, String>(3)?)?,
+                    submitted_at: parse_ts(&row.get::<_, String>(4)?)?,
+                });
+            }
+            Ok(own)
+        })
+        .await
+    }
+
+    async fn cv_file(&self, application: ApplicationId) -> Result<Option<CvFile>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT file_name, content_type, content FROM application_files WHERE application_id = ?1",
+                )?
+                .query_row([application.to_string()], |row| {
+                    Ok(CvFile {
+                        file_name: row.get(0)?,
+                        content_type: row.get(1)?,
+                        content: row.get(2)?,
+                    })
+                })
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn add_note(&self, note: NewNote) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO application_notes (application_id, author_id, body, at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                note.application_id.to_string(),
+                note.author.to_string(),
+                note.body,
+                ts(note.at)
+            ])
+            .map_err(|e| super::rows::on_constraint(e, "note", "application"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn notes(&self, application: ApplicationId) -> Result<Vec<Note>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT u.full_name, n.body, n.at FROM application_notes n JOIN users u ON u.id = n.author_id
+                 WHERE n.application_id = ?1 ORDER BY n.id",
+            )?;
+            let mut rows = stmt.query([application.to_string()])?;
+            let mut notes = Vec::new();
+            while let Some(row) = rows.next()? {
+                notes.push(Note {
+                    author_name: row.get(0)?,
+                    body: row.get(1)?,
+                    at: parse_ts(&row.get::<_, String>(2)?)?,
+                });
+            }
+            Ok(notes)
+        })
+        .await
+    }
+}

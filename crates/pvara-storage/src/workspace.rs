@@ -1,0 +1,46 @@
+//! The [`Accounts`] and [`Workspace`] traits: what the web portal and staff tools need beyond the
+//! pipeline's own writes. Supertraits of [`Store`](crate::Store), so every engine has them and
+//! callers hold one `Arc<dyn Store>`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::job::Job;
+
+use crate::error::StoreError;
+use crate::model::{
+    CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount, UserRecord,
+};
+
+/// Users and browser sessions.
+#[async_trait]
+pub trait Accounts: Send + Sync + 'static {
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
+    /// Recruiters and admins, active or not, by e-mail.
+    async fn staff_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// Deactivates the user and ends every session of theirs in one transaction.
+    /// `NotFound("user")` when there is no such user.
+    async fn deactivate_user(&self, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Stores a session; sessions expired before `session.created_at` are swept on the way.
+    async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
+    /// The session whose token hashes to `id_hash`, if it has not expired at `now`.
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>, StoreError>;
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+}
+
+/// Jobs, counts, files and notes as the workspace shows them.
+#[async_trait]
+pub trait Workspace: Send + Sync + 'static {
+    /// Every job, open or closed, newest first.
+    async fn all_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
+    /// Closes the job at `at` (a job closing later is brought forward). `NotFound("job")`.
+    async fn close_job(&self, id: JobId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Applications per job and status, for `jobs` (every job when empty); zero counts omitted.
+    async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError>;
+    /// An applicant's own applications, newest first.
+    async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError>;
+    async fn cv_file(&self, application: ApplicationId) -> Result<Option<CvFile>, StoreError>;
+    /// `NotFound("application")` when there is no such application.
+    async fn add_note(&self, note: NewNote) -> Result<(), StoreError>;
+    async fn notes(&self, application: ApplicationId) -> Result<Vec<Note>, StoreError>;
+}

@@ -1,0 +1,69 @@
+//! `pvara users deactivate` and `pvara dlq list|replay`: the same use cases as the admin pages.
+
+use anyhow::Context;
+use pvara_domain::user::{Email, Role};
+use pvara_services::auth::ActiveUsers;
+use pvara_services::usecase::{self, Actor};
+
+use crate::config::Config;
+use crate::startup::open_engines;
+
+/// The operator at the terminal acts as an admin; what they do is logged as `operator`.
+fn operator() -> Actor {
+    Actor {
+        id: pvara_domain::ids::UserId(uuid::Uuid::nil()),
+        role: Role::Admin,
+    }
+}
+
+pub async fn deactivate(config: &Config, email: &str) -> anyhow::Result<()> {
+    let email = Email::parse("email", email)?;
+    let engines = open_engines(config).await?;
+    let user = engines
+        .store
+        .user_by_email(email.as_str())
+        .await?
+        .with_context(|| format!("no account with the e-mail {}", email.as_str()))?;
+    usecase::accounts::deactivate(
+        engines.store.as_ref(),
+        &ActiveUsers::default(),
+        operator(),
+        user.id,
+    )
+    .await
+    .context("cannot deactivate the account")?;
+    println!(
+        "deactivated {} ({}); its sessions and tokens no longer work",
+        email.as_str(),
+        user.id
+    );
+    Ok(())
+}
+
+pub async fn list_dead_letters(config: &Config, topic: Option<&str>) -> anyhow::Result<()> {
+    let engines = open_engines(config).await?;
+    let records = usecase::dead_letters::list(engines.log.as_ref(), topic).await?;
+    if records.is_empty() {
+        println!("no dead letters");
+    }
+    for record in records {
+        println!(
+            "{} partition {} offset {}: from {} ({})",
+            record.topic,
+            record.partition,
+            record.offset,
+            record.header("dlq_original_topic").unwrap_or("?"),
+            record.header("dlq_error").unwrap_or("no reason recorded"),
+        );
+    }
+    Ok(())
+}
+
+pub async fn replay(config: &Config, topic: &str, partition: u32, offset: u64) -> anyhow::Result<()> {
+    let engines = open_engines(config).await?;
+    let to = usecase::dead_letters::replay(engines.log.as_ref(), topic, partition, offset, "operator")
+        .await
+        .context("cannot replay the dead letter")?;
+    println!("replayed {topic} partition {partition} offset {offset} onto {to}");
+    Ok(())
+}
