@@ -195,6 +195,13 @@ pub struct ScoreRecord {
     pub scorer_version: String,
 }
 
+impl ScoreRecord {
+    /// The breakdown as the scorer's card, when it is one this build can read.
+    pub fn card(&self) -> Option<pvara_domain::scoring::ScoreCard> {
+        serde_json::from_value(self.breakdown.clone()).ok()
+    }
+}
+
 /// A conditional status change: applied only while the application is still in `from`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
@@ -279,6 +286,8 @@ pub struct ApplicationRecord {
     pub score: Option<ScoreRecord>,
     pub submitted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The name of the uploaded CV file, if the application came with one.
+    pub cv_file_name: Option<String>,
     pub history: Vec<HistoryEntry>,
 }
 

@@ -137,6 +137,10 @@ pub struct BenchArgs {
     /// Process id of a --target on this machine, to report its CPU time and peak memory.
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// Time the workspace pages instead: seed one job with --applications applications (and
+    /// 999 more jobs), then fetch each page one request at a time.
+    #[arg(long)]
+    pub pages: bool,
     /// Directory for report.json and report.svg.
     #[arg(long, default_value = "bench-report")]
     pub report: PathBuf,
@@ -338,7 +342,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => ops::reset_offsets(&config, args).await,
         Command::Status { api } => ops::status(&config, &api).await,
         Command::Bench(args) => {
-            let report = crate::bench::run(crate::bench::BenchOptions {
+            let pages = args.pages;
+            let options = crate::bench::BenchOptions {
                 target: args.target,
                 applications: args.applications,
                 connections: args.connections,
@@ -350,8 +355,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 staff_password: args.staff_password,
                 database_url: config.database_url.clone(),
                 kafka: config.kafka.clone(),
-            })
-            .await?;
+            };
+            let report = if pages {
+                crate::bench::pages::run(&options).await?
+            } else {
+                crate::bench::run(options).await?
+            };
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }

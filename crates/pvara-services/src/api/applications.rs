@@ -156,6 +156,7 @@ pub struct ApplicationView {
     candidate: Candidate,
     submitted_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    cv_file_name: Option<String>,
     history: Vec<HistoryEntry>,
 }
 
@@ -176,6 +177,7 @@ impl From<ApplicationRecord> for ApplicationView {
             candidate: r.candidate,
             submitted_at: r.submitted_at,
             updated_at: r.updated_at,
+            cv_file_name: r.cv_file_name,
             history: r.history,
         }
     }
@@ -338,11 +340,16 @@ pub async fn cv(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
     let file = usecase::applications::cv_file(state.store.as_ref(), user, id).await?;
+    Ok(attachment(file))
+}
+
+/// A stored file as a download: never rendered by the browser, whatever it holds.
+pub fn attachment(file: pvara_storage::model::CvFile) -> axum::response::Response {
+    use axum::response::IntoResponse;
     let disposition = format!("attachment; filename=\"{}\"", file.file_name.replace('"', ""));
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, file.content_type),
             (header::CONTENT_DISPOSITION, disposition),
@@ -350,5 +357,5 @@ pub async fn cv(
         ],
         file.content,
     )
-        .into_response())
+        .into_response()
 }

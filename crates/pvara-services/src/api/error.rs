@@ -112,11 +112,6 @@ impl From<crate::usecase::Error> for ApiError {
             Error::Unprocessable { code, message, field } => {
                 with_field(ApiError::unprocessable(code, message), field)
             }
-            Error::Throttled => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                "too many attempts; try again later",
-            ),
             Error::Store(e) => e.into(),
             Error::Internal(detail) => ApiError::internal(&detail),
         }

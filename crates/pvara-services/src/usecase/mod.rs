@@ -76,9 +76,6 @@ pub enum Error {
         message: String,
         field: Option<&'static str>,
     },
-    /// Too many attempts; try again after the given seconds.
-    #[error("too many attempts; try again later")]
-    Throttled,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]

@@ -9,7 +9,7 @@ use pvara_domain::user::Role;
 use pvara_storage::model::GroupOffset;
 use serde::Deserialize;
 
-use super::forms::FormErrors;
+use super::forms::{CsrfForm, FormErrors};
 use super::session::Viewer;
 use super::{Layout, PageError, render};
 use crate::api::ApiState;
@@ -126,12 +126,6 @@ pub async fn create_user(
             users_page(&state, &viewer, errors, form.full_name, form.email).await
         }
     }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn deactivate(

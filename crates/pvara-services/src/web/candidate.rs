@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use pvara_domain::application::ApplicationDraft;
 use pvara_domain::ids::{ApplicationId, JobId};
@@ -12,11 +11,12 @@ use pvara_domain::pipeline::{Step, Withdrawal};
 use pvara_domain::scoring::ScoreCard;
 use pvara_domain::scoring::education::Education;
 use pvara_domain::status::{Action, Status};
+use pvara_storage::model::ScoreRecord;
 use serde::Deserialize;
 
-use super::forms::{FormErrors, day, when};
-use super::session::{self, Viewer};
-use super::{Layout, PageError, local_path, render, urlencode};
+use super::forms::{CsrfForm, FormErrors, day, when};
+use super::session::Viewer;
+use super::{Layout, PageError, render, urlencode};
 use crate::api::ApiState;
 use crate::api::extract::RequestId;
 use crate::api::upload::ApplicationForm;
@@ -155,157 +155,6 @@ pub async fn job(
         description: job.description.clone(),
         title: job.title,
     }))
-}
-
-#[derive(Template)]
-#[template(path = "register.html")]
-struct RegisterPage {
-    layout: Layout,
-    errors: FormErrors,
-    next: String,
-    next_encoded: String,
-    full_name: String,
-    email: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
-pub async fn register_form(viewer: Viewer, Query(query): Query<NextQuery>) -> Response {
-    let next = local_path(query.next.as_deref()).unwrap_or_default();
-    render(&RegisterPage {
-        layout: Layout::new(&viewer),
-        errors: FormErrors::default(),
-        next_encoded: urlencode(&next),
-        next,
-        full_name: String::new(),
-        email: String::new(),
-    })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RegisterForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    next: String,
-    full_name: String,
-    email: String,
-    password: String,
-}
-
-/// Creates the account and signs in, then goes where the person was going.
-pub async fn register(
-    State(state): State<ApiState>,
-    viewer: Viewer,
-    Form(form): Form<RegisterForm>,
-) -> Result<Response, PageError> {
-    viewer.check_csrf(&form.csrf)?;
-    let created =
-        usecase::accounts::register(state.store.as_ref(), &form.email, &form.password, &form.full_name).await;
-    let user = match created {
-        Ok(_) => usecase::accounts::sign_in(state.store.as_ref(), &form.email, &form.password).await?,
-        Err(error) => {
-            let fields = [
-                ("fullName", "full-name", "Full name"),
-                ("email", "email", "Email"),
-                ("password", "password", "Password"),
-            ];
-            let next = local_path(Some(&form.next)).unwrap_or_default();
-            return Ok(render(&RegisterPage {
-                layout: Layout::new(&viewer),
-                errors: FormErrors::from_use_case(error, &fields)?,
-                next_encoded: urlencode(&next),
-                next,
-                full_name: form.full_name,
-                email: form.email,
-            }));
-        }
-    };
-    let user = user.ok_or_else(|| PageError::Internal("a new account could not sign in".to_owned()))?;
-    let cookie = session::start(&state, &user).await?;
-    let target = local_path(Some(&form.next)).unwrap_or_else(|| "/jobs".to_owned());
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage {
-    layout: Layout,
-    errors: FormErrors,
-    next: String,
-    next_encoded: String,
-    email: String,
-}
-
-pub async fn login_form(viewer: Viewer, Query(query): Query<NextQuery>) -> Response {
-    let next = local_path(query.next.as_deref()).unwrap_or_default();
-    render(&LoginPage {
-        layout: Layout::new(&viewer),
-        errors: FormErrors::default(),
-        next_encoded: urlencode(&next),
-        next,
-        email: String::new(),
-    })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    next: String,
-    email: String,
-    password: String,
-}
-
-pub async fn login(
-    State(state): State<ApiState>,
-    viewer: Viewer,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, PageError> {
-    viewer.check_csrf(&form.csrf)?;
-    let next = local_path(Some(&form.next));
-    let Some(user) = usecase::accounts::sign_in(state.store.as_ref(), &form.email, &form.password).await?
-    else {
-        let mut errors = FormErrors::default();
-        errors.add("email", "Enter a correct e-mail address and password");
-        let next = next.unwrap_or_default();
-        return Ok(render(&LoginPage {
-            layout: Layout::new(&viewer),
-            errors,
-            next_encoded: urlencode(&next),
-            next,
-            email: form.email,
-        }));
-    };
-    let cookie = session::start(&state, &user).await?;
-    let home = if user.role.is_staff() {
-        "/staff/jobs"
-    } else {
-        "/me/applications"
-    };
-    let target = next.unwrap_or_else(|| home.to_owned());
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn logout(
-    State(state): State<ApiState>,
-    viewer: Viewer,
-    Form(form): Form<CsrfForm>,
-) -> Result<Response, PageError> {
-    viewer.check_csrf(&form.csrf)?;
-    let cookie = session::end(&state, &viewer).await?;
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }
 
 /// The apply form's fields as typed, to show them again next to their errors.
@@ -609,10 +458,7 @@ pub async fn my_application(
         .await?
         .map(|j| j.title)
         .unwrap_or_default();
-    let card = record
-        .score
-        .as_ref()
-        .and_then(|s| serde_json::from_value::<ScoreCard>(s.breakdown.clone()).ok());
+    let card = record.score.as_ref().and_then(ScoreRecord::card);
     let timeline = record
         .history
         .iter()

@@ -6,11 +6,18 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use super::PageError;
 use crate::usecase;
 
+/// A form with nothing but its CSRF token: a button that does one thing.
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// One message in the error summary, linked to its field.
 #[derive(Debug, Clone)]
 pub struct FieldError {
+    /// The HTML id of the field, which the summary links to.
     pub anchor: String,
-    pub field: String,
     pub message: String,
 }
 
@@ -40,7 +47,6 @@ impl FormErrors {
     pub fn add(&mut self, anchor: &str, message: impl Into<String>) {
         self.items.push(FieldError {
             anchor: anchor.to_owned(),
-            field: anchor.to_owned(),
             message: message.into(),
         });
     }
@@ -56,7 +62,6 @@ impl FormErrors {
             usecase::Error::Conflict { message, .. } | usecase::Error::Unprocessable { message, .. } => {
                 message.clone()
             }
-            usecase::Error::Throttled => error.to_string(),
             _ => return Err(error.into()),
         };
         let target = field

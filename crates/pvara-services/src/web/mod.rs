@@ -9,16 +9,22 @@
 //! # Layout
 //! - [`session`]: session cookies, CSRF tokens and the [`session::Viewer`] extractor.
 //! - [`assets`]: embedded CSS and JavaScript under content-hashed names.
-//! - [`candidate`]: job board, registration, sign-in, applying, own applications.
-//! - [`staff`]: jobs with counts, the ranked pipeline, the candidate page and its actions.
+//! - [`account`]: registration, sign-in and sign-out.
+//! - [`candidate`]: the job board, applying, and the candidate's own applications.
+//! - [`staff`]: jobs with counts, and the ranked pipeline with bulk actions.
+//! - [`review`]: the workspace's candidate page and the actions on it.
+//! - `steps`: form fields to pipeline steps, shared by the candidate page and bulk actions.
 //! - [`admin`]: staff accounts and the system's health.
 
+pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod candidate;
 pub mod forms;
+pub mod review;
 pub mod session;
 pub mod staff;
+mod steps;
 
 use askama::Template;
 use axum::Router;
@@ -57,17 +63,15 @@ impl Layout {
     pub fn new(viewer: &Viewer) -> Self {
         let role = viewer.role();
         Layout {
-            css: assets::url("govuk-frontend.min.css"),
-            app_css: assets::url("app.css"),
-            htmx: assets::url("htmx.min.js"),
-            app_js: assets::url("app.js"),
             user_name: viewer.user.as_ref().map(|u| u.full_name.clone()),
             is_staff: role.is_some_and(Role::is_staff),
             is_admin: role == Some(Role::Admin),
             csrf: viewer.csrf.clone(),
+            ..Layout::anonymous()
         }
     }
 
+    /// The frame of an error page, which shows no one as signed in.
     fn anonymous() -> Self {
         Layout {
             css: assets::url("govuk-frontend.min.css"),
@@ -218,12 +222,9 @@ pub fn router(state: ApiState) -> Router<ApiState> {
                 .post(candidate::apply)
                 .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES)),
         )
-        .route(
-            "/register",
-            get(candidate::register_form).post(candidate::register),
-        )
-        .route("/login", get(candidate::login_form).post(candidate::login))
-        .route("/logout", post(candidate::logout))
+        .route("/register", get(account::register_form).post(account::register))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
         .route("/me/applications", get(candidate::my_applications))
         .route("/me/applications/{id}", get(candidate::my_application))
         .route("/me/applications/{id}/status", get(candidate::status_fragment))
@@ -233,9 +234,9 @@ pub fn router(state: ApiState) -> Router<ApiState> {
         .route("/staff/jobs/{id}", get(staff::pipeline))
         .route("/staff/jobs/{id}/close", post(staff::close_job))
         .route("/staff/jobs/{id}/bulk", post(staff::bulk))
-        .route("/staff/applications/{id}", get(staff::application))
-        .route("/staff/applications/{id}/cv", get(staff::cv))
-        .route("/staff/applications/{id}/{action}", post(staff::act))
+        .route("/staff/applications/{id}", get(review::application))
+        .route("/staff/applications/{id}/cv", get(review::cv))
+        .route("/staff/applications/{id}/{action}", post(review::act))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/deactivate", post(admin::deactivate))
         .route("/admin/system", get(admin::system))

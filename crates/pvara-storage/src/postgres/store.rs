@@ -268,7 +268,8 @@ impl Store for PgEngine {
     async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
-                    a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS}
+                    a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
+                    (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id) AS cv_file_name
              FROM applications a WHERE a.id = $1"
         ))
         .bind(id.0)
@@ -290,6 +291,7 @@ impl Store for PgEngine {
             submitted_at: row.try_get("submitted_at")?,
             updated_at: row.try_get("updated_at")?,
             candidate: rows::candidate(&row)?,
+            cv_file_name: row.try_get("cv_file_name")?,
             history: history.iter().map(rows::history).collect::<Result<_, _>>()?,
         }))
     }

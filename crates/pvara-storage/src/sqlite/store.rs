@@ -192,7 +192,8 @@ impl Store for SqliteEngine {
             let id_text = id.to_string();
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
-                        a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS}
+                        a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
+                        (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id)
                  FROM applications a WHERE a.id = ?1"
             ))?;
             let mut rows = stmt.query([&id_text])?;
@@ -206,6 +207,7 @@ impl Store for SqliteEngine {
                 submitted_at: parse_ts(&row.get::<_, String>(7)?)?,
                 updated_at: parse_ts(&row.get::<_, String>(8)?)?,
                 candidate: candidate_from_row(row, 9)?,
+                cv_file_name: row.get(17)?,
                 history: Vec::new(),
             };
             let mut stmt = conn.prepare_cached(

@@ -8,10 +8,12 @@
 //! - `server`: the server under test, its CPU time and memory (`/proc`) and its `/metrics`.
 //! - `load`: the submission loop.
 //! - `chart`: the SVG.
+//! - [`pages`]: `--pages`, the workspace pages' render times at volume.
 
 mod chart;
 pub mod corpus;
 mod load;
+pub mod pages;
 mod server;
 
 use std::path::PathBuf;

@@ -39,6 +39,16 @@ impl Server {
             });
         }
         let dir = tempfile::tempdir().context("cannot create a temporary data directory")?;
+        Self::spawn(options, dir, true).await
+    }
+
+    /// Starts `pvara serve` on the data in `dir` (and `options`' database), creating the
+    /// benchmark's admin first unless the data already has it.
+    pub async fn spawn(
+        options: &BenchOptions,
+        dir: tempfile::TempDir,
+        create_staff: bool,
+    ) -> anyhow::Result<Server> {
         let exe = options
             .server_exe
             .clone()
@@ -46,31 +56,9 @@ impl Server {
             .context("cannot find the pvara binary to start")?;
         let engine_args = engine_args(options, dir.path());
         let log = std::fs::File::create(dir.path().join("server.log"))?;
-        let mut create = Command::new(&exe)
-            .args(&engine_args)
-            .args([
-                "users",
-                "create",
-                "--email",
-                STAFF_EMAIL,
-                "--role",
-                "admin",
-                "--password-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(log.try_clone()?)
-            .spawn()
-            .with_context(|| format!("cannot run {}", exe.display()))?;
-        if let Some(mut stdin) = create.stdin.take() {
-            use tokio::io::AsyncWriteExt;
-            stdin.write_all(format!("{PASSWORD}\n").as_bytes()).await?;
+        if create_staff {
+            create_admin(&exe, &engine_args, &log, dir.path()).await?;
         }
-        anyhow::ensure!(
-            create.wait().await?.success(),
-            "creating the benchmark's admin failed; see {}",
-            dir.path().join("server.log").display()
-        );
         let mut child = Command::new(&exe)
             .args(&engine_args)
             .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0"])
@@ -116,6 +104,40 @@ impl Server {
         }
         Ok(())
     }
+}
+
+async fn create_admin(
+    exe: &Path,
+    engine_args: &[String],
+    log: &std::fs::File,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let mut create = Command::new(exe)
+        .args(engine_args)
+        .args([
+            "users",
+            "create",
+            "--email",
+            STAFF_EMAIL,
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(log.try_clone()?)
+        .spawn()
+        .with_context(|| format!("cannot run {}", exe.display()))?;
+    if let Some(mut stdin) = create.stdin.take() {
+        use tokio::io::AsyncWriteExt;
+        stdin.write_all(format!("{PASSWORD}\n").as_bytes()).await?;
+    }
+    anyhow::ensure!(
+        create.wait().await?.success(),
+        "creating the benchmark's admin failed; see {}",
+        dir.join("server.log").display()
+    );
+    Ok(())
 }
 
 fn engine_args(options: &BenchOptions, data_dir: &Path) -> Vec<String> {
