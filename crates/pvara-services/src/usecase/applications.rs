@@ -93,6 +93,11 @@ pub struct StepOutcome {
 /// Takes one step on an application: staff for the pipeline, the applicant themselves for a
 /// withdrawal. Checked against the lifecycle, applied with its history entry and events in one
 /// transaction conditional on the status it was checked against.
+///
+/// If the scorer moved the application out of Submitted meanwhile, the step is checked again
+/// against the new status: scoring is not a decision the person acting should have seen first.
+/// Any other concurrent change (another person's step) refuses, so two people acting at once
+/// cannot both succeed.
 pub async fn step(
     store: &dyn Store,
     actor: Actor,
@@ -114,6 +119,47 @@ pub async fn step(
         // Someone else's application is as good as missing.
         return Err(Error::NotFound("application"));
     }
+    let attempt = match try_step(store, actor, (id, job_id, from), step, request_id).await {
+        Err(Attempt::Stale) if from == Status::Submitted => {
+            let (_, _, now_in) = store
+                .application_owner(id)
+                .await?
+                .ok_or(Error::NotFound("application"))?;
+            try_step(store, actor, (id, job_id, now_in), step, request_id).await
+        }
+        other => other,
+    };
+    attempt.map_err(|refused| match refused {
+        Attempt::Stale => Error::conflict(
+            "invalid_transition",
+            "the application's status changed meanwhile; reload it",
+            None,
+        ),
+        Attempt::Refused(error) => error,
+    })
+}
+
+/// Why one attempt of a step did not happen.
+enum Attempt {
+    /// The application was no longer in the status the step was checked against.
+    Stale,
+    Refused(Error),
+}
+
+impl From<Error> for Attempt {
+    fn from(error: Error) -> Self {
+        Attempt::Refused(error)
+    }
+}
+
+/// One attempt of [`step`] from the status `from`.
+async fn try_step(
+    store: &dyn Store,
+    actor: Actor,
+    (id, job_id, from): (ApplicationId, JobId, Status),
+    step: &Step,
+    request_id: Option<&str>,
+) -> Result<StepOutcome, Attempt> {
     let to = from.apply(step.action()).ok_or_else(|| {
         Error::conflict(
             "invalid_transition",
@@ -122,7 +168,8 @@ pub async fn step(
         )
     })?;
     let now = crate::now();
-    let messages = to_messages(&step.events(id, job_id, to), SOURCE_API, request_id, now)?;
+    let messages =
+        to_messages(&step.events(id, job_id, to), SOURCE_API, request_id, now).map_err(Error::from)?;
     store
         .transition(Transition {
             application_id: id,
@@ -137,13 +184,9 @@ pub async fn step(
         })
         .await
         .map_err(|e| match e {
-            StoreError::StaleStatus => Error::conflict(
-                "invalid_transition",
-                "the application's status changed meanwhile; reload it",
-                None,
-            ),
-            StoreError::NotFound(_) => Error::NotFound("application"),
-            other => other.into(),
+            StoreError::StaleStatus => Attempt::Stale,
+            StoreError::NotFound(_) => Attempt::Refused(Error::NotFound("application")),
+            other => Attempt::Refused(other.into()),
         })?;
     Ok(StepOutcome {
         id,

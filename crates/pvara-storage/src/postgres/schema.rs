@@ -173,6 +173,10 @@ INSERT INTO job_status_counts (job_id, status, shard, count)
     SELECT job_id, status, 0, count(*) FROM applications GROUP BY job_id, status;
 
 CREATE INDEX applications_by_applicant ON applications (applicant_id, id);
+-- Best score first with ties in submission order, read in index order (a deep page of 100,000
+-- candidates sorted everything after its cursor without it).
+CREATE INDEX applications_job_best ON applications (job_id, (coalesce(ai_score, -1)) DESC, id);
+CREATE INDEX applications_best ON applications ((coalesce(ai_score, -1)) DESC, id);
 "#,
 ];
 

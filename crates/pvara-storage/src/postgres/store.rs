@@ -340,9 +340,11 @@ impl Store for PgEngine {
                     } else {
                         ">"
                     };
+                    // The first comparison bounds the index scan; the second skips the ties
+                    // already shown.
+                    sql.push(format!(" AND {SCORE} {cmp}= ")).push_bind(score);
                     sql.push(format!(" AND ({SCORE} {cmp} ")).push_bind(score);
-                    sql.push(format!(" OR ({SCORE} = ")).push_bind(score);
-                    sql.push(" AND a.id > ").push_bind(after.id.0).push("))");
+                    sql.push(" OR a.id > ").push_bind(after.id.0).push(")");
                 }
                 SortOrder::SubmittedAsc => {
                     sql.push(" AND a.id > ").push_bind(after.id.0);

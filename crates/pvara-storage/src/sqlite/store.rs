@@ -267,8 +267,10 @@ impl Store for SqliteEngine {
             }
             if let Some(after) = query.after {
                 let (clause, binds): (String, Vec<Value>) = match query.sort {
+                    // The first comparison bounds the index scan; the second skips the ties
+                    // already shown.
                     SortOrder::ScoreDesc => (
-                        format!("({score} < ? OR ({score} = ? AND a.id > ?))"),
+                        format!("{score} <= ? AND ({score} < ? OR a.id > ?)"),
                         vec![
                             Value::Integer(after.score),
                             Value::Integer(after.score),
@@ -276,7 +278,7 @@ impl Store for SqliteEngine {
                         ],
                     ),
                     SortOrder::ScoreAsc => (
-                        format!("({score} > ? OR ({score} = ? AND a.id > ?))"),
+                        format!("{score} >= ? AND ({score} > ? OR a.id > ?)"),
                         vec![
                             Value::Integer(after.score),
                             Value::Integer(after.score),
