@@ -226,18 +226,39 @@ fn collect_failed(source: &'static str, error: &dyn std::fmt::Display) {
     counter!(COLLECT_ERRORS, "source" => source).increment(1);
 }
 
+/// The `method` label: one of the methods HTTP defines, else `other`, so that a client inventing
+/// methods cannot add series without bound.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::PATCH, "PATCH"),
+        (Method::DELETE, "DELETE"),
+        (Method::HEAD, "HEAD"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::CONNECT, "CONNECT"),
+        (Method::TRACE, "TRACE"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(known, _)| known == method)
+        .map_or("other", |(_, name)| name)
+}
+
 /// Counts every routed request by its route template (never the raw path, whose ids would make
 /// one series per application).
 pub async fn track_http(request: Request<axum::body::Body>, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    histogram!(HTTP_DURATION, "method" => method.clone(), "route" => route.clone())
+    histogram!(HTTP_DURATION, "method" => method, "route" => route.clone())
         .record(started.elapsed().as_secs_f64());
     counter!(HTTP_REQUESTS, "method" => method, "route" => route, "status" => status).increment(1);
     response

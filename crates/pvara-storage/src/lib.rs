@@ -17,6 +17,7 @@
 //! - [`kafka`]: the event log on Kafka; the outbox stays in the database and a relay publishes it.
 //! - [`postgres`]: the same on PostgreSQL, for many processes: relays claim outbox shards,
 //!   consumers share partitions through leases.
+//! - [`private_fs`]: files and directories created readable by pvara's user only.
 //! - `testing` (feature `testing`): the engine-independent test story that every engine passes.
 
 #![forbid(unsafe_code)]
@@ -27,6 +28,7 @@ pub mod log;
 pub mod metrics;
 pub mod model;
 pub mod postgres;
+pub mod private_fs;
 pub mod sqlite;
 pub mod store;
 #[cfg(feature = "testing")]

@@ -141,40 +141,50 @@ impl Config {
     /// 0600), so tokens stay valid across restarts without anyone handling a key.
     pub fn jwt_secret(&self) -> anyhow::Result<Secret> {
         if let Some(secret) = &self.jwt_secret {
-            anyhow::ensure!(
-                secret.expose().len() >= 32,
-                "the JWT secret must be at least 32 characters"
-            );
-            return Ok(secret.clone());
+            return checked(secret.clone(), "--jwt-secret");
         }
         load_or_create_secret(&self.data_dir.join("jwt-secret"))
     }
 }
 
+/// Shortest HMAC key accepted, wherever it comes from: an empty or short key lets anyone who
+/// guesses it mint an admin token.
+const MIN_SECRET_CHARS: usize = 32;
+
+fn checked(secret: Secret, origin: &str) -> anyhow::Result<Secret> {
+    anyhow::ensure!(
+        secret.expose().len() >= MIN_SECRET_CHARS,
+        "the JWT secret in {origin} is shorter than {MIN_SECRET_CHARS} characters; \
+         set a longer one (or delete the file to have one generated)"
+    );
+    Ok(secret)
+}
+
+/// Reads the secret file, or creates it atomically: written and synced under a temporary name
+/// (mode 0600), then linked into place only if no other process got there first, so nobody can
+/// ever read a half-written key.
 fn load_or_create_secret(path: &Path) -> anyhow::Result<Secret> {
+    let origin = path.display().to_string();
     match std::fs::read_to_string(path) {
-        Ok(text) => return Ok(Secret::new(text.trim())),
+        Ok(text) => return checked(Secret::new(text.trim()), &origin),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {origin}")),
     }
     let mut bytes = [0u8; 48];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut file) => {
-            file.write_all(secret.as_bytes())?;
-            file.sync_all()?;
-            Ok(Secret::new(secret))
-        }
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write into {}", dir.display()))?;
+    file.write_all(secret.as_bytes())?;
+    file.as_file().sync_all()?;
+    match file.persist_noclobber(path) {
+        Ok(_) => Ok(Secret::new(secret)),
         // Another process created it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Ok(Secret::new(std::fs::read_to_string(path)?.trim()))
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            checked(Secret::new(std::fs::read_to_string(path)?.trim()), &origin)
         }
-        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+        Err(e) => Err(e.error).with_context(|| format!("cannot create {origin}")),
     }
 }
 
@@ -199,6 +209,14 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         assert_eq!(format!("{first:?}"), "Secret(<redacted>)");
+    }
+
+    #[test]
+    fn a_short_secret_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("jwt-secret"), "").unwrap();
+        let error = Config::new(dir.path()).jwt_secret().unwrap_err();
+        assert!(error.to_string().contains("shorter than 32"), "{error}");
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl Application {
     pub async fn build_with_scorer(config: Config, scorer: Arc<dyn Scorer>) -> anyhow::Result<Self> {
         // Installed before anything can record a metric (once per process).
         pvara_services::metrics::handle();
-        std::fs::create_dir_all(&config.data_dir)
+        pvara_storage::private_fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
         let locks = lock_roles(&config)?;
         let secret = config.jwt_secret()?;

@@ -18,7 +18,7 @@ use super::ApiState;
 use super::error::ApiError;
 use super::extract::{ApiJson, RequestId};
 use super::upload::ApplicationForm;
-use crate::auth::AuthUser;
+use crate::auth::{ApplicantUser, AuthUser, StaffUser};
 use crate::usecase;
 use crate::usecase::applications::SubmitInput;
 
@@ -102,7 +102,7 @@ impl FromRequest<ApiState> for SubmitPayload {
 /// cheap under load).
 pub async fn submit(
     State(state): State<ApiState>,
-    user: AuthUser,
+    ApplicantUser(user): ApplicantUser,
     RequestId(request_id): RequestId,
     SubmitPayload { body, cv }: SubmitPayload,
 ) -> Result<(StatusCode, HeaderMap, Json<SubmittedView>), ApiError> {
@@ -313,10 +313,9 @@ fn parse_query(params: ListParams) -> Result<ApplicationQuery, ApiError> {
 /// Staff only. Keyset pagination: stable under concurrent inserts, constant cost per page.
 pub async fn list(
     State(state): State<ApiState>,
-    user: AuthUser,
+    _staff: StaffUser,
     Query(params): Query<ListParams>,
 ) -> Result<Json<PageView>, ApiError> {
-    user.require_staff()?;
     let query = parse_query(params)?;
     let page = state.store.list_applications(&query).await?;
     let next_cursor = next_cursor(&page, query.limit);

@@ -40,12 +40,12 @@ where
         }
         let bytes = Bytes::from_request(req, state).await.map_err(body_rejection)?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
             let path = error.path().to_string();
             let inner = error.into_inner();
             match inner.classify() {
                 serde_json::error::Category::Data => {
-                    let message = inner.to_string();
+                    let message = public_message(&inner.to_string());
                     let field = field_of(&path, &message);
                     let err = ApiError::unprocessable("invalid_field", message);
                     match field {
@@ -53,11 +53,27 @@ where
                         None => err,
                     }
                 }
-                _ => ApiError::bad_request(format!("malformed JSON: {inner}")),
+                _ => ApiError::bad_request(format!("malformed JSON: {}", public_message(&inner.to_string()))),
             }
         })?;
+        // One JSON value and nothing after it: `{...} garbage` is not a body we understood.
+        deserializer
+            .end()
+            .map_err(|_| ApiError::bad_request("malformed JSON: unexpected data after the JSON value"))?;
         Ok(ApiJson(value))
     }
+}
+
+/// serde's message without what only pvara's code knows: `expected struct SubmitBody with 9
+/// elements` names a Rust type; the client needs to hear "a JSON object".
+fn public_message(message: &str) -> String {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    for internal in ["expected struct ", "expected enum ", "expected tuple struct "] {
+        if let Some(at) = message.find(internal) {
+            return format!("{}expected a JSON object", &message[..at]);
+        }
+    }
+    message.to_owned()
 }
 
 /// The field a data error is about. serde reports a missing field at its parent's path, naming
@@ -91,6 +107,20 @@ mod tests {
     use super::field_of;
 
     #[test]
+    fn messages_name_no_rust_type() {
+        assert_eq!(
+            super::public_message(
+                "invalid type: sequence, expected struct SubmitBody with 9 elements at line 1 column 2"
+            ),
+            "invalid type: sequence, expected a JSON object"
+        );
+        assert_eq!(
+            super::public_message("invalid type: string \"x\", expected f64"),
+            "invalid type: string \"x\", expected f64"
+        );
+    }
+
+    #[test]
     fn missing_fields_are_named_with_their_parent() {
         assert_eq!(
             field_of(".", "missing field `resumeText` at line 1 column 2").as_deref(),
@@ -108,6 +138,12 @@ mod tests {
     }
 }
 
+/// A request id worth keeping: short, and made of characters safe in a log line and a header.
+/// Anything else is replaced by a fresh id before the request is handled.
+pub fn valid_request_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
 /// The request id set by the request-id middleware, if it is safe to copy into events and logs.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub Option<String>);
@@ -120,7 +156,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
             .headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
-            .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)))
+            .filter(|v| valid_request_id(v))
             .map(str::to_owned);
         Ok(RequestId(id))
     }

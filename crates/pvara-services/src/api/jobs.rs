@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::ApiJson;
-use crate::auth::AuthUser;
+use crate::auth::StaffUser;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -56,7 +56,7 @@ impl JobView {
 
 pub async fn create(
     State(state): State<ApiState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     ApiJson(body): ApiJson<CreateJobBody>,
 ) -> Result<(StatusCode, Json<JobView>), ApiError> {
     let now = crate::now();
@@ -84,7 +84,7 @@ pub async fn list_open(State(state): State<ApiState>) -> Result<Json<Vec<JobView
 /// Staff: the job takes no more applications from now on.
 pub async fn close(
     State(state): State<ApiState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
     let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,6 +23,7 @@ use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -88,6 +89,20 @@ impl HasTokens for ApiState {
     }
 }
 
+/// Removes a client's `x-request-id` that is too long or holds odd characters, so that the
+/// request-id layer gives the request a fresh one: a 100 KB id would otherwise become a 100 KB
+/// log line and travel on in events.
+async fn drop_invalid_request_id(mut request: axum::extract::Request, next: Next) -> Response {
+    let invalid = request
+        .headers()
+        .get("x-request-id")
+        .is_some_and(|v| v.to_str().map_or(true, |id| !extract::valid_request_id(id)));
+    if invalid {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
+}
+
 /// A `multipart/form-data` body: an application with its CV file.
 pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
     headers
@@ -125,6 +140,19 @@ async fn refuse_oversized(request: axum::extract::Request, next: Next) -> Respon
     next.run(request).await
 }
 
+/// Headers on every answer: no inline script or style may run on a page (templates have none),
+/// no page may be framed, no referrer leaves the site, and no type is sniffed.
+const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+];
+
 /// Unknown paths: the JSON error under `/api`, a page everywhere else.
 async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
@@ -135,6 +163,17 @@ async fn not_found(uri: axum::http::Uri) -> Response {
 }
 
 pub fn router(state: ApiState) -> Router {
+    SECURITY_HEADERS
+        .into_iter()
+        .fold(routes(state), |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::if_not_present(
+                name,
+                HeaderValue::from_static(value),
+            ))
+        })
+}
+
+fn routes(state: ApiState) -> Router {
     let api = Router::new()
         .route("/auth/register", post(users::register))
         .route("/auth/login", post(users::login))
@@ -186,4 +225,5 @@ pub fn router(state: ApiState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(middleware::from_fn(drop_invalid_request_id))
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::{ApiJson, RequestId};
-use crate::auth::AuthUser;
+use crate::auth::{ApplicantUser, AuthUser, StaffUser};
 use crate::usecase;
 
 #[derive(Debug, Serialize)]
@@ -50,12 +50,11 @@ pub struct TestInvitationBody {
 
 pub async fn invite_to_test(
     State(state): State<ApiState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<TestInvitationBody>,
 ) -> Result<Json<StepView>, ApiError> {
-    user.require_staff()?;
     let step = Step::InviteToTest(TestInvitation::parse(
         &body.test_url,
         body.deadline,
@@ -74,12 +73,11 @@ pub struct InterviewBody {
 
 pub async fn schedule_interview(
     State(state): State<ApiState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<InterviewBody>,
 ) -> Result<Json<StepView>, ApiError> {
-    user.require_staff()?;
     let interview = Interview::parse(
         body.scheduled_at,
         &body.location,
@@ -106,12 +104,11 @@ pub struct OfferBody {
 
 pub async fn extend_offer(
     State(state): State<ApiState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<OfferBody>,
 ) -> Result<Json<StepView>, ApiError> {
-    user.require_staff()?;
     let offer = Offer::parse(body.salary, body.start_date, body.expires_at, crate::now())?;
     act(&state, user, &id, request_id.as_deref(), Step::ExtendOffer(offer)).await
 }
@@ -123,12 +120,11 @@ pub struct RejectionBody {
 
 pub async fn reject(
     State(state): State<ApiState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<RejectionBody>,
 ) -> Result<Json<StepView>, ApiError> {
-    user.require_staff()?;
     let step = Step::Reject(Rejection::parse(&body.reason)?);
     act(&state, user, &id, request_id.as_deref(), step).await
 }
@@ -141,7 +137,7 @@ pub struct WithdrawalBody {
 /// The applicant withdraws their own application; the body (`{"reason"}`) is optional.
 pub async fn withdraw(
     State(state): State<ApiState>,
-    user: AuthUser,
+    ApplicantUser(user): ApplicantUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     body: axum::body::Bytes,

@@ -63,6 +63,8 @@ struct Claims {
     sub: String,
     role: Role,
     iat: i64,
+    /// Not valid before: a token from a clock that ran ahead is refused until its time comes.
+    nbf: i64,
     exp: i64,
     iss: String,
 }
@@ -112,6 +114,7 @@ impl Tokens {
             sub: user.to_string(),
             role,
             iat: now.timestamp(),
+            nbf: now.timestamp(),
             exp: expires_at.timestamp(),
             iss: ISSUER.to_owned(),
         };
@@ -123,6 +126,7 @@ impl Tokens {
     pub fn verify(&self, token: &str) -> Option<Actor> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
+        validation.validate_nbf = true;
         validation.leeway = 0;
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .ok()?
@@ -137,6 +141,41 @@ impl Tokens {
 /// The caller of an API route: from a valid `Authorization: Bearer` token whose user exists and
 /// is active; requests without one get 401.
 pub type AuthUser = Actor;
+
+/// A caller with a staff role, checked from the token before the body is read: an applicant
+/// posting a job hears 403, not a validation message about the job.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffUser(pub Actor);
+
+/// A caller with the applicant role, checked before the body is read.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplicantUser(pub Actor);
+
+impl<S> FromRequestParts<S> for StaffUser
+where
+    S: HasTokens + Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let actor = Actor::from_request_parts(parts, state).await?;
+        actor.require_staff()?;
+        Ok(StaffUser(actor))
+    }
+}
+
+impl<S> FromRequestParts<S> for ApplicantUser
+where
+    S: HasTokens + Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let actor = Actor::from_request_parts(parts, state).await?;
+        actor.require_applicant()?;
+        Ok(ApplicantUser(actor))
+    }
+}
 
 /// Anything that can check a caller: implemented by the API state.
 pub trait HasTokens {

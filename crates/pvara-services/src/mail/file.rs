@@ -138,7 +138,7 @@ const TEMP_PREFIX: &str = ".tmp-";
 
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     let path = dir.join(format!("{TEMP_PREFIX}{}", uuid::Uuid::new_v4()));
-    let file = std::fs::OpenOptions::new()
+    let file = pvara_storage::private_fs::file_options()
         .write(true)
         .create_new(true)
         .open(&path)?;
@@ -160,7 +160,8 @@ impl Mailer for FileMailer {
         }
         let dir = self.dir.clone();
         let written = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            pvara_storage::private_fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             write_atomically(&dir, &target, mbox.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
             // The directory sync makes the rename durable.

@@ -129,9 +129,16 @@ impl SqliteEngine {
 
     fn open_blocking(path: PathBuf) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+            crate::private_fs::create_dir_all(dir)
                 .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
         }
+        // Created 0600 before SQLite opens it; its -wal and -shm files take the same mode.
+        crate::private_fs::file_options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", path.display())))?;
         let mut conn = open_connection(&path)?;
         schema::migrate(&mut conn)?;
         let writer = Writer::spawn(conn)

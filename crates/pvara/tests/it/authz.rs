@@ -20,8 +20,20 @@ fn forged(secret: &str, role: &str, expires_in: Duration) -> String {
 }
 
 fn forged_for(user: UserId, secret: &str, role: &str, expires_in: Duration) -> String {
+    forged_at(user, secret, role, Utc::now(), expires_in)
+}
+
+/// A token as pvara issues them, valid from `from`.
+fn forged_at(
+    user: UserId,
+    secret: &str,
+    role: &str,
+    from: chrono::DateTime<Utc>,
+    expires_in: Duration,
+) -> String {
     let now = Utc::now();
     let claims = json!({
+        "nbf": from.timestamp(),
         "sub": user.to_string(),
         "role": role,
         "iat": now.timestamp(),
@@ -171,6 +183,14 @@ async fn missing_forged_and_expired_tokens_get_401(backend: Backend) {
     let bad_tokens = [
         // Signed with the right key, for a user that does not exist.
         forged(TEST_SECRET, "admin", Duration::minutes(5)),
+        // Signed with the right key for a real user, but not valid yet.
+        forged_at(
+            staff_id,
+            TEST_SECRET,
+            "recruiter",
+            Utc::now() + Duration::minutes(10),
+            Duration::minutes(30),
+        ),
         forged(
             "some-other-secret-that-is-long-enough",
             "admin",

@@ -9,6 +9,7 @@ mod bench;
 mod broker_down;
 mod crash;
 mod failures;
+mod hardening;
 mod helpers;
 mod kafka_records;
 mod observability;

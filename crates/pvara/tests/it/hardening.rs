@@ -1,0 +1,120 @@
+//! Findings of the security review (issue 10), each with the request that showed it.
+
+use pvara_domain::user::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invented_http_methods_add_no_metric_series() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for i in 0..20 {
+        let method = reqwest::Method::from_bytes(format!("X{i}METHOD").as_bytes()).unwrap();
+        app.client
+            .request(method, app.url("/api/health"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(!metrics.contains("METHOD\""), "a label per invented method");
+    assert!(metrics.contains("method=\"other\""));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_followed_by_garbage_is_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let body =
+        r#"{"email":"a@example.org","password":"a good password 1","fullName":"A"} this is not json {{{"#;
+    let response = app
+        .client
+        .post(app.url("/api/auth/register"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(response).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    assert_eq!(app.engines.store.counts().await.unwrap().users, 0);
+    // And a body of the wrong shape is described without naming pvara's types.
+    let (status, error) = error_of(app.post("/api/auth/register", None, &json!([1, 2])).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!error["message"].as_str().unwrap().contains("struct"), "{error}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_request_id_is_replaced() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let long = "a".repeat(100 * 1024);
+    let response = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", &long)
+        .send()
+        .await
+        .unwrap();
+    let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(id.len() <= 64 && id != long, "{}", id.len());
+    let response = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", "trace-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["x-request-id"],
+        "trace-123",
+        "a short valid id is kept"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_role_is_checked_before_the_body() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let applicant = app.applicant("Ann Applicant").await;
+    let (status, _) = error_of(
+        app.post("/api/jobs", Some(&applicant.token), &json!({"title": ""}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
+    let (status, _) = error_of(app.post("/api/applications", Some(&recruiter), &json!({})).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_directory_is_private_and_pages_carry_security_headers() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app(Backend::Sqlite).await;
+    let mode = |name: &str| {
+        std::fs::metadata(app.data_dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("pvara.db"), 0o600);
+    let page = app.get("/jobs", None).await;
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    app.stop().await;
+}
