@@ -223,8 +223,7 @@ impl Application {
                 let mut state = ApiState::new(engines.store.clone(), engines.log.clone(), tokens);
                 state.web.cookie_secure = config.cookie_secure();
                 let router = api::router(state);
-                axum::serve(listener, router)
-                    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+                api::server::serve(listener, router, shutdown.clone())
                     .await
                     .context("the HTTP server failed")
             }

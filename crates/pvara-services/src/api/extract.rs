@@ -91,6 +91,13 @@ fn field_of(path: &str, message: &str) -> Option<String> {
 }
 
 fn body_rejection(rejection: BytesRejection) -> ApiError {
+    if timed_out(&rejection) {
+        return ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "the request body did not arrive in time",
+        );
+    }
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -100,6 +107,18 @@ fn body_rejection(rejection: BytesRejection) -> ApiError {
     } else {
         ApiError::bad_request(rejection.body_text())
     }
+}
+
+/// Whether reading the body failed because the body timeout fired.
+fn timed_out(rejection: &BytesRejection) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod health;
 mod job_deadlines;
 mod jobs;
 mod pipeline;
+pub mod server;
 pub mod upload;
 pub mod users;
 
@@ -24,6 +25,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -210,6 +212,7 @@ fn routes(state: ApiState) -> Router {
         .route_layer(middleware::from_fn(crate::metrics::track_http))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(RequestBodyTimeoutLayer::new(server::BODY_TIMEOUT))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| ApiError::internal(&"handler panicked").into_response()))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -118,3 +118,25 @@ async fn the_data_directory_is_private_and_pages_carry_security_headers() {
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_sent_request_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(Backend::Sqlite).await;
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream.write_all(b"GET /api/hea").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    // The server closes the connection (after the header timeout); it does not wait for us.
+    tokio::time::timeout(DEADLINE, stream.read_to_end(&mut answer))
+        .await
+        .expect("the connection is still open")
+        .ok();
+    let waited = started.elapsed();
+    assert!(
+        waited >= pvara_services::api::server::HEADER_TIMEOUT / 2,
+        "closed after {waited:?}"
+    );
+    app.stop().await;
+}
