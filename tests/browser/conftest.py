@@ -98,7 +98,7 @@ class Server:
 
     def start(self):
         log = open(self.dir / "serve.log", "w")
-        self.process = subprocess.Popen([BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}"], stdout=log, stderr=log)
+        self.process = subprocess.Popen([BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off"], stdout=log, stderr=log)
         deadline = time.time() + DEADLINE_S
         while time.time() < deadline:
             try:

@@ -11,6 +11,8 @@
 //! - [`api`]: the axum router, one module per resource, with [`api::error::ApiError`] as the one
 //!   error shape (`{"error":{"code","message","field"}}`).
 //! - [`web`]: the server-rendered portal (candidates) and workspace (staff), on the same port.
+//! - [`throttle`]: sign-in, registration and applying limited per account and address, in
+//!   process or shared through Redis.
 //! - [`cv`]: CV files: size and type checks and text extraction under a time limit.
 //! - [`auth`]: argon2id password hashing and signed, expiring JWTs carrying the role.
 //! - [`events`]: turns domain events into outbox messages (CloudEvents binary mode).
@@ -32,6 +34,7 @@ pub mod mail;
 pub mod metrics;
 pub mod relay;
 pub mod scorer;
+pub mod throttle;
 pub mod usecase;
 pub mod web;
 pub mod workers;

@@ -181,6 +181,22 @@ pub struct ServeArgs {
     /// Send session cookies over HTTPS only; on by default when --listen is not a loopback address.
     #[arg(long, env = "PVARA_COOKIE_SECURE")]
     pub cookie_secure: Option<bool>,
+    /// Throttle sign-in, registration and applying ("off" for load tests and pvara bench).
+    #[arg(long, env = "PVARA_RATE_LIMITS", value_enum, default_value = "on")]
+    pub rate_limits: Switch,
+    /// Redis (redis://host:6379/0) holding the rate limits, shared by every API process;
+    /// without it each process counts on its own.
+    #[arg(long, env = "PVARA_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For header names the client (repeatable).
+    #[arg(long = "trusted-proxy", env = "PVARA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Debug, Subcommand)]
@@ -247,6 +263,9 @@ impl ServeArgs {
         config.mail_from = self.mail_from;
         config.workers.batch_size = self.worker_batch as usize;
         config.cookie_secure = self.cookie_secure;
+        config.rate_limits = self.rate_limits == Switch::On;
+        config.redis_url = self.redis_url.map(Secret::new);
+        config.trusted_proxies = self.trusted_proxies;
         config.roles = roles;
         config
     }

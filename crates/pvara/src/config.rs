@@ -93,6 +93,12 @@ pub struct Config {
     pub roles: Roles,
     /// Session cookies over HTTPS only; `None` decides by the listen address.
     pub cookie_secure: Option<bool>,
+    /// Throttle sign-in, registration and applying (off for load tests).
+    pub rate_limits: bool,
+    /// Redis shared by every API process for the limits; in-process counters without it.
+    pub redis_url: Option<Secret>,
+    /// Proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5000";
@@ -115,6 +121,9 @@ impl Config {
             workers: WorkerConfig::default(),
             roles: Roles::ALL,
             cookie_secure: None,
+            rate_limits: true,
+            redis_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -8,6 +8,7 @@ use pvara_services::api::{self, ApiState};
 use pvara_services::auth::Tokens;
 use pvara_services::mail::FileMailer;
 use pvara_services::scorer::{RuleScorer, Scorer};
+use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
 use pvara_services::workers::notify::NotifyWorker;
 use pvara_services::workers::scoring::ScoringWorker;
 use pvara_services::{relay, workers};
@@ -26,6 +27,7 @@ pub struct Application {
     metrics_listener: Option<TcpListener>,
     tokens: Tokens,
     scorer: Arc<dyn Scorer>,
+    throttle: Throttle,
     /// Held for the life of the process; see [`lock_roles`].
     _locks: Vec<std::fs::File>,
 }
@@ -93,6 +95,22 @@ pub fn lock_role(config: &Config, role: &str) -> anyhow::Result<Option<std::fs::
     Ok(Some(file))
 }
 
+/// The rate limits the configuration asks for: off, in process, or shared through Redis.
+async fn throttle(config: &Config) -> anyhow::Result<Throttle> {
+    if !config.rate_limits {
+        return Ok(Throttle::off());
+    }
+    let counters: Arc<dyn Counters> = match &config.redis_url {
+        Some(url) => Arc::new(
+            RedisCounters::connect(url.expose())
+                .await
+                .map_err(|e| anyhow::anyhow!("--redis-url: {e}"))?,
+        ),
+        None => Arc::new(MemoryCounters::default()),
+    };
+    Ok(Throttle::new(Some(counters), Limits::default()))
+}
+
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         Self::build_with_scorer(config, Arc::new(RuleScorer)).await
@@ -108,6 +126,7 @@ impl Application {
         let secret = config.jwt_secret()?;
         let tokens = Tokens::new(secret.expose().as_bytes(), config.token_ttl);
         let engines = open_engines(&config).await?;
+        let throttle = throttle(&config).await?;
         let listener = if config.roles.api {
             let listener = TcpListener::bind(config.listen)
                 .await
@@ -131,6 +150,7 @@ impl Application {
             metrics_listener,
             tokens,
             scorer,
+            throttle,
             _locks: locks,
         })
     }
@@ -159,6 +179,7 @@ impl Application {
             metrics_listener,
             tokens,
             scorer,
+            throttle,
             _locks,
         } = self;
         let background = CancellationToken::new();
@@ -222,6 +243,8 @@ impl Application {
             Some(listener) => {
                 let mut state = ApiState::new(engines.store.clone(), engines.log.clone(), tokens);
                 state.web.cookie_secure = config.cookie_secure();
+                state.throttle = throttle;
+                state.trusted_proxies = config.trusted_proxies.clone().into();
                 let router = api::router(state);
                 api::server::serve(listener, router, shutdown.clone())
                     .await

@@ -103,6 +103,7 @@ impl FromRequest<ApiState> for SubmitPayload {
 pub async fn submit(
     State(state): State<ApiState>,
     ApplicantUser(user): ApplicantUser,
+    client: usecase::Client,
     RequestId(request_id): RequestId,
     SubmitPayload { body, cv }: SubmitPayload,
 ) -> Result<(StatusCode, HeaderMap, Json<SubmittedView>), ApiError> {
@@ -123,6 +124,7 @@ pub async fn submit(
     let application = usecase::applications::submit(
         state.store.as_ref(),
         &state.job_deadlines,
+        (&state.throttle, client),
         user,
         input,
         request_id.as_deref(),

@@ -13,6 +13,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    /// Seconds to wait before trying again (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -22,6 +24,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 
@@ -74,7 +77,13 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message, "field": self.field } });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
@@ -112,6 +121,14 @@ impl From<crate::usecase::Error> for ApiError {
             Error::Unprocessable { code, message, field } => {
                 with_field(ApiError::unprocessable(code, message), field)
             }
+            Error::Throttled { retry_after_secs } => ApiError {
+                retry_after: Some(retry_after_secs),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    format!("too many attempts; try again in {retry_after_secs} seconds"),
+                )
+            },
             Error::Store(e) => e.into(),
             Error::Internal(detail) => ApiError::internal(&detail),
         }

@@ -180,3 +180,34 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
         Ok(RequestId(id))
     }
 }
+
+/// The client's address: the peer's, or with a trusted proxy in front, the last address in
+/// `X-Forwarded-For` that is not one of the trusted proxies. A header from anyone else is
+/// ignored, or every attacker would name a fresh address per request.
+impl axum::extract::FromRequestParts<super::ApiState> for crate::usecase::Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &super::ApiState) -> Result<Self, Self::Rejection> {
+        use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        let trusted = |ip: &IpAddr| state.trusted_proxies.contains(ip);
+        let address = if trusted(&peer) {
+            parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+                .rev()
+                .find(|ip| !trusted(ip))
+                .unwrap_or(peer)
+        } else {
+            peer
+        };
+        Ok(crate::usecase::Client { address })
+    }
+}

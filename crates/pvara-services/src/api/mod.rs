@@ -48,6 +48,9 @@ pub struct ApiState {
     pub job_deadlines: JobDeadlines,
     pub active_users: ActiveUsers,
     pub web: crate::web::WebConfig,
+    pub throttle: crate::throttle::Throttle,
+    /// Proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl ApiState {
@@ -59,6 +62,8 @@ impl ApiState {
             job_deadlines: JobDeadlines::default(),
             active_users: ActiveUsers::default(),
             web: crate::web::WebConfig::default(),
+            throttle: crate::throttle::Throttle::default(),
+            trusted_proxies: Arc::from(Vec::new()),
         }
     }
 }

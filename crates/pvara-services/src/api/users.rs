@@ -34,11 +34,18 @@ pub struct UserView {
 /// Self-service registration; always creates an applicant.
 pub async fn register(
     State(state): State<ApiState>,
+    client: usecase::Client,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
-    let user =
-        usecase::accounts::register(state.store.as_ref(), &body.email, &body.password, &body.full_name)
-            .await?;
+    let user = usecase::accounts::register(
+        state.store.as_ref(),
+        &state.throttle,
+        client,
+        &body.email,
+        &body.password,
+        &body.full_name,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(UserView::from(&user))))
 }
 
@@ -81,11 +88,18 @@ pub struct LoginView {
 /// One answer for unknown e-mail, wrong password and deactivated account, taking as long.
 pub async fn login(
     State(state): State<ApiState>,
+    client: usecase::Client,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<LoginView>, ApiError> {
-    let user = usecase::accounts::sign_in(state.store.as_ref(), &body.email, &body.password)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("wrong e-mail or password"))?;
+    let user = usecase::accounts::sign_in(
+        state.store.as_ref(),
+        &state.throttle,
+        client,
+        &body.email,
+        &body.password,
+    )
+    .await?
+    .ok_or_else(|| ApiError::unauthorized("wrong e-mail or password"))?;
     let issued = state
         .tokens
         .issue(user.id, user.role, crate::now())

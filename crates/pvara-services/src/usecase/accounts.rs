@@ -5,16 +5,20 @@ use pvara_domain::user::{Email, FullName, Password, Role};
 use pvara_storage::model::{NewUser, UserRecord};
 use pvara_storage::{Store, StoreError};
 
-use super::{Actor, Error};
+use super::{Actor, Client, Error};
 use crate::auth::{ActiveUsers, hash_password, verify_password};
+use crate::throttle::Throttle;
 
-/// Self-service registration: always an applicant.
+/// Self-service registration: always an applicant, limited per client address.
 pub async fn register(
     store: &dyn Store,
+    throttle: &Throttle,
+    client: Client,
     email: &str,
     password: &str,
     full_name: &str,
 ) -> Result<NewUser, Error> {
+    throttle.register(client.address).await?;
     let email = Email::parse("email", email)?;
     let full_name = FullName::parse(full_name)?;
     let password = Password::parse(password)?;
@@ -29,9 +33,7 @@ pub async fn create_user(
     password: Password,
     role: Role,
 ) -> Result<NewUser, Error> {
-    let password_hash = hash_password(password.expose().to_owned())
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let password_hash = hash_password(password.expose().to_owned()).await?;
     let user = NewUser {
         id: UserId::new(),
         email,
@@ -71,17 +73,34 @@ pub async fn create_staff(
 }
 
 /// The user these credentials belong to, if they are right and the account is active. Unknown
-/// e-mail, wrong password and deactivated account look alike and take as long.
-pub async fn sign_in(store: &dyn Store, email: &str, password: &str) -> Result<Option<UserRecord>, Error> {
+/// e-mail, wrong password and deactivated account look alike and take as long. Attempts are
+/// limited per client address, and an account that keeps failing is locked for a while
+/// ([`Throttle`]), before any password is hashed.
+pub async fn sign_in(
+    store: &dyn Store,
+    throttle: &Throttle,
+    client: Client,
+    email: &str,
+    password: &str,
+) -> Result<Option<UserRecord>, Error> {
+    let account = email.trim().to_lowercase();
+    throttle.sign_in(client.address, &account).await?;
     let user = match Email::parse("email", email) {
         Ok(email) => store.user_by_email(email.as_str()).await?,
         Err(_) => None,
     };
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = verify_password(password.to_owned(), hash)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(user.filter(|u| ok && u.active))
+    let ok = verify_password(password.to_owned(), hash).await?;
+    match user.filter(|u| ok && u.active) {
+        Some(user) => {
+            throttle.sign_in_succeeded(&account).await;
+            Ok(Some(user))
+        }
+        None => {
+            throttle.sign_in_failed(&account).await;
+            Ok(None)
+        }
+    }
 }
 
 /// Deactivates a staff account: its sessions end in the same transaction, and its tokens stop

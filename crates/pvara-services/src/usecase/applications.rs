@@ -7,10 +7,11 @@ use pvara_domain::status::{Action, Status};
 use pvara_storage::model::{CvFile, NewNote, Submission, Transition};
 use pvara_storage::{Store, StoreError};
 
-use super::{Actor, Error};
+use super::{Actor, Client, Error};
 use crate::api::JobDeadlines;
 use crate::cv::{self, Upload};
 use crate::events::{SOURCE_API, to_messages};
+use crate::throttle::Throttle;
 
 /// An application as a form or a JSON body gives it; `resume_text` may be empty when a CV file
 /// comes along, whose text is then extracted.
@@ -25,11 +26,13 @@ pub struct SubmitInput<'a> {
 pub async fn submit(
     store: &dyn Store,
     deadlines: &JobDeadlines,
+    (throttle, client): (&Throttle, Client),
     actor: Actor,
     input: SubmitInput<'_>,
     request_id: Option<&str>,
 ) -> Result<NewApplication, Error> {
     actor.require_applicant()?;
+    throttle.apply(client.address).await?;
     let (extracted, cv) = match input.cv {
         Some(upload) => {
             let document = cv::extract(upload).await?;

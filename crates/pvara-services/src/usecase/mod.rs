@@ -76,6 +76,9 @@ pub enum Error {
         message: String,
         field: Option<&'static str>,
     },
+    /// Too many attempts: try again after `retry_after_secs`.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -107,6 +110,29 @@ impl Error {
             _ => None,
         }
     }
+}
+
+impl From<crate::throttle::Refused> for Error {
+    fn from(refused: crate::throttle::Refused) -> Self {
+        Error::Throttled {
+            retry_after_secs: refused.retry_after.as_secs().max(1),
+        }
+    }
+}
+
+impl From<crate::auth::AuthError> for Error {
+    fn from(error: crate::auth::AuthError) -> Self {
+        match error {
+            crate::auth::AuthError::Busy => Error::Throttled { retry_after_secs: 1 },
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Where a request comes from: the client's address, for per-address limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Client {
+    pub address: std::net::IpAddr,
 }
 
 impl From<serde_json::Error> for Error {

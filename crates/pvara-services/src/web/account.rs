@@ -57,13 +57,21 @@ pub struct RegisterForm {
 pub async fn register(
     State(state): State<ApiState>,
     viewer: Viewer,
+    client: usecase::Client,
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
-    let created =
-        usecase::accounts::register(state.store.as_ref(), &form.email, &form.password, &form.full_name).await;
+    let created = usecase::accounts::register(
+        state.store.as_ref(),
+        &state.throttle,
+        client,
+        &form.email,
+        &form.password,
+        &form.full_name,
+    )
+    .await;
     let user = match created {
-        Ok(_) => usecase::accounts::sign_in(state.store.as_ref(), &form.email, &form.password).await?,
+        Ok(user) => user,
         Err(error) => {
             let fields = [
                 ("fullName", "full-name", "Full name"),
@@ -81,8 +89,7 @@ pub async fn register(
             }));
         }
     };
-    let user = user.ok_or_else(|| PageError::Internal("a new account could not sign in".to_owned()))?;
-    let cookie = session::start(&state, &user).await?;
+    let cookie = session::start(&state, user.id).await?;
     let target = local_path(Some(&form.next)).unwrap_or_else(|| "/jobs".to_owned());
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
 }
@@ -121,24 +128,42 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<ApiState>,
     viewer: Viewer,
+    client: usecase::Client,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let next = local_path(Some(&form.next));
-    let Some(user) = usecase::accounts::sign_in(state.store.as_ref(), &form.email, &form.password).await?
-    else {
-        let mut errors = FormErrors::default();
-        errors.add("email", "Enter a correct e-mail address and password");
-        let next = next.unwrap_or_default();
-        return Ok(render(&LoginPage {
-            layout: Layout::new(&viewer),
-            errors,
-            next_encoded: urlencode(&next),
-            next,
-            email: form.email,
-        }));
+    let signed_in = usecase::accounts::sign_in(
+        state.store.as_ref(),
+        &state.throttle,
+        client,
+        &form.email,
+        &form.password,
+    )
+    .await;
+    let refused = match signed_in {
+        Ok(Some(user)) => Ok(user),
+        Ok(None) => {
+            let mut errors = FormErrors::default();
+            errors.add("email", "Enter a correct e-mail address and password");
+            Err(errors)
+        }
+        Err(error) => Err(FormErrors::from_use_case(error, &[("email", "email", "Email")])?),
     };
-    let cookie = session::start(&state, &user).await?;
+    let user = match refused {
+        Ok(user) => user,
+        Err(errors) => {
+            let next = next.unwrap_or_default();
+            return Ok(render(&LoginPage {
+                layout: Layout::new(&viewer),
+                errors,
+                next_encoded: urlencode(&next),
+                next,
+                email: form.email,
+            }));
+        }
+    };
+    let cookie = session::start(&state, user.id).await?;
     let home = if user.role.is_staff() {
         "/staff/jobs"
     } else {

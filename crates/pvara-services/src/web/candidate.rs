@@ -264,6 +264,7 @@ pub async fn apply(
     viewer: Viewer,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
+    client: usecase::Client,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let here = format!("/jobs/{id}/apply");
@@ -303,6 +304,7 @@ pub async fn apply(
                 usecase::applications::submit(
                     state.store.as_ref(),
                     &state.job_deadlines,
+                    (&state.throttle, client),
                     actor,
                     input,
                     request_id.as_deref(),

@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use pvara_domain::ids::UserId;
 use pvara_domain::user::Role;
 use pvara_storage::model::{NewSession, UserRecord};
 use rand::RngCore;
@@ -181,14 +182,14 @@ impl FromRequestParts<ApiState> for Viewer {
 }
 
 /// Starts a session for `user`; returns the cookie to set.
-pub async fn start(state: &ApiState, user: &UserRecord) -> Result<HeaderValue, PageError> {
+pub async fn start(state: &ApiState, user: UserId) -> Result<HeaderValue, PageError> {
     let token = random_token();
     let now = crate::now();
     state
         .store
         .create_session(NewSession {
             id_hash: hash(&token),
-            user_id: user.id,
+            user_id: user,
             csrf: random_token(),
             created_at: now,
             expires_at: now + state.tokens.ttl(),

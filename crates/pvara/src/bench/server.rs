@@ -61,7 +61,15 @@ impl Server {
         }
         let mut child = Command::new(&exe)
             .args(&engine_args)
-            .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0"])
+            .args([
+                "--log-format",
+                "json",
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--rate-limits",
+                "off",
+            ])
             .stdout(Stdio::piped())
             .stderr(log)
             .kill_on_drop(true)

@@ -18,3 +18,4 @@ mod postgres_restart;
 mod processes;
 mod scale_out;
 mod story;
+mod throttling;

@@ -49,6 +49,7 @@ impl Process {
 /// `pvara --data-dir DIR [--database-url URL]`.
 pub fn pvara(data_dir: &Path, database_url: Option<&str>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pvara"));
+    command.env("PVARA_RATE_LIMITS", "off");
     command
         .arg("--data-dir")
         .arg(data_dir)
@@ -112,6 +113,7 @@ pub async fn create_staff(data_dir: &Path, database_url: Option<&str>, email: &s
 /// Runs a one-shot command and returns its standard output.
 pub fn output(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> String {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"));
+    command.env("PVARA_RATE_LIMITS", "off");
     command.arg("--data-dir").arg(data_dir).args(args);
     if let Some(url) = database_url {
         command.arg("--database-url").arg(url);
