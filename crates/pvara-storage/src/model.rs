@@ -93,6 +93,28 @@ pub struct OwnApplication {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// A user id, or `operator` for the command line, `system:<task>` for background work.
+    pub actor: String,
+    /// What was done: `application.read`, `application.step`, `user.deactivate`, ...
+    pub action: String,
+    /// The record it was done to: `application:<id>`, `user:<id>`, `dlq:<topic>/<partition>/<offset>`.
+    pub subject: String,
+}
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub subject: Option<String>,
+    pub actor: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub limit: u32,
+}
+
 /// How many applications of a job are in a status, kept as the pipeline moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusCount {

@@ -1,4 +1,4 @@
-//! The [`Accounts`] and [`Workspace`] traits: what the web portal and staff tools need beyond the
+//! The [`Accounts`], [`Workspace`] and [`Audit`] traits: what the web portal and staff tools need beyond the
 //! pipeline's own writes. Supertraits of [`Store`](crate::Store), so every engine has them and
 //! callers hold one `Arc<dyn Store>`.
 
@@ -9,7 +9,8 @@ use pvara_domain::job::Job;
 
 use crate::error::StoreError;
 use crate::model::{
-    CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount, UserRecord,
+    AuditEntry, AuditQuery, CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount,
+    UserRecord,
 };
 
 /// Users and browser sessions.
@@ -43,4 +44,13 @@ pub trait Workspace: Send + Sync + 'static {
     /// `NotFound("application")` when there is no such application.
     async fn add_note(&self, note: NewNote) -> Result<(), StoreError>;
     async fn notes(&self, application: ApplicationId) -> Result<Vec<Note>, StoreError>;
+}
+
+/// The audit trail: who did what to which record, and when. Append-only, and holding ids only,
+/// so it answers "who looked at my data?" without becoming a second copy of the data.
+#[async_trait]
+pub trait Audit: Send + Sync + 'static {
+    async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
+    /// Entries matching `query`, oldest first.
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
 }

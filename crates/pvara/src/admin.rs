@@ -1,4 +1,5 @@
-//! `pvara users deactivate` and `pvara dlq list|replay`: the same use cases as the admin pages.
+//! `pvara users deactivate`, `pvara audit` and `pvara dlq list|replay`: the same use cases as
+//! the admin pages and API.
 
 use anyhow::Context;
 use pvara_domain::user::{Email, Role};
@@ -61,9 +62,28 @@ pub async fn list_dead_letters(config: &Config, topic: Option<&str>) -> anyhow::
 
 pub async fn replay(config: &Config, topic: &str, partition: u32, offset: u64) -> anyhow::Result<()> {
     let engines = open_engines(config).await?;
-    let to = usecase::dead_letters::replay(engines.log.as_ref(), topic, partition, offset, "operator")
-        .await
-        .context("cannot replay the dead letter")?;
+    let to = usecase::dead_letters::replay(
+        engines.store.as_ref(),
+        engines.log.as_ref(),
+        (topic, partition, offset),
+        "operator",
+    )
+    .await
+    .context("cannot replay the dead letter")?;
     println!("replayed {topic} partition {partition} offset {offset} onto {to}");
+    Ok(())
+}
+
+pub async fn audit(config: &Config, query: pvara_storage::model::AuditQuery) -> anyhow::Result<()> {
+    let engines = open_engines(config).await?;
+    for entry in usecase::audit::entries(engines.store.as_ref(), operator(), query).await? {
+        println!(
+            "{}  {:<38}  {:<28}  {}",
+            entry.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            entry.actor,
+            entry.action,
+            entry.subject
+        );
+    }
     Ok(())
 }

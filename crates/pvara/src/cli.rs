@@ -95,6 +95,20 @@ pub enum Command {
     },
     /// Load-test a pvara (started in a temporary directory unless --target is given).
     Bench(BenchArgs),
+    /// The audit trail: who did what to which record, oldest first.
+    Audit {
+        /// Only this record, e.g. application:01935c2e-...
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only this actor (a user id, or operator).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only entries at or after this time (RFC 3339).
+        #[arg(long)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
     /// List or replay the records the workers set aside on dead-letter topics.
     Dlq {
         #[command(subcommand)]
@@ -343,6 +357,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users {
             command: UsersCommand::Deactivate { email },
         } => crate::admin::deactivate(&config, &email).await,
+        Command::Audit {
+            subject,
+            actor,
+            since,
+            limit,
+        } => {
+            let query = pvara_storage::model::AuditQuery {
+                subject,
+                actor,
+                since,
+                limit,
+            };
+            crate::admin::audit(&config, query).await
+        }
         Command::Dlq {
             command: DlqCommand::List { topic },
         } => crate::admin::list_dead_letters(&config, topic.as_deref()).await,

@@ -185,17 +185,15 @@ impl From<ApplicationRecord> for ApplicationView {
     }
 }
 
-/// The owner or staff see it; everyone else gets the same 404 as for a missing id.
+/// The owner or staff see it (a staff read is audited); everyone else gets the same 404 as for a
+/// missing id.
 pub async fn get(
     State(state): State<ApiState>,
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
-    let record = state.store.application(id).await?;
-    let record = record
-        .filter(|r| user.role.is_staff() || r.applicant_id == user.id)
-        .ok_or_else(|| ApiError::not_found("application"))?;
+    let record = usecase::applications::view(state.store.as_ref(), user, id).await?;
     Ok(Json(record.into()))
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP API: JSON in camelCase, one error shape, Bearer tokens.
 
 pub mod applications;
+mod audit;
 pub mod error;
 pub mod extract;
 mod health;
@@ -203,6 +204,7 @@ fn routes(state: ApiState) -> Router {
         .route("/applications/{id}/offer", post(pipeline::extend_offer))
         .route("/applications/{id}/rejection", post(pipeline::reject))
         .route("/applications/{id}/withdrawal", post(pipeline::withdraw))
+        .route("/audit", get(audit::list))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .layer(middleware::from_fn(refuse_oversized));

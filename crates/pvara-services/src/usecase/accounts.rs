@@ -69,7 +69,15 @@ pub async fn create_staff(
     let email = Email::parse("email", email)?;
     let full_name = FullName::parse(full_name)?;
     let password = Password::parse(password)?;
-    create_user(store, email, full_name, password, role).await
+    let user = create_user(store, email, full_name, password, role).await?;
+    super::audit::record(
+        store,
+        &actor.audit_name(),
+        "user.create",
+        format!("user:{}", user.id),
+    )
+    .await;
+    Ok(user)
 }
 
 /// The user these credentials belong to, if they are right and the account is active. Unknown
@@ -127,5 +135,12 @@ pub async fn deactivate(
             other => other.into(),
         })?;
     active.forget(id);
+    super::audit::record(
+        store,
+        &actor.audit_name(),
+        "user.deactivate",
+        format!("user:{id}"),
+    )
+    .await;
     Ok(())
 }

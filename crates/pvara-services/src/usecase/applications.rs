@@ -4,10 +4,10 @@ use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication, Not
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::Step;
 use pvara_domain::status::{Action, Status};
-use pvara_storage::model::{CvFile, NewNote, Submission, Transition};
+use pvara_storage::model::{ApplicationRecord, CvFile, NewNote, Submission, Transition};
 use pvara_storage::{Store, StoreError};
 
-use super::{Actor, Client, Error};
+use super::{Actor, Client, Error, audit};
 use crate::api::JobDeadlines;
 use crate::cv::{self, Upload};
 use crate::events::{SOURCE_API, to_messages};
@@ -132,14 +132,20 @@ pub async fn step(
         }
         other => other,
     };
-    attempt.map_err(|refused| match refused {
+    let done = attempt.map_err(|refused| match refused {
         Attempt::Stale => Error::conflict(
             "invalid_transition",
             "the application's status changed meanwhile; reload it",
             None,
         ),
         Attempt::Refused(error) => error,
-    })
+    })?;
+    let action = format!(
+        "application.{}",
+        done.status.as_str().to_lowercase().replace(' ', "_")
+    );
+    audit::record(store, &actor.audit_name(), &action, format!("application:{id}")).await;
+    Ok(done)
 }
 
 /// Why one attempt of a step did not happen.
@@ -242,7 +248,29 @@ pub async fn add_note(store: &dyn Store, actor: Actor, id: ApplicationId, text: 
         .map_err(|e| match e {
             StoreError::NotFound(_) => Error::NotFound("application"),
             other => other.into(),
-        })
+        })?;
+    audit::record(
+        store,
+        &actor.audit_name(),
+        "application.note",
+        format!("application:{id}"),
+    )
+    .await;
+    Ok(())
+}
+
+/// An application as staff or its applicant see it. A staff member's read is recorded in the
+/// audit trail before the data is returned; anyone else gets not-found.
+pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<ApplicationRecord, Error> {
+    let record = store
+        .application(id)
+        .await?
+        .filter(|r| actor.role.is_staff() || r.applicant_id == actor.id)
+        .ok_or(Error::NotFound("application"))?;
+    if actor.role.is_staff() {
+        audit::record_read(store, actor, "application.read", format!("application:{id}")).await?;
+    }
+    Ok(record)
 }
 
 /// The original CV file, for staff and for the applicant who sent it.
@@ -254,5 +282,9 @@ pub async fn cv_file(store: &dyn Store, actor: Actor, id: ApplicationId) -> Resu
     if !actor.role.is_staff() && owner != actor.id {
         return Err(Error::NotFound("application"));
     }
-    store.cv_file(id).await?.ok_or(Error::NotFound("CV file"))
+    let file = store.cv_file(id).await?.ok_or(Error::NotFound("CV file"))?;
+    if actor.role.is_staff() {
+        audit::record_read(store, actor, "application.cv.read", format!("application:{id}")).await?;
+    }
+    Ok(file)
 }

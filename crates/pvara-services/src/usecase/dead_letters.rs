@@ -33,10 +33,9 @@ pub async fn list(log: &dyn EventLog, topic: Option<&str>) -> Result<Vec<Record>
 /// Puts one dead letter back on the topic it came from, without its `dlq_*` headers and with
 /// `replayed_by` naming who did it. The record stays in the dead-letter topic as a trace.
 pub async fn replay(
+    store: &dyn pvara_storage::Store,
     log: &dyn EventLog,
-    topic: &str,
-    partition: u32,
-    offset: u64,
+    (topic, partition, offset): (&str, u32, u64),
     by: &str,
 ) -> Result<String, Error> {
     if !topic.ends_with(".dlq") || !all_topic_names().iter().any(|t| t == topic) {
@@ -70,5 +69,12 @@ pub async fn replay(
     .await
     .map_err(pvara_storage::StoreError::from)?;
     tracing::info!(topic, partition, offset, to = %original, by, "dead letter replayed");
+    super::audit::record(
+        store,
+        by,
+        "dlq.replay",
+        format!("dlq:{topic}/{partition}/{offset}"),
+    )
+    .await;
     Ok(original)
 }

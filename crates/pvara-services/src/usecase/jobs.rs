@@ -11,6 +11,13 @@ pub async fn create(store: &dyn Store, actor: Actor, draft: &JobDraft<'_>) -> Re
     actor.require_staff()?;
     let job = Job::parse(draft, JobId::new(), actor.id, crate::now())?;
     store.create_job(job.clone()).await?;
+    super::audit::record(
+        store,
+        &actor.audit_name(),
+        "job.create",
+        format!("job:{}", job.id),
+    )
+    .await;
     Ok(job)
 }
 
@@ -21,7 +28,9 @@ pub async fn close(store: &dyn Store, actor: Actor, id: JobId) -> Result<(), Err
     store.close_job(id, crate::now()).await.map_err(|e| match e {
         StoreError::NotFound(_) => Error::NotFound("job"),
         other => other.into(),
-    })
+    })?;
+    super::audit::record(store, &actor.audit_name(), "job.close", format!("job:{id}")).await;
+    Ok(())
 }
 
 /// Open jobs matching a keyword search and a location, newest first. The board holds hundreds of

@@ -6,11 +6,13 @@
 //! - [`accounts`]: registration, sign-in, staff creation and deactivation.
 //! - [`applications`]: submitting (with an optional CV file), pipeline steps one at a time or in
 //!   bulk, withdrawal and notes.
+//! - [`audit`]: the audit trail every use case writes to.
 //! - [`jobs`]: posting and closing jobs, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
 
 pub mod accounts;
 pub mod applications;
+pub mod audit;
 pub mod dead_letters;
 pub mod jobs;
 
@@ -27,6 +29,16 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// How the actor appears in the audit trail: their user id, or `operator` for the command
+    /// line (which acts as the nil user).
+    pub fn audit_name(&self) -> String {
+        if self.id.0.is_nil() {
+            "operator".to_owned()
+        } else {
+            self.id.to_string()
+        }
+    }
+
     pub fn require_staff(&self) -> Result<(), Error> {
         if self.role.is_staff() {
             Ok(())

@@ -228,11 +228,10 @@ pub async fn replay(
     viewer.check_csrf(&form.csrf)?;
     let actor = viewer.require_admin("/admin/system")?;
     let to = usecase::dead_letters::replay(
+        state.store.as_ref(),
         state.log.as_ref(),
-        &form.topic,
-        form.partition,
-        form.offset,
-        &actor.id.to_string(),
+        (&form.topic, form.partition, form.offset),
+        &actor.audit_name(),
     )
     .await?;
     system_page(

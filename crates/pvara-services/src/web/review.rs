@@ -169,7 +169,8 @@ async fn application_page(
     id: ApplicationId,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let record = state.store.application(id).await?.ok_or(PageError::NotFound)?;
+    let actor = viewer.require_staff(&format!("/staff/applications/{id}"))?;
+    let record = usecase::applications::view(state.store.as_ref(), actor, id).await?;
     let job_title = state
         .store
         .job(record.job_id)

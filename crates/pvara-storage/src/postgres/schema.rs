@@ -178,6 +178,18 @@ CREATE INDEX applications_by_applicant ON applications (applicant_id, id);
 CREATE INDEX applications_job_best ON applications (job_id, (coalesce(ai_score, -1)) DESC, id);
 CREATE INDEX applications_best ON applications ((coalesce(ai_score, -1)) DESC, id);
 "#,
+    r#"
+-- Who did what to which record: ids only, append-only.
+CREATE TABLE audit_log (
+    id      BIGSERIAL PRIMARY KEY,
+    at      TIMESTAMPTZ NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
+CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

@@ -11,9 +11,10 @@ use super::rows::{self, JOB_COLUMNS, USER_COLUMNS};
 use super::{PgEngine, on_constraint};
 use crate::error::StoreError;
 use crate::model::{
-    CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount, UserRecord,
+    AuditEntry, AuditQuery, CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount,
+    UserRecord,
 };
-use crate::workspace::{Accounts, Workspace};
+use crate::workspace::{Accounts, Audit, Workspace};
 
 #[async_trait]
 impl Accounts for PgEngine {
@@ -217,6 +218,46 @@ impl Workspace for PgEngine {
                     author_name: row.try_get("full_name")?,
                     body: row.try_get("body")?,
                     at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Audit for PgEngine {
+    async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (at, actor, action, subject) VALUES ($1, $2, $3, $4)")
+            .bind(entry.at)
+            .bind(&entry.actor)
+            .bind(&entry.action)
+            .bind(&entry.subject)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let found = sqlx::query(
+            "SELECT at, actor, action, subject FROM audit_log
+             WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR actor = $2)
+               AND ($3::timestamptz IS NULL OR at >= $3)
+             ORDER BY id LIMIT $4",
+        )
+        .bind(&query.subject)
+        .bind(&query.actor)
+        .bind(query.since)
+        .bind(i64::from(query.limit))
+        .fetch_all(self.pool())
+        .await?;
+        found
+            .iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    subject: row.try_get("subject")?,
                 })
             })
             .collect()

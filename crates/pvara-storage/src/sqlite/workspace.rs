@@ -13,9 +13,10 @@ use super::rows::{
 };
 use crate::error::StoreError;
 use crate::model::{
-    CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount, UserRecord,
+    AuditEntry, AuditQuery, CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount,
+    UserRecord,
 };
-use crate::workspace::{Accounts, Workspace};
+use crate::workspace::{Accounts, Audit, Workspace};
 
 #[async_trait]
 impl Accounts for SqliteEngine {
@@ -245,6 +246,43 @@ impl Workspace for SqliteEngine {
                 });
             }
             Ok(notes)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Audit for SqliteEngine {
+    async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO audit_log (at, actor, action, subject) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![ts(entry.at), entry.actor, entry.action, entry.subject])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT at, actor, action, subject FROM audit_log
+                 WHERE (?1 IS NULL OR subject = ?1) AND (?2 IS NULL OR actor = ?2) AND (?3 IS NULL OR at >= ?3)
+                 ORDER BY id LIMIT ?4",
+            )?;
+            let mut rows = stmt.query(params![query.subject, query.actor, query.since.map(ts), query.limit])?;
+            let mut entries = Vec::new();
+            while let Some(row) = rows.next()? {
+                entries.push(AuditEntry {
+                    at: parse_ts(&row.get::<_, String>(0)?)?,
+                    actor: row.get(1)?,
+                    action: row.get(2)?,
+                    subject: row.get(3)?,
+                });
+            }
+            Ok(entries)
         })
         .await
     }
