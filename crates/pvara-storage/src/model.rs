@@ -93,6 +93,11 @@ pub struct OwnApplication {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// What an erased person's fields become: values that still parse, and say what happened.
+pub const ERASED_NAME: &str = "Erased";
+/// The e-mail of every erased application; an erased account's is unique by its id.
+pub const ERASED_EMAIL: &str = "erased@erased.invalid";
+
 /// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -228,6 +233,8 @@ impl ScoreRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
     pub application_id: ApplicationId,
+    /// The application's job, whose counts the change moves.
+    pub job_id: JobId,
     pub from: Status,
     pub to: Status,
     /// A user id, or `system:<worker>` for automatic changes.

@@ -27,6 +27,12 @@ pub trait Accounts: Send + Sync + 'static {
     /// The session whose token hashes to `id_hash`, if it has not expired at `now`.
     async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>, StoreError>;
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    /// Erases a person in one transaction: every personal field of the account and of its
+    /// applications is replaced, their CV files, staff notes and the free text of their history
+    /// are removed, their sessions end and the account can no longer sign in. Ids, statuses,
+    /// scores and times stay, so counts, events and the audit trail still add up. Returns the
+    /// erased applications. `NotFound("user")` when there is no such user.
+    async fn erase_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Vec<ApplicationId>, StoreError>;
 }
 
 /// Jobs, counts, files and notes as the workspace shows them.

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use pvara_services::api::{self, ApiState};
+use pvara_services::api::{self, ApiState, Services};
 use pvara_services::auth::Tokens;
 use pvara_services::mail::FileMailer;
 use pvara_services::scorer::{RuleScorer, Scorer};
@@ -241,11 +241,12 @@ impl Application {
         }
         let served = match listener {
             Some(listener) => {
-                let mut state = ApiState::new(engines.store.clone(), engines.log.clone(), tokens);
-                state.web.cookie_secure = config.cookie_secure();
-                state.throttle = throttle;
-                state.trusted_proxies = config.trusted_proxies.clone().into();
-                let router = api::router(state);
+                let mut services = Services::new(engines.store.clone(), engines.log.clone(), tokens);
+                services.web.cookie_secure = config.cookie_secure();
+                services.throttle = throttle;
+                services.trusted_proxies = config.trusted_proxies.clone().into();
+                services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_from.clone()));
+                let router = api::router(ApiState::from(services));
                 api::server::serve(listener, router, shutdown.clone())
                     .await
                     .context("the HTTP server failed")

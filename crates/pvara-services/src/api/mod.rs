@@ -8,6 +8,7 @@ mod health;
 mod job_deadlines;
 mod jobs;
 mod pipeline;
+mod privacy;
 pub mod server;
 pub mod upload;
 pub mod users;
@@ -40,9 +41,27 @@ pub use job_deadlines::JobDeadlines;
 /// could hurt the server.
 pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
-/// What every handler, API or page, can reach.
+/// What every handler, API or page, can reach. Extractors clone the state for every request,
+/// so it is one `Arc` around [`Services`]: one reference count to touch, not nine.
 #[derive(Clone)]
-pub struct ApiState {
+pub struct ApiState(Arc<Services>);
+
+impl From<Services> for ApiState {
+    fn from(services: Services) -> Self {
+        ApiState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for ApiState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The engines and the shared per-process state behind the API and the pages.
+pub struct Services {
     pub store: Arc<dyn Store>,
     pub log: Arc<dyn EventLog>,
     pub tokens: Tokens,
@@ -50,11 +69,13 @@ pub struct ApiState {
     pub active_users: ActiveUsers,
     pub web: crate::web::WebConfig,
     pub throttle: crate::throttle::Throttle,
+    /// The mail folder, when mail is delivered into one: erasure removes a person's mail from it.
+    pub mail_archive: Option<crate::mail::FileMailer>,
     /// Proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
-impl ApiState {
+impl Services {
     pub fn new(store: Arc<dyn Store>, log: Arc<dyn EventLog>, tokens: Tokens) -> Self {
         Self {
             store,
@@ -64,6 +85,7 @@ impl ApiState {
             active_users: ActiveUsers::default(),
             web: crate::web::WebConfig::default(),
             throttle: crate::throttle::Throttle::default(),
+            mail_archive: None,
             trusted_proxies: Arc::from(Vec::new()),
         }
     }
@@ -72,6 +94,12 @@ impl ApiState {
 impl std::fmt::Debug for ApiState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiState").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services").finish_non_exhaustive()
     }
 }
 
@@ -205,6 +233,9 @@ fn routes(state: ApiState) -> Router {
         .route("/applications/{id}/rejection", post(pipeline::reject))
         .route("/applications/{id}/withdrawal", post(pipeline::withdraw))
         .route("/audit", get(audit::list))
+        .route("/me", axum::routing::delete(privacy::erase_me))
+        .route("/me/export", get(privacy::export))
+        .route("/users/{id}", axum::routing::delete(privacy::erase_user))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .layer(middleware::from_fn(refuse_oversized));

@@ -3,7 +3,7 @@
 mod hashing;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use argon2::Argon2;
@@ -193,7 +193,7 @@ pub trait HasTokens {
 /// processes within [`ACTIVE_TTL`].
 #[derive(Clone, Default)]
 pub struct ActiveUsers {
-    seen: Arc<Mutex<HashMap<UserId, (bool, Instant)>>>,
+    seen: Arc<RwLock<HashMap<UserId, (bool, Instant)>>>,
 }
 
 pub const ACTIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -211,7 +211,7 @@ impl ActiveUsers {
         let now = Instant::now();
         let remembered = self
             .seen
-            .lock()
+            .read()
             .ok()
             .and_then(|seen| seen.get(&id).copied())
             .filter(|(_, at)| now.duration_since(*at) < ACTIVE_TTL);
@@ -219,7 +219,7 @@ impl ActiveUsers {
             return Ok(active);
         }
         let active = store.user(id).await?.is_some_and(|user| user.active);
-        if let Ok(mut seen) = self.seen.lock() {
+        if let Ok(mut seen) = self.seen.write() {
             if seen.len() >= MAX_REMEMBERED {
                 seen.clear();
             }
@@ -229,7 +229,7 @@ impl ActiveUsers {
     }
 
     pub fn forget(&self, id: UserId) {
-        if let Ok(mut seen) = self.seen.lock() {
+        if let Ok(mut seen) = self.seen.write() {
             seen.remove(&id);
         }
     }

@@ -52,6 +52,40 @@ impl FileMailer {
         Ok(removed)
     }
 
+    /// Removes every delivered message addressed to one of `addresses` (erasure): each mbox file
+    /// holding one is rewritten without it, atomically, or removed when nothing else is left.
+    /// Returns how many messages were removed.
+    pub fn erase_recipients(&self, addresses: &[String]) -> std::io::Result<usize> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let wanted: Vec<String> = addresses
+            .iter()
+            .map(|a| format!("<{}>", a.to_lowercase()))
+            .collect();
+        let mut removed = 0;
+        for entry in entries {
+            let path = entry?.path();
+            if path.extension().is_none_or(|x| x != "mbox") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)?;
+            let (kept, dropped) = without_recipients(&text, &wanted);
+            if dropped == 0 {
+                continue;
+            }
+            removed += dropped;
+            if kept.is_empty() {
+                std::fs::remove_file(&path)?;
+            } else {
+                write_atomically(&self.dir, &path, kept.as_bytes())?;
+            }
+        }
+        Ok(removed)
+    }
+
     /// The file a batch goes to: named by time, then by the first message's event, so names sort
     /// in delivery order and never collide.
     fn path_for(&self, first: &MailMessage) -> PathBuf {
@@ -124,6 +158,38 @@ fn append_mbox(mbox: &mut String, separator: &str, message: &MailMessage, from: 
         mbox.push('\n');
     }
     mbox.push('\n');
+}
+
+/// `mbox` without the messages whose `To:` header names one of `wanted` (`<address>`, lower
+/// case), and how many were dropped. Messages start at separator lines (`From `); body lines
+/// that begin so are quoted (`>From `), so the split is exact.
+fn without_recipients(mbox: &str, wanted: &[String]) -> (String, usize) {
+    let mut kept = String::with_capacity(mbox.len());
+    let mut dropped = 0;
+    let mut message = String::new();
+    let flush = |message: &mut String, kept: &mut String, dropped: &mut usize| {
+        let headers = message.split("\n\n").next().unwrap_or_default().to_lowercase();
+        let addressed = headers
+            .lines()
+            .filter(|line| line.starts_with("to:"))
+            .any(|line| wanted.iter().any(|w| line.contains(w.as_str())));
+        if addressed {
+            *dropped += 1;
+        } else {
+            kept.push_str(message);
+        }
+        message.clear();
+    };
+    for line in mbox.split_inclusive('\n') {
+        if line.starts_with("From ") && !message.is_empty() {
+            flush(&mut message, &mut kept, &mut dropped);
+        }
+        message.push_str(line);
+    }
+    if !message.is_empty() {
+        flush(&mut message, &mut kept, &mut dropped);
+    }
+    (kept, dropped)
 }
 
 /// Writes to a temporary name, syncs, renames: a reader never sees half a batch.
@@ -255,6 +321,35 @@ mod tests {
             FileMailer::new(dir.path().join("missing"), "x@y.z")
                 .remove_stale_temporaries()
                 .unwrap(),
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn erasing_a_recipient_removes_their_messages_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mailer = FileMailer::new(dir.path(), "noreply@pvara.example");
+        let mut other = message();
+        other.id = EventId::new();
+        other.to_address = "omar@example.org".to_owned();
+        mailer.deliver(&[message(), other.clone()]).await;
+        mailer.deliver(&[message()]).await;
+        assert_eq!(
+            mailer.erase_recipients(&["ZOE@example.org".to_owned()]).unwrap(),
+            2
+        );
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "the file left with nobody in it is gone");
+        let left = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(
+            !left.contains("zoe@example.org") && left.contains("omar@example.org"),
+            "{left}"
+        );
+        assert_eq!(
+            mailer.erase_recipients(&["zoe@example.org".to_owned()]).unwrap(),
             0
         );
     }

@@ -182,6 +182,7 @@ async fn try_step(
     store
         .transition(Transition {
             application_id: id,
+            job_id,
             from,
             to,
             actor: actor.id.to_string(),

@@ -7,6 +7,7 @@
 //! - [`applications`]: submitting (with an optional CV file), pipeline steps one at a time or in
 //!   bulk, withdrawal and notes.
 //! - [`audit`]: the audit trail every use case writes to.
+//! - [`privacy`]: a person's export and erasure.
 //! - [`jobs`]: posting and closing jobs, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
 
@@ -15,6 +16,7 @@ pub mod applications;
 pub mod audit;
 pub mod dead_letters;
 pub mod jobs;
+pub mod privacy;
 
 use pvara_domain::ValidationError;
 use pvara_domain::ids::UserId;

@@ -97,6 +97,7 @@ fn transition(
     };
     Ok(Transition {
         application_id,
+        job_id,
         from: Status::Submitted,
         to,
         actor: ACTOR.to_owned(),

@@ -174,7 +174,11 @@ INSERT INTO job_status_counts (job_id, status, shard, count)
 
 CREATE INDEX applications_by_applicant ON applications (applicant_id, id);
 -- Best score first with ties in submission order, read in index order (a deep page of 100,000
--- candidates sorted everything after its cursor without it).
+-- candidates sorted everything after its cursor without it). They replace the ascending rank
+-- indexes: every index is one more B-tree the single writer updates for each submission and
+-- each score, and the ascending order (sort=aiScore) is rarely asked for.
+DROP INDEX applications_job_rank;
+DROP INDEX applications_rank;
 CREATE INDEX applications_job_best ON applications (job_id, (coalesce(ai_score, -1)) DESC, id);
 CREATE INDEX applications_best ON applications ((coalesce(ai_score, -1)) DESC, id);
 "#,

@@ -101,14 +101,13 @@ async fn count_move(
 /// Applies `t` if the application is still in `t.from`; returns whether it did.
 async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<bool, StoreError> {
     let score = t.score.as_ref();
-    let job_id: Option<Uuid> = sqlx::query_scalar(
+    let changed = sqlx::query(
         "UPDATE applications
          SET status = $1, updated_at = $2,
              ai_score = coalesce($3, ai_score),
              score_breakdown = coalesce($4, score_breakdown),
              scorer_version = coalesce($5, scorer_version)
-         WHERE id = $6 AND status = $7
-         RETURNING job_id",
+         WHERE id = $6 AND status = $7",
     )
     .bind(t.to.as_str())
     .bind(t.at)
@@ -117,12 +116,13 @@ async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<boo
     .bind(score.map(|s| s.scorer_version.as_str()))
     .bind(t.application_id.0)
     .bind(t.from.as_str())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(job_id) = job_id else {
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
         return Ok(false);
-    };
-    count_move(conn, job_id, t.application_id, Some(t.from), t.to).await?;
+    }
+    count_move(conn, t.job_id.0, t.application_id, Some(t.from), t.to).await?;
     insert_history(conn, t.history_row()).await?;
     insert_outbox(conn, &t.messages, t.at).await?;
     Ok(true)

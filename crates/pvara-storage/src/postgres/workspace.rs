@@ -11,8 +11,8 @@ use super::rows::{self, JOB_COLUMNS, USER_COLUMNS};
 use super::{PgEngine, on_constraint};
 use crate::error::StoreError;
 use crate::model::{
-    AuditEntry, AuditQuery, CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount,
-    UserRecord,
+    AuditEntry, AuditQuery, CvFile, ERASED_EMAIL, ERASED_NAME, NewNote, NewSession, Note, OwnApplication,
+    SessionRecord, StatusCount, UserRecord,
 };
 use crate::workspace::{Accounts, Audit, Workspace};
 
@@ -92,6 +92,51 @@ impl Accounts for PgEngine {
             })
         })
         .transpose()
+    }
+
+    async fn erase_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Vec<ApplicationId>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let changed = sqlx::query(
+            "UPDATE users SET email = $1, full_name = $2, password_hash = '!',
+                    deactivated_at = coalesce(deactivated_at, $3) WHERE id = $4",
+        )
+        .bind(format!("erased-{id}@erased.invalid"))
+        .bind(ERASED_NAME)
+        .bind(at)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM applications WHERE applicant_id = $1")
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        const MINE: &str = "application_id IN (SELECT id FROM applications WHERE applicant_id = $1)";
+        for sql in [
+            format!("DELETE FROM application_files WHERE {MINE}"),
+            format!("DELETE FROM application_notes WHERE {MINE}"),
+            format!("UPDATE application_history SET details = NULL, reason = 'erased' WHERE {MINE}"),
+            "DELETE FROM sessions WHERE user_id = $1".to_owned(),
+        ] {
+            sqlx::query(&sql).bind(id.0).execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "UPDATE applications SET full_name = $1, email = $2, phone = NULL, skills = '[]', resume_text = '',
+                    cover_letter = NULL, updated_at = $3,
+                    score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}'::jsonb END
+             WHERE applicant_id = $4",
+        )
+        .bind(ERASED_NAME)
+        .bind(ERASED_EMAIL)
+        .bind(at)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ids.into_iter().map(ApplicationId).collect())
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {

@@ -13,8 +13,8 @@ use super::rows::{
 };
 use crate::error::StoreError;
 use crate::model::{
-    AuditEntry, AuditQuery, CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount,
-    UserRecord,
+    AuditEntry, AuditQuery, CvFile, ERASED_EMAIL, ERASED_NAME, NewNote, NewSession, Note, OwnApplication,
+    SessionRecord, StatusCount, UserRecord,
 };
 use crate::workspace::{Accounts, Audit, Workspace};
 
@@ -97,6 +97,47 @@ impl Accounts for SqliteEngine {
                 csrf: row.get(7)?,
                 expires_at: parse_ts(&row.get::<_, String>(8)?)?,
             }))
+        })
+        .await
+    }
+
+    async fn erase_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Vec<ApplicationId>, StoreError> {
+        self.write(move |conn| {
+            let user = id.to_string();
+            let erased_email = format!("erased-{user}@erased.invalid");
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE users SET email = ?1, full_name = ?2, password_hash = '!',
+                            deactivated_at = coalesce(deactivated_at, ?3) WHERE id = ?4",
+                )?
+                .execute(params![erased_email, ERASED_NAME, ts(at), user])?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            let mut ids = Vec::new();
+            {
+                let mut stmt = conn.prepare_cached("SELECT id FROM applications WHERE applicant_id = ?1")?;
+                let mut rows = stmt.query([&user])?;
+                while let Some(row) = rows.next()? {
+                    ids.push(parse_id::<ApplicationId>(&row.get::<_, String>(0)?)?);
+                }
+            }
+            const MINE: &str = "application_id IN (SELECT id FROM applications WHERE applicant_id = ?1)";
+            conn.execute(&format!("DELETE FROM application_files WHERE {MINE}"), [&user])?;
+            conn.execute(&format!("DELETE FROM application_notes WHERE {MINE}"), [&user])?;
+            conn.execute(
+                &format!("UPDATE application_history SET details = NULL, reason = 'erased' WHERE {MINE}"),
+                [&user],
+            )?;
+            conn.execute(
+                "UPDATE applications SET full_name = ?1, email = ?2, phone = NULL, skills = '[]', resume_text = '',
+                        cover_letter = NULL, updated_at = ?3,
+                        score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}' END
+                 WHERE applicant_id = ?4",
+                params![ERASED_NAME, ERASED_EMAIL, ts(at), user],
+            )?;
+            conn.execute("DELETE FROM sessions WHERE user_id = ?1", [&user])?;
+            Ok(ids)
         })
         .await
     }

@@ -4,7 +4,7 @@
 
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::status::Status;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::log;
 use super::rows::{to_json, ts};
@@ -92,6 +92,11 @@ pub(super) fn oldest_outbox(
 }
 
 /// Moves one application from `from` to `to` in its job's counts (`from` None: a new one).
+///
+/// An UPDATE of an existing row first, and an INSERT only for a (job, status, shard) seen for
+/// the first time: an UPSERT may abort midway, so SQLite gives it a statement journal, and
+/// every submission journalling the same hot counts page cost the single writer 13 % of its
+/// time (BENCHMARKS.md, issue 9).
 pub(super) fn count_move(
     conn: &Connection,
     job_id: &str,
@@ -99,15 +104,19 @@ pub(super) fn count_move(
     from: Option<Status>,
     to: Status,
 ) -> Result<(), StoreError> {
-    let mut bump = conn.prepare_cached(
-        "INSERT INTO job_status_counts (job_id, status, shard, count) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (job_id, status, shard) DO UPDATE SET count = count + excluded.count",
-    )?;
     let shard = count_shard(application);
-    if let Some(from) = from {
-        bump.execute(params![job_id, from.as_str(), shard, -1])?;
+    let mut update = conn.prepare_cached(
+        "UPDATE job_status_counts SET count = count + ?4 WHERE job_id = ?1 AND status = ?2 AND shard = ?3",
+    )?;
+    let moves = from.map(|f| (f, -1)).into_iter().chain([(to, 1)]);
+    for (status, delta) in moves {
+        if update.execute(params![job_id, status.as_str(), shard, delta])? == 0 {
+            conn.prepare_cached(
+                "INSERT INTO job_status_counts (job_id, status, shard, count) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![job_id, status.as_str(), shard, delta])?;
+        }
     }
-    bump.execute(params![job_id, to.as_str(), shard, 1])?;
     Ok(())
 }
 
@@ -125,33 +134,28 @@ pub(super) fn apply_transition(
         ),
         None => (None, None, None),
     };
-    let job_id: Option<String> = conn
+    let changed = conn
         .prepare_cached(
             "UPDATE applications
              SET status = ?1, updated_at = ?2,
                  ai_score = coalesce(?3, ai_score),
                  score_breakdown = coalesce(?4, score_breakdown),
                  scorer_version = coalesce(?5, scorer_version)
-             WHERE id = ?6 AND status = ?7
-             RETURNING job_id",
+             WHERE id = ?6 AND status = ?7",
         )?
-        .query_row(
-            params![
-                t.to.as_str(),
-                ts(t.at),
-                score,
-                breakdown,
-                version,
-                t.application_id.to_string(),
-                t.from.as_str()
-            ],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let Some(job_id) = job_id else {
+        .execute(params![
+            t.to.as_str(),
+            ts(t.at),
+            score,
+            breakdown,
+            version,
+            t.application_id.to_string(),
+            t.from.as_str()
+        ])?;
+    if changed == 0 {
         return Ok(false);
-    };
-    count_move(conn, &job_id, t.application_id, Some(t.from), t.to)?;
+    }
+    count_move(conn, &t.job_id.to_string(), t.application_id, Some(t.from), t.to)?;
     insert_history(conn, t.history_row())?;
     emit(conn, &t.messages, &ts(t.at), in_place)?;
     Ok(true)

@@ -1,6 +1,7 @@
 //! What every [`Store`] must do.
 
 use chrono::Utc;
+use pvara_domain::application::NewApplication;
 use pvara_domain::ids::{ApplicationId, EventId};
 use pvara_domain::status::Status;
 use pvara_domain::user::Role;
@@ -12,13 +13,10 @@ use crate::model::{
     ApplicationQuery, Checkpoint, Cursor, Delivery, Position, ScoreRecord, SortOrder, Transition, WorkBatch,
 };
 
-fn scored(
-    application_id: ApplicationId,
-    total: u8,
-    messages: Vec<crate::model::OutboxMessage>,
-) -> Transition {
+fn scored(application: &NewApplication, total: u8, messages: Vec<crate::model::OutboxMessage>) -> Transition {
     Transition {
-        application_id,
+        application_id: application.id,
+        job_id: application.job_id,
         from: Status::Submitted,
         to: Status::UnderReview,
         actor: "system:test".to_owned(),
@@ -134,8 +132,8 @@ pub async fn transition_story(engines: &Engines) {
 
     let batch = WorkBatch {
         transitions: vec![
-            scored(application.id, 70, vec![message.clone()]),
-            scored(application.id, 99, vec![message]),
+            scored(&application, 70, vec![message.clone()]),
+            scored(&application, 99, vec![message]),
         ],
         messages: vec![],
         deliveries: vec![],
@@ -163,7 +161,7 @@ pub async fn transition_story(engines: &Engines) {
         .map(|g| g.committed);
     assert_eq!(committed, Some(5));
 
-    let mut reject = scored(application.id, 0, vec![]);
+    let mut reject = scored(&application, 0, vec![]);
     reject.score = None;
     reject.to = Status::Rejected;
     assert!(matches!(
@@ -203,7 +201,7 @@ pub async fn listing_story(engines: &Engines) {
         if i < 10 {
             store
                 .apply_batch(WorkBatch {
-                    transitions: vec![scored(application.id, (i % 4) * 20, vec![])],
+                    transitions: vec![scored(&application, (i % 4) * 20, vec![])],
                     ..Default::default()
                 })
                 .await

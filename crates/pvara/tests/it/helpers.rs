@@ -196,6 +196,11 @@ pub struct Snapshot {
 }
 
 impl TestApp {
+    /// The PostgreSQL database of this app, if it runs on one.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database.as_ref().map(|db| db.url.as_str())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -16,6 +16,7 @@ mod kafka_records;
 mod observability;
 mod portal;
 mod postgres_restart;
+mod privacy;
 mod processes;
 mod scale_out;
 mod story;

@@ -1,0 +1,165 @@
+//! The data-protection rights: a person's export of everything pvara holds about them
+//! (GDPR Art. 15 and 20) and their erasure (Art. 17), by themselves or by an admin.
+
+use pvara_domain::ids::UserId;
+use pvara_storage::model::{ApplicationRecord, AuditEntry, AuditQuery, Note};
+use pvara_storage::{Store, StoreError};
+use serde::Serialize;
+
+use super::{Actor, Error, audit};
+use crate::auth::ActiveUsers;
+use crate::mail::FileMailer;
+
+/// Everything about one person, as JSON.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Export {
+    pub account: ExportAccount,
+    pub applications: Vec<ExportApplication>,
+    /// Who did what to the person's records: ids and times.
+    pub audit_trail: Vec<AuditEntry>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportAccount {
+    pub id: UserId,
+    pub email: String,
+    pub full_name: String,
+    pub role: &'static str,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportApplication {
+    #[serde(flatten)]
+    pub application: serde_json::Value,
+    pub staff_notes: Vec<ExportNote>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportNote {
+    pub author: String,
+    pub body: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Note> for ExportNote {
+    fn from(note: Note) -> Self {
+        ExportNote {
+            author: note.author_name,
+            body: note.body,
+            at: note.at,
+        }
+    }
+}
+
+/// The caller's own data. `view` turns an application record into its API shape.
+pub async fn export(
+    store: &dyn Store,
+    actor: Actor,
+    view: impl Fn(ApplicationRecord) -> serde_json::Value,
+) -> Result<Export, Error> {
+    let user = store.user(actor.id).await?.ok_or(Error::NotFound("user"))?;
+    let mut applications = Vec::new();
+    let mut audit_trail = store
+        .audit_entries(&AuditQuery {
+            subject: Some(format!("user:{}", user.id)),
+            limit: audit::MAX_ENTRIES,
+            ..AuditQuery::default()
+        })
+        .await?;
+    for own in store.applications_of(actor.id).await? {
+        let Some(record) = store.application(own.id).await? else {
+            continue;
+        };
+        let staff_notes = store
+            .notes(own.id)
+            .await?
+            .into_iter()
+            .map(ExportNote::from)
+            .collect();
+        audit_trail.extend(
+            store
+                .audit_entries(&AuditQuery {
+                    subject: Some(format!("application:{}", own.id)),
+                    limit: audit::MAX_ENTRIES,
+                    ..AuditQuery::default()
+                })
+                .await?,
+        );
+        applications.push(ExportApplication {
+            application: view(record),
+            staff_notes,
+        });
+    }
+    audit_trail.sort_by_key(|e| e.at);
+    audit::record(
+        store,
+        &actor.audit_name(),
+        "user.export",
+        format!("user:{}", user.id),
+    )
+    .await;
+    Ok(Export {
+        account: ExportAccount {
+            id: user.id,
+            email: user.email,
+            full_name: user.full_name,
+            role: user.role.as_str(),
+            created_at: user.created_at,
+        },
+        applications,
+        audit_trail,
+    })
+}
+
+/// Erases an applicant: themselves, or an admin. Their account and applications keep only ids,
+/// statuses, scores and times (so counts and the event log, which never held personal data,
+/// stay whole); the mail delivered to them is removed from the mail folder. Staff accounts are
+/// deactivated, not erased, so that the audit trail keeps naming who acted.
+pub async fn erase(
+    store: &dyn Store,
+    (active, mail): (&ActiveUsers, Option<&FileMailer>),
+    actor: Actor,
+    target: UserId,
+) -> Result<(), Error> {
+    if actor.id != target {
+        actor.require_admin()?;
+    }
+    let user = store.user(target).await?.ok_or(Error::NotFound("user"))?;
+    if user.role.is_staff() {
+        return Err(Error::conflict(
+            "staff_account",
+            "staff accounts are deactivated, not erased",
+            None,
+        ));
+    }
+    let mut addresses = vec![user.email.clone()];
+    for own in store.applications_of(target).await? {
+        if let Some(record) = store.application(own.id).await? {
+            addresses.push(record.candidate.email.as_str().to_owned());
+        }
+    }
+    let erased = store
+        .erase_user(target, crate::now())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => Error::NotFound("user"),
+            other => other.into(),
+        })?;
+    active.forget(target);
+    if let Some(mailer) = mail.cloned() {
+        addresses.sort();
+        addresses.dedup();
+        let removed = tokio::task::spawn_blocking(move || mailer.erase_recipients(&addresses))
+            .await
+            .map_err(|e| Error::Internal(format!("mail erasure panicked: {e}")))?
+            .map_err(|e| Error::Internal(format!("cannot erase delivered mail: {e}")))?;
+        tracing::info!(user = %target, applications = erased.len(), mails = removed, "erased a person");
+    }
+    audit::record(store, &actor.audit_name(), "user.erase", format!("user:{target}")).await;
+    Ok(())
+}
