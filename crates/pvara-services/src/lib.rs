@@ -17,6 +17,7 @@
 //! - [`auth`]: argon2id password hashing and signed, expiring JWTs carrying the role.
 //! - [`events`]: turns domain events into outbox messages (CloudEvents binary mode).
 //! - [`relay`]: the loop that moves outbox rows onto the log.
+//! - [`retention`]: anonymising applications past `--retention-days`.
 //! - [`workers`]: the batch-consuming loop shared by all workers, the scoring worker and the
 //!   notification worker.
 //! - [`metrics`]: Prometheus names, the recorder, `GET /metrics` and the HTTP middleware.
@@ -33,6 +34,7 @@ pub mod events;
 pub mod mail;
 pub mod metrics;
 pub mod relay;
+pub mod retention;
 pub mod scorer;
 pub mod throttle;
 pub mod usecase;

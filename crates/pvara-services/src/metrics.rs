@@ -36,6 +36,7 @@ pub const WORKER_RUNNING: &str = "pvara_worker_running";
 pub const DB_COMMITS: &str = "pvara_db_commits_total";
 pub const DB_ROWS: &str = "pvara_db_rows_written_total";
 pub const COLLECT_ERRORS: &str = "pvara_metrics_collect_errors_total";
+pub const APPLICATIONS_RETIRED: &str = "pvara_applications_retired_total";
 
 /// Every name above, for checks that dashboards and alert rules name real metrics.
 pub const ALL: &[&str] = &[
@@ -58,6 +59,7 @@ pub const ALL: &[&str] = &[
     DB_COMMITS,
     DB_ROWS,
     COLLECT_ERRORS,
+    APPLICATIONS_RETIRED,
 ];
 
 /// From half a millisecond (an HTTP answer) to two minutes (a backlog drained after an outage).

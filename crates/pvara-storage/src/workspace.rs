@@ -47,6 +47,14 @@ pub trait Workspace: Send + Sync + 'static {
     /// An applicant's own applications, newest first.
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError>;
     async fn cv_file(&self, application: ApplicationId) -> Result<Option<CvFile>, StoreError>;
+    /// Anonymises (as an erasure does) up to `limit` applications whose job closed before
+    /// `closed_before`: the retention period. Returns how many; 0 when none are left.
+    async fn retire_applications(
+        &self,
+        closed_before: DateTime<Utc>,
+        at: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<usize, StoreError>;
     /// `NotFound("application")` when there is no such application.
     async fn add_note(&self, note: NewNote) -> Result<(), StoreError>;
     async fn notes(&self, application: ApplicationId) -> Result<Vec<Note>, StoreError>;

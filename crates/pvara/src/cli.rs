@@ -205,6 +205,9 @@ pub struct ServeArgs {
     /// A reverse proxy whose X-Forwarded-For header names the client (repeatable).
     #[arg(long = "trusted-proxy", env = "PVARA_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Anonymise applications this many days after their job closed (run by the relay role).
+    #[arg(long, env = "PVARA_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -280,6 +283,7 @@ impl ServeArgs {
         config.rate_limits = self.rate_limits == Switch::On;
         config.redis_url = self.redis_url.map(Secret::new);
         config.trusted_proxies = self.trusted_proxies;
+        config.retention_days = self.retention_days;
         config.roles = roles;
         config
     }

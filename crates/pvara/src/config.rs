@@ -99,6 +99,8 @@ pub struct Config {
     pub redis_url: Option<Secret>,
     /// Proxies whose X-Forwarded-For names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Anonymise applications this many days after their job closed (relay role).
+    pub retention_days: Option<u32>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5000";
@@ -124,6 +126,7 @@ impl Config {
             rate_limits: true,
             redis_url: None,
             trusted_proxies: Vec::new(),
+            retention_days: None,
         }
     }
 

@@ -213,6 +213,13 @@ impl Application {
                 engines.store.outbox_signal(),
                 background.clone(),
             ));
+            if let Some(days) = config.retention_days {
+                tasks.spawn(pvara_services::retention::run(
+                    engines.store.clone(),
+                    days,
+                    background.clone(),
+                ));
+            }
         }
         if config.roles.scoring {
             let worker = ScoringWorker::new(engines.store.clone(), scorer, config.workers);

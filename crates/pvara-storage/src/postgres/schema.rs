@@ -193,6 +193,8 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
 CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+-- When an application was anonymised (erasure or retention).
+ALTER TABLE applications ADD COLUMN erased_at TIMESTAMPTZ;
 "#,
 ];
 

@@ -16,6 +16,31 @@ use crate::model::{
 };
 use crate::workspace::{Accounts, Audit, Workspace};
 
+/// Replaces every personal field of these applications and removes their files, notes and the
+/// free text of their history; ids, statuses, scores and times stay.
+async fn anonymise(conn: &mut sqlx::PgConnection, ids: &[Uuid], at: DateTime<Utc>) -> Result<(), StoreError> {
+    for sql in [
+        "DELETE FROM application_files WHERE application_id = ANY($1)",
+        "DELETE FROM application_notes WHERE application_id = ANY($1)",
+        "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ANY($1)",
+    ] {
+        sqlx::query(sql).bind(ids).execute(&mut *conn).await?;
+    }
+    sqlx::query(
+        "UPDATE applications SET full_name = $1, email = $2, phone = NULL, skills = '[]', resume_text = '',
+                cover_letter = NULL, updated_at = $3, erased_at = $3,
+                score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}'::jsonb END
+         WHERE id = ANY($4)",
+    )
+    .bind(ERASED_NAME)
+    .bind(ERASED_EMAIL)
+    .bind(at)
+    .bind(ids)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl Accounts for PgEngine {
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -114,27 +139,11 @@ impl Accounts for PgEngine {
             .bind(id.0)
             .fetch_all(&mut *tx)
             .await?;
-        const MINE: &str = "application_id IN (SELECT id FROM applications WHERE applicant_id = $1)";
-        for sql in [
-            format!("DELETE FROM application_files WHERE {MINE}"),
-            format!("DELETE FROM application_notes WHERE {MINE}"),
-            format!("UPDATE application_history SET details = NULL, reason = 'erased' WHERE {MINE}"),
-            "DELETE FROM sessions WHERE user_id = $1".to_owned(),
-        ] {
-            sqlx::query(&sql).bind(id.0).execute(&mut *tx).await?;
-        }
-        sqlx::query(
-            "UPDATE applications SET full_name = $1, email = $2, phone = NULL, skills = '[]', resume_text = '',
-                    cover_letter = NULL, updated_at = $3,
-                    score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}'::jsonb END
-             WHERE applicant_id = $4",
-        )
-        .bind(ERASED_NAME)
-        .bind(ERASED_EMAIL)
-        .bind(at)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
+        anonymise(&mut tx, &ids, at).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(ids.into_iter().map(ApplicationId).collect())
     }
@@ -232,6 +241,27 @@ impl Workspace for PgEngine {
             })
         })
         .transpose()
+    }
+
+    async fn retire_applications(
+        &self,
+        closed_before: DateTime<Utc>,
+        at: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT a.id FROM applications a JOIN jobs j ON j.id = a.job_id
+             WHERE a.erased_at IS NULL AND j.closes_at IS NOT NULL AND j.closes_at <= $1
+             LIMIT $2 FOR UPDATE OF a SKIP LOCKED",
+        )
+        .bind(closed_before)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        anonymise(&mut tx, &ids, at).await?;
+        tx.commit().await?;
+        Ok(ids.len())
     }
 
     async fn add_note(&self, note: NewNote) -> Result<(), StoreError> {

@@ -18,6 +18,49 @@ use crate::model::{
 };
 use crate::workspace::{Accounts, Audit, Workspace};
 
+/// The ids of the applications matching `filter` (an SQL condition on `applications`).
+fn ids_where(
+    conn: &rusqlite::Connection,
+    filter: &str,
+    binds: impl rusqlite::Params,
+) -> Result<Vec<ApplicationId>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT id FROM applications WHERE {filter}"))?;
+    let mut rows = stmt.query(binds)?;
+    let mut ids = Vec::new();
+    while let Some(row) = rows.next()? {
+        ids.push(parse_id::<ApplicationId>(&row.get::<_, String>(0)?)?);
+    }
+    Ok(ids)
+}
+
+/// Replaces every personal field of these applications and removes their files, notes and the
+/// free text of their history; ids, statuses, scores and times stay.
+fn anonymise(
+    conn: &rusqlite::Connection,
+    ids: &[ApplicationId],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = ts(at);
+    for id in ids.iter().map(ToString::to_string) {
+        conn.prepare_cached("DELETE FROM application_files WHERE application_id = ?1")?
+            .execute([&id])?;
+        conn.prepare_cached("DELETE FROM application_notes WHERE application_id = ?1")?
+            .execute([&id])?;
+        conn.prepare_cached(
+            "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ?1",
+        )?
+        .execute([&id])?;
+        conn.prepare_cached(
+            "UPDATE applications SET full_name = ?1, email = ?2, phone = NULL, skills = '[]', resume_text = '',
+                    cover_letter = NULL, updated_at = ?3, erased_at = ?3,
+                    score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}' END
+             WHERE id = ?4",
+        )?
+        .execute(params![ERASED_NAME, ERASED_EMAIL, at, id])?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl Accounts for SqliteEngine {
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -114,28 +157,8 @@ impl Accounts for SqliteEngine {
             if changed == 0 {
                 return Err(StoreError::NotFound("user"));
             }
-            let mut ids = Vec::new();
-            {
-                let mut stmt = conn.prepare_cached("SELECT id FROM applications WHERE applicant_id = ?1")?;
-                let mut rows = stmt.query([&user])?;
-                while let Some(row) = rows.next()? {
-                    ids.push(parse_id::<ApplicationId>(&row.get::<_, String>(0)?)?);
-                }
-            }
-            const MINE: &str = "application_id IN (SELECT id FROM applications WHERE applicant_id = ?1)";
-            conn.execute(&format!("DELETE FROM application_files WHERE {MINE}"), [&user])?;
-            conn.execute(&format!("DELETE FROM application_notes WHERE {MINE}"), [&user])?;
-            conn.execute(
-                &format!("UPDATE application_history SET details = NULL, reason = 'erased' WHERE {MINE}"),
-                [&user],
-            )?;
-            conn.execute(
-                "UPDATE applications SET full_name = ?1, email = ?2, phone = NULL, skills = '[]', resume_text = '',
-                        cover_letter = NULL, updated_at = ?3,
-                        score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}' END
-                 WHERE applicant_id = ?4",
-                params![ERASED_NAME, ERASED_EMAIL, ts(at), user],
-            )?;
+            let ids = ids_where(conn, "applicant_id = ?1", params![user])?;
+            anonymise(conn, &ids, at)?;
             conn.execute("DELETE FROM sessions WHERE user_id = ?1", [&user])?;
             Ok(ids)
         })
@@ -250,6 +273,22 @@ impl Workspace for SqliteEngine {
                     })
                 })
                 .optional()?)
+        })
+        .await
+    }
+
+    async fn retire_applications(
+        &self,
+        closed_before: DateTime<Utc>,
+        at: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<usize, StoreError> {
+        self.write(move |conn| {
+            let filter = "erased_at IS NULL AND job_id IN
+                          (SELECT id FROM jobs WHERE closes_at IS NOT NULL AND closes_at <= ?1) LIMIT ?2";
+            let ids = ids_where(conn, filter, params![ts(closed_before), limit])?;
+            anonymise(conn, &ids, at)?;
+            Ok(ids.len())
         })
         .await
     }

@@ -233,3 +233,60 @@ async fn an_applicant_exports_then_erases_their_data(backend: Backend) {
     assert!(trail.iter().any(|e| e["action"] == "user.erase"), "{trail:?}");
     app.stop().await;
 }
+
+crate::on_every_engine!(retention_anonymises_applications_of_closed_jobs_only);
+
+async fn retention_anonymises_applications_of_closed_jobs_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
+    let closed = app
+        .create_job(&recruiter, &job_body("Analyst", "Data work", &["SQL"], &[], 0.0))
+        .await;
+    let open = app
+        .create_job(
+            &recruiter,
+            &job_body("Engineer", "Rust work", &["Rust"], &[], 0.0),
+        )
+        .await;
+    let who = app.applicant("Nadia Siddiqui").await;
+    let old = app
+        .submit(
+            &who,
+            &application_body(&closed, &who, &["SQL"], 3.0, "bachelor", "Old CV text"),
+        )
+        .await;
+    let current = app
+        .submit(
+            &who,
+            &application_body(&open, &who, &["Rust"], 3.0, "bachelor", "Current CV text"),
+        )
+        .await;
+    app.wait_for_status(&recruiter, &old, "Under Review").await;
+    let response = app
+        .post(
+            &format!("/api/jobs/{closed}/closure"),
+            Some(&recruiter),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // The retention task's pass, with a period that has already run out for the closed job.
+    let store = &app.engines.store;
+    let now = pvara_services::now();
+    let cutoff = now + chrono::Duration::minutes(1);
+    assert_eq!(store.retire_applications(cutoff, now, 500).await.unwrap(), 1);
+    assert_eq!(
+        store.retire_applications(cutoff, now, 500).await.unwrap(),
+        0,
+        "done once"
+    );
+    let retired = app.application(&recruiter, &old).await;
+    assert_eq!(
+        (retired["fullName"].as_str(), retired["resumeText"].as_str()),
+        (Some("Erased"), Some(""))
+    );
+    assert_eq!(retired["status"], "Under Review", "statuses stay");
+    let kept = app.application(&recruiter, &current).await;
+    assert_eq!(kept["resumeText"], "Current CV text");
+    app.stop().await;
+}
