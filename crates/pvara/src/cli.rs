@@ -208,6 +208,12 @@ pub struct ServeArgs {
     /// Anonymise applications this many days after their job closed (run by the relay role).
     #[arg(long, env = "PVARA_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub retention_days: Option<u32>,
+    /// PEM certificate chain to serve HTTPS with (and --tls-key).
+    #[arg(long, env = "PVARA_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert; never logged.
+    #[arg(long, env = "PVARA_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -284,6 +290,8 @@ impl ServeArgs {
         config.redis_url = self.redis_url.map(Secret::new);
         config.trusted_proxies = self.trusted_proxies;
         config.retention_days = self.retention_days;
+        config.tls_cert = self.tls_cert;
+        config.tls_key = self.tls_key;
         config.roles = roles;
         config
     }

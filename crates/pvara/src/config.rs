@@ -101,6 +101,9 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Anonymise applications this many days after their job closed (relay role).
     pub retention_days: Option<u32>,
+    /// PEM certificate chain and private key: serve HTTPS.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5000";
@@ -127,6 +130,8 @@ impl Config {
             redis_url: None,
             trusted_proxies: Vec::new(),
             retention_days: None,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 
@@ -137,10 +142,26 @@ impl Config {
         }
     }
 
+    /// The TLS settings, read and checked now so that a bad certificate stops the start, not
+    /// the first connection.
+    pub fn tls(&self) -> anyhow::Result<Option<pvara_services::api::server::Tls>> {
+        let (cert, key) = match (&self.tls_cert, &self.tls_key) {
+            (None, None) => return Ok(None),
+            (Some(cert), Some(key)) => (cert, key),
+            _ => anyhow::bail!("--tls-cert and --tls-key go together"),
+        };
+        let read =
+            |path: &PathBuf| std::fs::read(path).with_context(|| format!("cannot read {}", path.display()));
+        let tls = pvara_services::api::server::Tls::from_pem(&read(cert)?, &read(key)?)
+            .map_err(|e| anyhow::anyhow!("{e} ({} / {})", cert.display(), key.display()))?;
+        Ok(Some(tls))
+    }
+
     /// Secure cookies unless told otherwise, except on a loopback listener (a developer's
     /// `http://127.0.0.1:5000`, where a Secure cookie would never come back).
     pub fn cookie_secure(&self) -> bool {
-        self.cookie_secure.unwrap_or(!self.listen.ip().is_loopback())
+        self.cookie_secure
+            .unwrap_or(self.tls_cert.is_some() || !self.listen.ip().is_loopback())
     }
 
     pub fn mail_dir(&self) -> PathBuf {

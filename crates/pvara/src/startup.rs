@@ -28,6 +28,7 @@ pub struct Application {
     tokens: Tokens,
     scorer: Arc<dyn Scorer>,
     throttle: Throttle,
+    tls: Option<api::server::Tls>,
     /// Held for the life of the process; see [`lock_roles`].
     _locks: Vec<std::fs::File>,
 }
@@ -127,6 +128,7 @@ impl Application {
         let tokens = Tokens::new(secret.expose().as_bytes(), config.token_ttl);
         let engines = open_engines(&config).await?;
         let throttle = throttle(&config).await?;
+        let tls = config.tls()?;
         let listener = if config.roles.api {
             let listener = TcpListener::bind(config.listen)
                 .await
@@ -151,6 +153,7 @@ impl Application {
             tokens,
             scorer,
             throttle,
+            tls,
             _locks: locks,
         })
     }
@@ -180,6 +183,7 @@ impl Application {
             tokens,
             scorer,
             throttle,
+            tls,
             _locks,
         } = self;
         let background = CancellationToken::new();
@@ -254,7 +258,7 @@ impl Application {
                 services.trusted_proxies = config.trusted_proxies.clone().into();
                 services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_from.clone()));
                 let router = api::router(ApiState::from(services));
-                api::server::serve(listener, router, shutdown.clone())
+                api::server::serve(listener, router, tls, shutdown.clone())
                     .await
                     .context("the HTTP server failed")
             }

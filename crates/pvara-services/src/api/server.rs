@@ -13,6 +13,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
@@ -22,11 +23,47 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time to receive a whole request body; a CV of 5 MB needs a few seconds on a slow line.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Serves `router` on `listener` until `shutdown`, then lets requests in flight finish.
-/// Each request carries its peer address as `ConnectInfo<SocketAddr>`.
+/// TLS for the listener (`--tls-cert`, `--tls-key`): rustls, TLS 1.2 and 1.3.
+#[derive(Clone)]
+pub struct Tls(TlsAcceptor);
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tls").finish_non_exhaustive()
+    }
+}
+
+impl Tls {
+    /// Loads a PEM certificate chain and its PEM private key.
+    pub fn from_pem(cert: &[u8], key: &[u8]) -> Result<Tls, String> {
+        use rustls_pki_types::pem::PemObject;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        let chain = CertificateDer::pem_slice_iter(cert)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("cannot read the certificate: {e}"))?;
+        if chain.is_empty() {
+            return Err("the certificate file holds no certificate".to_owned());
+        }
+        let key =
+            PrivateKeyDer::from_pem_slice(key).map_err(|e| format!("cannot read the private key: {e}"))?;
+        let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+        let mut config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .map_err(|e| format!("the certificate and key do not fit: {e}"))?;
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(Tls(TlsAcceptor::from(std::sync::Arc::new(config))))
+    }
+}
+
+/// Serves `router` on `listener` (over TLS when `tls` is given) until `shutdown`, then lets
+/// requests in flight finish. Each request carries its peer address as `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    tls: Option<Tls>,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
     let mut builder = Builder::new(TokioExecutor::new());
@@ -54,10 +91,33 @@ pub async fn serve(
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             router.clone().oneshot(request.map(axum::body::Body::new))
         });
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection.into_owned());
+        let (builder, watcher, tls) = (builder.clone(), graceful.watcher(), tls.clone());
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
+            let served = match tls {
+                None => {
+                    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    watcher.watch(connection.into_owned()).await
+                }
+                // The handshake is bounded like the headers: a client that stalls in it is cut off.
+                Some(Tls(acceptor)) => {
+                    match tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => {
+                            let connection =
+                                builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                            watcher.watch(connection.into_owned()).await
+                        }
+                        Ok(Err(error)) => {
+                            tracing::debug!(%peer, %error, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!(%peer, "TLS handshake timed out");
+                            return;
+                        }
+                    }
+                }
+            };
+            if let Err(error) = served {
                 tracing::debug!(%peer, error = %error, "connection ended with an error");
             }
         });
