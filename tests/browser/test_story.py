@@ -2,6 +2,7 @@
 it being scored; a recruiter ranks, invites, interviews and makes an offer; bulk rejection; CSRF;
 a deactivated recruiter loses their session. axe-core checks every page on the way."""
 
+import json
 import re
 import time
 from pathlib import Path
@@ -225,6 +226,20 @@ def test_a_candidate_withdraws(server, browser):
     page.get_by_role("button", name="Withdraw application").click()
     expect(page.locator("[data-status]")).to_have_text("Withdrawn")
     expect(page.get_by_role("button", name="Withdraw application")).to_have_count(0)
+
+    # Their data: a download of everything, then erasure, which signs them out for good.
+    page.goto(base + "/me/applications")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your data").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["account"]["email"] == email
+    assert exported["applications"][0]["resumeText"] == "Two years of SQL reporting for a bank."
+    page.get_by_text("Delete your account").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    status, _ = server.api.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})
+    assert status == 401
     page.context.close()
 
 

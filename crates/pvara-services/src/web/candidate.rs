@@ -525,3 +525,39 @@ pub async fn withdraw(
     }
     Ok(Redirect::to(&format!("/me/applications/{}", record.id)).into_response())
 }
+
+/// Everything about the signed-in person, as a JSON download (the same as `GET /api/me/export`).
+pub async fn export(State(state): State<ApiState>, viewer: Viewer) -> Result<Response, PageError> {
+    let actor = viewer.require("/me/applications")?;
+    let view = |record| {
+        serde_json::to_value(crate::api::applications::ApplicationView::from(record)).unwrap_or_default()
+    };
+    let export = usecase::privacy::export(state.store.as_ref(), actor, view).await?;
+    let body = serde_json::to_vec_pretty(&export).map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"pvara-my-data.json\"".to_owned(),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Erases the signed-in applicant and signs them out.
+pub async fn erase(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    viewer.check_csrf(&form.csrf)?;
+    let actor = viewer.require("/me/applications")?;
+    actor.require_applicant()?;
+    let context = (&state.active_users, state.mail_archive.as_ref());
+    usecase::privacy::erase(state.store.as_ref(), context, actor, actor.id).await?;
+    let cookie = super::session::end(&state, &viewer).await?;
+    Ok(([(axum::http::header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}

@@ -226,6 +226,8 @@ pub fn router(state: ApiState) -> Router<ApiState> {
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/me/applications", get(candidate::my_applications))
+        .route("/me/export", get(candidate::export))
+        .route("/me/erase", post(candidate::erase))
         .route("/me/applications/{id}", get(candidate::my_application))
         .route("/me/applications/{id}/status", get(candidate::status_fragment))
         .route("/me/applications/{id}/withdraw", post(candidate::withdraw))
