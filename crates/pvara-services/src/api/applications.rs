@@ -162,6 +162,13 @@ pub struct ApplicationView {
     history: Vec<HistoryEntry>,
 }
 
+impl ApplicationView {
+    /// The record in its API shape, as JSON (for the data export).
+    pub fn json(record: ApplicationRecord) -> serde_json::Value {
+        serde_json::to_value(ApplicationView::from(record)).unwrap_or_default()
+    }
+}
+
 impl From<ApplicationRecord> for ApplicationView {
     fn from(r: ApplicationRecord) -> Self {
         let (ai_score, score_breakdown, scorer_version) = match r.score {

@@ -12,10 +12,8 @@ use crate::auth::AuthUser;
 use crate::usecase::{self, privacy::Export};
 
 pub async fn export(State(state): State<ApiState>, user: AuthUser) -> Result<Json<Export>, ApiError> {
-    let view = |record| serde_json::to_value(ApplicationView::from(record)).unwrap_or_default();
-    Ok(Json(
-        usecase::privacy::export(state.store.as_ref(), user, view).await?,
-    ))
+    let export = usecase::privacy::export(state.store.as_ref(), user, ApplicationView::json).await?;
+    Ok(Json(export))
 }
 
 pub async fn erase_me(State(state): State<ApiState>, user: AuthUser) -> Result<StatusCode, ApiError> {

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::forms::{CsrfForm, FormErrors, day, when};
 use super::session::Viewer;
-use super::{Layout, PageError, render, urlencode};
+use super::{Layout, PageError, find_job, render, urlencode};
 use crate::api::ApiState;
 use crate::api::extract::RequestId;
 use crate::api::upload::ApplicationForm;
@@ -117,11 +117,6 @@ struct JobPage {
     years: String,
     education: &'static str,
     open: bool,
-}
-
-async fn find_job(state: &ApiState, id: &str) -> Result<Job, PageError> {
-    let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
-    state.store.job(id).await?.ok_or(PageError::NotFound)
 }
 
 fn or_none(list: &[String]) -> String {
@@ -529,10 +524,12 @@ pub async fn withdraw(
 /// Everything about the signed-in person, as a JSON download (the same as `GET /api/me/export`).
 pub async fn export(State(state): State<ApiState>, viewer: Viewer) -> Result<Response, PageError> {
     let actor = viewer.require("/me/applications")?;
-    let view = |record| {
-        serde_json::to_value(crate::api::applications::ApplicationView::from(record)).unwrap_or_default()
-    };
-    let export = usecase::privacy::export(state.store.as_ref(), actor, view).await?;
+    let export = usecase::privacy::export(
+        state.store.as_ref(),
+        actor,
+        crate::api::applications::ApplicationView::json,
+    )
+    .await?;
     let body = serde_json::to_vec_pretty(&export).map_err(|e| PageError::Internal(e.to_string()))?;
     Ok((
         [

@@ -190,6 +190,12 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The job named in a path, or the not-found page.
+pub(crate) async fn find_job(state: &ApiState, id: &str) -> Result<pvara_domain::job::Job, PageError> {
+    let id: pvara_domain::ids::JobId = id.parse().map_err(|_| PageError::NotFound)?;
+    state.store.job(id).await?.ok_or(PageError::NotFound)
+}
+
 pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {

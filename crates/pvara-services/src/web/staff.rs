@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::forms::{CsrfForm, FormErrors, day, parse_datetime_local, parse_number, split_list};
 use super::session::Viewer;
 use super::steps::{invitation, rejection};
-use super::{Layout, PageError, render, urlencode};
+use super::{Layout, PageError, find_job, render, urlencode};
 use crate::api::ApiState;
 use crate::api::applications::{decode_cursor, next_cursor};
 use crate::api::extract::RequestId;
@@ -234,11 +234,6 @@ pub struct PipelineQuery {
 }
 
 const PAGE: u32 = 50;
-
-async fn find_job(state: &ApiState, id: &str) -> Result<Job, PageError> {
-    let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
-    state.store.job(id).await?.ok_or(PageError::NotFound)
-}
 
 async fn pipeline_page(
     state: &ApiState,
