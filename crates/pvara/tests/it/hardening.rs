@@ -188,3 +188,19 @@ async fn tls_is_served_with_the_given_certificate() {
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn common_passwords_are_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for (i, weak) in ["password12", "Password1!"].into_iter().enumerate() {
+        let body = json!({"email": format!("w{i}@example.org"), "password": weak, "fullName": "W"});
+        let (status, error) = error_of(app.post("/api/auth/register", None, &body).await).await;
+        assert_eq!(
+            (status, error["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("password")),
+            "{weak}"
+        );
+    }
+    assert_eq!(app.engines.store.counts().await.unwrap().users, 0);
+    app.stop().await;
+}
