@@ -57,7 +57,8 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    /// Logs `detail` and answers with a generic 500.
+    /// Logs `detail` and answers with a generic 500. Pass errors as [`crate::ErrorChain`] so
+    /// that the log names every cause, not only the outermost ("database error").
     pub fn internal(detail: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
@@ -103,9 +104,9 @@ impl From<StoreError> for ApiError {
                 "the application's status changed meanwhile; reload it",
             ),
             StoreError::Unavailable(_) | StoreError::Log(LogError::Unavailable(_)) => {
-                ApiError::unavailable(&error)
+                ApiError::unavailable(&crate::ErrorChain(&error))
             }
-            other => ApiError::internal(&other),
+            other => ApiError::internal(&crate::ErrorChain(&other)),
         }
     }
 }
@@ -145,8 +146,8 @@ fn with_field(error: ApiError, field: Option<&'static str>) -> ApiError {
 impl From<LogError> for ApiError {
     fn from(error: LogError) -> Self {
         match error {
-            LogError::Unavailable(_) => ApiError::unavailable(&error),
-            other => ApiError::internal(&other),
+            LogError::Unavailable(_) => ApiError::unavailable(&crate::ErrorChain(&error)),
+            other => ApiError::internal(&crate::ErrorChain(&other)),
         }
     }
 }

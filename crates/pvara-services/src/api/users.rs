@@ -103,7 +103,7 @@ pub async fn login(
     let issued = state
         .tokens
         .issue(user.id, user.role, crate::now())
-        .map_err(|e| ApiError::internal(&e))?;
+        .map_err(|e| ApiError::internal(&crate::ErrorChain(&e)))?;
     Ok(Json(LoginView {
         token: issued.token,
         expires_at: issued.expires_at,

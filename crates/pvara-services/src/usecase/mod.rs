@@ -138,7 +138,7 @@ impl From<crate::auth::AuthError> for Error {
     fn from(error: crate::auth::AuthError) -> Self {
         match error {
             crate::auth::AuthError::Busy => Error::Throttled { retry_after_secs: 1 },
-            other => Error::Internal(other.to_string()),
+            other => Error::Internal(crate::ErrorChain(&other).to_string()),
         }
     }
 }

@@ -55,11 +55,13 @@ impl WorkerConfig {
 
 /// Runs `attempt` over `items`, then again over the ones that failed, with exponential backoff,
 /// until each succeeds or has had `config.max_attempts`. Returns each item's last result and the
-/// attempts it took, in the order of `items`.
+/// attempts it took, in the order of `items`: one per item, always. An attempt that answers
+/// fewer results than it was given fails the items left without one (`missing()`), so they are
+/// retried and then recorded as failed, never silently dropped while the batch commits.
 pub async fn with_retries<I, T, E, F, Fut>(
     items: &[I],
     config: &WorkerConfig,
-    what: &str,
+    (what, missing): (&str, fn() -> E),
     mut attempt: F,
 ) -> Vec<(Result<T, E>, u32)>
 where
@@ -71,9 +73,12 @@ where
     let mut todo: Vec<usize> = (0..items.len()).collect();
     let mut round = 1;
     while !todo.is_empty() {
-        let outcomes = attempt(todo.iter().map(|&i| items[i].clone()).collect()).await;
+        let mut outcomes = attempt(todo.iter().map(|&i| items[i].clone()).collect())
+            .await
+            .into_iter();
         let mut retry = Vec::new();
-        for (&index, outcome) in todo.iter().zip(outcomes) {
+        for &index in &todo {
+            let outcome = outcomes.next().unwrap_or_else(|| Err(missing()));
             if outcome.is_err() && round < config.max_attempts {
                 retry.push(index);
             } else {
@@ -278,7 +283,7 @@ mod tests {
         };
         let calls: Mutex<HashMap<&str, u32>> = Mutex::new(HashMap::new());
         let items = ["ok", "flaky", "broken"];
-        let results = with_retries(&items, &config, "test", |batch| {
+        let results = with_retries(&items, &config, ("test", || "no result".to_owned()), |batch| {
             let calls = &calls;
             async move {
                 batch
@@ -300,5 +305,25 @@ mod tests {
         assert_eq!(results[1], (Ok("flaky"), 2));
         assert_eq!(results[2], (Err("broken failed".to_owned()), 3));
         assert_eq!(calls.lock().unwrap()["broken"], 3);
+    }
+
+    #[tokio::test]
+    async fn an_attempt_that_answers_too_few_results_fails_the_rest() {
+        let config = WorkerConfig {
+            batch_size: 10,
+            max_attempts: 2,
+            retry_delay: Duration::from_millis(1),
+        };
+        let results = with_retries(
+            &[1, 2, 3],
+            &config,
+            ("test", || "no result".to_owned()),
+            |batch| async move { batch.into_iter().take(1).map(Ok::<i32, String>).collect() },
+        )
+        .await;
+        assert_eq!(results.len(), 3);
+        assert_eq!(results[0], (Ok(1), 1));
+        assert_eq!(results[1], (Ok(2), 2), "retried alone, it is answered");
+        assert_eq!(results[2], (Err("no result".to_owned()), 2));
     }
 }

@@ -14,6 +14,10 @@ use crate::mail::{Mailer, render};
 
 pub const GROUP: &str = "pvara-notify";
 
+fn no_outcome() -> crate::mail::MailError {
+    crate::mail::MailError::Delivery("the mailer gave no outcome for this message".to_owned())
+}
+
 pub struct NotifyWorker {
     store: Arc<dyn Store>,
     mailer: Arc<dyn Mailer>,
@@ -83,9 +87,12 @@ impl BatchHandler for NotifyWorker {
             }
         }
         let mailer = &self.mailer;
-        let outcomes = with_retries(&to_send, &self.config, "mail delivery", |batch| async move {
-            mailer.deliver(&batch).await
-        })
+        let outcomes = with_retries(
+            &to_send,
+            &self.config,
+            ("mail delivery", no_outcome),
+            |batch| async move { mailer.deliver(&batch).await },
+        )
         .await;
         let mut deliveries = Vec::new();
         for ((message, (record, application_id)), (outcome, attempts)) in

@@ -19,6 +19,10 @@ use crate::events::{SOURCE_SCORING, to_messages};
 use crate::scorer::Scorer;
 
 pub const GROUP: &str = "pvara-scoring";
+
+fn no_score() -> crate::scorer::ScoringError {
+    crate::scorer::ScoringError("the scorer gave no result for this application".to_owned())
+}
 const ACTOR: &str = "system:scoring";
 
 pub struct ScoringWorker {
@@ -177,15 +181,20 @@ impl BatchHandler for ScoringWorker {
             .collect();
         let scoring_inputs: Vec<ScoringInput> = pending.iter().map(|(input, _, _)| input.clone()).collect();
         let scorer = &self.scorer;
-        let outcomes = with_retries(&scoring_inputs, &self.config, "scoring", |batch| async move {
-            let started = Instant::now();
-            let results = scorer.score_batch(&batch).await;
-            if !batch.is_empty() {
-                let each = started.elapsed().as_secs_f64() / batch.len() as f64;
-                metrics::histogram!(crate::metrics::SCORING_DURATION).record_many(each, batch.len());
-            }
-            results
-        })
+        let outcomes = with_retries(
+            &scoring_inputs,
+            &self.config,
+            ("scoring", no_score),
+            |batch| async move {
+                let started = Instant::now();
+                let results = scorer.score_batch(&batch).await;
+                if !batch.is_empty() {
+                    let each = started.elapsed().as_secs_f64() / batch.len() as f64;
+                    metrics::histogram!(crate::metrics::SCORING_DURATION).record_many(each, batch.len());
+                }
+                results
+            },
+        )
         .await;
         let scored: Vec<bool> = outcomes.iter().map(|(outcome, _)| outcome.is_ok()).collect();
         let transitions = pending
