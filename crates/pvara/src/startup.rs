@@ -250,21 +250,41 @@ impl Application {
                 background.clone(),
             ));
         }
-        let served = match listener {
-            Some(listener) => {
-                let mut services = Services::new(engines.store.clone(), engines.log.clone(), tokens);
-                services.web.cookie_secure = config.cookie_secure();
-                services.throttle = throttle;
-                services.trusted_proxies = config.trusted_proxies.clone().into();
-                services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_from.clone()));
-                let router = api::router(ApiState::from(services));
-                api::server::serve(listener, router, tls, shutdown.clone())
-                    .await
-                    .context("the HTTP server failed")
+        let http = async {
+            match listener {
+                Some(listener) => {
+                    let mut services = Services::new(engines.store.clone(), engines.log.clone(), tokens);
+                    services.web.cookie_secure = config.cookie_secure();
+                    services.throttle = throttle;
+                    services.trusted_proxies = config.trusted_proxies.clone().into();
+                    services.mail_archive =
+                        Some(FileMailer::new(config.mail_dir(), config.mail_from.clone()));
+                    let router = api::router(ApiState::from(services));
+                    api::server::serve(listener, router, tls, shutdown.clone())
+                        .await
+                        .context("the HTTP server failed")
+                }
+                None => {
+                    shutdown.cancelled().await;
+                    Ok(())
+                }
             }
-            None => {
-                shutdown.cancelled().await;
-                Ok(())
+        };
+        tokio::pin!(http);
+        // A relay or worker that ends before shutdown (it panicked) takes the process down, so
+        // that its supervisor restarts it, instead of leaving an API that looks healthy over
+        // work nobody does.
+        let served = tokio::select! {
+            served = &mut http => served,
+            Some(ended) = tasks.join_next(), if !tasks.is_empty() => {
+                let why = match ended {
+                    Ok(()) => "stopped".to_owned(),
+                    Err(error) => format!("panicked: {error}"),
+                };
+                tracing::error!(%why, "a background task ended; stopping pvara");
+                shutdown.cancel();
+                let _ = http.await;
+                Err(anyhow::anyhow!("a background task {why}; pvara stopped so that it can be restarted"))
             }
         };
         background.cancel();

@@ -186,6 +186,21 @@ impl KafkaLog {
         Ok(n)
     }
 
+    /// The partitions of a topic just created: Apache Kafka answers CreateTopics before every
+    /// broker's metadata lists the topic (seconds under load), so an unknown topic is asked
+    /// again for a while.
+    async fn created_partitions(&self, topic: &str) -> Result<u32, LogError> {
+        let deadline = tokio::time::Instant::now() + METADATA_TIMEOUT;
+        loop {
+            match self.partitions_of(topic).await {
+                Err(LogError::UnknownTopic(_)) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// The relay for this log: outbox rows of `store` published here.
     pub fn relay(&self, store: Arc<dyn Store>) -> KafkaRelay {
         KafkaRelay {
@@ -307,7 +322,7 @@ impl EventLog for KafkaLog {
         }
         self.inner.partitions.lock().map_err(|_| poisoned())?.clear();
         for name in names {
-            let existing = self.partitions_of(name).await?;
+            let existing = self.created_partitions(name).await?;
             if existing != partitions {
                 tracing::warn!(topic = %name, existing, requested = partitions, "topic exists with another partition count; keeping it");
             }

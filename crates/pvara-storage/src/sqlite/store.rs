@@ -496,6 +496,11 @@ impl Store for SqliteEngine {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
+        if !self.inner.writer.is_alive() {
+            return Err(StoreError::Unavailable(
+                "the database writer has stopped".to_owned(),
+            ));
+        }
         self.read(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
             .await
     }

@@ -90,6 +90,12 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
+    /// False once the writer thread has gone (it panicked): every write would fail, so the
+    /// engine must not be reported ready.
+    pub(crate) fn is_alive(&self) -> bool {
+        !self.sender.is_closed()
+    }
+
     pub(crate) fn spawn(conn: Connection) -> std::io::Result<Writer> {
         let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
         let stats = Arc::new(WriterStats::default());

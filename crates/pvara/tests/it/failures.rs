@@ -192,3 +192,33 @@ async fn poison_records_are_dead_lettered_and_do_not_stall_partitions(backend: B
     );
     app.stop().await;
 }
+
+/// A scorer with a bug that panics: the worker task dies.
+struct PanickingScorer;
+
+#[async_trait]
+impl Scorer for PanickingScorer {
+    async fn score_batch(&self, _inputs: &[ScoringInput]) -> Vec<Result<ScoreCard, ScoringError>> {
+        panic!("a bug in the scorer");
+    }
+}
+
+/// A worker that dies takes the process down (for its supervisor to restart), instead of
+/// leaving an API that answers while nothing is scored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_worker_stops_the_process() {
+    let app = spawn_app_with(Backend::Sqlite, Arc::new(PanickingScorer)).await;
+    let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
+    let job = app
+        .create_job(&recruiter, &job_body("Analyst", "Data", &["SQL"], &[], 0.0))
+        .await;
+    let who = app.applicant("Ann Applicant").await;
+    app.submit(
+        &who,
+        &application_body(&job, &who, &["SQL"], 2.0, "bachelor", "SQL"),
+    )
+    .await;
+    let ended = app.stopped_by_itself().await;
+    let error = ended.expect_err("pvara stopped with an error");
+    assert!(error.to_string().contains("panicked"), "{error:#}");
+}

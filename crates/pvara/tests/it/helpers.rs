@@ -346,6 +346,17 @@ impl TestApp {
         .await;
     }
 
+    /// Waits for the server to stop by itself (it is not told to) and returns how it ended.
+    pub async fn stopped_by_itself(self) -> anyhow::Result<()> {
+        let ended = tokio::time::timeout(DEADLINE, self.server)
+            .await
+            .expect("pvara kept running");
+        if let Some(database) = self.database {
+            database.drop_now().await;
+        }
+        ended.unwrap()
+    }
+
     pub async fn stop(self) {
         self.shutdown.cancel();
         self.server.await.unwrap().unwrap();
