@@ -60,6 +60,37 @@ impl Topic {
     }
 }
 
+/// A consumer group of pvara's workers: its name on the log, the topic it reads and the role
+/// (`pvara worker <role>`, and the SQLite lock file `pvara-<role>.lock`) that runs its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    pub name: &'static str,
+    pub topic: Topic,
+    pub role: &'static str,
+}
+
+pub const SCORING_GROUP: Group = Group {
+    name: "pvara-scoring",
+    topic: Topic::ApplicationSubmitted,
+    role: "scoring",
+};
+
+pub const NOTIFY_GROUP: Group = Group {
+    name: "pvara-notify",
+    topic: Topic::EmailNotification,
+    role: "notify",
+};
+
+/// Every group, in one place: the workers, the operator commands and the Kafka engine's owner
+/// listing all read it here.
+pub const GROUPS: [Group; 2] = [SCORING_GROUP, NOTIFY_GROUP];
+
+impl Group {
+    pub fn named(name: &str) -> Option<Group> {
+        GROUPS.into_iter().find(|g| g.name == name)
+    }
+}
+
 /// The dead-letter topic of any topic.
 pub fn dead_letter_topic(topic: &str) -> String {
     format!("{topic}.dlq")

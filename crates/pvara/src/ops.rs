@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use pvara_domain::event::{GROUPS, Group};
 use pvara_storage::model::{GroupOffset, OffsetReset};
 use pvara_storage::{Engines, Location};
 
@@ -13,11 +14,6 @@ use crate::startup::{lock_role, open_engines};
 
 /// Outbox rows older than this mean the relay or the log is not keeping up.
 const OUTBOX_AGE_LIMIT: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
-/// The workers' groups, with the role lock that proves a member runs on SQLite.
-const GROUPS: [(&str, &str, &str); 2] = [
-    ("pvara-scoring", "application-submitted", "scoring"),
-    ("pvara-notify", "email-notification", "notify"),
-];
 
 /// Opens the engines of an installation that exists. Opening a SQLite path that is not there
 /// would create an empty database, and an operator with a mistyped `--data-dir` would be told
@@ -43,11 +39,8 @@ pub async fn print_topics(config: &Config) -> anyhow::Result<()> {
 }
 
 pub async fn reset_offsets(config: &Config, args: ResetArgs) -> anyhow::Result<()> {
-    let (role, default_topic) = match args.group.as_str() {
-        "pvara-scoring" => (Some("scoring"), Some("application-submitted")),
-        "pvara-notify" => (Some("notify"), Some("email-notification")),
-        _ => (None, None),
-    };
+    let known = Group::named(&args.group);
+    let (role, default_topic) = (known.map(|g| g.role), known.map(|g| g.topic.name()));
     let topic = args
         .topic
         .as_deref()
@@ -240,8 +233,11 @@ async fn check_engines(config: &Config, engines: &Engines) -> anyhow::Result<Vec
     match (first, second) {
         (Ok(first), Ok(second)) => {
             let seconds = started.elapsed().as_secs_f64();
-            for (group, topic, role) in GROUPS {
-                checks.push(check_group(config, group, topic, role, &first, &second, seconds));
+            for group in GROUPS {
+                let (name, topic) = (group.name, group.topic.name());
+                checks.push(check_group(
+                    config, name, topic, group.role, &first, &second, seconds,
+                ));
             }
         }
         (Err(error), _) | (_, Err(error)) => checks.push(check(Level::Fail, "groups", error.to_string())),

@@ -12,7 +12,7 @@ use pvara_storage::model::{Checkpoint, Delivery, Record, WorkBatch};
 use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode_batch, with_retries};
 use crate::mail::{Mailer, render};
 
-pub const GROUP: &str = "pvara-notify";
+pub const GROUP: &str = pvara_domain::event::NOTIFY_GROUP.name;
 
 fn no_outcome() -> crate::mail::MailError {
     crate::mail::MailError::Delivery("the mailer gave no outcome for this message".to_owned())

@@ -18,7 +18,7 @@ use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries}
 use crate::events::{SOURCE_SCORING, to_messages};
 use crate::scorer::Scorer;
 
-pub const GROUP: &str = "pvara-scoring";
+pub const GROUP: &str = pvara_domain::event::SCORING_GROUP.name;
 
 fn no_score() -> crate::scorer::ScoringError {
     crate::scorer::ScoringError("the scorer gave no result for this application".to_owned())

@@ -288,7 +288,10 @@ pub(super) async fn group_offsets(log: &KafkaLog) -> Result<Vec<GroupOffset>, Lo
             })
             .collect();
         let mut owners: HashMap<(String, String, u32), String> = HashMap::new();
-        let mut groups: Vec<String> = vec![log.physical("pvara-scoring"), log.physical("pvara-notify")];
+        let mut groups: Vec<String> = pvara_domain::event::GROUPS
+            .iter()
+            .map(|g| log.physical(g.name))
+            .collect();
         if let Ok(list) = reader.fetch_group_list(None, METADATA_TIMEOUT) {
             for group in list.groups() {
                 if log.logical(group.name()).is_some() && !groups.iter().any(|g| g == group.name()) {
