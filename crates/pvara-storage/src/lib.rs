@@ -108,6 +108,11 @@ pub fn redact_password(url: &str) -> String {
     }
 }
 
+/// Partitions of each topic pvara creates, unless told otherwise (`--partitions`).
+pub const DEFAULT_PARTITIONS: u32 = 3;
+/// Most database connections of one process, unless told otherwise (`--database-pool`).
+pub const DEFAULT_DATABASE_POOL: u32 = 10;
+
 /// Tuning that applies to any engine.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
@@ -122,9 +127,9 @@ pub struct OpenOptions {
 impl Default for OpenOptions {
     fn default() -> Self {
         Self {
-            partitions: 3,
+            partitions: DEFAULT_PARTITIONS,
             kafka: None,
-            database_pool: 10,
+            database_pool: DEFAULT_DATABASE_POOL,
         }
     }
 }

@@ -12,7 +12,10 @@ use tokio_util::sync::CancellationToken;
 
 use pvara_storage::kafka::KafkaOptions;
 
-use crate::config::{Config, DEFAULT_LISTEN, Roles, Secret};
+use crate::config::{
+    Config, DEFAULT_DATA_DIR, DEFAULT_KAFKA_REPLICATION, DEFAULT_LISTEN, DEFAULT_MAIL_FROM,
+    DEFAULT_TOKEN_TTL_MINUTES, Roles, Secret,
+};
 use crate::ops;
 use crate::startup::{Application, open_engines};
 use crate::telemetry::LogFormat;
@@ -25,14 +28,14 @@ use crate::telemetry::LogFormat;
 )]
 pub struct Cli {
     /// Directory holding the embedded database, the generated JWT secret and delivered mail.
-    #[arg(long, env = "PVARA_DATA_DIR", default_value = "./pvara-data", global = true)]
+    #[arg(long, env = "PVARA_DATA_DIR", default_value = DEFAULT_DATA_DIR, global = true)]
     pub data_dir: PathBuf,
     /// Database URL (sqlite://PATH); defaults to pvara.db in the data directory.
     #[arg(long, env = "PVARA_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// Most database connections this process opens (PostgreSQL); keep the sum over all processes
     /// under the server's max_connections.
-    #[arg(long, env = "PVARA_DATABASE_POOL", default_value_t = 10, global = true, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    #[arg(long, env = "PVARA_DATABASE_POOL", default_value_t = pvara_storage::DEFAULT_DATABASE_POOL, global = true, value_parser = clap::value_parser!(u32).range(2..=1000))]
     pub database_pool: u32,
     /// Kafka bootstrap servers (host:port,...); without it the event log lives in the database.
     #[arg(long, env = "PVARA_KAFKA_BROKERS", global = true)]
@@ -41,7 +44,7 @@ pub struct Cli {
     #[arg(long = "kafka-property", env = "PVARA_KAFKA_PROPERTIES", value_delimiter = ',', value_parser = parse_property, global = true, hide_env_values = true)]
     pub kafka_properties: Vec<(String, String)>,
     /// Replication factor of topics pvara creates on Kafka (use 3 in production).
-    #[arg(long, env = "PVARA_KAFKA_REPLICATION", default_value_t = 1, global = true)]
+    #[arg(long, env = "PVARA_KAFKA_REPLICATION", default_value_t = DEFAULT_KAFKA_REPLICATION, global = true)]
     pub kafka_replication: i32,
     /// Prefix of every topic and consumer group name on Kafka, to share a cluster.
     #[arg(long, env = "PVARA_KAFKA_TOPIC_PREFIX", default_value = "", global = true)]
@@ -175,22 +178,22 @@ pub struct ServeArgs {
     #[arg(long, env = "PVARA_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
     /// Partitions per topic when topics are created.
-    #[arg(long, env = "PVARA_PARTITIONS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, env = "PVARA_PARTITIONS", default_value_t = pvara_storage::DEFAULT_PARTITIONS, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub partitions: u32,
     /// HS256 key for access tokens (at least 32 characters); generated into the data directory if unset.
     #[arg(long, env = "PVARA_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
     /// Lifetime of access tokens, in minutes.
-    #[arg(long, env = "PVARA_TOKEN_TTL_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=10_080))]
+    #[arg(long, env = "PVARA_TOKEN_TTL_MINUTES", default_value_t = DEFAULT_TOKEN_TTL_MINUTES, value_parser = clap::value_parser!(i64).range(1..=10_080))]
     pub token_ttl_minutes: i64,
     /// Directory for delivered mail (one mbox file per batch); defaults to mail/ in the data directory.
     #[arg(long, env = "PVARA_MAIL_DIR")]
     pub mail_dir: Option<PathBuf>,
     /// Sender address of candidate mail.
-    #[arg(long, env = "PVARA_MAIL_FROM", default_value = "recruitment@pvara.invalid")]
+    #[arg(long, env = "PVARA_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
     pub mail_from: String,
     /// Records each worker takes per batch (and per transaction).
-    #[arg(long, env = "PVARA_WORKER_BATCH", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, env = "PVARA_WORKER_BATCH", default_value_t = pvara_services::workers::DEFAULT_BATCH, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub worker_batch: u32,
     /// Send session cookies over HTTPS only; on by default when --listen is not a loopback address.
     #[arg(long, env = "PVARA_COOKIE_SECURE")]

@@ -106,7 +106,12 @@ pub struct Config {
     pub tls_key: Option<PathBuf>,
 }
 
+// Every default of the binary is here; the command line's are these same constants.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5000";
+pub const DEFAULT_DATA_DIR: &str = "./pvara-data";
+pub const DEFAULT_TOKEN_TTL_MINUTES: i64 = 120;
+pub const DEFAULT_MAIL_FROM: &str = "recruitment@pvara.invalid";
+pub const DEFAULT_KAFKA_REPLICATION: i32 = 1;
 
 impl Config {
     /// The embedded defaults, rooted at `data_dir`.
@@ -115,14 +120,14 @@ impl Config {
             data_dir: data_dir.into(),
             database_url: None,
             kafka: None,
-            database_pool: 10,
+            database_pool: pvara_storage::DEFAULT_DATABASE_POOL,
             listen: SocketAddr::from(([127, 0, 0, 1], 5000)),
             metrics_listen: None,
-            partitions: 3,
+            partitions: pvara_storage::DEFAULT_PARTITIONS,
             jwt_secret: None,
-            token_ttl: chrono::Duration::minutes(120),
+            token_ttl: chrono::Duration::minutes(DEFAULT_TOKEN_TTL_MINUTES),
             mail_dir: None,
-            mail_from: "recruitment@pvara.invalid".to_owned(),
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
             workers: WorkerConfig::default(),
             roles: Roles::ALL,
             cookie_secure: None,

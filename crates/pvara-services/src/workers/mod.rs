@@ -36,10 +36,13 @@ pub struct WorkerConfig {
     pub retry_delay: Duration,
 }
 
+/// Records per worker batch, unless told otherwise (`--worker-batch`).
+pub const DEFAULT_BATCH: u32 = 500;
+
 impl Default for WorkerConfig {
     fn default() -> Self {
         Self {
-            batch_size: 500,
+            batch_size: DEFAULT_BATCH as usize,
             max_attempts: 3,
             retry_delay: Duration::from_millis(100),
         }
