@@ -163,13 +163,13 @@ async fn actor_names(
     Ok(names)
 }
 
+/// The page for `actor`, whom the handler has already checked is staff.
 async fn application_page(
     state: &ApiState,
-    viewer: &Viewer,
+    (viewer, actor): (&Viewer, Actor),
     id: ApplicationId,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let actor = viewer.require_staff(&format!("/staff/applications/{id}"))?;
     let record = usecase::applications::view(state.store.as_ref(), actor, id).await?;
     let job_title = state
         .store
@@ -246,9 +246,9 @@ pub async fn application(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    viewer.require_staff(&format!("/staff/applications/{id}"))?;
+    let actor = viewer.require_staff(&format!("/staff/applications/{id}"))?;
     let id: ApplicationId = id.parse().map_err(|_| PageError::NotFound)?;
-    application_page(&state, &viewer, id, FormErrors::default()).await
+    application_page(&state, (&viewer, actor), id, FormErrors::default()).await
 }
 
 pub async fn cv(
@@ -344,5 +344,5 @@ pub async fn act(
     if errors.is_empty() {
         return Ok(Redirect::to(&here).into_response());
     }
-    application_page(&state, &viewer, id, errors).await
+    application_page(&state, (&viewer, actor), id, errors).await
 }

@@ -42,7 +42,7 @@ impl PrivateKafka {
     }
 
     /// SIGKILL: the broker gets no chance to flush or hand anything over.
-    fn kill(&self) {
+    async fn kill(&self) {
         let pid = std::fs::read_to_string(self.data.join("pid")).unwrap();
         let status = std::process::Command::new("kill")
             .args(["-9", pid.trim()])
@@ -51,11 +51,13 @@ impl PrivateKafka {
         assert!(status.success());
         let port = self.port;
         // The port is free again once the process is gone.
-        let deadline = std::time::Instant::now() + DEADLINE;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            assert!(std::time::Instant::now() < deadline, "the broker did not die");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        eventually("the broker to die", || async move {
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_err()
+                .then_some(())
+        })
+        .await;
     }
 }
 
@@ -110,7 +112,7 @@ async fn applications_keep_arriving_while_the_broker_is_down() {
         app.wait_for_status(&recruiter, id, "Under Review").await;
     }
 
-    broker.kill();
+    broker.kill().await;
     for who in &people[4..] {
         // Accepted while the broker is down: the events wait in the outbox.
         ids.push(
