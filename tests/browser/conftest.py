@@ -3,6 +3,7 @@ PostgreSQL, and Debian's Chromium driven by Playwright. Nothing here downloads a
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -96,9 +97,29 @@ class Server:
     def create_staff(self, email, role, name):
         self.cli("users", "create", "--email", email, "--role", role, "--full-name", name, "--password-stdin", stdin=PASSWORD + "\n")
 
+    def applicant(self, name):
+        """A registered applicant whose address an operator verified (`pvara users verify`)."""
+        email, _ = self.api.applicant(name)
+        self.cli("users", "verify", "--email", email)
+        return email, self.api.token(email)
+
+    def mail_link(self, address, subject):
+        """The link in the latest mail to `address` whose subject starts so, once delivered."""
+        deadline = time.time() + DEADLINE_S
+        while time.time() < deadline:
+            for mbox in sorted((self.dir / "data" / "mail").glob("*.mbox"), reverse=True):
+                for message in reversed(mbox.read_text().split("\nFrom ")):
+                    if f"<{address}>" in message and f"Subject: {subject}" in message:
+                        return re.search(r"(http\S+token=\S+)", message).group(1)
+            time.sleep(0.1)
+        raise AssertionError(f"no mail {subject!r} to {address}")
+
     def start(self):
         log = open(self.dir / "serve.log", "w")
-        self.process = subprocess.Popen([BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off"], stdout=log, stderr=log)
+        self.process = subprocess.Popen(
+            [BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off", "--public-url", self.base],
+            stdout=log, stderr=log,
+        )
         deadline = time.time() + DEADLINE_S
         while time.time() < deadline:
             try:

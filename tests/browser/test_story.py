@@ -65,11 +65,12 @@ def weak_applicants(server, job_id, names):
     """Applicants through the JSON API, with applications that score low."""
     ids = []
     for name in names:
-        email, token = server.api.applicant(name)
+        email, token = server.applicant(name)
         status, body = server.api.call("POST", "/api/applications", {
             "jobId": job_id, "fullName": name, "email": email, "skills": ["Excel"],
             "yearsExperience": 1, "education": "highSchool",
             "resumeText": "I have worked in an office and used spreadsheets for reports.",
+            "acceptPrivacyNotice": True,
         }, token)
         assert status == 201, body
         ids.append((body["id"], token))
@@ -105,9 +106,18 @@ def test_the_whole_story(server, browser, tmp_path):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
 
-    # Back on the job's form, with the account's e-mail filled in.
+    # Her address is confirmed by the link mailed to it before she can apply.
+    expect(page.get_by_role("heading", name="Confirm your e-mail address")).to_be_visible()
+    look(page, "confirm-email")
+    page.goto(server.mail_link("ayesha@example.org", "Confirm your e-mail address"))
+    page.get_by_role("button", name="Confirm my e-mail address").click()
+    expect(page.get_by_role("heading", name="E-mail address confirmed")).to_be_visible()
+    look(page, "email-confirmed")
+    page.goto(base + f"/jobs/{job_id}/apply")
+
+    # The job's form, answered at the account's address.
     expect(page.get_by_role("heading", name="Apply for this job")).to_be_visible()
-    expect(page.get_by_label("Email")).to_have_value("ayesha@example.org")
+    expect(page.get_by_text("We will write to you at")).to_contain_text("ayesha@example.org")
     look(page, "apply")
     cv = tmp_path / "ayesha-cv.pdf"
     make_pdf(cv, CV_TEXT)
@@ -117,6 +127,12 @@ def test_the_whole_story(server, browser, tmp_path):
     page.get_by_label("Education").select_option("master")
     page.get_by_label("CV", exact=True).set_input_files(str(cv))
     page.get_by_label("Cover letter").fill("I would like to build the ledger with you.")
+    page.get_by_role("button", name="Submit application").click()
+    # The privacy notice must be accepted, and the form says so without losing what was typed.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("privacy notice")
+    expect(page.get_by_label("Skills")).to_have_value("Rust, PostgreSQL, Kafka")
+    page.get_by_label("CV", exact=True).set_input_files(str(cv))
+    page.get_by_label("I accept the privacy notice").check()
     page.get_by_role("button", name="Submit application").click()
     expect(page.get_by_role("heading", name="Application submitted")).to_be_visible()
     look(page, "applied")
@@ -214,10 +230,11 @@ def test_a_candidate_withdraws(server, browser):
         "requirements": {"requiredSkills": ["SQL"]},
     }, server.api.token("recruiter@pvara.gov"))
     assert status == 201, job
-    email, token = server.api.applicant("Omar Farooq")
+    email, token = server.applicant("Omar Farooq")
     status, application = server.api.call("POST", "/api/applications", {
         "jobId": job["id"], "fullName": "Omar Farooq", "email": email, "skills": ["SQL"],
         "yearsExperience": 2, "education": "bachelor", "resumeText": "Two years of SQL reporting for a bank.",
+        "acceptPrivacyNotice": True,
     }, token)
     assert status == 201
     page = browser.new_context().new_page()
@@ -250,7 +267,7 @@ def test_bad_cv_files_are_refused_and_change_nothing(server, browser, tmp_path):
         "requirements": {"requiredSkills": ["Records"]},
     }, server.api.token("recruiter@pvara.gov"))
     assert status == 201
-    server.api.applicant("Zara Shah")
+    server.applicant("Zara Shah")
     page = browser.new_context().new_page()
     sign_in(page, base, "zara.shah@example.org")
     big = tmp_path / "big.txt"
@@ -272,6 +289,7 @@ def test_bad_cv_files_are_refused_and_change_nothing(server, browser, tmp_path):
         page.get_by_label("Skills").fill("Records")
         page.get_by_label("Years of experience").fill("3")
         page.get_by_label("CV", exact=True).set_input_files(str(file))
+        page.get_by_label("I accept the privacy notice").check()
         page.get_by_role("button", name="Submit application").click()
         summary = page.locator(".govuk-error-summary")
         expect(summary).to_contain_text(message)
@@ -281,4 +299,30 @@ def test_bad_cv_files_are_refused_and_change_nothing(server, browser, tmp_path):
     token = server.api.token("zara.shah@example.org")
     status, body = server.api.call("GET", "/api/applications?jobId=" + job["id"], token=server.api.token("recruiter@pvara.gov"))
     assert status == 200 and body["items"] == []
+    page.context.close()
+
+
+def test_a_forgotten_password(server, browser):
+    base = server.base
+    email, _ = server.applicant("Hina Baig")
+    page = browser.new_context().new_page()
+    page.goto(base + "/login")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    check_accessibility(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    page.goto(server.mail_link(email, "Reset your password"))
+    page.get_by_label("New password").fill("password12")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("New password").fill("a fresh long passphrase 9")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a fresh long passphrase 9")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My applications")).to_be_visible()
     page.context.close()

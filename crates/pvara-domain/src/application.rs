@@ -90,6 +90,8 @@ pub struct NewApplication {
     pub applicant_id: UserId,
     pub candidate: Candidate,
     pub submitted_at: DateTime<Utc>,
+    /// The version of the privacy notice the applicant accepted.
+    pub consent_version: String,
 }
 
 impl NewApplication {

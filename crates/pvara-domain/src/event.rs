@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ApplicationId, EventId, JobId};
+use crate::ids::{ApplicationId, EventId, JobId, TokenId, UserId};
 use crate::status::Status;
 
 /// The topics of the pipeline.
@@ -224,6 +224,41 @@ pub struct EmailRequested {
     pub template: MailTemplate,
 }
 
+/// Which account mail: each carries a single-use link to the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AccountMail {
+    /// "Confirm your e-mail address": sent at registration and on request.
+    VerifyEmail,
+    /// "Choose a new password": sent on request, to a known address only.
+    PasswordReset,
+}
+
+impl AccountMail {
+    pub const ALL: [AccountMail; 2] = [AccountMail::VerifyEmail, AccountMail::PasswordReset];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountMail::VerifyEmail => "verifyEmail",
+            AccountMail::PasswordReset => "passwordReset",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+}
+
+/// An account mail to send: the token's id, never the token's secret part, which the notify
+/// worker derives (see `pvara_services::auth::links`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountMailRequested {
+    pub user_id: UserId,
+    pub token_id: TokenId,
+    pub purpose: AccountMail,
+}
+
 /// Every event pvara emits, typed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -235,6 +270,7 @@ pub enum Event {
     OfferExtended(StatusChanged),
     Withdrawn(StatusChanged),
     EmailRequested(EmailRequested),
+    AccountMailRequested(AccountMailRequested),
 }
 
 /// The version of every payload schema; bumped with any incompatible change to a payload.
@@ -250,7 +286,7 @@ impl Event {
             Event::InterviewScheduled(_) => Topic::InterviewScheduled,
             Event::OfferExtended(_) => Topic::OfferExtended,
             Event::Withdrawn(_) => Topic::ApplicationWithdrawn,
-            Event::EmailRequested(_) => Topic::EmailNotification,
+            Event::EmailRequested(_) | Event::AccountMailRequested(_) => Topic::EmailNotification,
         }
     }
 
@@ -264,19 +300,23 @@ impl Event {
             Event::OfferExtended(_) => "pvara.application.offer_extended",
             Event::Withdrawn(_) => "pvara.application.withdrawn",
             Event::EmailRequested(_) => "pvara.notification.email_requested",
+            Event::AccountMailRequested(_) => "pvara.notification.account_email_requested",
         }
     }
 
-    pub fn application_id(&self) -> ApplicationId {
+    /// What the event is about: the application, or the user for an account mail. It is the
+    /// CloudEvents `subject` and the partitioning key, so one application's events stay in order.
+    pub fn subject(&self) -> String {
         match self {
             Event::ApplicationSubmitted(d)
             | Event::TestInvited(d)
             | Event::InterviewScheduled(d)
             | Event::OfferExtended(d)
-            | Event::Withdrawn(d) => d.application_id,
-            Event::ScoringComplete(d) => d.application_id,
-            Event::ScoringFailed(d) => d.application_id,
-            Event::EmailRequested(d) => d.application_id,
+            | Event::Withdrawn(d) => d.application_id.to_string(),
+            Event::ScoringComplete(d) => d.application_id.to_string(),
+            Event::ScoringFailed(d) => d.application_id.to_string(),
+            Event::EmailRequested(d) => d.application_id.to_string(),
+            Event::AccountMailRequested(d) => d.user_id.to_string(),
         }
     }
 
@@ -290,6 +330,7 @@ impl Event {
             Event::ScoringComplete(d) => serde_json::to_vec(d),
             Event::ScoringFailed(d) => serde_json::to_vec(d),
             Event::EmailRequested(d) => serde_json::to_vec(d),
+            Event::AccountMailRequested(d) => serde_json::to_vec(d),
         }
     }
 
@@ -305,7 +346,7 @@ impl Event {
             id,
             source: source.to_owned(),
             event_type: self.event_type().to_owned(),
-            subject: self.application_id().to_string(),
+            subject: self.subject(),
             time,
             dataschema: format!("urn:pvara:schema:{}:v{SCHEMA_VERSION}", self.event_type()),
             request_id: request_id.map(str::to_owned),
@@ -337,6 +378,9 @@ impl Event {
             "pvara.application.withdrawn" => Event::Withdrawn(serde_json::from_slice(data).map_err(bad)?),
             "pvara.notification.email_requested" => {
                 Event::EmailRequested(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.notification.account_email_requested" => {
+                Event::AccountMailRequested(serde_json::from_slice(data).map_err(bad)?)
             }
             other => return Err(DecodeError::UnknownType(other.to_owned())),
         })

@@ -58,3 +58,8 @@ id_type!(
     /// A CloudEvents `id`, unique per event; consumers use it to recognise redeliveries.
     EventId
 );
+id_type!(
+    /// A single-use token sent by mail (address verification, password reset). The link carries
+    /// it with a MAC, so the id alone opens nothing.
+    TokenId
+);

@@ -10,7 +10,8 @@ pub const SOURCE_API: &str = "/pvara/api";
 /// `source` attribute of events emitted by the scoring worker.
 pub const SOURCE_SCORING: &str = "/pvara/worker/scoring";
 
-/// Wraps `events` in CloudEvents envelopes (binary mode), keyed by application id.
+/// Wraps `events` in CloudEvents envelopes (binary mode), keyed by their subject
+/// (the application, or the user of an account mail).
 pub fn to_messages(
     events: &[Event],
     source: &str,
@@ -24,7 +25,7 @@ pub fn to_messages(
             let headers = envelope.headers();
             Ok(OutboxMessage {
                 topic: event.topic().name().to_owned(),
-                key: Some(event.application_id().to_string()),
+                key: Some(event.subject()),
                 value: envelope.data,
                 headers,
             })

@@ -26,6 +26,10 @@ pub struct Limits {
     pub register_per_address: u64,
     /// Applications submitted per client address per minute.
     pub apply_per_address: u64,
+    /// Account mails (password reset, verification) asked for per client address per minute.
+    pub account_mail_per_address: u64,
+    /// Account mails sent to one account per minute, whoever asks: nobody can bomb an inbox.
+    pub account_mail_per_account: u64,
 }
 
 impl Default for Limits {
@@ -35,6 +39,8 @@ impl Default for Limits {
             failures_before_lock: 5,
             register_per_address: 20,
             apply_per_address: 60,
+            account_mail_per_address: 10,
+            account_mail_per_account: 2,
         }
     }
 }
@@ -94,8 +100,13 @@ impl Throttle {
         Throttle::new(None, Limits::default())
     }
 
-    /// Counts one `action` by `address` in this minute's window.
-    async fn per_address(&self, action: &str, address: IpAddr, limit: u64) -> Result<(), Refused> {
+    /// Counts one `action` by `address` (a client address or an account) in this minute's window.
+    async fn per_address(
+        &self,
+        action: &str,
+        address: impl std::fmt::Display,
+        limit: u64,
+    ) -> Result<(), Refused> {
         let Some(counters) = &self.counters else {
             return Ok(());
         };
@@ -169,6 +180,16 @@ impl Throttle {
 
     pub async fn apply(&self, address: IpAddr) -> Result<(), Refused> {
         self.per_address("apply", address, self.limits.apply_per_address)
+            .await
+    }
+
+    /// A password reset or verification mail asked for: limited per client address, and per
+    /// account (`account` is the address asked about, whether or not it exists, so the answer
+    /// does not tell).
+    pub async fn account_mail(&self, address: IpAddr, account: &str) -> Result<(), Refused> {
+        self.per_address("mail", address, self.limits.account_mail_per_address)
+            .await?;
+        self.per_address("mailto", account, self.limits.account_mail_per_account)
             .await
     }
 }

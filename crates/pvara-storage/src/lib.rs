@@ -41,7 +41,7 @@ use std::sync::Arc;
 pub use error::{LogError, StoreError};
 pub use log::{Consumer, EventLog, Relay};
 pub use store::Store;
-pub use workspace::{Accounts, Audit, Workspace};
+pub use workspace::{AccountTokens, Accounts, Audit, Workspace};
 
 /// The engines one pvara process works with.
 #[derive(Clone)]

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use pvara_domain::application::{Candidate, NewApplication};
-use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
+use pvara_domain::event::AccountMail;
+use pvara_domain::ids::{ApplicationId, EventId, JobId, TokenId, UserId};
 use pvara_domain::job::Job;
 use pvara_domain::status::Status;
 use pvara_domain::user::{Email, FullName, Role};
@@ -17,6 +18,52 @@ pub struct NewUser {
     /// PHC string (argon2id); the store never sees a password.
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
+    /// Set for accounts whose address needs no proof (staff created by an admin).
+    pub email_verified_at: Option<DateTime<Utc>>,
+    /// The verification mail registration sends, written in the user's transaction.
+    pub verification: Option<NewAccountToken>,
+}
+
+/// A single-use token to mail, with the event asking for the mail: both are written in one
+/// transaction, so a token is never left without its mail nor a mail without its token.
+#[derive(Debug, Clone)]
+pub struct NewAccountToken {
+    pub id: TokenId,
+    pub user_id: UserId,
+    pub purpose: AccountMail,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub message: OutboxMessage,
+}
+
+/// A token as stored: the id and what it may do, never a secret (the link's MAC is derived from
+/// these fields and a key the database does not hold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountTokenRecord {
+    pub id: TokenId,
+    pub user_id: UserId,
+    pub purpose: AccountMail,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+    pub mailed: bool,
+}
+
+/// What redeeming a token does, in the transaction that marks it used.
+#[derive(Debug, Clone)]
+pub enum Redemption {
+    /// The address is proven.
+    VerifyEmail,
+    /// A new password (its PHC hash): every session of the user ends and every other reset token
+    /// of theirs is spent; the address is proven too, since the mail reached it.
+    ResetPassword { password_hash: String },
+}
+
+/// What an account mail needs: the token and the person it goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountMailContext {
+    pub token: AccountTokenRecord,
+    pub full_name: String,
+    pub email: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +76,8 @@ pub struct UserRecord {
     pub created_at: DateTime<Utc>,
     /// False once an admin deactivated the account: it may no longer sign in or use a token.
     pub active: bool,
+    /// The address was proven by a link mailed to it, or vouched for by an operator.
+    pub email_verified: bool,
 }
 
 /// A browser session. The cookie holds a random token; the database holds only its SHA-256, so
@@ -290,6 +339,9 @@ pub struct WorkBatch {
     /// Written unconditionally (dead letters).
     pub messages: Vec<OutboxMessage>,
     pub deliveries: Vec<Delivery>,
+    /// Account mails handed to the mailer: their tokens are marked mailed, so a redelivered
+    /// event sends nothing.
+    pub account_mails: Vec<TokenId>,
     pub checkpoint: Option<Checkpoint>,
 }
 
@@ -317,6 +369,8 @@ pub struct ApplicationRecord {
     pub updated_at: DateTime<Utc>,
     /// The name of the uploaded CV file, if the application came with one.
     pub cv_file_name: Option<String>,
+    /// The privacy notice the applicant accepted (none for applications from before it was asked).
+    pub consent_version: Option<String>,
     pub history: Vec<HistoryEntry>,
 }
 

@@ -14,12 +14,12 @@ use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, MailContext, NewUser, OutboxBacklog,
     OutboxMessage, ScoringInput, Submission, Transition, UserRecord, WorkBatch, WriteStats,
 };
-use crate::workspace::{Accounts, Audit, Workspace};
+use crate::workspace::{AccountTokens, Accounts, Audit, Workspace};
 
 /// The system of record. Methods that change state take the events the change causes and write
 /// them to the outbox in the same transaction: either both are durable or neither is.
 #[async_trait]
-pub trait Store: Accounts + Workspace + Audit + Send + Sync + 'static {
+pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 'static {
     /// Fails with `Conflict("user")` when the e-mail is taken.
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;

@@ -1,16 +1,16 @@
-//! The [`Accounts`], [`Workspace`] and [`Audit`] traits: what the web portal and staff tools need beyond the
+//! The [`Accounts`], [`AccountTokens`], [`Workspace`] and [`Audit`] traits: what the web portal and staff tools need beyond the
 //! pipeline's own writes. Supertraits of [`Store`](crate::Store), so every engine has them and
 //! callers hold one `Arc<dyn Store>`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::ids::{ApplicationId, JobId, TokenId, UserId};
 use pvara_domain::job::Job;
 
 use crate::error::StoreError;
 use crate::model::{
-    AuditEntry, AuditQuery, CvFile, NewNote, NewSession, Note, OwnApplication, SessionRecord, StatusCount,
-    UserRecord,
+    AccountMailContext, AccountTokenRecord, AuditEntry, AuditQuery, CvFile, NewAccountToken, NewNote,
+    NewSession, Note, OwnApplication, Redemption, SessionRecord, StatusCount, UserRecord,
 };
 
 /// Users and browser sessions.
@@ -33,6 +33,31 @@ pub trait Accounts: Send + Sync + 'static {
     /// scores and times stay, so counts, events and the audit trail still add up. Returns the
     /// erased applications. `NotFound("user")` when there is no such user.
     async fn erase_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Vec<ApplicationId>, StoreError>;
+}
+
+/// Single-use tokens mailed to people: address verification and password reset.
+#[async_trait]
+pub trait AccountTokens: Send + Sync + 'static {
+    /// Stores the token and its mail event in one transaction. `NotFound("user")`.
+    async fn issue_token(&self, token: NewAccountToken) -> Result<(), StoreError>;
+    async fn account_token(&self, id: TokenId) -> Result<Option<AccountTokenRecord>, StoreError>;
+    /// Spends the token, if it is unused and unexpired at `at`, and does what it was for, in one
+    /// transaction; a second redemption finds it spent. Returns its user, or `None` when the
+    /// token cannot be redeemed.
+    async fn redeem_token(
+        &self,
+        id: TokenId,
+        at: DateTime<Utc>,
+        redemption: Redemption,
+    ) -> Result<Option<UserId>, StoreError>;
+    /// Marks the address of the user with this e-mail as verified (an operator vouching for it).
+    /// `NotFound("user")`.
+    async fn verify_email(&self, email: &str, at: DateTime<Utc>) -> Result<UserId, StoreError>;
+    /// The tokens and recipients of account mails, in the order asked; `None` for unknown ids.
+    async fn account_mail_contexts(
+        &self,
+        ids: &[TokenId],
+    ) -> Result<Vec<Option<AccountMailContext>>, StoreError>;
 }
 
 /// Jobs, counts, files and notes as the workspace shows them.

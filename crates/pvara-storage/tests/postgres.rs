@@ -28,6 +28,7 @@ macro_rules! story {
 
 story!(
     users_story,
+    account_token_story,
     jobs_story,
     submission_story,
     transition_story,

@@ -41,6 +41,15 @@ pub async fn deactivate(config: &Config, email: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub async fn verify(config: &Config, email: &str) -> anyhow::Result<()> {
+    let engines = open_engines(config).await?;
+    let user = usecase::verification::verify_by_operator(engines.store.as_ref(), email)
+        .await
+        .with_context(|| format!("cannot verify {email}"))?;
+    println!("verified the e-mail address of {email} ({user})");
+    Ok(())
+}
+
 pub async fn list_dead_letters(config: &Config, topic: Option<&str>) -> anyhow::Result<()> {
     let engines = open_engines(config).await?;
     let records = usecase::dead_letters::list(engines.log.as_ref(), topic).await?;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use pvara_domain::user::{Email, FullName, Password, Role};
+use pvara_services::usecase::verification::EmailVerification;
 use tokio_util::sync::CancellationToken;
 
 use pvara_storage::kafka::KafkaOptions;
@@ -211,6 +212,19 @@ pub struct ServeArgs {
     /// Anonymise applications this many days after their job closed (run by the relay role).
     #[arg(long, env = "PVARA_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub retention_days: Option<u32>,
+    /// Applicants confirm their e-mail address before applying ("off" for closed deployments
+    /// and load tests).
+    #[arg(
+        long,
+        env = "PVARA_EMAIL_VERIFICATION",
+        value_enum,
+        default_value = "required"
+    )]
+    pub email_verification: Requirement,
+    /// The portal's address as people reach it (https://jobs.example.gov), for links in mail;
+    /// defaults to the --listen address.
+    #[arg(long, env = "PVARA_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// PEM certificate chain to serve HTTPS with (and --tls-key).
     #[arg(long, env = "PVARA_TLS_CERT", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -222,6 +236,12 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Switch {
     On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Requirement {
+    Required,
     Off,
 }
 
@@ -276,6 +296,11 @@ pub enum UsersCommand {
         #[arg(long)]
         email: String,
     },
+    /// Mark an account's e-mail address as verified, as an operator vouching for it.
+    Verify {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 impl ServeArgs {
@@ -295,6 +320,11 @@ impl ServeArgs {
         config.retention_days = self.retention_days;
         config.tls_cert = self.tls_cert;
         config.tls_key = self.tls_key;
+        config.email_verification = match self.email_verification {
+            Requirement::Required => EmailVerification::Required,
+            Requirement::Off => EmailVerification::Off,
+        };
+        config.public_url = self.public_url;
         config.roles = roles;
         config
     }
@@ -372,6 +402,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users {
             command: UsersCommand::Deactivate { email },
         } => crate::admin::deactivate(&config, &email).await,
+        Command::Users {
+            command: UsersCommand::Verify { email },
+        } => crate::admin::verify(&config, &email).await,
         Command::Audit {
             subject,
             actor,

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use pvara_services::usecase::verification::EmailVerification;
 use pvara_services::workers::WorkerConfig;
 use pvara_storage::Location;
 use pvara_storage::kafka::KafkaOptions;
@@ -104,6 +105,10 @@ pub struct Config {
     /// PEM certificate chain and private key: serve HTTPS.
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// Whether applicants prove their address before applying.
+    pub email_verification: EmailVerification,
+    /// Where people reach the portal, for the links in mail; `None` derives it from `listen`.
+    pub public_url: Option<String>,
 }
 
 // Every default of the binary is here; the command line's are these same constants.
@@ -137,6 +142,8 @@ impl Config {
             retention_days: None,
             tls_cert: None,
             tls_key: None,
+            email_verification: EmailVerification::Required,
+            public_url: None,
         }
     }
 
@@ -167,6 +174,21 @@ impl Config {
     pub fn cookie_secure(&self) -> bool {
         self.cookie_secure
             .unwrap_or(self.tls_cert.is_some() || !self.listen.ip().is_loopback())
+    }
+
+    /// The portal's address in mailed links: `--public-url`, or this process's own listener
+    /// (`http://localhost:5000` for the embedded default; behind a proxy, set `--public-url`).
+    pub fn public_url(&self) -> String {
+        if let Some(url) = &self.public_url {
+            return url.trim_end_matches('/').to_owned();
+        }
+        let scheme = if self.tls_cert.is_some() { "https" } else { "http" };
+        let port = self.listen.port();
+        if self.listen.ip().is_unspecified() || self.listen.ip().is_loopback() {
+            format!("{scheme}://localhost:{port}")
+        } else {
+            format!("{scheme}://{}", self.listen)
+        }
     }
 
     pub fn mail_dir(&self) -> PathBuf {

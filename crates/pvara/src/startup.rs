@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use pvara_services::api::{self, ApiState, Services};
 use pvara_services::auth::Tokens;
+use pvara_services::auth::links::Links;
 use pvara_services::mail::FileMailer;
 use pvara_services::scorer::{RuleScorer, Scorer};
 use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
@@ -26,6 +27,7 @@ pub struct Application {
     listener: Option<TcpListener>,
     metrics_listener: Option<TcpListener>,
     tokens: Tokens,
+    links: Links,
     scorer: Arc<dyn Scorer>,
     throttle: Throttle,
     tls: Option<api::server::Tls>,
@@ -126,6 +128,7 @@ impl Application {
         let locks = lock_roles(&config)?;
         let secret = config.jwt_secret()?;
         let tokens = Tokens::new(secret.expose().as_bytes(), config.token_ttl);
+        let links = Links::new(secret.expose().as_bytes(), &config.public_url());
         let engines = open_engines(&config).await?;
         let throttle = throttle(&config).await?;
         let tls = config.tls()?;
@@ -151,6 +154,7 @@ impl Application {
             listener,
             metrics_listener,
             tokens,
+            links,
             scorer,
             throttle,
             tls,
@@ -181,6 +185,7 @@ impl Application {
             listener,
             metrics_listener,
             tokens,
+            links,
             scorer,
             throttle,
             tls,
@@ -242,7 +247,7 @@ impl Application {
                 Err(error) => tracing::warn!(%error, "cannot clean the mail directory"),
             }
             let mailer = Arc::new(mailer);
-            let worker = NotifyWorker::new(engines.store.clone(), mailer, config.workers);
+            let worker = NotifyWorker::new(engines.store.clone(), mailer, links.clone(), config.workers);
             tasks.spawn(workers::run(
                 engines.log.clone(),
                 Arc::new(worker),
@@ -253,7 +258,9 @@ impl Application {
         let http = async {
             match listener {
                 Some(listener) => {
-                    let mut services = Services::new(engines.store.clone(), engines.log.clone(), tokens);
+                    let mut services =
+                        Services::new(engines.store.clone(), engines.log.clone(), tokens, links);
+                    services.email_verification = config.email_verification;
                     services.web.cookie_secure = config.cookie_secure();
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();

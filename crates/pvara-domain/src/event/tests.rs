@@ -53,7 +53,7 @@ fn binary_mode_round_trips() {
     assert_eq!(back.id, envelope.id);
     assert_eq!(back.request_id.as_deref(), Some("req-1"));
     assert_eq!(Event::decode(&back).unwrap(), event);
-    assert_eq!(back.subject, event.application_id().to_string());
+    assert_eq!(back.subject, event.subject());
 }
 
 #[test]
@@ -94,4 +94,24 @@ fn every_topic_has_a_distinct_name_and_consumed_ones_a_dead_letter_topic() {
     let mut unique = names.clone();
     unique.dedup();
     assert_eq!(unique.len(), names.len());
+}
+
+#[test]
+fn account_mail_events_are_about_the_user_and_hold_no_secret() {
+    let user_id = crate::ids::UserId::new();
+    let event = Event::AccountMailRequested(AccountMailRequested {
+        user_id,
+        token_id: crate::ids::TokenId::new(),
+        purpose: AccountMail::PasswordReset,
+    });
+    let envelope = event
+        .envelope(EventId::new(), Utc::now(), "/pvara/api", None)
+        .unwrap();
+    assert_eq!(envelope.subject, user_id.to_string());
+    assert_eq!(event.topic(), Topic::EmailNotification);
+    let back = CloudEvent::from_record(&envelope.headers(), &envelope.data).unwrap();
+    assert_eq!(Event::decode(&back).unwrap(), event);
+    let data: serde_json::Value = serde_json::from_slice(&envelope.data).unwrap();
+    let keys: Vec<&str> = data.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["purpose", "tokenId", "userId"]);
 }

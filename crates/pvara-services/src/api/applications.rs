@@ -27,6 +27,8 @@ use crate::usecase::applications::SubmitInput;
 pub struct SubmitBody {
     job_id: JobId,
     full_name: String,
+    /// Optional: applications are answered at the account's own address.
+    #[serde(default)]
     email: String,
     phone: Option<String>,
     skills: Vec<String>,
@@ -34,6 +36,9 @@ pub struct SubmitBody {
     education: String,
     resume_text: String,
     cover_letter: Option<String>,
+    /// Must be true: the applicant accepts the privacy notice at `/privacy`.
+    #[serde(default)]
+    accept_privacy_notice: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -93,6 +98,7 @@ impl FromRequest<ApiState> for SubmitPayload {
             education: form.field("education").to_owned(),
             resume_text: form.field("resumeText").to_owned(),
             cover_letter: Some(form.field("coverLetter").to_owned()),
+            accept_privacy_notice: matches!(form.field("acceptPrivacyNotice").trim(), "true" | "on" | "yes"),
         };
         Ok(SubmitPayload { body, cv: form.cv })
     }
@@ -120,16 +126,10 @@ pub async fn submit(
             cover_letter: body.cover_letter.as_deref(),
         },
         cv,
+        accepted_privacy_notice: body.accept_privacy_notice,
     };
-    let application = usecase::applications::submit(
-        state.store.as_ref(),
-        &state.job_deadlines,
-        (&state.throttle, client),
-        user,
-        input,
-        request_id.as_deref(),
-    )
-    .await?;
+    let application =
+        usecase::applications::submit(&state, client, user, input, request_id.as_deref()).await?;
     let id = application.id;
     let mut headers = HeaderMap::new();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/applications/{id}")) {
@@ -159,6 +159,8 @@ pub struct ApplicationView {
     submitted_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     cv_file_name: Option<String>,
+    /// The privacy notice the applicant accepted.
+    consent_version: Option<String>,
     history: Vec<HistoryEntry>,
 }
 
@@ -187,6 +189,7 @@ impl From<ApplicationRecord> for ApplicationView {
             submitted_at: r.submitted_at,
             updated_at: r.updated_at,
             cv_file_name: r.cv_file_name,
+            consent_version: r.consent_version,
             history: r.history,
         }
     }

@@ -117,6 +117,7 @@ impl From<crate::usecase::Error> for ApiError {
         match error {
             Error::Invalid(e) => e.into(),
             Error::Forbidden(message) => ApiError::forbidden(message),
+            Error::Unverified => ApiError::new(StatusCode::FORBIDDEN, "email_unverified", error.to_string()),
             Error::NotFound(what) => ApiError::not_found(what),
             Error::Conflict { code, message, field } => with_field(ApiError::conflict(code, message), field),
             Error::Unprocessable { code, message, field } => {

@@ -65,6 +65,10 @@ pub struct Services {
     pub store: Arc<dyn Store>,
     pub log: Arc<dyn EventLog>,
     pub tokens: Tokens,
+    /// Signs and checks the links mailed for verification and password reset.
+    pub links: crate::auth::links::Links,
+    /// Whether applying needs a verified address (`--email-verification`).
+    pub email_verification: crate::usecase::verification::EmailVerification,
     pub job_deadlines: JobDeadlines,
     pub active_users: ActiveUsers,
     pub web: crate::web::WebConfig,
@@ -76,11 +80,18 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(store: Arc<dyn Store>, log: Arc<dyn EventLog>, tokens: Tokens) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        log: Arc<dyn EventLog>,
+        tokens: Tokens,
+        links: crate::auth::links::Links,
+    ) -> Self {
         Self {
             store,
             log,
             tokens,
+            links,
+            email_verification: Default::default(),
             job_deadlines: JobDeadlines::default(),
             active_users: ActiveUsers::default(),
             web: crate::web::WebConfig::default(),
@@ -213,6 +224,13 @@ fn routes(state: ApiState) -> Router {
     let api = Router::new()
         .route("/auth/register", post(users::register))
         .route("/auth/login", post(users::login))
+        .route("/auth/email-verification", post(users::verify_email))
+        .route("/auth/verification-mail", post(users::resend_verification))
+        .route(
+            "/auth/password-reset-request",
+            post(users::request_password_reset),
+        )
+        .route("/auth/password-reset", post(users::reset_password))
         .route("/jobs", post(jobs::create).get(jobs::list_open))
         .route("/jobs/{id}", get(jobs::get))
         .route("/jobs/{id}/closure", post(jobs::close))

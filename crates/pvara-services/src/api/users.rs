@@ -14,6 +14,7 @@ use super::ApiState;
 use super::error::ApiError;
 use super::extract::ApiJson;
 use crate::usecase;
+use crate::usecase::Actor;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +30,8 @@ pub struct UserView {
     pub id: UserId,
     pub email: String,
     pub role: Role,
+    /// False until the link mailed at registration is followed.
+    pub email_verified: bool,
 }
 
 /// Self-service registration; always creates an applicant.
@@ -39,8 +42,8 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
     let user = usecase::accounts::register(
         state.store.as_ref(),
-        &state.throttle,
-        client,
+        (&state.throttle, client),
+        state.email_verification,
         &body.email,
         &body.password,
         &body.full_name,
@@ -55,6 +58,7 @@ impl From<&NewUser> for UserView {
             id: user.id,
             email: user.email.as_str().to_owned(),
             role: user.role,
+            email_verified: user.email_verified_at.is_some(),
         }
     }
 }
@@ -109,4 +113,70 @@ pub async fn login(
         expires_at: issued.expires_at,
         role: user.role,
     }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenBody {
+    token: String,
+}
+
+/// Follows the link mailed at registration: the account's address is verified.
+pub async fn verify_email(
+    State(state): State<ApiState>,
+    ApiJson(body): ApiJson<TokenBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::verification::verify_email(
+        state.store.as_ref(),
+        (&state.links, &state.active_users),
+        &body.token,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mails the signed-in user a new verification link (nothing when already verified).
+pub async fn resend_verification(
+    State(state): State<ApiState>,
+    actor: Actor,
+    client: usecase::Client,
+) -> Result<StatusCode, ApiError> {
+    usecase::verification::resend_verification(state.store.as_ref(), &state.throttle, client, actor).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetRequestBody {
+    email: String,
+}
+
+/// Mails a reset link if the address has an account; the same 202 either way.
+pub async fn request_password_reset(
+    State(state): State<ApiState>,
+    client: usecase::Client,
+    ApiJson(body): ApiJson<ResetRequestBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::verification::request_password_reset(state.store.as_ref(), &state.throttle, client, &body.email)
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetBody {
+    token: String,
+    password: String,
+}
+
+/// Sets a new password through a reset link; every session and token of the account ends.
+pub async fn reset_password(
+    State(state): State<ApiState>,
+    ApiJson(body): ApiJson<ResetBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::verification::reset_password(
+        state.store.as_ref(),
+        (&state.links, &state.active_users),
+        &body.token,
+        &body.password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

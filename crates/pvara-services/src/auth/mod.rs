@@ -1,6 +1,7 @@
 //! Passwords (argon2id) and access tokens (HS256 JWT with expiry and role).
 
 mod hashing;
+pub mod links;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -187,13 +188,24 @@ pub trait HasTokens {
     fn store(&self) -> &dyn Store;
 }
 
-/// Whether users still exist and are active, remembered for a few seconds: a token stays
-/// signed until it expires, so each request asks this instead of trusting the signature alone.
-/// A deactivation in this process takes effect at once ([`ActiveUsers::forget`]); in other
-/// processes within [`ACTIVE_TTL`].
+/// Whether users still exist and are active (and whether their address is verified),
+/// remembered for a few seconds: a token stays signed until it expires, so each request asks this
+/// instead of trusting the signature alone. A deactivation or verification in this process takes
+/// effect at once ([`ActiveUsers::forget`]); in other processes within [`ACTIVE_TTL`].
 #[derive(Clone, Default)]
 pub struct ActiveUsers {
-    seen: Arc<RwLock<HashMap<UserId, (bool, Instant)>>>,
+    seen: Arc<RwLock<Remembered>>,
+}
+
+/// Each user's standing (`None`: no such user) and when it was read.
+type Remembered = HashMap<UserId, (Option<Standing>, Instant)>;
+
+/// What a request needs to know about an existing user beyond their token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub active: bool,
+    pub email_verified: bool,
+    pub email: Arc<str>,
 }
 
 pub const ACTIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -208,24 +220,33 @@ impl std::fmt::Debug for ActiveUsers {
 
 impl ActiveUsers {
     pub async fn is_active(&self, store: &dyn Store, id: UserId) -> Result<bool, StoreError> {
+        Ok(self.standing(store, id).await?.is_some_and(|s| s.active))
+    }
+
+    /// The user's standing, `None` when there is no such user.
+    pub async fn standing(&self, store: &dyn Store, id: UserId) -> Result<Option<Standing>, StoreError> {
         let now = Instant::now();
         let remembered = self
             .seen
             .read()
             .ok()
-            .and_then(|seen| seen.get(&id).copied())
+            .and_then(|seen| seen.get(&id).cloned())
             .filter(|(_, at)| now.duration_since(*at) < ACTIVE_TTL);
-        if let Some((active, _)) = remembered {
-            return Ok(active);
+        if let Some((standing, _)) = remembered {
+            return Ok(standing);
         }
-        let active = store.user(id).await?.is_some_and(|user| user.active);
+        let standing = store.user(id).await?.map(|user| Standing {
+            active: user.active,
+            email_verified: user.email_verified,
+            email: Arc::from(user.email),
+        });
         if let Ok(mut seen) = self.seen.write() {
             if seen.len() >= MAX_REMEMBERED {
                 seen.clear();
             }
-            seen.insert(id, (active, now));
+            seen.insert(id, (standing.clone(), now));
         }
-        Ok(active)
+        Ok(standing)
     }
 
     pub fn forget(&self, id: UserId) {

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use pvara_domain::ids::EventId;
 
 pub use file::FileMailer;
-pub use templates::render;
+pub use templates::{render, render_account};
 
 /// A rendered message. `id` is the event that asked for it: the same event always produces the
 /// same Message-ID, so a copy delivered again after a crash is recognisable as the same mail.

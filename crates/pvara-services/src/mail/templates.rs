@@ -1,8 +1,8 @@
 //! Plain-text mail templates, one per [`MailTemplate`].
 
-use pvara_domain::event::MailTemplate;
+use pvara_domain::event::{AccountMail, MailTemplate};
 use pvara_domain::ids::EventId;
-use pvara_storage::model::MailContext;
+use pvara_storage::model::{AccountMailContext, MailContext};
 use serde_json::Value;
 
 use super::MailMessage;
@@ -109,6 +109,41 @@ pub fn render(template: MailTemplate, id: EventId, context: &MailContext) -> Mai
     MailMessage {
         id,
         template: template.as_str(),
+        to_name: context.full_name.clone(),
+        to_address: context.email.clone(),
+        subject,
+        body: format!("Dear {},\n\n{paragraph}\n\n{SIGNATURE}\n", context.full_name),
+    }
+}
+
+/// Renders an account mail: the link, how long it works, and what to do if it was not asked for.
+pub fn render_account(id: EventId, context: &AccountMailContext, link: &str) -> MailMessage {
+    use crate::usecase::verification::{RESET_LINK_TTL, VERIFY_LINK_TTL};
+    let purpose = context.token.purpose;
+    let (subject, paragraph) = match purpose {
+        AccountMail::VerifyEmail => (
+            "Confirm your e-mail address".to_owned(),
+            format!(
+                "Please confirm that this is your e-mail address by following this link:\n\n{link}\n\n\
+                 The link works for {} hours. You can apply for jobs once your address is confirmed.\n\n\
+                 If you did not create an account with us, you can ignore this e-mail.",
+                VERIFY_LINK_TTL.num_hours()
+            ),
+        ),
+        AccountMail::PasswordReset => (
+            "Reset your password".to_owned(),
+            format!(
+                "Someone, hopefully you, asked to reset the password of your account. To choose a new \
+                 password, follow this link:\n\n{link}\n\n\
+                 The link works for {} minutes and only once. If you did not ask, ignore this e-mail: \
+                 your password stays as it is.",
+                RESET_LINK_TTL.num_minutes()
+            ),
+        ),
+    };
+    MailMessage {
+        id,
+        template: purpose.as_str(),
         to_name: context.full_name.clone(),
         to_address: context.email.clone(),
         subject,

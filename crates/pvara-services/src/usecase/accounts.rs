@@ -1,19 +1,22 @@
 //! Accounts: registration, sign-in, staff accounts and their deactivation.
 
+use pvara_domain::event::AccountMail;
 use pvara_domain::ids::UserId;
 use pvara_domain::user::{Email, FullName, Password, Role};
-use pvara_storage::model::{NewUser, UserRecord};
+use pvara_storage::model::{NewAccountToken, NewUser, UserRecord};
 use pvara_storage::{Store, StoreError};
 
+use super::verification::{EmailVerification, new_token};
 use super::{Actor, Client, Error};
 use crate::auth::{ActiveUsers, hash_password, verify_password};
 use crate::throttle::Throttle;
 
-/// Self-service registration: always an applicant, limited per client address.
+/// Self-service registration: always an applicant, limited per client address. With
+/// verification required, the account's first mail is the link that proves its address.
 pub async fn register(
     store: &dyn Store,
-    throttle: &Throttle,
-    client: Client,
+    (throttle, client): (&Throttle, Client),
+    verification: EmailVerification,
     email: &str,
     password: &str,
     full_name: &str,
@@ -22,10 +25,23 @@ pub async fn register(
     let email = Email::parse("email", email)?;
     let full_name = FullName::parse(full_name)?;
     let password = Password::parse(password)?;
-    create_user(store, email, full_name, password, Role::Applicant).await
+    let id = UserId::new();
+    let token = match verification {
+        EmailVerification::Required => Some(new_token(id, AccountMail::VerifyEmail, None)?),
+        EmailVerification::Off => None,
+    };
+    insert_user(
+        store,
+        id,
+        (email, full_name, password, Role::Applicant),
+        None,
+        token,
+    )
+    .await
 }
 
-/// Creates a user of any role; registration and the operator's `users create` both end here.
+/// Creates a user of any role as an operator or admin does: the address counts as verified,
+/// since the person creating the account vouches for it.
 pub async fn create_user(
     store: &dyn Store,
     email: Email,
@@ -33,14 +49,34 @@ pub async fn create_user(
     password: Password,
     role: Role,
 ) -> Result<NewUser, Error> {
+    let verified = Some(crate::now());
+    insert_user(
+        store,
+        UserId::new(),
+        (email, full_name, password, role),
+        verified,
+        None,
+    )
+    .await
+}
+
+async fn insert_user(
+    store: &dyn Store,
+    id: UserId,
+    (email, full_name, password, role): (Email, FullName, Password, Role),
+    email_verified_at: Option<chrono::DateTime<chrono::Utc>>,
+    verification: Option<NewAccountToken>,
+) -> Result<NewUser, Error> {
     let password_hash = hash_password(password.expose().to_owned()).await?;
     let user = NewUser {
-        id: UserId::new(),
+        id,
         email,
         full_name,
         role,
         password_hash,
         created_at: crate::now(),
+        email_verified_at,
+        verification,
     };
     store.create_user(user.clone()).await.map_err(|e| match e {
         StoreError::Conflict(_) => Error::conflict(

@@ -1,5 +1,6 @@
 //! Applications: submit, act on, withdraw, annotate.
 
+use pvara_domain::ValidationError;
 use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication, NoteText};
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::Step;
@@ -7,32 +8,63 @@ use pvara_domain::status::{Action, Status};
 use pvara_storage::model::{ApplicationRecord, CvFile, NewNote, Submission, Transition};
 use pvara_storage::{Store, StoreError};
 
+use super::verification::EmailVerification;
 use super::{Actor, Client, Error, audit};
-use crate::api::JobDeadlines;
+use crate::api::Services;
 use crate::cv::{self, Upload};
 use crate::events::{SOURCE_API, to_messages};
-use crate::throttle::Throttle;
 
 /// An application as a form or a JSON body gives it; `resume_text` may be empty when a CV file
-/// comes along, whose text is then extracted.
+/// comes along, whose text is then extracted. `draft.email` may be empty: the contact address is
+/// the account's own.
 #[derive(Debug, Clone)]
 pub struct SubmitInput<'a> {
     pub job_id: JobId,
     pub draft: ApplicationDraft<'a>,
     pub cv: Option<Upload>,
+    /// The applicant accepted the privacy notice ([`super::privacy::NOTICE_VERSION`]).
+    pub accepted_privacy_notice: bool,
 }
 
-/// Stores an application and its events; answers once both are committed.
+/// Stores an application and its events; answers once both are committed. The applicant's
+/// address must be verified (unless verification is off), and it is where pvara writes to:
+/// an application cannot name another.
 pub async fn submit(
-    store: &dyn Store,
-    deadlines: &JobDeadlines,
-    (throttle, client): (&Throttle, Client),
+    services: &Services,
+    client: Client,
     actor: Actor,
     input: SubmitInput<'_>,
     request_id: Option<&str>,
 ) -> Result<NewApplication, Error> {
+    let store = services.store.as_ref();
     actor.require_applicant()?;
-    throttle.apply(client.address).await?;
+    services.throttle.apply(client.address).await?;
+    let standing = services
+        .active_users
+        .standing(store, actor.id)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    if services.email_verification == EmailVerification::Required && !standing.email_verified {
+        return Err(Error::Unverified);
+    }
+    let given = input.draft.email.trim();
+    if !given.is_empty() && !given.eq_ignore_ascii_case(&standing.email) {
+        return Err(Error::unprocessable(
+            "email_not_yours",
+            format!(
+                "must be your account's address ({}), where we will write to you",
+                standing.email
+            ),
+            "email",
+        ));
+    }
+    if !input.accepted_privacy_notice {
+        return Err(ValidationError::new(
+            "acceptPrivacyNotice",
+            "must be accepted to apply: the privacy notice says how your data is used",
+        )
+        .into());
+    }
     let (extracted, cv) = match input.cv {
         Some(upload) => {
             let document = cv::extract(upload).await?;
@@ -41,6 +73,7 @@ pub async fn submit(
         None => (None, None),
     };
     let mut draft = input.draft;
+    draft.email = &standing.email;
     if draft.resume_text.trim().is_empty()
         && let Some(text) = extracted.as_deref()
     {
@@ -50,7 +83,8 @@ pub async fn submit(
     let now = crate::now();
     let unknown = || Error::unprocessable("unknown_job", "no such job", "jobId");
     let closed = || Error::unprocessable("job_closed", "this job no longer takes applications", "jobId");
-    let closes_at = deadlines
+    let closes_at = services
+        .job_deadlines
         .closes_at(store, input.job_id)
         .await?
         .ok_or_else(unknown)?;
@@ -63,6 +97,7 @@ pub async fn submit(
         applicant_id: actor.id,
         candidate,
         submitted_at: now,
+        consent_version: super::privacy::NOTICE_VERSION.to_owned(),
     };
     let messages = to_messages(&application.events(), SOURCE_API, request_id, now)?;
     let submission = Submission {

@@ -10,6 +10,7 @@
 //! - [`privacy`]: a person's export and erasure.
 //! - [`jobs`]: posting and closing jobs, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
+//! - [`verification`]: verified addresses and password reset, by single-use links in mail.
 
 pub mod accounts;
 pub mod applications;
@@ -17,6 +18,7 @@ pub mod audit;
 pub mod dead_letters;
 pub mod jobs;
 pub mod privacy;
+pub mod verification;
 
 use pvara_domain::ValidationError;
 use pvara_domain::ids::UserId;
@@ -90,6 +92,9 @@ pub enum Error {
         message: String,
         field: Option<&'static str>,
     },
+    /// The account's e-mail address is not verified yet, and this needs it.
+    #[error("verify your e-mail address first: follow the link we sent you, or ask for a new one")]
+    Unverified,
     /// Too many attempts: try again after `retry_after_secs`.
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },

@@ -10,6 +10,10 @@ use super::{Actor, Error, audit};
 use crate::auth::ActiveUsers;
 use crate::mail::FileMailer;
 
+/// The version of the privacy notice applicants accept (the page `/privacy`), recorded with
+/// each application. Change it whenever the notice's text changes.
+pub const NOTICE_VERSION: &str = "2026-11-27";
+
 /// Everything about one person, as JSON.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +32,7 @@ pub struct ExportAccount {
     pub full_name: String,
     pub role: &'static str,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -110,6 +115,7 @@ pub async fn export(
             full_name: user.full_name,
             role: user.role.as_str(),
             created_at: user.created_at,
+            email_verified: user.email_verified,
         },
         applications,
         audit_trail,

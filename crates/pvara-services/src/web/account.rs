@@ -12,6 +12,7 @@ use super::session::{self, Viewer};
 use super::{Layout, PageError, local_path, render, urlencode};
 use crate::api::ApiState;
 use crate::usecase;
+use crate::usecase::verification::EmailVerification;
 
 #[derive(Template)]
 #[template(path = "register.html")]
@@ -63,8 +64,8 @@ pub async fn register(
     viewer.check_csrf(&form.csrf)?;
     let created = usecase::accounts::register(
         state.store.as_ref(),
-        &state.throttle,
-        client,
+        (&state.throttle, client),
+        state.email_verification,
         &form.email,
         &form.password,
         &form.full_name,
@@ -90,7 +91,10 @@ pub async fn register(
         }
     };
     let cookie = session::start(&state, user.id).await?;
-    let target = local_path(Some(&form.next)).unwrap_or_else(|| "/jobs".to_owned());
+    let mut target = local_path(Some(&form.next)).unwrap_or_else(|| "/jobs".to_owned());
+    if user.email_verified_at.is_none() && state.email_verification == EmailVerification::Required {
+        target = format!("/account/email?next={}", urlencode(&target));
+    }
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
 }
 

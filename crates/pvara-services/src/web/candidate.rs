@@ -21,6 +21,7 @@ use crate::api::ApiState;
 use crate::api::extract::RequestId;
 use crate::api::upload::ApplicationForm;
 use crate::cv::Upload;
+use crate::usecase::verification::EmailVerification;
 use crate::usecase::{self, applications::SubmitInput};
 
 const JOBS_PER_PAGE: usize = 20;
@@ -163,6 +164,7 @@ pub struct ApplyFields {
     pub education: String,
     pub resume_text: String,
     pub cover_letter: String,
+    pub accept_privacy_notice: bool,
 }
 
 #[derive(Template)]
@@ -199,6 +201,11 @@ pub async fn apply_form(
     actor.require_applicant()?;
     let job = find_job(&state, &id).await?;
     let user = viewer.user.as_ref();
+    let unverified = user.is_some_and(|u| !u.email_verified);
+    if unverified && state.email_verification == EmailVerification::Required {
+        let next = super::urlencode(&here);
+        return Ok(Redirect::to(&format!("/account/email?next={next}")).into_response());
+    }
     let fields = ApplyFields {
         full_name: user.map(|u| u.full_name.clone()).unwrap_or_default(),
         email: user.map(|u| u.email.clone()).unwrap_or_default(),
@@ -220,13 +227,14 @@ async fn read_apply_form(multipart: Multipart) -> Result<(String, ApplyFields, O
         .map_err(|e| PageError::Internal(format!("unreadable form: {e}")))?;
     let fields = ApplyFields {
         full_name: form.field("fullName").to_owned(),
-        email: form.field("email").to_owned(),
+        email: String::new(),
         phone: form.field("phone").to_owned(),
         skills: form.field("skills").to_owned(),
         years_experience: form.field("yearsExperience").to_owned(),
         education: form.field("education").to_owned(),
         resume_text: form.field("resumeText").to_owned(),
         cover_letter: form.field("coverLetter").to_owned(),
+        accept_privacy_notice: !form.field("acceptPrivacyNotice").is_empty(),
     };
     Ok((form.field("csrf").to_owned(), fields, form.cv))
 }
@@ -241,9 +249,14 @@ struct AppliedPage {
     job_title: String,
 }
 
-const APPLY_FIELDS: [(&str, &str, &str); 10] = [
+const APPLY_FIELDS: [(&str, &str, &str); 11] = [
     ("fullName", "full-name", "Full name"),
-    ("email", "email", "Email"),
+    ("email", "full-name", "Email"),
+    (
+        "acceptPrivacyNotice",
+        "accept-privacy-notice",
+        "The privacy notice",
+    ),
     ("phone", "phone", "Phone"),
     ("skills", "skills", "Skills"),
     ("yearsExperience", "years-experience", "Years of experience"),
@@ -265,7 +278,9 @@ pub async fn apply(
     let here = format!("/jobs/{id}/apply");
     let actor = viewer.require(&here)?;
     let job = find_job(&state, &id).await?;
-    let (csrf, fields, upload) = read_apply_form(multipart).await?;
+    let (csrf, mut fields, upload) = read_apply_form(multipart).await?;
+    // Applications are answered at the account's address; the form shows it, never asks it.
+    fields.email = viewer.user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
     viewer.check_csrf(&csrf)?;
     let mut errors = FormErrors::default();
     let years = super::forms::parse_number(
@@ -294,18 +309,9 @@ pub async fn apply(
                     cover_letter: Some(fields.cover_letter.as_str()),
                 },
                 cv: upload,
+                accepted_privacy_notice: fields.accept_privacy_notice,
             };
-            Some(
-                usecase::applications::submit(
-                    state.store.as_ref(),
-                    &state.job_deadlines,
-                    (&state.throttle, client),
-                    actor,
-                    input,
-                    request_id.as_deref(),
-                )
-                .await,
-            )
+            Some(usecase::applications::submit(&state, client, actor, input, request_id.as_deref()).await)
         }
     };
     match outcome {

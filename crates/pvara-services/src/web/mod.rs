@@ -10,7 +10,9 @@
 //! - [`session`]: session cookies, CSRF tokens and the [`session::Viewer`] extractor.
 //! - [`assets`]: embedded CSS and JavaScript under content-hashed names.
 //! - [`account`]: registration, sign-in and sign-out.
+//! - [`email`]: the mailed links: confirming an address, resetting a password.
 //! - [`candidate`]: the job board, applying, and the candidate's own applications.
+//! - `privacy`: the privacy notice applicants accept.
 //! - [`staff`]: jobs with counts, and the ranked pipeline with bulk actions.
 //! - [`review`]: the workspace's candidate page and the actions on it.
 //! - `steps`: form fields to pipeline steps, shared by the candidate page and bulk actions.
@@ -20,7 +22,9 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod candidate;
+pub mod email;
 pub mod forms;
+mod privacy;
 pub mod review;
 pub mod session;
 pub mod staff;
@@ -231,6 +235,14 @@ pub fn router(state: ApiState) -> Router<ApiState> {
         .route("/register", get(account::register_form).post(account::register))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
+        .route("/account/email", get(email::account_email).post(email::resend))
+        .route("/verify-email", get(email::verify_form).post(email::verify))
+        .route(
+            "/password-reset",
+            get(email::reset_request_form).post(email::reset_request),
+        )
+        .route("/reset-password", get(email::reset_form).post(email::reset))
+        .route("/privacy", get(privacy::notice))
         .route("/me/applications", get(candidate::my_applications))
         .route("/me/export", get(candidate::export))
         .route("/me/erase", post(candidate::erase))

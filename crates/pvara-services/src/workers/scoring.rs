@@ -209,6 +209,7 @@ impl BatchHandler for ScoringWorker {
         let applied = self
             .store
             .apply_batch(WorkBatch {
+                account_mails: Vec::new(),
                 transitions,
                 messages: dead_letters,
                 deliveries: Vec::new(),

@@ -8,6 +8,7 @@ mod log;
 mod rows;
 mod schema;
 mod store;
+mod tokens;
 mod workspace;
 
 use std::sync::Arc;

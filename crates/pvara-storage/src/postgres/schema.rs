@@ -196,6 +196,26 @@ CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
 -- When an application was anonymised (erasure or retention).
 ALTER TABLE applications ADD COLUMN erased_at TIMESTAMPTZ;
 "#,
+    r#"
+-- Verified addresses. Accounts from before verification existed keep working: their address is
+-- taken as verified when they were created.
+ALTER TABLE users ADD COLUMN email_verified_at TIMESTAMPTZ;
+UPDATE users SET email_verified_at = created_at;
+-- Single-use tokens mailed to a person (address verification, password reset). No secret here:
+-- the link's MAC is made with a key the database does not hold.
+CREATE TABLE account_tokens (
+    id         UUID PRIMARY KEY,
+    user_id    UUID NOT NULL REFERENCES users (id),
+    purpose    TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    used_at    TIMESTAMPTZ,
+    mailed_at  TIMESTAMPTZ
+);
+CREATE INDEX account_tokens_by_user ON account_tokens (user_id);
+-- The privacy statement an applicant accepted, by version.
+ALTER TABLE applications ADD COLUMN consent_version TEXT;
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

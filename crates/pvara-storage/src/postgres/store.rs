@@ -129,7 +129,7 @@ async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<boo
 }
 
 impl PgEngine {
-    fn outbox_written(&self) {
+    pub(super) fn outbox_written(&self) {
         Self::bump(&self.inner.outbox_changed);
     }
 }
@@ -137,8 +137,10 @@ impl PgEngine {
 #[async_trait]
 impl Store for PgEngine {
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
         sqlx::query(
-            "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(user.id.0)
         .bind(user.email.as_str())
@@ -146,9 +148,17 @@ impl Store for PgEngine {
         .bind(user.full_name.as_str())
         .bind(user.role.as_str())
         .bind(user.created_at)
-        .execute(self.pool())
+        .bind(user.email_verified_at)
+        .execute(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, "user", "user"))?;
+        if let Some(token) = &user.verification {
+            super::tokens::insert_token(&mut tx, token).await?;
+        }
+        tx.commit().await?;
+        if user.verification.is_some() {
+            self.outbox_written();
+        }
         Ok(())
     }
 
@@ -217,8 +227,8 @@ impl Store for PgEngine {
         }
         sqlx::query(
             "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-                 education, resume_text, cover_letter, status, submitted_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+                 education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
         )
         .bind(a.id.0)
         .bind(a.job_id.0)
@@ -233,6 +243,7 @@ impl Store for PgEngine {
         .bind(&c.cover_letter)
         .bind(Status::Submitted.as_str())
         .bind(a.submitted_at)
+        .bind(&a.consent_version)
         .execute(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, "application", "job"))?;
@@ -269,7 +280,8 @@ impl Store for PgEngine {
         let row = sqlx::query(&format!(
             "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
                     a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
-                    (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id) AS cv_file_name
+                    (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id) AS cv_file_name,
+                    a.consent_version
              FROM applications a WHERE a.id = $1"
         ))
         .bind(id.0)
@@ -292,6 +304,7 @@ impl Store for PgEngine {
             updated_at: row.try_get("updated_at")?,
             candidate: rows::candidate(&row)?,
             cv_file_name: row.try_get("cv_file_name")?,
+            consent_version: row.try_get("consent_version")?,
             history: history.iter().map(rows::history).collect::<Result<_, _>>()?,
         }))
     }
@@ -415,6 +428,7 @@ impl Store for PgEngine {
             .execute(&mut *tx)
             .await?;
         }
+        super::tokens::mark_mailed(&mut tx, &batch.account_mails, Utc::now()).await?;
         if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
             log::store_positions(&mut tx, group, positions).await?;
         }

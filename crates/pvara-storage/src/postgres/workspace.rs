@@ -76,6 +76,11 @@ impl Accounts for PgEngine {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("UPDATE account_tokens SET used_at = coalesce(used_at, $1) WHERE user_id = $2")
+            .bind(at)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -141,6 +146,11 @@ impl Accounts for PgEngine {
             .await?;
         anonymise(&mut tx, &ids, at).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE account_tokens SET used_at = coalesce(used_at, $1) WHERE user_id = $2")
+            .bind(at)
             .bind(id.0)
             .execute(&mut *tx)
             .await?;

@@ -10,6 +10,7 @@ mod rows;
 mod schema;
 mod stats;
 mod store;
+mod tokens;
 mod workspace;
 mod writer;
 mod writes;
@@ -206,7 +207,7 @@ impl SqliteEngine {
         self.inner.events_in_place.store(false, Ordering::Relaxed);
     }
 
-    fn events_in_place(&self) -> bool {
+    pub(super) fn events_in_place(&self) -> bool {
         self.inner.events_in_place.load(Ordering::Relaxed)
     }
 

@@ -33,7 +33,11 @@ fn in_list(n: usize) -> String {
 impl SqliteEngine {
     /// After the commit that wrote `messages`: wakes the relay, or the consumers when the events
     /// went straight onto the log.
-    fn events_committed<'a>(&self, in_place: bool, messages: impl IntoIterator<Item = &'a OutboxMessage>) {
+    pub(super) fn events_committed<'a>(
+        &self,
+        in_place: bool,
+        messages: impl IntoIterator<Item = &'a OutboxMessage>,
+    ) {
         if in_place {
             crate::metrics::count_produced(messages);
             Self::bump(&self.inner.log_changed);
@@ -46,22 +50,33 @@ impl SqliteEngine {
 #[async_trait]
 impl Store for SqliteEngine {
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError> {
-        self.write(move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                user.id.to_string(),
-                user.email.as_str(),
-                user.password_hash,
-                user.full_name.as_str(),
-                user.role.as_str(),
-                ts(user.created_at)
-            ])
-            .map_err(|e| on_constraint(e, "user", "user"))?;
-            Ok(())
-        })
-        .await
+        let in_place = self.events_in_place();
+        let verification = self
+            .write(move |conn| {
+                conn.prepare_cached(
+                    "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    user.id.to_string(),
+                    user.email.as_str(),
+                    user.password_hash,
+                    user.full_name.as_str(),
+                    user.role.as_str(),
+                    ts(user.created_at),
+                    user.email_verified_at.map(ts)
+                ])
+                .map_err(|e| on_constraint(e, "user", "user"))?;
+                if let Some(token) = &user.verification {
+                    super::tokens::insert_token(conn, token, in_place)?;
+                }
+                Ok(user.verification)
+            })
+            .await?;
+        if let Some(token) = verification {
+            self.events_committed(in_place, [&token.message]);
+        }
+        Ok(())
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -140,8 +155,8 @@ impl Store for SqliteEngine {
             }
             conn.prepare_cached(
                 "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-                     education, resume_text, cover_letter, status, submitted_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                     education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
             )?
             .execute(params![
                 a.id.to_string(),
@@ -156,7 +171,8 @@ impl Store for SqliteEngine {
                 c.resume_text,
                 c.cover_letter,
                 Status::Submitted.as_str(),
-                at
+                at,
+                a.consent_version
             ])
             .map_err(|e| on_constraint(e, "application", "job"))?;
             let actor = a.applicant_id.to_string();
@@ -193,7 +209,8 @@ impl Store for SqliteEngine {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
                         a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
-                        (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id)
+                        (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id),
+                        a.consent_version
                  FROM applications a WHERE a.id = ?1"
             ))?;
             let mut rows = stmt.query([&id_text])?;
@@ -208,6 +225,7 @@ impl Store for SqliteEngine {
                 updated_at: parse_ts(&row.get::<_, String>(8)?)?,
                 candidate: candidate_from_row(row, 9)?,
                 cv_file_name: row.get(17)?,
+                consent_version: row.get(18)?,
                 history: Vec::new(),
             };
             let mut stmt = conn.prepare_cached(
@@ -364,6 +382,7 @@ impl Store for SqliteEngine {
                 for delivery in &batch.deliveries {
                     record_delivery(conn, delivery)?;
                 }
+                super::tokens::mark_mailed(conn, &batch.account_mails, Utc::now())?;
                 if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
                     log::store_positions(conn, group, positions)?;
                 }

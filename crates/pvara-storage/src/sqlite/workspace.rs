@@ -137,8 +137,8 @@ impl Accounts for SqliteEngine {
             let Some(row) = rows.next()? else { return Ok(None) };
             Ok(Some(SessionRecord {
                 user: user_from_row(row, 0)?,
-                csrf: row.get(7)?,
-                expires_at: parse_ts(&row.get::<_, String>(8)?)?,
+                csrf: row.get(8)?,
+                expires_at: parse_ts(&row.get::<_, String>(9)?)?,
             }))
         })
         .await
@@ -160,6 +160,10 @@ impl Accounts for SqliteEngine {
             let ids = ids_where(conn, "applicant_id = ?1", params![user])?;
             anonymise(conn, &ids, at)?;
             conn.execute("DELETE FROM sessions WHERE user_id = ?1", [&user])?;
+            conn.execute(
+                "UPDATE account_tokens SET used_at = coalesce(used_at, ?1) WHERE user_id = ?2",
+                params![ts(at), user],
+            )?;
             Ok(ids)
         })
         .await

@@ -32,6 +32,8 @@ pub async fn a_user(store: &dyn Store, email: &str, role: Role) -> UserId {
         role,
         password_hash: "$argon2id$not-a-real-hash".to_owned(),
         created_at: pvara_domain::time::to_stored_precision(Utc::now()),
+        email_verified_at: None,
+        verification: None,
     };
     let id = user.id;
     store.create_user(user).await.unwrap();
@@ -85,6 +87,7 @@ pub fn an_application(job_id: JobId, applicant_id: UserId, name: &str) -> NewApp
         applicant_id,
         candidate,
         submitted_at: pvara_domain::time::to_stored_precision(Utc::now()),
+        consent_version: "test".to_owned(),
     }
 }
 

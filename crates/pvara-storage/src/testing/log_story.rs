@@ -365,6 +365,7 @@ pub async fn relay_story(engines: &Engines) {
             .unwrap();
         let second = a_message(Topic::ApplicationSubmitted.name(), &key, "second");
         let batch = crate::model::WorkBatch {
+            account_mails: Vec::new(),
             messages: vec![second],
             ..Default::default()
         };

@@ -10,8 +10,10 @@ mod database;
 mod fixtures;
 mod log_story;
 mod store_story;
+mod token_story;
 
 pub use database::{TestDatabase, test_kafka};
 pub use fixtures::*;
 pub use log_story::*;
 pub use store_story::*;
+pub use token_story::*;

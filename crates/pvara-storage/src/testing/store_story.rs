@@ -46,6 +46,8 @@ pub async fn users_story(engines: &Engines) {
         role: Role::Applicant,
         password_hash: "x".to_owned(),
         created_at: pvara_domain::time::to_stored_precision(Utc::now()),
+        email_verified_at: None,
+        verification: None,
     };
     assert!(matches!(
         store.create_user(again).await,
@@ -131,6 +133,7 @@ pub async fn transition_story(engines: &Engines) {
     let message = submitted_message(&application);
 
     let batch = WorkBatch {
+        account_mails: Vec::new(),
         transitions: vec![
             scored(&application, 70, vec![message.clone()]),
             scored(&application, 99, vec![message]),
@@ -201,6 +204,7 @@ pub async fn listing_story(engines: &Engines) {
         if i < 10 {
             store
                 .apply_batch(WorkBatch {
+                    account_mails: Vec::new(),
                     transitions: vec![scored(&application, (i % 4) * 20, vec![])],
                     ..Default::default()
                 })
@@ -313,6 +317,7 @@ pub async fn worker_reads_story(engines: &Engines) {
         delivered_at: pvara_domain::time::to_stored_precision(Utc::now()),
     };
     let batch = WorkBatch {
+        account_mails: Vec::new(),
         deliveries: vec![delivery.clone(), delivery],
         ..Default::default()
     };

@@ -159,6 +159,7 @@ impl Corpus {
             "education": *EDUCATION.choose(&mut self.rng).unwrap_or(&"bachelor"),
             "resumeText": self.resume(&skills),
             "coverLetter": "I would be glad to serve the authority in this role.",
+            "acceptPrivacyNotice": true,
         })
     }
 }

@@ -147,6 +147,8 @@ async fn seed_one(
         role: Role::Applicant,
         password_hash: hash,
         created_at: now,
+        email_verified_at: Some(now),
+        verification: None,
     };
     let applicant = user.id;
     store.create_user(user).await?;
@@ -156,6 +158,7 @@ async fn seed_one(
         applicant_id: applicant,
         candidate,
         submitted_at: now,
+        consent_version: pvara_services::usecase::privacy::NOTICE_VERSION.to_owned(),
     };
     let messages = to_messages(&application.events(), SOURCE_API, None, now)?;
     store

@@ -69,6 +69,9 @@ impl Server {
                 "127.0.0.1:0",
                 "--rate-limits",
                 "off",
+                // Its applicants never read their mail; the load is the pipeline's.
+                "--email-verification",
+                "off",
             ])
             .stdout(Stdio::piped())
             .stderr(log)

@@ -27,6 +27,7 @@ fn application(a: usize, job: &str) -> Value {
         "jobId": job, "fullName": format!("Applicant {a}"), "email": format!("applicant{a}@example.org"),
         "skills": ["Rust", if a.is_multiple_of(2) { "PostgreSQL" } else { "Excel" }], "yearsExperience": (a % 7) as f64,
         "education": "bachelor", "resumeText": format!("Applicant {a} has built Rust services for {job}."),
+        "acceptPrivacyNotice": true,
     })
 }
 

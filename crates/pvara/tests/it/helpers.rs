@@ -9,6 +9,7 @@ use pvara::config::{Config, Secret};
 use pvara::startup::Application;
 use pvara_domain::user::{Email, FullName, Password, Role};
 use pvara_services::scorer::{RuleScorer, Scorer};
+use pvara_services::usecase::verification::EmailVerification;
 use pvara_storage::Engines;
 use pvara_storage::model::{Counts, Record};
 use pvara_storage::testing::{TestDatabase, test_kafka};
@@ -105,6 +106,8 @@ pub async fn spawn_app_configured(
     config.workers.retry_delay = Duration::from_millis(5);
     // Stories register dozens of people from one address; the limits have tests of their own.
     config.rate_limits = false;
+    // Stories' applicants do not read their mail; verification has a story of its own.
+    config.email_verification = EmailVerification::Off;
     adjust(&mut config);
     let kafka = config.kafka.clone();
     let app = Application::build_with_scorer(config, scorer).await.unwrap();
@@ -184,7 +187,8 @@ pub fn application_body(
         "yearsExperience": years,
         "education": education,
         "resumeText": cv,
-        "coverLetter": "I would be glad to serve."
+        "coverLetter": "I would be glad to serve.",
+        "acceptPrivacyNotice": true
     })
 }
 

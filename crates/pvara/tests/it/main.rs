@@ -21,3 +21,4 @@ mod processes;
 mod scale_out;
 mod story;
 mod throttling;
+mod verification;

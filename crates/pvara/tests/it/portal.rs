@@ -222,6 +222,7 @@ async fn an_application_comes_with_a_cv_file_as_multipart(backend: Backend) {
             .text("yearsExperience", "5")
             .text("education", "bachelor")
             .text("resumeText", "")
+            .text("acceptPrivacyNotice", "true")
             .part(
                 "cv",
                 reqwest::multipart::Part::bytes(cv_bytes).file_name(name.to_owned()),

@@ -50,6 +50,7 @@ impl Process {
 pub fn pvara(data_dir: &Path, database_url: Option<&str>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pvara"));
     command.env("PVARA_RATE_LIMITS", "off");
+    command.env("PVARA_EMAIL_VERIFICATION", "off");
     command
         .arg("--data-dir")
         .arg(data_dir)
@@ -114,6 +115,7 @@ pub async fn create_staff(data_dir: &Path, database_url: Option<&str>, email: &s
 pub fn output(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> String {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"));
     command.env("PVARA_RATE_LIMITS", "off");
+    command.env("PVARA_EMAIL_VERIFICATION", "off");
     command.arg("--data-dir").arg(data_dir).args(args);
     if let Some(url) = database_url {
         command.arg("--database-url").arg(url);

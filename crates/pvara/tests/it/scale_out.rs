@@ -163,6 +163,7 @@ async fn scale_out(log: Log, applicants: usize, jobs_wanted: usize) {
             let body = json!({
                 "jobId": jobs[j], "fullName": format!("Applicant {a}"), "email": format!("applicant{a}@example.org"),
                 "skills": ["Rust"], "yearsExperience": 2, "education": "bachelor", "resumeText": "Rust services",
+                "acceptPrivacyNotice": true,
             });
             in_flight.spawn(async move { ((a, j), post(&client, url, Some(&tokens[a]), &body).await) });
         }
