@@ -326,3 +326,13 @@ def test_a_forgotten_password(server, browser):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="My applications")).to_be_visible()
     page.context.close()
+
+
+def test_the_api_reference_is_accessible(server, browser):
+    page = browser.new_context().new_page()
+    page.goto(server.base + "/api/docs")
+    expect(page.get_by_role("heading", name="POST /api/applications", exact=True)).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="/api/openapi.json").click()
+    assert page.url.endswith("/api/openapi.json")
+    page.context.close()

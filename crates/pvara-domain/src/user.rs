@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::validation::{ValidationError, required_text};
 
 /// What a user may do. Applicants register themselves; staff accounts are created by an operator.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -43,6 +44,7 @@ impl Role {
 /// An e-mail address, trimmed and lower-cased so that one person cannot register twice by case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Email(String);
 
 impl Email {
@@ -74,6 +76,7 @@ impl Email {
 /// A person's name as they want it used in correspondence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FullName(String);
 
 impl FullName {

@@ -148,6 +148,7 @@ pub const ERASED_NAME: &str = "Erased";
 pub const ERASED_EMAIL: &str = "erased@erased.invalid";
 
 /// One line of the audit trail.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
@@ -345,6 +346,7 @@ pub struct WorkBatch {
     pub checkpoint: Option<Checkpoint>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {

@@ -17,12 +17,13 @@ use serde::{Deserialize, Serialize};
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::{ApiJson, RequestId};
+use super::openapi::{ErrorBody, SubmitForm};
 use super::upload::ApplicationForm;
 use crate::auth::{ApplicantUser, AuthUser, StaffUser};
 use crate::usecase;
 use crate::usecase::applications::SubmitInput;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitBody {
     job_id: JobId,
@@ -41,7 +42,7 @@ pub struct SubmitBody {
     accept_privacy_notice: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmittedView {
     id: ApplicationId,
@@ -106,6 +107,16 @@ impl FromRequest<ApiState> for SubmitPayload {
 
 /// Answers 201 only once the application and its events are committed (group commit makes that
 /// cheap under load).
+#[utoipa::path(
+    post, path = "/api/applications", tag = "applications", security(("bearer" = [])),
+    request_body(content((SubmitBody = "application/json"), (SubmitForm = "multipart/form-data")),
+        description = "As JSON, or as a form with the same fields (skills comma-separated) and a `cv` file"),
+    responses((status = 201, description = "Stored with its events", body = SubmittedView,
+            headers(("location" = String, description = "The application's URL"))),
+        (status = 403, description = "`forbidden` (not an applicant) or `email_unverified`", body = ErrorBody),
+        (status = 409, description = "`duplicate_application`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`, `unknown_job`, `job_closed`, `email_not_yours`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn submit(
     State(state): State<ApiState>,
     ApplicantUser(user): ApplicantUser,
@@ -144,7 +155,7 @@ pub async fn submit(
     Ok((StatusCode::CREATED, headers, Json(view)))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationView {
     id: ApplicationId,
@@ -197,6 +208,12 @@ impl From<ApplicationRecord> for ApplicationView {
 
 /// The owner or staff see it (a staff read is audited); everyone else gets the same 404 as for a
 /// missing id.
+#[utoipa::path(
+    get, path = "/api/applications/{id}", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")),
+    responses((status = 200, description = "The application with its history (a staff read is audited)", body = ApplicationView),
+        (status = 404, description = "`not_found`, also for someone else's", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     user: AuthUser,
@@ -207,18 +224,25 @@ pub async fn get(
     Ok(Json(record.into()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Only this job's applications.
     job_id: Option<String>,
+    /// Only applications in this status ("Under Review", ...).
     status: Option<String>,
+    /// Only scores at least this (0-100).
     min_score: Option<String>,
+    /// `-aiScore` (default), `aiScore`, `submittedAt` or `-submittedAt`.
     sort: Option<String>,
+    /// 1-100, default 20.
     limit: Option<String>,
+    /// The `nextCursor` of the previous page.
     cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SummaryView {
     id: ApplicationId,
@@ -229,7 +253,7 @@ pub struct SummaryView {
     submitted_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PageView {
     items: Vec<SummaryView>,
@@ -321,6 +345,13 @@ fn parse_query(params: ListParams) -> Result<ApplicationQuery, ApiError> {
 }
 
 /// Staff only. Keyset pagination: stable under concurrent inserts, constant cost per page.
+#[utoipa::path(
+    get, path = "/api/applications", tag = "applications", security(("bearer" = [])),
+    params(ListParams),
+    responses((status = 200, description = "A page of applications, best score first by default", body = PageView),
+        (status = 400, description = "`bad_request`: a parameter out of range", body = ErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn list(
     State(state): State<ApiState>,
     _staff: StaffUser,
@@ -344,6 +375,13 @@ pub async fn list(
 }
 
 /// The original CV file, for staff and for the applicant who sent it.
+#[utoipa::path(
+    get, path = "/api/applications/{id}/cv", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")),
+    responses((status = 200, description = "The original CV file, as an attachment",
+            content(("application/pdf"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("text/plain"))),
+        (status = 404, description = "`not_found`: no such application, not yours, or no file", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn cv(
     State(state): State<ApiState>,
     user: AuthUser,

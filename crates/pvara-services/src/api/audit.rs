@@ -8,19 +8,30 @@ use serde::Deserialize;
 
 use super::ApiState;
 use super::error::ApiError;
+use super::openapi::ErrorBody;
 use crate::auth::AuthUser;
 use crate::usecase;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
+    /// `application:<id>`, `user:<id>`, ...
     subject: Option<String>,
+    /// A user id, `operator` or `system:<task>`.
     actor: Option<String>,
+    /// RFC 3339: entries from then on.
     since: Option<String>,
+    /// 1-1000, default 100.
     limit: Option<String>,
 }
 
 /// Entries oldest first; `subject` (`application:<id>`), `actor` (a user id) and `since`
 /// (RFC 3339) narrow them, `limit` (1-1000, default 100) caps them.
+#[utoipa::path(
+    get, path = "/api/audit", tag = "privacy", security(("bearer" = [])), params(AuditParams),
+    responses((status = 200, description = "Audit entries, oldest first", body = Vec<AuditEntry>),
+        (status = 403, description = "`forbidden`: admins only", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn list(
     State(state): State<ApiState>,
     user: AuthUser,

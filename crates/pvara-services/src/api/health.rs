@@ -1,17 +1,45 @@
+//! `GET /api/health` and `GET /api/ready`, for supervisors and load balancers.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::ApiState;
 
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HealthView {
+    /// Always `ok`.
+    status: &'static str,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadyView {
+    /// `ready` or `not ready`.
+    status: &'static str,
+    /// `ok` or `unavailable`.
+    database: &'static str,
+    /// `ok` or `unavailable`.
+    event_log: &'static str,
+}
+
 /// Liveness: the process answers.
-pub async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(
+    get, path = "/api/health", tag = "operations",
+    responses((status = 200, description = "The process answers", body = HealthView))
+)]
+pub async fn health() -> Json<HealthView> {
+    Json(HealthView { status: "ok" })
 }
 
 /// Readiness: the database and the event log answer too.
-pub async fn ready(State(state): State<ApiState>) -> (StatusCode, Json<Value>) {
+#[utoipa::path(
+    get, path = "/api/ready", tag = "operations",
+    responses((status = 200, description = "Ready", body = ReadyView),
+        (status = 503, description = "The database or the event log does not answer", body = ReadyView))
+)]
+pub async fn ready(State(state): State<ApiState>) -> (StatusCode, Json<ReadyView>) {
     let database = state
         .store
         .ping()
@@ -29,10 +57,10 @@ pub async fn ready(State(state): State<ApiState>) -> (StatusCode, Json<Value>) {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = json!({
-        "status": if ready { "ready" } else { "not ready" },
-        "database": word(database.is_ok()),
-        "eventLog": word(log.is_ok()),
-    });
+    let body = ReadyView {
+        status: if ready { "ready" } else { "not ready" },
+        database: word(database.is_ok()),
+        event_log: word(log.is_ok()),
+    };
     (status, Json(body))
 }

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::ApiJson;
+use super::openapi::ErrorBody;
 use crate::auth::StaffUser;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RequirementsBody {
     required_skills: Vec<String>,
@@ -29,7 +30,7 @@ fn no_education() -> String {
     "none".to_owned()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateJobBody {
     title: String,
@@ -39,7 +40,7 @@ pub struct CreateJobBody {
     requirements: RequirementsBody,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct JobView {
     #[serde(flatten)]
@@ -54,6 +55,12 @@ impl JobView {
     }
 }
 
+#[utoipa::path(
+    post, path = "/api/jobs", tag = "jobs", request_body = CreateJobBody, security(("bearer" = [])),
+    responses((status = 201, description = "The job", body = JobView),
+        (status = 403, description = "`forbidden`: staff only", body = ErrorBody),
+        (status = 422, description = "`validation_failed`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn create(
     State(state): State<ApiState>,
     StaffUser(user): StaffUser,
@@ -75,6 +82,10 @@ pub async fn create(
 }
 
 /// Public: the jobs taking applications now.
+#[utoipa::path(
+    get, path = "/api/jobs", tag = "jobs",
+    responses((status = 200, description = "Open jobs, newest first", body = Vec<JobView>), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn list_open(State(state): State<ApiState>) -> Result<Json<Vec<JobView>>, ApiError> {
     let now = crate::now();
     let jobs = state.store.open_jobs(now, 500).await?;
@@ -82,6 +93,12 @@ pub async fn list_open(State(state): State<ApiState>) -> Result<Json<Vec<JobView
 }
 
 /// Staff: the job takes no more applications from now on.
+#[utoipa::path(
+    post, path = "/api/jobs/{id}/closure", tag = "jobs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The job, closed", body = JobView),
+        (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn close(
     State(state): State<ApiState>,
     StaffUser(user): StaffUser,
@@ -97,6 +114,12 @@ pub async fn close(
     Ok(Json(JobView::new(job, crate::now())))
 }
 
+#[utoipa::path(
+    get, path = "/api/jobs/{id}", tag = "jobs",
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The job", body = JobView),
+        (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn get(State(state): State<ApiState>, Path(id): Path<String>) -> Result<Json<JobView>, ApiError> {
     let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
     let job = state

@@ -2,11 +2,13 @@
 
 pub mod applications;
 mod audit;
+mod docs;
 pub mod error;
 pub mod extract;
 mod health;
 mod job_deadlines;
 mod jobs;
+pub mod openapi;
 mod pipeline;
 mod privacy;
 pub mod server;
@@ -20,7 +22,7 @@ use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use pvara_storage::{EventLog, Store};
 use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -30,6 +32,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{ActiveUsers, HasTokens, Tokens};
 use crate::metrics::Sources;
@@ -220,45 +224,50 @@ pub fn router(state: ApiState) -> Router {
         })
 }
 
+/// The JSON API's routes, each registered with its OpenAPI operation, and the document they make.
+fn api_routes() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
+    use utoipa::OpenApi;
+    let (schemas, paths, submit_or_list) = routes!(applications::submit, applications::list);
+    // An application may carry its CV file; every other body stays under BODY_LIMIT_BYTES.
+    let submit_or_list = (
+        schemas,
+        paths,
+        submit_or_list.layer(DefaultBodyLimit::max(crate::web::UPLOAD_LIMIT_BYTES)),
+    );
+    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(users::register))
+        .routes(routes!(users::login))
+        .routes(routes!(users::verify_email))
+        .routes(routes!(users::resend_verification))
+        .routes(routes!(users::request_password_reset))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(jobs::create, jobs::list_open))
+        .routes(routes!(jobs::get))
+        .routes(routes!(jobs::close))
+        .routes(submit_or_list)
+        .routes(routes!(applications::get))
+        .routes(routes!(applications::cv))
+        .routes(routes!(pipeline::invite_to_test))
+        .routes(routes!(pipeline::schedule_interview))
+        .routes(routes!(pipeline::extend_offer))
+        .routes(routes!(pipeline::reject))
+        .routes(routes!(pipeline::withdraw))
+        .routes(routes!(audit::list))
+        .routes(routes!(privacy::erase_me))
+        .routes(routes!(privacy::export))
+        .routes(routes!(privacy::erase_user))
+        .routes(routes!(health::health))
+        .routes(routes!(health::ready))
+        .split_for_parts();
+    (api.layer(middleware::from_fn(refuse_oversized)), document)
+}
+
 fn routes(state: ApiState) -> Router {
-    let api = Router::new()
-        .route("/auth/register", post(users::register))
-        .route("/auth/login", post(users::login))
-        .route("/auth/email-verification", post(users::verify_email))
-        .route("/auth/verification-mail", post(users::resend_verification))
-        .route(
-            "/auth/password-reset-request",
-            post(users::request_password_reset),
-        )
-        .route("/auth/password-reset", post(users::reset_password))
-        .route("/jobs", post(jobs::create).get(jobs::list_open))
-        .route("/jobs/{id}", get(jobs::get))
-        .route("/jobs/{id}/closure", post(jobs::close))
-        .route(
-            "/applications",
-            post(applications::submit)
-                .layer(DefaultBodyLimit::max(crate::web::UPLOAD_LIMIT_BYTES))
-                .get(applications::list),
-        )
-        .route("/applications/{id}", get(applications::get))
-        .route("/applications/{id}/cv", get(applications::cv))
-        .route(
-            "/applications/{id}/test-invitation",
-            post(pipeline::invite_to_test),
-        )
-        .route("/applications/{id}/interview", post(pipeline::schedule_interview))
-        .route("/applications/{id}/offer", post(pipeline::extend_offer))
-        .route("/applications/{id}/rejection", post(pipeline::reject))
-        .route("/applications/{id}/withdrawal", post(pipeline::withdraw))
-        .route("/audit", get(audit::list))
-        .route("/me", axum::routing::delete(privacy::erase_me))
-        .route("/me/export", get(privacy::export))
-        .route("/users/{id}", axum::routing::delete(privacy::erase_user))
-        .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
-        .layer(middleware::from_fn(refuse_oversized));
+    let (api, document) = api_routes();
+    let document = docs::Published::new(&document);
     Router::new()
-        .nest("/api", api)
+        .merge(api)
+        .merge(docs::router(document))
         .merge(crate::web::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {

@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::{ApiJson, RequestId};
+use super::openapi::ErrorBody;
 use crate::auth::{ApplicantUser, AuthUser, StaffUser};
 use crate::usecase;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StepView {
     id: ApplicationId,
@@ -41,13 +42,19 @@ async fn act(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TestInvitationBody {
     test_url: String,
     deadline: DateTime<Utc>,
 }
 
+#[utoipa::path(
+    post, path = "/api/applications/{id}/test-invitation", tag = "pipeline", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")), request_body = TestInvitationBody,
+    responses((status = 200, description = "The step is taken", body = StepView),
+        (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn invite_to_test(
     State(state): State<ApiState>,
     StaffUser(user): StaffUser,
@@ -63,7 +70,7 @@ pub async fn invite_to_test(
     act(&state, user, &id, request_id.as_deref(), step).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InterviewBody {
     scheduled_at: DateTime<Utc>,
@@ -71,6 +78,12 @@ pub struct InterviewBody {
     interviewers: Vec<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/applications/{id}/interview", tag = "pipeline", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")), request_body = InterviewBody,
+    responses((status = 200, description = "The step is taken", body = StepView),
+        (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn schedule_interview(
     State(state): State<ApiState>,
     StaffUser(user): StaffUser,
@@ -94,7 +107,7 @@ pub async fn schedule_interview(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OfferBody {
     salary: f64,
@@ -102,6 +115,12 @@ pub struct OfferBody {
     expires_at: DateTime<Utc>,
 }
 
+#[utoipa::path(
+    post, path = "/api/applications/{id}/offer", tag = "pipeline", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")), request_body = OfferBody,
+    responses((status = 200, description = "The step is taken", body = StepView),
+        (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn extend_offer(
     State(state): State<ApiState>,
     StaffUser(user): StaffUser,
@@ -113,11 +132,17 @@ pub async fn extend_offer(
     act(&state, user, &id, request_id.as_deref(), Step::ExtendOffer(offer)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RejectionBody {
     reason: String,
 }
 
+#[utoipa::path(
+    post, path = "/api/applications/{id}/rejection", tag = "pipeline", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")), request_body = RejectionBody,
+    responses((status = 200, description = "The step is taken", body = StepView),
+        (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn reject(
     State(state): State<ApiState>,
     StaffUser(user): StaffUser,
@@ -129,12 +154,19 @@ pub async fn reject(
     act(&state, user, &id, request_id.as_deref(), step).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct WithdrawalBody {
     reason: Option<String>,
 }
 
 /// The applicant withdraws their own application; the body (`{"reason"}`) is optional.
+#[utoipa::path(
+    post, path = "/api/applications/{id}/withdrawal", tag = "pipeline", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")),
+    request_body(content = Option<WithdrawalBody>, description = "Optional"),
+    responses((status = 200, description = "Withdrawn", body = StepView),
+        (status = 409, description = "`invalid_transition`: already final", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn withdraw(
     State(state): State<ApiState>,
     ApplicantUser(user): ApplicantUser,

@@ -8,18 +8,35 @@ use pvara_domain::ids::UserId;
 use super::ApiState;
 use super::applications::ApplicationView;
 use super::error::ApiError;
+use super::openapi::ErrorBody;
 use crate::auth::AuthUser;
 use crate::usecase::{self, privacy::Export};
 
+#[utoipa::path(
+    get, path = "/api/me/export", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, description = "Everything pvara holds about the caller", body = Export), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn export(State(state): State<ApiState>, user: AuthUser) -> Result<Json<Export>, ApiError> {
     let export = usecase::privacy::export(state.store.as_ref(), user, ApplicationView::json).await?;
     Ok(Json(export))
 }
 
+#[utoipa::path(
+    delete, path = "/api/me", tag = "privacy", security(("bearer" = [])),
+    responses((status = 204, description = "The caller is erased"),
+        (status = 409, description = "`staff_account`: staff are deactivated, not erased", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn erase_me(State(state): State<ApiState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     erase(&state, user, user.id).await
 }
 
+#[utoipa::path(
+    delete, path = "/api/users/{id}", tag = "privacy", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The applicant's user id")),
+    responses((status = 204, description = "The applicant is erased"),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`staff_account`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn erase_user(
     State(state): State<ApiState>,
     user: AuthUser,

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::ApiJson;
+use super::openapi::ErrorBody;
 use crate::usecase;
 use crate::usecase::Actor;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterBody {
     email: String,
@@ -24,7 +25,7 @@ pub struct RegisterBody {
     full_name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserView {
     pub id: UserId,
@@ -35,6 +36,13 @@ pub struct UserView {
 }
 
 /// Self-service registration; always creates an applicant.
+#[utoipa::path(
+    post, path = "/api/auth/register", tag = "accounts", request_body = RegisterBody,
+    responses((status = 201, description = "The applicant's account; a verification link is mailed", body = UserView),
+        (status = 409, description = "`email_taken`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a weak password, a bad address", body = ErrorBody),
+        (status = 429, description = "`too_many_requests`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn register(
     State(state): State<ApiState>,
     client: usecase::Client,
@@ -75,13 +83,13 @@ pub async fn create_user(
     Ok(UserView::from(&user))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     email: String,
     password: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginView {
     token: String,
@@ -90,6 +98,12 @@ pub struct LoginView {
 }
 
 /// One answer for unknown e-mail, wrong password and deactivated account, taking as long.
+#[utoipa::path(
+    post, path = "/api/auth/login", tag = "accounts", request_body = LoginBody,
+    responses((status = 200, description = "A Bearer token", body = LoginView),
+        (status = 401, description = "`unauthorized`: wrong e-mail or password, alike", body = ErrorBody),
+        (status = 429, description = "`too_many_requests`: the account is locked for a while", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn login(
     State(state): State<ApiState>,
     client: usecase::Client,
@@ -115,12 +129,17 @@ pub async fn login(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TokenBody {
     token: String,
 }
 
 /// Follows the link mailed at registration: the account's address is verified.
+#[utoipa::path(
+    post, path = "/api/auth/email-verification", tag = "accounts", request_body = TokenBody,
+    responses((status = 204, description = "The address is verified"),
+        (status = 422, description = "`invalid_token`: forged, used or expired", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn verify_email(
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<TokenBody>,
@@ -135,6 +154,11 @@ pub async fn verify_email(
 }
 
 /// Mails the signed-in user a new verification link (nothing when already verified).
+#[utoipa::path(
+    post, path = "/api/auth/verification-mail", tag = "accounts", security(("bearer" = [])),
+    responses((status = 202, description = "A new link is mailed (nothing when already verified)"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn resend_verification(
     State(state): State<ApiState>,
     actor: Actor,
@@ -144,12 +168,16 @@ pub async fn resend_verification(
     Ok(StatusCode::ACCEPTED)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ResetRequestBody {
     email: String,
 }
 
 /// Mails a reset link if the address has an account; the same 202 either way.
+#[utoipa::path(
+    post, path = "/api/auth/password-reset-request", tag = "accounts", request_body = ResetRequestBody,
+    responses((status = 202, description = "The same answer whether or not the address has an account"), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn request_password_reset(
     State(state): State<ApiState>,
     client: usecase::Client,
@@ -160,13 +188,18 @@ pub async fn request_password_reset(
     Ok(StatusCode::ACCEPTED)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ResetBody {
     token: String,
     password: String,
 }
 
 /// Sets a new password through a reset link; every session and token of the account ends.
+#[utoipa::path(
+    post, path = "/api/auth/password-reset", tag = "accounts", request_body = ResetBody,
+    responses((status = 204, description = "The password is changed; every session of the account ends"),
+        (status = 422, description = "`invalid_token`, or `validation_failed` for a weak password", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
 pub async fn reset_password(
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<ResetBody>,

@@ -15,7 +15,7 @@ use crate::mail::FileMailer;
 pub const NOTICE_VERSION: &str = "2026-11-27";
 
 /// Everything about one person, as JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Export {
     pub account: ExportAccount,
@@ -24,7 +24,7 @@ pub struct Export {
     pub audit_trail: Vec<AuditEntry>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportAccount {
     pub id: UserId,
@@ -35,15 +35,17 @@ pub struct ExportAccount {
     pub email_verified: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportApplication {
+    /// The application as `GET /api/applications/{id}` shows it.
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub application: serde_json::Value,
     pub staff_notes: Vec<ExportNote>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportNote {
     pub author: String,

@@ -75,8 +75,8 @@ impl Layout {
         }
     }
 
-    /// The frame of an error page, which shows no one as signed in.
-    fn anonymous() -> Self {
+    /// The frame of a page that shows no one as signed in (errors, the API reference).
+    pub(crate) fn anonymous() -> Self {
         Layout {
             css: assets::url("govuk-frontend.min.css"),
             app_css: assets::url("app.css"),

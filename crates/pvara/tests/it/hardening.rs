@@ -2,7 +2,7 @@
 
 use pvara_domain::user::Role;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -202,5 +202,57 @@ async fn common_passwords_are_refused() {
         );
     }
     assert_eq!(app.engines.store.counts().await.unwrap().users, 0);
+    app.stop().await;
+}
+
+/// The published contract: OpenAPI 3.1, every route the API serves, each with its answers, and
+/// a reference page for people.
+#[tokio::test]
+async fn the_api_contract_is_published() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let document: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        document["openapi"]
+    );
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(!responses.is_empty(), "{method} {path} documents no answer");
+            operations.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    for route in [
+        "POST /api/auth/register",
+        "POST /api/auth/password-reset",
+        "POST /api/applications",
+        "GET /api/applications/{id}/cv",
+        "POST /api/applications/{id}/withdrawal",
+        "DELETE /api/users/{id}",
+        "GET /api/ready",
+    ] {
+        assert!(
+            operations.iter().any(|o| o == route),
+            "{route} is not in {operations:?}"
+        );
+    }
+    assert_eq!(operations.len(), 25, "{operations:?}");
+    let submit = &document["paths"]["/api/applications"]["post"];
+    let types: Vec<&String> = submit["requestBody"]["content"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(types, ["application/json", "multipart/form-data"]);
+    assert_eq!(
+        document["components"]["schemas"]["ErrorBody"]["required"],
+        json!(["error"])
+    );
+    let page = app.get("/api/docs", None).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("POST /api/applications") && html.contains("ErrorDetail"));
     app.stop().await;
 }

@@ -1,0 +1,265 @@
+//! `/api/openapi.json` and `/api/docs`: the OpenAPI document as generated, and a reference page
+//! rendered from it on the server (GOV.UK styles, no script, nothing from a CDN).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::Value;
+
+use super::ApiState;
+
+/// The document, serialised once, and its reference page.
+#[derive(Debug, Clone)]
+pub struct Published {
+    json: Arc<str>,
+    page: Arc<str>,
+}
+
+impl Published {
+    pub fn new(document: &utoipa::openapi::OpenApi) -> Self {
+        let value = serde_json::to_value(document).unwrap_or_default();
+        let page = Reference::from_document(&value)
+            .render()
+            .unwrap_or_else(|e| format!("the API reference could not be rendered: {e}"));
+        Self {
+            json: Arc::from(value.to_string()),
+            page: Arc::from(page),
+        }
+    }
+}
+
+pub fn router(published: Published) -> Router<ApiState> {
+    let json = published.json.clone();
+    let page = published.page;
+    Router::new()
+        .route(
+            "/api/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json.to_string()) }),
+        )
+        .route(
+            "/api/docs",
+            get(move || async move { axum::response::Html(page.to_string()).into_response() }),
+        )
+}
+
+#[derive(Debug)]
+struct Operation {
+    anchor: String,
+    method: String,
+    path: String,
+    summary: String,
+    description: String,
+    signed_in: bool,
+    parameters: Vec<(String, String, String)>,
+    body: Vec<(String, String)>,
+    responses: Vec<(String, String, String)>,
+}
+
+#[derive(Debug)]
+struct Section {
+    name: String,
+    description: String,
+    operations: Vec<Operation>,
+}
+
+#[derive(Debug)]
+struct SchemaDoc {
+    name: String,
+    description: String,
+    properties: Vec<(String, String, bool, String)>,
+    values: String,
+}
+
+#[derive(Template)]
+#[template(path = "api_docs.html")]
+struct Reference {
+    layout: crate::web::Layout,
+    title: String,
+    version: String,
+    description: String,
+    sections: Vec<Section>,
+    schemas: Vec<SchemaDoc>,
+}
+
+fn text(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A schema in a few words: `JobView`, `array of string`, `string or null`.
+fn type_text(schema: &Value) -> String {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return reference.rsplit('/').next().unwrap_or(reference).to_owned();
+    }
+    for combinator in ["oneOf", "anyOf", "allOf"] {
+        if let Some(options) = schema.get(combinator).and_then(Value::as_array) {
+            let words: Vec<String> = options.iter().map(type_text).collect();
+            return words.join(if combinator == "allOf" { " and " } else { " or " });
+        }
+    }
+    let kind = match schema.get("type") {
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Some(Value::String(kind)) => kind.clone(),
+        _ => "any".to_owned(),
+    };
+    match (kind.as_str(), schema.get("items")) {
+        (k, Some(items)) if k.starts_with("array") => format!("array of {}", type_text(items)),
+        _ => match schema.get("format").and_then(Value::as_str) {
+            Some(format) => format!("{kind} ({format})"),
+            None => kind,
+        },
+    }
+}
+
+fn content_types(content: Option<&Value>) -> Vec<(String, String)> {
+    content
+        .and_then(Value::as_object)
+        .map(|types| {
+            types
+                .iter()
+                .map(|(kind, media)| {
+                    (
+                        kind.clone(),
+                        media.get("schema").map(type_text).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn operation(path: &str, method: &str, op: &Value) -> Operation {
+    let parameters = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .map(|p| (text(p, "name"), text(p, "in"), text(p, "description")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .map(|rs| {
+            rs.iter()
+                .map(|(status, r)| {
+                    let body = content_types(r.get("content"));
+                    let body = body.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(", ");
+                    (status.clone(), text(r, "description"), body)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Operation {
+        anchor: format!("{method}-{}", path.replace(['/', '{', '}'], "-")),
+        method: method.to_uppercase(),
+        path: path.to_owned(),
+        summary: text(op, "summary"),
+        description: text(op, "description"),
+        signed_in: op.get("security").is_some(),
+        parameters,
+        body: content_types(op.pointer("/requestBody/content")),
+        responses,
+    }
+}
+
+fn schema_doc(name: &str, schema: &Value) -> SchemaDoc {
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|ps| {
+            ps.iter()
+                .map(|(field, p)| {
+                    let kind = type_text(p);
+                    (
+                        field.clone(),
+                        kind,
+                        required.contains(&field.as_str()),
+                        text(p, "description"),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let values = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|vs| vs.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default();
+    SchemaDoc {
+        name: name.to_owned(),
+        description: text(schema, "description"),
+        properties,
+        values,
+    }
+}
+
+impl Reference {
+    fn from_document(document: &Value) -> Self {
+        let mut sections: Vec<Section> = document
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|tags| {
+                tags.iter()
+                    .map(|t| Section {
+                        name: text(t, "name"),
+                        description: text(t, "description"),
+                        operations: Vec::new(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let paths = document.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flatten() {
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let Some(op) = item.get(method) else { continue };
+                let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or_default();
+                if let Some(section) = sections.iter_mut().find(|s| s.name == tag) {
+                    section.operations.push(operation(path, method, op));
+                }
+            }
+        }
+        let schemas = document
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|all| all.iter().map(|(name, s)| schema_doc(name, s)).collect())
+            .unwrap_or_default();
+        Reference {
+            layout: crate::web::Layout::anonymous(),
+            title: document
+                .pointer("/info/title")
+                .and_then(Value::as_str)
+                .unwrap_or("API")
+                .to_owned(),
+            version: document
+                .pointer("/info/version")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            description: document
+                .pointer("/info/description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            sections,
+            schemas,
+        }
+    }
+}
