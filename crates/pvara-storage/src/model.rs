@@ -53,8 +53,9 @@ pub struct AccountTokenRecord {
 pub enum Redemption {
     /// The address is proven.
     VerifyEmail,
-    /// A new password (its PHC hash): every session of the user ends and every other reset token
-    /// of theirs is spent; the address is proven too, since the mail reached it.
+    /// A new password (its PHC hash): every session of the user ends, tokens issued before now
+    /// stop working, and every other reset token of theirs is spent; the address is proven too,
+    /// since the mail reached it.
     ResetPassword { password_hash: String },
 }
 
@@ -78,6 +79,8 @@ pub struct UserRecord {
     pub active: bool,
     /// The address was proven by a link mailed to it, or vouched for by an operator.
     pub email_verified: bool,
+    /// When the password was last reset: tokens issued before then no longer work.
+    pub credentials_changed_at: Option<DateTime<Utc>>,
 }
 
 /// A browser session. The cookie holds a random token; the database holds only its SHA-256, so

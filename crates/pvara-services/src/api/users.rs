@@ -197,7 +197,7 @@ pub struct ResetBody {
 /// Sets a new password through a reset link; every session and token of the account ends.
 #[utoipa::path(
     post, path = "/api/auth/password-reset", tag = "accounts", request_body = ResetBody,
-    responses((status = 204, description = "The password is changed; every session of the account ends"),
+    responses((status = 204, description = "The password is changed; every session and earlier token of the account ends"),
         (status = 422, description = "`invalid_token`, or `validation_failed` for a weak password", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn reset_password(

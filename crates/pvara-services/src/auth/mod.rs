@@ -67,6 +67,10 @@ struct Claims {
     sub: String,
     role: Role,
     iat: i64,
+    /// `iat` in milliseconds: a password reset revokes the tokens issued before it, and one
+    /// issued right after it, within the same second, must still work. Absent from older tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iat_ms: Option<i64>,
     /// Not valid before: a token from a clock that ran ahead is refused until its time comes.
     nbf: i64,
     exp: i64,
@@ -118,6 +122,7 @@ impl Tokens {
             sub: user.to_string(),
             role,
             iat: now.timestamp(),
+            iat_ms: Some(now.timestamp_millis()),
             nbf: now.timestamp(),
             exp: expires_at.timestamp(),
             iss: ISSUER.to_owned(),
@@ -128,6 +133,11 @@ impl Tokens {
 
     /// The user a token speaks for, if its signature, issuer and expiry check out.
     pub fn verify(&self, token: &str) -> Option<Actor> {
+        self.verify_issued(token).map(|(actor, _)| actor)
+    }
+
+    /// As [`Tokens::verify`], with when the token was issued (milliseconds since the epoch).
+    pub fn verify_issued(&self, token: &str) -> Option<(Actor, i64)> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.validate_nbf = true;
@@ -135,10 +145,11 @@ impl Tokens {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .ok()?
             .claims;
-        Some(Actor {
+        let actor = Actor {
             id: claims.sub.parse().ok()?,
             role: claims.role,
-        })
+        };
+        Some((actor, claims.iat_ms.unwrap_or(claims.iat.saturating_mul(1000))))
     }
 }
 
@@ -206,6 +217,15 @@ pub struct Standing {
     pub active: bool,
     pub email_verified: bool,
     pub email: Arc<str>,
+    /// Tokens issued before this (milliseconds) were issued before the last password reset.
+    pub tokens_valid_from: Option<i64>,
+}
+
+impl Standing {
+    /// Whether a token issued at `issued_at` (milliseconds) may act for this user.
+    pub fn accepts(&self, issued_at: i64) -> bool {
+        self.active && self.tokens_valid_from.is_none_or(|from| issued_at >= from)
+    }
 }
 
 pub const ACTIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -219,10 +239,6 @@ impl std::fmt::Debug for ActiveUsers {
 }
 
 impl ActiveUsers {
-    pub async fn is_active(&self, store: &dyn Store, id: UserId) -> Result<bool, StoreError> {
-        Ok(self.standing(store, id).await?.is_some_and(|s| s.active))
-    }
-
     /// The user's standing, `None` when there is no such user.
     pub async fn standing(&self, store: &dyn Store, id: UserId) -> Result<Option<Standing>, StoreError> {
         let now = Instant::now();
@@ -239,6 +255,7 @@ impl ActiveUsers {
             active: user.active,
             email_verified: user.email_verified,
             email: Arc::from(user.email),
+            tokens_valid_from: user.credentials_changed_at.map(|at| at.timestamp_millis()),
         });
         if let Ok(mut seen) = self.seen.write() {
             if seen.len() >= MAX_REMEMBERED {
@@ -272,13 +289,14 @@ where
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
-        let actor = state
+        let (actor, issued_at) = state
             .tokens()
-            .verify(token.trim())
+            .verify_issued(token.trim())
             .ok_or_else(|| ApiError::unauthorized("invalid or expired token"))?;
-        if !state.active_users().is_active(state.store(), actor.id).await? {
+        let standing = state.active_users().standing(state.store(), actor.id).await?;
+        if !standing.is_some_and(|s| s.accepts(issued_at)) {
             return Err(ApiError::unauthorized(
-                "this account no longer exists or was deactivated",
+                "this account no longer exists, was deactivated, or its password changed: sign in again",
             ));
         }
         Ok(actor)

@@ -85,8 +85,9 @@ async fn redeem(
         .execute(&mut *conn)
         .await?;
     if let Redemption::ResetPassword { password_hash } = redemption {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        sqlx::query("UPDATE users SET password_hash = $1, credentials_changed_at = $2 WHERE id = $3")
             .bind(password_hash)
+            .bind(at)
             .bind(user)
             .execute(&mut *conn)
             .await?;

@@ -78,7 +78,8 @@ pub(crate) fn on_constraint(
     }
 }
 
-pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.full_name, u.role, u.password_hash, u.created_at, u.deactivated_at, u.email_verified_at";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.full_name, u.role, u.password_hash, u.created_at, u.deactivated_at, u.email_verified_at,
+     u.credentials_changed_at";
 
 pub(crate) fn user_from_row(row: &Row<'_>, at: usize) -> Result<UserRecord, StoreError> {
     let text = |i: usize| row.get::<_, String>(at + i);
@@ -91,6 +92,11 @@ pub(crate) fn user_from_row(row: &Row<'_>, at: usize) -> Result<UserRecord, Stor
         created_at: parse_ts(&text(5)?)?,
         active: row.get::<_, Option<String>>(at + 6)?.is_none(),
         email_verified: row.get::<_, Option<String>>(at + 7)?.is_some(),
+        credentials_changed_at: row
+            .get::<_, Option<String>>(at + 8)?
+            .as_deref()
+            .map(parse_ts)
+            .transpose()?,
     })
 }
 

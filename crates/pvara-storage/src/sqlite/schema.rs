@@ -183,6 +183,8 @@ ALTER TABLE applications ADD COLUMN erased_at TEXT;
 -- taken as verified when they were created.
 ALTER TABLE users ADD COLUMN email_verified_at TEXT;
 UPDATE users SET email_verified_at = created_at;
+-- When the password was last reset: Bearer tokens issued before it stop working.
+ALTER TABLE users ADD COLUMN credentials_changed_at TEXT;
 -- Single-use tokens mailed to a person (address verification, password reset). No secret here:
 -- the link's MAC is made with a key the database does not hold.
 CREATE TABLE account_tokens (

@@ -83,8 +83,10 @@ fn redeem(
     )?
     .execute(params![at, user])?;
     if let Redemption::ResetPassword { password_hash } = redemption {
-        conn.prepare_cached("UPDATE users SET password_hash = ?1 WHERE id = ?2")?
-            .execute(params![password_hash, user])?;
+        conn.prepare_cached(
+            "UPDATE users SET password_hash = ?1, credentials_changed_at = ?2 WHERE id = ?3",
+        )?
+        .execute(params![password_hash, at, user])?;
         conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
             .execute([&user])?;
         conn.prepare_cached(

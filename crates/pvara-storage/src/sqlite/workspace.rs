@@ -137,8 +137,8 @@ impl Accounts for SqliteEngine {
             let Some(row) = rows.next()? else { return Ok(None) };
             Ok(Some(SessionRecord {
                 user: user_from_row(row, 0)?,
-                csrf: row.get(8)?,
-                expires_at: parse_ts(&row.get::<_, String>(9)?)?,
+                csrf: row.get(9)?,
+                expires_at: parse_ts(&row.get::<_, String>(10)?)?,
             }))
         })
         .await

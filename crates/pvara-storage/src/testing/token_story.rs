@@ -119,7 +119,9 @@ pub async fn account_token_story(engines: &Engines) {
         .unwrap();
     let outcome = store.redeem_token(first.id, Utc::now(), reset("new")).await;
     assert_eq!(outcome.unwrap(), Some(id));
-    assert_eq!(store.user(id).await.unwrap().unwrap().password_hash, "new");
+    let user = store.user(id).await.unwrap().unwrap();
+    assert_eq!(user.password_hash, "new");
+    assert!(user.credentials_changed_at.is_some());
     assert!(store.session("session-hash", Utc::now()).await.unwrap().is_none());
     let outcome = store.redeem_token(second.id, Utc::now(), reset("other")).await;
     assert_eq!(outcome.unwrap(), None, "a reset spends every other reset token");

@@ -235,7 +235,11 @@ impl TestApp {
     }
 
     pub async fn token(&self, email: &str) -> String {
-        let response = self.login(email, PASSWORD).await;
+        self.token_with(email, PASSWORD).await
+    }
+
+    pub async fn token_with(&self, email: &str, password: &str) -> String {
+        let response = self.login(email, password).await;
         assert_eq!(response.status(), StatusCode::OK);
         response.json::<Value>().await.unwrap()["token"]
             .as_str()

@@ -173,6 +173,7 @@ async fn verified_addresses_and_password_reset(backend: Backend) {
         (status, error["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("password"))
     );
+    let old_token = nadia.token.clone();
     let new_password = "a brand new passphrase 7";
     let body = json!({ "token": reset, "password": new_password });
     assert_eq!(
@@ -188,6 +189,17 @@ async fn verified_addresses_and_password_reset(backend: Backend) {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(app.login(email, new_password).await.status(), StatusCode::OK);
+    let fresh = app.token_with(email, new_password).await;
+    assert_eq!(
+        app.get("/api/me/export", Some(&fresh)).await.status(),
+        StatusCode::OK
+    );
+    let stale = app.get("/api/me/export", Some(&old_token)).await.status();
+    assert_eq!(
+        stale,
+        StatusCode::UNAUTHORIZED,
+        "tokens from before the reset stop working"
+    );
 
     // The events asking for these mails name the user and the token, never the address.
     app.settle().await;
