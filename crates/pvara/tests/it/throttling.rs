@@ -1,4 +1,4 @@
-//! Sign-in throttling (issue 10, finding 1): in one process, and shared by two API processes
+//! Throttling of sign-in and of reset mails (issue 10, finding 1): in one process, and shared by two API processes
 //! through Redis (`PVARA_TEST_REDIS_URL`, started by the test script).
 
 use std::sync::Arc;
@@ -63,6 +63,30 @@ async fn registrations_are_limited_per_address() {
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
     let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
     assert!(created <= 40, "at most two windows' worth: {created}");
+    app.stop().await;
+}
+
+/// Nobody can flood an inbox with reset mails: two a minute per account, whoever asks, and the
+/// same answers for an address without an account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_mails_are_limited_per_account() {
+    let app = throttled_app(None).await;
+    let who = app.applicant("Inbox Owner").await;
+    for address in [who.email.as_str(), "nobody@example.org"] {
+        let mut statuses = Vec::new();
+        // Five requests over at most two windows: one window holds three, over the limit.
+        for _ in 0..5 {
+            let body = json!({ "email": address });
+            statuses.push(
+                app.post("/api/auth/password-reset-request", None, &body)
+                    .await
+                    .status(),
+            );
+        }
+        let accepted = statuses.iter().filter(|s| **s == StatusCode::ACCEPTED).count();
+        assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+        assert!((2..=4).contains(&accepted), "{statuses:?}");
+    }
     app.stop().await;
 }
 
