@@ -35,8 +35,5 @@ story!(
     group_sharing_story,
     relay_story,
     reset_story,
+    reset_refused_while_active_story,
 );
-
-// `reset_refused_while_active_story` is left out: the test broker (tansu 0.6) answers
-// ListGroups/DescribeGroups with no groups, so group members cannot be seen through it. On Apache
-// Kafka the DescribeGroups check applies, and the broker refuses such commits itself.

@@ -192,24 +192,10 @@ fn drain(
     Ok(records)
 }
 
-/// The offset after the last record of a partition. The high watermark should say so, but some
-/// Kafka-protocol brokers (tansu 0.6) report one past the *first* record of the last batch, so the
-/// tail from there is read; on Kafka that tail is a single record.
-pub(super) fn end_offset(
-    log: &KafkaLog,
-    reader: &BaseConsumer,
-    topic: &str,
-    partition: i32,
-) -> Result<u64, LogError> {
+/// The offset after the last record of a partition: its high watermark.
+pub(super) fn end_offset(reader: &BaseConsumer, topic: &str, partition: i32) -> Result<u64, LogError> {
     let (_, high) = reader.fetch_watermarks(topic, partition, METADATA_TIMEOUT)?;
-    if high <= 0 {
-        return Ok(0);
-    }
-    let mut list = TopicPartitionList::new();
-    list.add_partition_offset(topic, partition, Offset::Offset(high - 1))?;
-    reader.assign(&list)?;
-    let tail = drain(log, reader, usize::MAX, METADATA_TIMEOUT)?;
-    Ok(tail.iter().map(|r| r.offset + 1).fold(high as u64, u64::max))
+    Ok(high.max(0) as u64)
 }
 
 /// Reads one partition from `from` without joining a group.
@@ -224,19 +210,13 @@ pub(super) async fn read_partition(
     let (log, physical) = (log.clone(), log.physical(topic));
     tokio::task::spawn_blocking(move || {
         let (_, high) = reader.fetch_watermarks(&physical, partition as i32, METADATA_TIMEOUT)?;
-        if max == 0 || high <= 0 {
+        if max == 0 || (from as i64) >= high {
             return Ok(Vec::new());
         }
-        // Below the watermark a record is certain; above it only possible (see `end_offset`).
-        let first_wait = if (from as i64) < high {
-            METADATA_TIMEOUT
-        } else {
-            Duration::from_millis(600)
-        };
         let mut list = TopicPartitionList::new();
         list.add_partition_offset(&physical, partition as i32, Offset::Offset(from as i64))?;
         reader.assign(&list)?;
-        drain(&log, &reader, max, first_wait)
+        drain(&log, &reader, max, METADATA_TIMEOUT)
     })
     .await
     .map_err(blocking_failed)?
@@ -342,7 +322,7 @@ pub(super) async fn group_offsets(log: &KafkaLog) -> Result<Vec<GroupOffset>, Lo
                     let end = match ends.get(&(topic.clone(), partition)) {
                         Some(&end) => end,
                         None => {
-                            let end = end_offset(&log, &reader, topic, partition)?;
+                            let end = end_offset(&reader, topic, partition)?;
                             ends.insert((topic.clone(), partition), end);
                             end
                         }
@@ -392,7 +372,7 @@ pub(super) async fn reset_offsets(
         let mut commit = TopicPartitionList::new();
         let mut result = Vec::new();
         for partition in 0..partitions as i32 {
-            let end = end_offset(&log, &reader, &physical, partition)?;
+            let end = end_offset(&reader, &physical, partition)?;
             let position = to.position(end);
             commit.add_partition_offset(&physical, partition, Offset::Offset(position as i64))?;
             result.push(GroupOffset {

@@ -126,7 +126,7 @@ impl KafkaLog {
 
     /// The producer, replaced first if it has failed for good. An idempotent producer whose
     /// messages timed out may be fenced by the broker and then refuses everything, forever (seen
-    /// against tansu under load: the relay failed for minutes on end). Undelivered records stay
+    /// against a Kafka-protocol broker under load: the relay failed for minutes on end). Undelivered records stay
     /// in the outbox, so a fresh producer resends them; the consumers' idempotence absorbs any
     /// record that did reach the log.
     fn producer(&self) -> Result<FutureProducer, LogError> {
@@ -345,7 +345,7 @@ impl EventLog for KafkaLog {
                 }
                 let mut partitions = Vec::new();
                 for p in topic.partitions() {
-                    let end_offset = consumer::end_offset(&this, &reader, topic.name(), p.id())?;
+                    let end_offset = consumer::end_offset(&reader, topic.name(), p.id())?;
                     partitions.push(PartitionInfo {
                         partition: p.id() as u32,
                         end_offset,

@@ -48,9 +48,7 @@ impl TestDatabase {
 pub fn test_kafka() -> crate::kafka::KafkaOptions {
     crate::kafka::KafkaOptions {
         brokers: std::env::var("PVARA_TEST_KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:9092".to_owned()),
-        // tansu 0.6 cannot fetch from inside a record batch; one record per batch keeps every
-        // offset a batch boundary. Not needed on Apache Kafka.
-        properties: vec![("batch.num.messages".to_owned(), "1".to_owned())],
+        properties: Vec::new(),
         replication: 1,
         prefix: format!("test-{}.", uuid::Uuid::new_v4().simple()),
     }
