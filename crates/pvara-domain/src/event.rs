@@ -103,38 +103,6 @@ pub fn all_topic_names() -> Vec<String> {
     names
 }
 
-/// Kafka's murmur2, as used by the Java client's default partitioner, so that pvara and any other
-/// Kafka producer put the same key on the same partition.
-pub fn murmur2(data: &[u8]) -> u32 {
-    const SEED: u32 = 0x9747_b28c;
-    const M: u32 = 0x5bd1_e995;
-    let mut h = SEED ^ (data.len() as u32);
-    let mut chunks = data.chunks_exact(4);
-    for chunk in &mut chunks {
-        let mut k = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        k = k.wrapping_mul(M);
-        k ^= k >> 24;
-        k = k.wrapping_mul(M);
-        h = h.wrapping_mul(M) ^ k;
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        for (i, byte) in rest.iter().enumerate().rev() {
-            h ^= u32::from(*byte) << (8 * i);
-        }
-        h = h.wrapping_mul(M);
-    }
-    h ^= h >> 13;
-    h = h.wrapping_mul(M);
-    h ^= h >> 15;
-    h
-}
-
-/// The partition of `key` among `partitions`: stable, and the same as Kafka's default partitioner.
-pub fn partition_for(key: &[u8], partitions: u32) -> u32 {
-    (murmur2(key) & 0x7fff_ffff) % partitions.max(1)
-}
-
 /// Which e-mail a notification asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

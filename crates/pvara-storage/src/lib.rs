@@ -27,6 +27,7 @@ pub mod kafka;
 pub mod log;
 pub mod metrics;
 pub mod model;
+pub mod partition;
 pub mod postgres;
 pub mod private_fs;
 pub mod sqlite;

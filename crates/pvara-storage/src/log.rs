@@ -44,6 +44,13 @@ pub trait Consumer: Send {
     async fn poll(&mut self, max: usize, wait: Duration) -> Result<Vec<Record>, LogError>;
     /// Marks everything before `positions` as processed. Call only after the effects committed.
     async fn commit(&mut self, positions: &[Position]) -> Result<(), LogError>;
+    /// Whether this group's positions live in the database the effects are written to (the
+    /// embedded logs). Then a worker stores them in its effects' own transaction (exactly once,
+    /// see `WorkBatch::checkpoint`) and does not `commit`; otherwise (Kafka) it commits to the
+    /// log after the effects, and the database holds no positions.
+    fn offsets_in_database(&self) -> bool {
+        false
+    }
     /// Forgets uncommitted progress: the next poll starts again from the committed positions.
     async fn rewind(&mut self) -> Result<(), LogError>;
     /// The partitions this member currently owns (Kafka's `assignment()`).

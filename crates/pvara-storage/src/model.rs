@@ -187,7 +187,7 @@ pub const COUNT_SHARDS: u32 = 8;
 
 /// The counter shard an application's changes go to.
 pub fn count_shard(application: ApplicationId) -> i64 {
-    i64::from(pvara_domain::event::partition_for(
+    i64::from(crate::partition::partition_for(
         application.0.as_bytes(),
         COUNT_SHARDS,
     ))
@@ -346,6 +346,8 @@ pub struct WorkBatch {
     /// Account mails handed to the mailer: their tokens are marked mailed, so a redelivered
     /// event sends nothing.
     pub account_mails: Vec<TokenId>,
+    /// The group's positions after the batch, when they live in this database (the embedded
+    /// logs): stored in the same transaction, so effects and progress commit together.
     pub checkpoint: Option<Checkpoint>,
 }
 

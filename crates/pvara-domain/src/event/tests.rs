@@ -1,38 +1,5 @@
 use super::*;
 
-#[test]
-fn murmur2_matches_kafkas_test_vectors() {
-    // From Kafka's UtilsTest#testMurmur2.
-    let cases: [(&[u8], i32); 6] = [
-        (b"21", -973_932_308),
-        (b"foobar", -790_332_482),
-        (b"a-little-bit-long-string", -985_981_536),
-        (b"a-little-bit-longer-string", -1_486_304_829),
-        (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
-        (b"abc", 479_470_107),
-    ];
-    for (input, expected) in cases {
-        assert_eq!(
-            murmur2(input) as i32,
-            expected,
-            "{}",
-            String::from_utf8_lossy(input)
-        );
-    }
-}
-
-#[test]
-fn partitions_are_stable_and_spread() {
-    let mut counts = [0u32; 3];
-    for _ in 0..3000 {
-        let key = ApplicationId::new().to_string();
-        let p = partition_for(key.as_bytes(), 3);
-        assert_eq!(p, partition_for(key.as_bytes(), 3));
-        counts[p as usize] += 1;
-    }
-    assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
-}
-
 fn sample() -> Event {
     Event::ScoringComplete(Scored {
         application_id: ApplicationId::new(),

@@ -106,8 +106,8 @@ where
 pub trait BatchHandler: Send + Sync + 'static {
     fn group(&self) -> &'static str;
     fn topic(&self) -> &'static str;
-    /// Applies the batch's effects and `checkpoint` in one transaction.
-    async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError>;
+    /// Applies the batch's effects and, when given, `checkpoint` in one transaction.
+    async fn handle(&self, records: &[Record], checkpoint: Option<Checkpoint>) -> Result<(), WorkerError>;
 }
 
 /// A poison record, copied to `<topic>.dlq` with where it came from and why it was set aside.
@@ -228,11 +228,15 @@ pub async fn run(
                 }
             };
             let positions = Position::after(&records);
-            let checkpoint = Checkpoint {
+            // One checkpoint per batch: in the effects' transaction when the positions live in
+            // the same database, else committed to the log once the effects are.
+            let in_transaction = consumer.offsets_in_database();
+            let checkpoint = in_transaction.then(|| Checkpoint {
                 group: group.to_owned(),
                 positions: positions.clone(),
-            };
+            });
             let outcome = match handler.handle(&records, checkpoint).await {
+                Ok(()) if in_transaction => Ok(()),
                 Ok(()) => consumer
                     .commit(&positions)
                     .await

@@ -132,7 +132,7 @@ impl BatchHandler for NotifyWorker {
         Topic::EmailNotification.name()
     }
 
-    async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError> {
+    async fn handle(&self, records: &[Record], checkpoint: Option<Checkpoint>) -> Result<(), WorkerError> {
         let mut dead_letters = Vec::new();
         let requests = decode_batch(
             records,
@@ -154,12 +154,7 @@ impl BatchHandler for NotifyWorker {
         self.application_mails(about_applications, &mut rendered).await?;
         self.account_mails(about_accounts, &mut rendered).await?;
         let batch = self.deliver(rendered, dead_letters).await;
-        self.store
-            .apply_batch(WorkBatch {
-                checkpoint: Some(checkpoint),
-                ..batch
-            })
-            .await?;
+        self.store.apply_batch(WorkBatch { checkpoint, ..batch }).await?;
         Ok(())
     }
 }

@@ -146,7 +146,7 @@ impl BatchHandler for ScoringWorker {
         Topic::ApplicationSubmitted.name()
     }
 
-    async fn handle(&self, records: &[Record], checkpoint: Checkpoint) -> Result<(), WorkerError> {
+    async fn handle(&self, records: &[Record], checkpoint: Option<Checkpoint>) -> Result<(), WorkerError> {
         let mut dead_letters = Vec::new();
         let mut wanted: Vec<(ApplicationId, Option<String>, DateTime<Utc>)> = Vec::new();
         let mut seen = HashSet::new();
@@ -213,7 +213,7 @@ impl BatchHandler for ScoringWorker {
                 transitions,
                 messages: dead_letters,
                 deliveries: Vec::new(),
-                checkpoint: Some(checkpoint),
+                checkpoint,
             })
             .await?;
         record_outcomes(&pending, &scored, &applied);

@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use pvara_domain::event::partition_for;
 use rdkafka::ClientConfig;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
@@ -242,8 +241,7 @@ impl Publisher for KafkaLog {
         let mut deliveries = Vec::with_capacity(messages.len());
         for message in messages {
             let partitions = self.partitions_of(&message.topic).await?;
-            let key = message.key.as_deref().unwrap_or_default();
-            let partition = partition_for(key.as_bytes(), partitions) as i32;
+            let partition = message.partition(partitions) as i32;
             let mut headers = OwnedHeaders::new_with_capacity(message.headers.len());
             for (name, value) in &message.headers {
                 headers = headers.insert(Header {

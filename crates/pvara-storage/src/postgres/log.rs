@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use pvara_domain::event::partition_for;
 use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
 use tokio::sync::watch;
@@ -90,11 +89,7 @@ async fn append_records(conn: &mut PgConnection, messages: &[OutboxMessage]) -> 
                 n
             }
         };
-        let key = message
-            .key
-            .as_deref()
-            .map_or(message.value.as_slice(), str::as_bytes);
-        let partition = partition_for(key, n);
+        let partition = message.partition(n);
         *per_partition
             .entry((message.topic.clone(), partition))
             .or_default() += 1;
@@ -594,6 +589,10 @@ impl Consumer for PgConsumer {
             self.committed.insert(p.partition, p.next_offset);
         }
         Ok(())
+    }
+
+    fn offsets_in_database(&self) -> bool {
+        true
     }
 
     fn assignment(&self) -> Vec<u32> {

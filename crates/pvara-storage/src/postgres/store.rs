@@ -2,7 +2,6 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pvara_domain::event::partition_for;
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
 use pvara_domain::status::Status;
@@ -22,13 +21,10 @@ use crate::model::{
 };
 use crate::store::Store;
 
-/// The outbox shard of a message: its key's hash, so one key's events stay in one shard.
+/// The outbox shard of a message: placed as a partition is, so one key's events stay in one
+/// shard, in order.
 fn shard(message: &OutboxMessage) -> i32 {
-    let key = message
-        .key
-        .as_deref()
-        .map_or(message.value.as_slice(), str::as_bytes);
-    partition_for(key, OUTBOX_SHARDS) as i32
+    message.partition(OUTBOX_SHARDS) as i32
 }
 
 pub(super) async fn insert_outbox(

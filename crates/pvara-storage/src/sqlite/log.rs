@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use pvara_domain::event::partition_for;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -76,11 +75,7 @@ pub(super) fn append_records(conn: &Connection, messages: &[OutboxMessage]) -> R
                 n
             }
         };
-        let key_bytes = message
-            .key
-            .as_deref()
-            .map_or(message.value.as_slice(), str::as_bytes);
-        let partition = partition_for(key_bytes, count);
+        let partition = message.partition(count);
         let offset = match next.get(&(topic, partition)) {
             Some(&o) => o,
             None => end_offset(conn, topic, partition)?,
@@ -439,6 +434,10 @@ impl Consumer for SqliteConsumer {
             self.committed[p.partition as usize] = p.next_offset;
         }
         Ok(())
+    }
+
+    fn offsets_in_database(&self) -> bool {
+        true
     }
 
     fn assignment(&self) -> Vec<u32> {

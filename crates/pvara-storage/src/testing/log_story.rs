@@ -3,12 +3,13 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use pvara_domain::event::{Topic, partition_for};
+use pvara_domain::event::Topic;
 use pvara_domain::user::Role;
 
 use super::fixtures::*;
 use crate::Engines;
 use crate::model::Record;
+use crate::partition::partition_for;
 
 const WAIT: Duration = Duration::from_secs(10);
 

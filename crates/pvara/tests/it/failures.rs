@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use pvara_domain::event::partition_for;
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::scoring::{self, ScoreCard};
 use pvara_domain::user::Role;
 use pvara_services::scorer::{Scorer, ScoringError};
 use pvara_storage::model::{OutboxMessage, ScoringInput};
+use pvara_storage::partition::partition_for;
 
 use crate::helpers::*;
 

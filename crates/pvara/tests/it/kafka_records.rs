@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use pvara_domain::event::partition_for;
 use pvara_domain::user::Role;
+use pvara_storage::partition::partition_for;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use chrono::{Duration, Utc};
-use pvara_domain::event::partition_for;
 use pvara_domain::user::Role;
+use pvara_storage::partition::partition_for;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
