@@ -185,6 +185,14 @@ fn drain(
                 records.push(record(log, &message));
                 last_seen = std::time::Instant::now();
             }
+            // One broker of several being down is librdkafka's to recover from (the partitions'
+            // leaders move); with every broker down the read fails.
+            Some(Err(error))
+                if error.rdkafka_error_code()
+                    == Some(rdkafka::types::RDKafkaErrorCode::BrokerTransportFailure) =>
+            {
+                tracing::debug!(%error, "kafka read: librdkafka is recovering");
+            }
             Some(Err(error)) => return Err(error.into()),
             None => {}
         }

@@ -3,7 +3,6 @@
 //! The broker is an Apache Kafka of this test's own (`scripts/kafka`, durable storage in a
 //! temporary directory), killed with SIGKILL and started again on the same data.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pvara_domain::user::Role;
@@ -11,73 +10,13 @@ use pvara_services::scorer::RuleScorer;
 use pvara_storage::kafka::KafkaOptions;
 
 use crate::helpers::*;
+use crate::kafka_nodes::{PrivateKafka, free_port};
 use crate::processes::per_key;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A single-node Apache Kafka on a free port, its log in `data`.
-struct PrivateKafka {
-    port: u16,
-    data: PathBuf,
-}
-
-impl PrivateKafka {
-    fn script() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/kafka")
-    }
-
-    fn start(&self) {
-        let status = std::process::Command::new(Self::script())
-            .args(["start", &self.port.to_string()])
-            .env("PVARA_KAFKA_DATA", &self.data)
-            .status()
-            .unwrap();
-        assert!(status.success(), "scripts/kafka start failed");
-    }
-
-    /// SIGKILL: the broker gets no chance to flush or hand anything over.
-    async fn kill(&self) {
-        let pid = std::fs::read_to_string(self.data.join("pid")).unwrap();
-        let status = std::process::Command::new("kill")
-            .args(["-9", pid.trim()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let port = self.port;
-        // The port is free again once the process is gone.
-        eventually("the broker to die", || async move {
-            tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_err()
-                .then_some(())
-        })
-        .await;
-    }
-}
-
-impl Drop for PrivateKafka {
-    fn drop(&mut self) {
-        if let Ok(pid) = std::fs::read_to_string(self.data.join("pid")) {
-            let _ = std::process::Command::new("kill")
-                .args(["-9", pid.trim()])
-                .status();
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn applications_keep_arriving_while_the_broker_is_down() {
     let dir = tempfile::tempdir().unwrap();
-    let broker = PrivateKafka {
-        port: free_port(),
-        data: dir.path().join("kafka"),
-    };
+    let broker = PrivateKafka::single(free_port(), dir.path().join("kafka"));
     broker.start();
     let kafka = KafkaOptions {
         brokers: format!("127.0.0.1:{}", broker.port),

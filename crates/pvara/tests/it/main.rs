@@ -12,6 +12,8 @@ mod crash;
 mod failures;
 mod hardening;
 mod helpers;
+mod kafka_cluster;
+mod kafka_nodes;
 mod kafka_records;
 mod observability;
 mod portal;
