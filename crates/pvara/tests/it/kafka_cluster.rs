@@ -2,19 +2,16 @@
 //! 2): one broker is SIGKILLed while 5,000 applications arrive. Every acknowledged application is
 //! scored once and mailed once; the broker then comes back and the pipeline goes on.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
 use pvara_domain::user::Role;
 use pvara_services::scorer::RuleScorer;
 use pvara_storage::kafka::KafkaOptions;
-use reqwest::StatusCode;
-use tokio::task::JoinSet;
 
 use crate::helpers::*;
 use crate::kafka_nodes::PrivateKafka;
-use crate::processes::{assert_each_scored_once, post};
+use crate::processes::{assert_each_scored_once, submit_all};
 
 const APPLICANTS: usize = 50;
 const JOBS: usize = 100;
@@ -57,34 +54,13 @@ async fn a_broker_of_three_dies_under_load_and_nothing_is_lost() {
     }
 
     let total = APPLICANTS * JOBS;
-    let mut queue: VecDeque<(usize, usize)> = (0..JOBS)
-        .flat_map(|j| (0..APPLICANTS).map(move |a| (a, j)))
-        .collect();
-    let mut in_flight = JoinSet::new();
-    let (mut acknowledged, mut killed) = (0, false);
     let url = app.url("/api/applications");
-    while acknowledged < total {
-        while in_flight.len() < IN_FLIGHT {
-            let Some((a, j)) = queue.pop_front() else { break };
-            let who = &people[a];
-            let body = application_body(&jobs[j], who, &["Rust"], 2.0, "bachelor", "Rust services");
-            let (client, url, token) = (app.client.clone(), url.clone(), who.token.clone());
-            in_flight.spawn(async move { ((a, j), post(&client, url, Some(&token), &body).await) });
-        }
-        let Some(done) = in_flight.join_next().await else {
-            break;
-        };
-        let ((a, j), outcome) = done.unwrap();
-        match outcome.map(|(status, _)| status) {
-            Ok(StatusCode::CREATED) => acknowledged += 1,
-            Ok(StatusCode::SERVICE_UNAVAILABLE) => queue.push_back((a, j)),
-            other => panic!("unexpected answer {other:?}"),
-        }
-        if !killed && acknowledged == total / 2 {
-            nodes[1].kill().await;
-            killed = true;
-        }
-    }
+    let request = |a: usize, j: usize| {
+        let who = &people[a];
+        let body = application_body(&jobs[j], who, &["Rust"], 2.0, "bachelor", "Rust services");
+        (url.clone(), who.token.clone(), body)
+    };
+    let acknowledged = submit_all((APPLICANTS, JOBS, IN_FLIGHT), request, || nodes[1].kill()).await;
     assert_eq!(acknowledged, total);
 
     eventually_within(

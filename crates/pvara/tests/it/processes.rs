@@ -159,6 +159,47 @@ pub async fn login(client: &reqwest::Client, base: &str, email: &str) -> String 
 }
 
 /// Counts the records per key on `topic`.
+/// Submits one application per (applicant, job) pair, `in_flight` at a time, each as
+/// `request(applicant, job)` says (URL, token, body); a 503 is retried, as a client would, and
+/// anything but 201 fails the test. `halfway` runs once, when half are acknowledged.
+pub async fn submit_all<Fut: std::future::Future<Output = ()>>(
+    (applicants, jobs, in_flight): (usize, usize, usize),
+    request: impl Fn(usize, usize) -> (String, String, Value),
+    halfway: impl FnOnce() -> Fut,
+) -> usize {
+    let total = applicants * jobs;
+    let mut queue: std::collections::VecDeque<(usize, usize)> = (0..applicants)
+        .flat_map(|a| (0..jobs).map(move |j| (a, j)))
+        .collect();
+    let client = reqwest::Client::new();
+    let mut running = tokio::task::JoinSet::new();
+    let (mut acknowledged, mut halfway) = (0, Some(halfway));
+    while acknowledged < total {
+        while running.len() < in_flight {
+            let Some((a, j)) = queue.pop_front() else { break };
+            let (url, token, body) = request(a, j);
+            let client = client.clone();
+            running.spawn(async move { ((a, j), post(&client, url, Some(&token), &body).await) });
+        }
+        let Some(done) = running.join_next().await else {
+            break;
+        };
+        let ((a, j), outcome) = done.unwrap();
+        match outcome.map(|(status, _)| status) {
+            Ok(StatusCode::CREATED) => acknowledged += 1,
+            // "Try later" (the database's connections exhausted, for one): as a client would.
+            Ok(StatusCode::SERVICE_UNAVAILABLE) => queue.push_back((a, j)),
+            other => panic!("unexpected answer {other:?}"),
+        }
+        if acknowledged == total / 2
+            && let Some(halfway) = halfway.take()
+        {
+            halfway().await;
+        }
+    }
+    acknowledged
+}
+
 pub async fn per_key(engines: &Engines, topic: &str) -> HashMap<String, usize> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for p in 0..3 {

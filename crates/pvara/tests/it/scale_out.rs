@@ -2,7 +2,7 @@
 //! separate processes, several copies each. Partitions spread over the scoring workers; one is
 //! killed with SIGKILL mid-run; every application is still scored exactly once.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +10,6 @@ use pvara_storage::testing::TestDatabase;
 use pvara_storage::{Location, OpenOptions};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::task::JoinSet;
 
 use crate::helpers::*;
 use crate::processes::*;
@@ -147,41 +146,26 @@ async fn scale_out(log: Log, applicants: usize, jobs_wanted: usize) {
     let tokens = Arc::new(tokens);
 
     let total = applicants * jobs_wanted;
-    let mut queue: VecDeque<(usize, usize)> = (0..applicants)
-        .flat_map(|a| (0..jobs_wanted).map(move |j| (a, j)))
-        .collect();
-    let mut in_flight = JoinSet::new();
-    let mut acknowledged = 0;
     let mut killed = false;
-    loop {
-        while in_flight.len() < 16 {
-            let Some((a, j)) = queue.pop_front() else { break };
-            let (client, tokens) = (client.clone(), tokens.clone());
-            let url = format!("{}/api/applications", apis[(a + j) % 2]);
-            let body = json!({
-                "jobId": jobs[j], "fullName": format!("Applicant {a}"), "email": format!("applicant{a}@example.org"),
-                "skills": ["Rust"], "yearsExperience": 2, "education": "bachelor", "resumeText": "Rust services",
-                "acceptPrivacyNotice": true,
-            });
-            in_flight.spawn(async move { ((a, j), post(&client, url, Some(&tokens[a]), &body).await) });
-        }
-        let Some(done) = in_flight.join_next().await else {
-            break;
-        };
-        let ((a, j), outcome) = done.unwrap();
-        match outcome.map(|(status, _)| status) {
-            Ok(StatusCode::CREATED) => acknowledged += 1,
-            // The database said "try later" (connections exhausted by eight processes): as a client would.
-            Ok(StatusCode::SERVICE_UNAVAILABLE) => queue.push_back((a, j)),
-            other => panic!("unexpected answer {other:?}"),
-        }
-        // A scoring worker dies mid-run: on the embedded log its lease lapses, on Kafka the group
-        // rebalances after session.timeout.ms; either way the survivors finish its partitions.
-        if !killed && acknowledged == total / 2 {
-            processes[4].sigkill().await;
-            killed = true;
-        }
-    }
+    let request = |a: usize, j: usize| {
+        let body = json!({
+            "jobId": jobs[j], "fullName": format!("Applicant {a}"), "email": format!("applicant{a}@example.org"),
+            "skills": ["Rust"], "yearsExperience": 2, "education": "bachelor", "resumeText": "Rust services",
+            "acceptPrivacyNotice": true,
+        });
+        (
+            format!("{}/api/applications", apis[(a + j) % 2]),
+            tokens[a].clone(),
+            body,
+        )
+    };
+    // A scoring worker dies mid-run: on the embedded log its lease lapses, on Kafka the group
+    // rebalances after session.timeout.ms; either way the survivors finish its partitions.
+    let acknowledged = submit_all((applicants, jobs_wanted, 16), request, || async {
+        processes[4].sigkill().await;
+        killed = true;
+    })
+    .await;
     assert_eq!(acknowledged, total);
 
     eventually_within(
