@@ -11,6 +11,7 @@
 //! - [`api`]: the axum router, one module per resource, with [`api::error::ApiError`] as the one
 //!   error shape (`{"error":{"code","message","field"}}`).
 //! - [`web`]: the server-rendered portal (candidates) and workspace (staff), on the same port.
+//! - [`backpressure`]: refusing new applications while the scorers are over `--max-lag` behind.
 //! - [`throttle`]: sign-in, registration and applying limited per account and address, in
 //!   process or shared through Redis.
 //! - [`cv`]: CV files: size and type checks and text extraction under a time limit.
@@ -29,6 +30,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backpressure;
 pub mod cv;
 pub mod events;
 pub mod mail;

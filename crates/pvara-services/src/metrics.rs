@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use pvara_storage::{EventLog, Store};
+use pvara_storage::{EventLog, LogError, Store};
 
 pub use pvara_storage::metrics::RECORDS_PRODUCED;
 
@@ -37,6 +37,8 @@ pub const DB_COMMITS: &str = "pvara_db_commits_total";
 pub const DB_ROWS: &str = "pvara_db_rows_written_total";
 pub const COLLECT_ERRORS: &str = "pvara_metrics_collect_errors_total";
 pub const APPLICATIONS_RETIRED: &str = "pvara_applications_retired_total";
+pub const SHEDDING: &str = "pvara_backpressure_shedding";
+pub const SHED: &str = "pvara_applications_shed_total";
 
 /// Every name above, for checks that dashboards and alert rules name real metrics.
 pub const ALL: &[&str] = &[
@@ -60,6 +62,8 @@ pub const ALL: &[&str] = &[
     DB_ROWS,
     COLLECT_ERRORS,
     APPLICATIONS_RETIRED,
+    SHEDDING,
+    SHED,
 ];
 
 /// From half a millisecond (an HTTP answer) to two minutes (a backlog drained after an outage).
@@ -71,7 +75,8 @@ const SECONDS_BUCKETS: &[f64] = &[
 const COLLECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Consumer lag is refreshed in the background, not per scrape: reading it from Kafka asks the
 /// broker for each partition's watermark and the group's offsets, too slow for every scrape.
-const LAG_REFRESH: Duration = Duration::from_secs(10);
+/// Often enough for backpressure to react within a few seconds.
+const LAG_REFRESH: Duration = Duration::from_secs(2);
 const LAG_TIMEOUT: Duration = Duration::from_secs(60);
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -115,6 +120,11 @@ fn describe() {
         "Records not yet committed by a consumer group, per partition"
     );
     describe_gauge!(OUTBOX_ROWS, "Outbox rows waiting for the relay");
+    describe_gauge!(
+        SHEDDING,
+        "1 while new applications are refused because the scorers are over --max-lag behind"
+    );
+    describe_counter!(SHED, "Applications refused with 503 by backpressure");
     describe_gauge!(
         OUTBOX_AGE,
         Unit::Seconds,
@@ -202,11 +212,20 @@ async fn collect(sources: &Sources) {
     }
 }
 
-/// Keeps [`CONSUMER_LAG`] current until `shutdown`, reading every group's offsets now and then.
-pub async fn refresh_lag(log: Arc<dyn EventLog>, shutdown: tokio_util::sync::CancellationToken) {
+/// Keeps [`CONSUMER_LAG`] and the backpressure's view of the scoring lag current until
+/// `shutdown`, reading every group's offsets now and then.
+pub async fn refresh_lag(
+    log: Arc<dyn EventLog>,
+    pressure: crate::backpressure::Backpressure,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
     loop {
         match tokio::time::timeout(LAG_TIMEOUT, log.groups()).await {
             Ok(Ok(offsets)) => {
+                match scoring_lag(log.as_ref(), &offsets).await {
+                    Ok(lag) => pressure.observe(lag),
+                    Err(error) => collect_failed("log", &error),
+                }
                 for offset in offsets {
                     gauge!(CONSUMER_LAG, "group" => offset.group.clone(), "topic" => offset.topic.clone(),
                         "partition" => offset.partition.to_string())
@@ -221,6 +240,30 @@ pub async fn refresh_lag(log: Arc<dyn EventLog>, shutdown: tokio_util::sync::Can
             _ = shutdown.cancelled() => return,
         }
     }
+}
+
+/// The scoring group's lag: from its committed offsets, or, before it ever committed (no scoring
+/// worker has run yet), everything on its topic.
+pub async fn scoring_lag(
+    log: &dyn EventLog,
+    offsets: &[pvara_storage::model::GroupOffset],
+) -> Result<u64, LogError> {
+    let scoring = pvara_domain::event::SCORING_GROUP;
+    let (group, topic) = (scoring.name, scoring.topic.name());
+    let mine: Vec<_> = offsets
+        .iter()
+        .filter(|o| o.group.ends_with(group) && o.topic.ends_with(topic))
+        .collect();
+    if !mine.is_empty() {
+        return Ok(mine.iter().map(|o| o.lag()).sum());
+    }
+    let topics = log.topics().await?;
+    Ok(topics
+        .iter()
+        .filter(|t| t.name.ends_with(topic))
+        .flat_map(|t| &t.partitions)
+        .map(|p| p.end_offset)
+        .sum())
 }
 
 fn collect_failed(source: &'static str, error: &dyn std::fmt::Display) {

@@ -221,6 +221,10 @@ pub struct ServeArgs {
         default_value = "required"
     )]
     pub email_verification: Requirement,
+    /// Refuse new applications (503, Retry-After) while the scorers are more than this many
+    /// records behind; 0 never refuses.
+    #[arg(long, env = "PVARA_MAX_LAG", default_value_t = crate::config::DEFAULT_MAX_LAG)]
+    pub max_lag: u64,
     /// The portal's address as people reach it (https://jobs.example.gov), for links in mail;
     /// defaults to the --listen address.
     #[arg(long, env = "PVARA_PUBLIC_URL")]
@@ -325,6 +329,7 @@ impl ServeArgs {
             Requirement::Off => EmailVerification::Off,
         };
         config.public_url = self.public_url;
+        config.max_lag = (self.max_lag > 0).then_some(self.max_lag);
         config.roles = roles;
         config
     }

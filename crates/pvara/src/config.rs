@@ -107,6 +107,9 @@ pub struct Config {
     pub tls_key: Option<PathBuf>,
     /// Whether applicants prove their address before applying.
     pub email_verification: EmailVerification,
+    /// Refuse new applications while the scorers are more than this many records behind
+    /// (`None`: never).
+    pub max_lag: Option<u64>,
     /// Where people reach the portal, for the links in mail; `None` derives it from `listen`.
     pub public_url: Option<String>,
 }
@@ -117,6 +120,9 @@ pub const DEFAULT_DATA_DIR: &str = "./pvara-data";
 pub const DEFAULT_TOKEN_TTL_MINUTES: i64 = 120;
 pub const DEFAULT_MAIL_FROM: &str = "recruitment@pvara.invalid";
 pub const DEFAULT_KAFKA_REPLICATION: i32 = 1;
+/// About twenty seconds of scoring on the benchmark machine's scale-out engines: enough to ride
+/// out a burst, small enough that an accepted application is never minutes from its score.
+pub const DEFAULT_MAX_LAG: u64 = 50_000;
 
 impl Config {
     /// The embedded defaults, rooted at `data_dir`.
@@ -143,6 +149,7 @@ impl Config {
             tls_cert: None,
             tls_key: None,
             email_verification: EmailVerification::Required,
+            max_lag: Some(DEFAULT_MAX_LAG),
             public_url: None,
         }
     }

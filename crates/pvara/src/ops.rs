@@ -239,6 +239,12 @@ async fn check_engines(config: &Config, engines: &Engines) -> anyhow::Result<Vec
                     config, name, topic, group.role, &first, &second, seconds,
                 ));
             }
+            checks.push(
+                match pvara_services::metrics::scoring_lag(engines.log.as_ref(), &second).await {
+                    Ok(lag) => check_backpressure(config, lag),
+                    Err(error) => check(Level::Fail, "backpressure", error.to_string()),
+                },
+            );
         }
         (Err(error), _) | (_, Err(error)) => checks.push(check(Level::Fail, "groups", error.to_string())),
     }
@@ -256,6 +262,23 @@ async fn check_engines(config: &Config, engines: &Engines) -> anyhow::Result<Vec
         check(Level::Warn, "dead letters", dead.join(", "))
     });
     Ok(checks)
+}
+
+/// Whether API processes with this configuration refuse applications now (`--max-lag`).
+fn check_backpressure(config: &Config, lag: u64) -> Check {
+    match config.max_lag {
+        None => check(Level::Ok, "backpressure", "off (--max-lag 0)"),
+        Some(max) if lag > max => check(
+            Level::Warn,
+            "backpressure",
+            format!("shedding: scoring lag {lag} is over --max-lag {max}; new applications get 503"),
+        ),
+        Some(max) => check(
+            Level::Ok,
+            "backpressure",
+            format!("taking applications: scoring lag {lag} of at most {max}"),
+        ),
+    }
 }
 
 fn check_group(

@@ -7,6 +7,7 @@ use anyhow::Context;
 use pvara_services::api::{self, ApiState, Services};
 use pvara_services::auth::Tokens;
 use pvara_services::auth::links::Links;
+use pvara_services::backpressure::Backpressure;
 use pvara_services::mail::FileMailer;
 use pvara_services::scorer::{RuleScorer, Scorer};
 use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
@@ -193,9 +194,11 @@ impl Application {
         } = self;
         let background = CancellationToken::new();
         let mut tasks = JoinSet::new();
+        let backpressure = Backpressure::new(config.max_lag);
         if listener.is_some() || metrics_listener.is_some() {
             tasks.spawn(pvara_services::metrics::refresh_lag(
                 engines.log.clone(),
+                backpressure.clone(),
                 background.clone(),
             ));
         }
@@ -261,6 +264,7 @@ impl Application {
                     let mut services =
                         Services::new(engines.store.clone(), engines.log.clone(), tokens, links);
                     services.email_verification = config.email_verification;
+                    services.backpressure = backpressure;
                     services.web.cookie_secure = config.cookie_secure();
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();

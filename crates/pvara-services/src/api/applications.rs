@@ -115,7 +115,8 @@ impl FromRequest<ApiState> for SubmitPayload {
             headers(("location" = String, description = "The application's URL"))),
         (status = 403, description = "`forbidden` (not an applicant) or `email_unverified`", body = ErrorBody),
         (status = 409, description = "`duplicate_application`", body = ErrorBody),
-        (status = 422, description = "`validation_failed`, `unknown_job`, `job_closed`, `email_not_yours`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+        (status = 422, description = "`validation_failed`, `unknown_job`, `job_closed`, `email_not_yours`", body = ErrorBody),
+        (status = 503, description = "`overloaded`: the scorers are behind (backpressure); retry after `Retry-After`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn submit(
     State(state): State<ApiState>,

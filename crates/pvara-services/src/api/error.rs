@@ -131,6 +131,10 @@ impl From<crate::usecase::Error> for ApiError {
                     format!("too many attempts; try again in {retry_after_secs} seconds"),
                 )
             },
+            Error::Overloaded { retry_after_secs } => ApiError {
+                retry_after: Some(retry_after_secs),
+                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", error.to_string())
+            },
             Error::Store(e) => e.into(),
             Error::Internal(detail) => ApiError::internal(&detail),
         }

@@ -77,6 +77,8 @@ pub struct Services {
     pub active_users: ActiveUsers,
     pub web: crate::web::WebConfig,
     pub throttle: crate::throttle::Throttle,
+    /// Refuses applications while the scorers are too far behind (`--max-lag`).
+    pub backpressure: crate::backpressure::Backpressure,
     /// The mail folder, when mail is delivered into one: erasure removes a person's mail from it.
     pub mail_archive: Option<crate::mail::FileMailer>,
     /// Proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
@@ -100,6 +102,7 @@ impl Services {
             active_users: ActiveUsers::default(),
             web: crate::web::WebConfig::default(),
             throttle: crate::throttle::Throttle::default(),
+            backpressure: crate::backpressure::Backpressure::default(),
             mail_archive: None,
             trusted_proxies: Arc::from(Vec::new()),
         }

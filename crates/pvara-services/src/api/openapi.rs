@@ -20,8 +20,8 @@ pub struct ErrorDetail {
     /// `email_unverified`, `not_found`, `method_not_allowed`, `request_timeout`, `conflict`,
     /// `email_taken`, `duplicate_application`, `invalid_transition`, `staff_account`,
     /// `self_deactivation`, `payload_too_large`, `unsupported_media_type`, `unknown_job`,
-    /// `job_closed`, `email_not_yours`, `invalid_token`, `too_many_requests`, `unavailable`,
-    /// `internal`.
+    /// `job_closed`, `email_not_yours`, `invalid_token`, `too_many_requests`, `overloaded`,
+    /// `unavailable`, `internal`.
     pub code: String,
     pub message: String,
     pub field: Option<String>,

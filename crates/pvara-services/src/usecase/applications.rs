@@ -38,6 +38,7 @@ pub async fn submit(
 ) -> Result<NewApplication, Error> {
     let store = services.store.as_ref();
     actor.require_applicant()?;
+    services.backpressure.admit()?;
     services.throttle.apply(client.address).await?;
     let standing = services
         .active_users

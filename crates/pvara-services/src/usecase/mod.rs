@@ -95,6 +95,11 @@ pub enum Error {
     /// The account's e-mail address is not verified yet, and this needs it.
     #[error("verify your e-mail address first: follow the link we sent you, or ask for a new one")]
     Unverified,
+    /// The scorers are too far behind to take more now (backpressure): try again later.
+    #[error(
+        "we are receiving more applications than we can assess right now; try again in {retry_after_secs} seconds"
+    )]
+    Overloaded { retry_after_secs: u64 },
     /// Too many attempts: try again after `retry_after_secs`.
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
@@ -135,6 +140,14 @@ impl From<crate::throttle::Refused> for Error {
     fn from(refused: crate::throttle::Refused) -> Self {
         Error::Throttled {
             retry_after_secs: refused.retry_after.as_secs().max(1),
+        }
+    }
+}
+
+impl From<crate::backpressure::Shed> for Error {
+    fn from(shed: crate::backpressure::Shed) -> Self {
+        Error::Overloaded {
+            retry_after_secs: shed.retry_after.as_secs().max(1),
         }
     }
 }

@@ -62,7 +62,9 @@ impl FormErrors {
             usecase::Error::Conflict { message, .. } | usecase::Error::Unprocessable { message, .. } => {
                 message.clone()
             }
-            usecase::Error::Throttled { .. } | usecase::Error::Unverified => error.to_string(),
+            usecase::Error::Throttled { .. }
+            | usecase::Error::Unverified
+            | usecase::Error::Overloaded { .. } => error.to_string(),
             _ => return Err(error.into()),
         };
         let target = field

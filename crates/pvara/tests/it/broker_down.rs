@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use pvara_domain::user::Role;
 use pvara_services::scorer::RuleScorer;
 use pvara_storage::kafka::KafkaOptions;
 
@@ -29,14 +28,7 @@ async fn applications_keep_arriving_while_the_broker_is_down() {
     })
     .await;
 
-    let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
-    let job = app
-        .create_job(&recruiter, &job_body("Engineer", "Rust", &["Rust"], &[], 0.0))
-        .await;
-    let mut people = Vec::new();
-    for i in 0..12 {
-        people.push(app.applicant(&format!("Person {i}")).await);
-    }
+    let (recruiter, job, people) = app.recruiter_job_and_people(12).await;
     let mut ids = Vec::new();
     for who in &people[..4] {
         ids.push(

@@ -274,6 +274,19 @@ impl TestApp {
         }
     }
 
+    /// A recruiter's token, one open job of theirs requiring Rust, and `n` applicants.
+    pub async fn recruiter_job_and_people(&self, n: usize) -> (String, String, Vec<Applicant>) {
+        let recruiter = self.staff("r@pvara.gov", Role::Recruiter).await;
+        let job = self
+            .create_job(&recruiter, &job_body("Engineer", "Rust", &["Rust"], &[], 0.0))
+            .await;
+        let mut people = Vec::new();
+        for i in 0..n {
+            people.push(self.applicant(&format!("Person {i}")).await);
+        }
+        (recruiter, job, people)
+    }
+
     pub async fn create_job(&self, token: &str, body: &Value) -> String {
         let response = self.post("/api/jobs", Some(token), body).await;
         assert_eq!(response.status(), StatusCode::CREATED);

@@ -5,6 +5,7 @@
 
 mod audit;
 mod authz;
+mod backpressure;
 mod bad_input;
 mod bench;
 mod broker_down;

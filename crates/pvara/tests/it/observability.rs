@@ -187,6 +187,7 @@ async fn status_tells_a_running_installation_from_a_stopped_one() {
         "ok    event log",
         "ok    pvara-scoring",
         "ok    pvara-notify",
+        "ok    backpressure",
         "ok    dead letters",
     ] {
         assert!(text.contains(line), "{line:?} missing from:\n{text}");
