@@ -1,6 +1,16 @@
 //! The embedded event log on PostgreSQL, for deployments without Kafka. Unlike the SQLite log it
 //! serves many processes: relays claim outbox shards, and consumers of one group share partitions
 //! through heartbeats and leases (Kafka's group protocol, kept in two tables).
+//!
+//! # Layout
+//! - this module: topics, appends, reads and group offsets ([`EventLog`]);
+//! - `relay`: outbox shards claimed under advisory locks and moved onto a log;
+//! - `consumer`: group members sharing partitions through leases.
+
+mod consumer;
+mod relay;
+
+pub(in crate::postgres) use relay::{Sink, relay_shards};
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -9,13 +19,10 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
-use tokio::sync::watch;
-use tokio::time::Instant;
-use uuid::Uuid;
 
-use super::{OUTBOX_SHARDS, PgEngine};
+use super::PgEngine;
 use crate::error::{LogError, StoreError};
-use crate::log::{Consumer, EventLog, Relay};
+use crate::log::{Consumer, EventLog};
 use crate::model::{GroupOffset, OffsetReset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
 
 /// Polling interval for records appended by other processes (no notification crosses processes).
@@ -291,17 +298,12 @@ impl EventLog for PgLog {
         let partitions = partition_count(&mut conn, topic)
             .await?
             .ok_or_else(|| LogError::UnknownTopic(topic.to_owned()))?;
-        Ok(Box::new(PgConsumer {
-            log: self.clone(),
-            group: group.to_owned(),
-            topic: topic.to_owned(),
+        Ok(Box::new(consumer::PgConsumer::new(
+            self.clone(),
+            group,
+            topic,
             partitions,
-            member: Uuid::new_v4(),
-            owned: BTreeMap::new(),
-            committed: HashMap::new(),
-            rebalanced_at: None,
-            changed: self.engine.inner.log_changed.subscribe(),
-        }))
+        )))
     }
 
     async fn ping(&self) -> Result<(), LogError> {
@@ -365,263 +367,5 @@ impl EventLog for PgLog {
         }
         tx.commit().await?;
         Ok(result)
-    }
-}
-
-/// What a claimed outbox shard is handed to: appended in the same transaction (embedded log) or
-/// published to an external log before the transaction deletes the rows.
-pub(super) enum Sink<'a> {
-    EmbeddedLog,
-    External(&'a dyn crate::log::Publisher),
-}
-
-/// Claims outbox shards one at a time with a transaction-scoped advisory lock, so several relays
-/// run at once while each key's events (one shard) are moved by one relay, in order.
-pub(super) async fn relay_shards(engine: &PgEngine, max: usize, sink: Sink<'_>) -> Result<usize, StoreError> {
-    let start = rand_start();
-    let mut moved = 0;
-    for i in 0..OUTBOX_SHARDS {
-        if moved >= max {
-            break;
-        }
-        let shard = ((start + i) % OUTBOX_SHARDS) as i32;
-        let mut tx = engine.pool().begin().await?;
-        let claimed: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1, $2)")
-            .bind(RELAY_LOCK_CLASS)
-            .bind(shard)
-            .fetch_one(&mut *tx)
-            .await?;
-        if !claimed {
-            continue;
-        }
-        let found = sqlx::query(
-            "SELECT id, topic, key, value, headers FROM outbox WHERE shard = $1 ORDER BY id LIMIT $2
-             FOR UPDATE SKIP LOCKED",
-        )
-        .bind(shard)
-        .bind((max - moved) as i64)
-        .fetch_all(&mut *tx)
-        .await?;
-        if found.is_empty() {
-            continue;
-        }
-        let mut ids = Vec::with_capacity(found.len());
-        let mut messages = Vec::with_capacity(found.len());
-        for row in &found {
-            ids.push(row.try_get::<i64, _>("id")?);
-            messages.push(OutboxMessage {
-                topic: row.try_get("topic")?,
-                key: row.try_get("key")?,
-                value: row.try_get("value")?,
-                headers: row.try_get::<Json<Vec<(String, String)>>, _>("headers")?.0,
-            });
-        }
-        match &sink {
-            Sink::EmbeddedLog => append_records(&mut tx, &messages).await?,
-            Sink::External(publisher) => publisher.publish(&messages).await?,
-        }
-        sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")
-            .bind(&ids)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        crate::metrics::count_produced(&messages);
-        moved += messages.len();
-    }
-    Ok(moved)
-}
-
-#[async_trait]
-impl Relay for PgLog {
-    async fn relay_batch(&self, max: usize) -> Result<usize, LogError> {
-        let moved = relay_shards(&self.engine, max, Sink::EmbeddedLog).await?;
-        if moved > 0 {
-            self.appended();
-        }
-        Ok(moved)
-    }
-}
-
-/// Spreads relays over shards so they do not all queue on shard 0.
-fn rand_start() -> u32 {
-    (Uuid::new_v4().as_u128() % u128::from(OUTBOX_SHARDS)) as u32
-}
-
-/// A group member that owns a share of the topic's partitions through leases.
-struct PgConsumer {
-    log: PgLog,
-    group: String,
-    topic: String,
-    partitions: u32,
-    member: Uuid,
-    /// Owned partitions and the next offset to hand out from each.
-    owned: BTreeMap<u32, u64>,
-    committed: HashMap<u32, u64>,
-    rebalanced_at: Option<Instant>,
-    changed: watch::Receiver<u64>,
-}
-
-impl PgConsumer {
-    /// Heartbeats, then takes this member's share of the partitions (round-robin over live members
-    /// ordered by id) and lets go of the rest. Runs between batches, so nothing fetched is
-    /// uncommitted when a partition changes hands.
-    async fn rebalance(&mut self) -> Result<(), StoreError> {
-        let mut tx = self.log.engine.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO log_members (group_id, topic, member_id, heartbeat_at) VALUES ($1, $2, $3, now())
-             ON CONFLICT (group_id, topic, member_id) DO UPDATE SET heartbeat_at = now()",
-        )
-        .bind(&self.group)
-        .bind(&self.topic)
-        .bind(self.member)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "DELETE FROM log_members WHERE group_id = $1 AND topic = $2
-             AND heartbeat_at < now() - make_interval(secs => $3)",
-        )
-        .bind(&self.group)
-        .bind(&self.topic)
-        .bind(MEMBER_TIMEOUT_SECS)
-        .execute(&mut *tx)
-        .await?;
-        let members: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT member_id FROM log_members WHERE group_id = $1 AND topic = $2 ORDER BY member_id",
-        )
-        .bind(&self.group)
-        .bind(&self.topic)
-        .fetch_all(&mut *tx)
-        .await?;
-        let index = members.iter().position(|m| *m == self.member).unwrap_or(0) as u32;
-        let count = members.len().max(1) as u32;
-        let wanted: Vec<i32> = (0..self.partitions)
-            .filter(|p| p % count == index)
-            .map(|p| p as i32)
-            .collect();
-        sqlx::query("DELETE FROM log_leases WHERE group_id = $1 AND topic = $2 AND member_id = $3 AND partition <> ALL($4)")
-            .bind(&self.group)
-            .bind(&self.topic)
-            .bind(self.member)
-            .bind(&wanted)
-            .execute(&mut *tx)
-            .await?;
-        let got: Vec<i32> = sqlx::query_scalar(
-            "INSERT INTO log_leases (group_id, topic, partition, member_id, lease_until)
-             SELECT $1, $2, p, $3, now() + make_interval(secs => $5) FROM unnest($4::int[]) p
-             ON CONFLICT (group_id, topic, partition) DO UPDATE
-             SET member_id = EXCLUDED.member_id, lease_until = EXCLUDED.lease_until
-             WHERE log_leases.member_id = EXCLUDED.member_id OR log_leases.lease_until < now()
-             RETURNING partition",
-        )
-        .bind(&self.group)
-        .bind(&self.topic)
-        .bind(self.member)
-        .bind(&wanted)
-        .bind(MEMBER_TIMEOUT_SECS)
-        .fetch_all(&mut *tx)
-        .await?;
-        let positions = committed(&mut tx, &self.group, &self.topic).await?;
-        tx.commit().await?;
-        let got: Vec<u32> = got.into_iter().map(|p| p as u32).collect();
-        self.owned.retain(|p, _| got.contains(p));
-        for p in got {
-            let start = positions.get(&p).copied().unwrap_or(0);
-            self.owned.entry(p).or_insert(start);
-            self.committed.entry(p).or_insert(start);
-        }
-        self.rebalanced_at = Some(Instant::now());
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl Consumer for PgConsumer {
-    async fn poll(&mut self, max: usize, wait: Duration) -> Result<Vec<Record>, LogError> {
-        let deadline = Instant::now() + wait;
-        loop {
-            if self
-                .rebalanced_at
-                .is_none_or(|at| at.elapsed() >= REBALANCE_EVERY)
-            {
-                self.rebalance().await?;
-            }
-            self.changed.borrow_and_update();
-            let per_partition = (max / self.owned.len().max(1)).max(1);
-            let mut records = Vec::new();
-            let mut conn = self.log.engine.pool().acquire().await?;
-            for (&partition, &from) in &self.owned {
-                records.extend(read_partition(&mut conn, &self.topic, partition, from, per_partition).await?);
-            }
-            drop(conn);
-            if !records.is_empty() {
-                for r in &records {
-                    self.owned.insert(r.partition, r.offset + 1);
-                }
-                return Ok(records);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Ok(records);
-            }
-            let _ =
-                tokio::time::timeout_at(deadline.min(now + CROSS_PROCESS_POLL), self.changed.changed()).await;
-        }
-    }
-
-    async fn commit(&mut self, positions: &[Position]) -> Result<(), LogError> {
-        let ahead: Vec<Position> = positions
-            .iter()
-            .filter(|p| {
-                p.topic == self.topic
-                    && self
-                        .committed
-                        .get(&p.partition)
-                        .is_none_or(|&c| p.next_offset > c)
-            })
-            .cloned()
-            .collect();
-        if ahead.is_empty() {
-            return Ok(());
-        }
-        let mut conn = self.log.engine.pool().acquire().await?;
-        store_positions(&mut conn, &self.group, &ahead).await?;
-        for p in ahead {
-            self.committed.insert(p.partition, p.next_offset);
-        }
-        Ok(())
-    }
-
-    fn offsets_in_database(&self) -> bool {
-        true
-    }
-
-    fn assignment(&self) -> Vec<u32> {
-        self.owned.keys().copied().collect()
-    }
-
-    async fn close(self: Box<Self>) -> Result<(), LogError> {
-        let mut tx = self.log.engine.pool().begin().await?;
-        for table in ["log_leases", "log_members"] {
-            sqlx::query(&format!(
-                "DELETE FROM {table} WHERE group_id = $1 AND topic = $2 AND member_id = $3"
-            ))
-            .bind(&self.group)
-            .bind(&self.topic)
-            .bind(self.member)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn rewind(&mut self) -> Result<(), LogError> {
-        let mut conn = self.log.engine.pool().acquire().await?;
-        let positions = committed(&mut conn, &self.group, &self.topic).await?;
-        for (p, next) in self.owned.iter_mut() {
-            *next = positions.get(p).copied().unwrap_or(0);
-            self.committed.insert(*p, *next);
-        }
-        Ok(())
     }
 }
