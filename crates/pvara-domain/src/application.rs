@@ -29,7 +29,6 @@ pub struct ApplicationDraft<'a> {
 
 /// What the candidate told us. Holds all personal data of an application, which is why it lives
 /// in the database only and never travels on the event log.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {

@@ -8,7 +8,6 @@ use crate::scoring::education::Education;
 use crate::validation::{ValidationError, optional_text, required_text, text_list};
 
 /// What the scorer measures an application against.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Requirements {
@@ -32,7 +31,6 @@ pub struct JobDraft<'a> {
 }
 
 /// A validated job posting.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Job {

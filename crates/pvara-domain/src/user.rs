@@ -44,7 +44,6 @@ impl Role {
 /// An e-mail address, trimmed and lower-cased so that one person cannot register twice by case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Email(String);
 
 impl Email {
@@ -76,7 +75,6 @@ impl Email {
 /// A person's name as they want it used in correspondence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FullName(String);
 
 impl FullName {

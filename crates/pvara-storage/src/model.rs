@@ -351,7 +351,6 @@ pub struct WorkBatch {
     pub checkpoint: Option<Checkpoint>,
 }
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {

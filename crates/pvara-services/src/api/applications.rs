@@ -6,8 +6,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use pvara_domain::application::{ApplicationDraft, Candidate};
+use pvara_domain::application::ApplicationDraft;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
 use pvara_storage::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Cursor, HistoryEntry, SortOrder,
@@ -166,14 +167,48 @@ pub struct ApplicationView {
     ai_score: Option<u8>,
     score_breakdown: Option<serde_json::Value>,
     scorer_version: Option<String>,
-    #[serde(flatten)]
-    candidate: Candidate,
+    full_name: String,
+    email: String,
+    phone: Option<String>,
+    skills: Vec<String>,
+    years_experience: f64,
+    education: Education,
+    resume_text: String,
+    cover_letter: Option<String>,
     submitted_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     cv_file_name: Option<String>,
     /// The privacy notice the applicant accepted.
     consent_version: Option<String>,
-    history: Vec<HistoryEntry>,
+    history: Vec<HistoryView>,
+}
+
+/// One step of an application's history: who moved it from which status to which, when and why.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryView {
+    from: Option<Status>,
+    to: Status,
+    /// A user id, or `system:<worker>`.
+    actor: String,
+    reason: String,
+    /// The step's details (test link, interview, offer), when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<serde_json::Value>,
+    at: DateTime<Utc>,
+}
+
+impl From<HistoryEntry> for HistoryView {
+    fn from(h: HistoryEntry) -> Self {
+        Self {
+            from: h.from,
+            to: h.to,
+            actor: h.actor,
+            reason: h.reason,
+            details: h.details,
+            at: h.at,
+        }
+    }
 }
 
 impl ApplicationView {
@@ -197,12 +232,19 @@ impl From<ApplicationRecord> for ApplicationView {
             ai_score,
             score_breakdown,
             scorer_version,
-            candidate: r.candidate,
+            full_name: r.candidate.full_name.as_str().to_owned(),
+            email: r.candidate.email.as_str().to_owned(),
+            phone: r.candidate.phone,
+            skills: r.candidate.skills,
+            years_experience: r.candidate.years_experience,
+            education: r.candidate.education,
+            resume_text: r.candidate.resume_text,
+            cover_letter: r.candidate.cover_letter,
             submitted_at: r.submitted_at,
             updated_at: r.updated_at,
             cv_file_name: r.cv_file_name,
             consent_version: r.consent_version,
-            history: r.history,
+            history: r.history.into_iter().map(HistoryView::from).collect(),
         }
     }
 }

@@ -4,13 +4,36 @@ use axum::Json;
 use axum::extract::{Query, State};
 use chrono::{DateTime, Utc};
 use pvara_storage::model::{AuditEntry, AuditQuery};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::ApiState;
 use super::error::ApiError;
 use super::openapi::ErrorBody;
 use crate::auth::AuthUser;
 use crate::usecase;
+
+/// One line of the audit trail: ids only.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditView {
+    at: DateTime<Utc>,
+    /// A user id, `operator` for the command line, `system:<task>` for background work.
+    actor: String,
+    /// `application.read`, `application.step`, `user.deactivate`, ...
+    action: String,
+    /// `application:<id>`, `user:<id>`, `dlq:<topic>/<partition>/<offset>`, ...
+    subject: String,
+}
+
+impl From<AuditEntry> for AuditView {
+    fn from(e: AuditEntry) -> Self {
+        Self {
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            subject: e.subject,
+        }
+    }
+}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -29,14 +52,14 @@ pub struct AuditParams {
 /// (RFC 3339) narrow them, `limit` (1-1000, default 100) caps them.
 #[utoipa::path(
     get, path = "/api/audit", tag = "privacy", security(("bearer" = [])), params(AuditParams),
-    responses((status = 200, description = "Audit entries, oldest first", body = Vec<AuditEntry>),
+    responses((status = 200, description = "Audit entries, oldest first", body = Vec<AuditView>),
         (status = 403, description = "`forbidden`: admins only", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn list(
     State(state): State<ApiState>,
     user: AuthUser,
     Query(params): Query<AuditParams>,
-) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+) -> Result<Json<Vec<AuditView>>, ApiError> {
     let since = params
         .since
         .map(|s| {
@@ -61,7 +84,6 @@ pub async fn list(
         since,
         limit,
     };
-    Ok(Json(
-        usecase::audit::entries(state.store.as_ref(), user, query).await?,
-    ))
+    let entries = usecase::audit::entries(state.store.as_ref(), user, query).await?;
+    Ok(Json(entries.into_iter().map(AuditView::from).collect()))
 }

@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use pvara_domain::ids::JobId;
-use pvara_domain::job::{Job, JobDraft};
+use pvara_domain::ids::{JobId, UserId};
+use pvara_domain::job::{Job, JobDraft, Requirements};
+use pvara_domain::scoring::education::Education;
 use serde::{Deserialize, Serialize};
 
 use super::ApiState;
@@ -40,18 +41,58 @@ pub struct CreateJobBody {
     requirements: RequirementsBody,
 }
 
+/// A job as the API shows it: its own type, so the domain's can change without changing the
+/// contract.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct JobView {
-    #[serde(flatten)]
-    job: Job,
+    id: JobId,
+    title: String,
+    description: String,
+    location: Option<String>,
+    /// When it stops taking applications; none: open until closed by hand.
+    closes_at: Option<DateTime<Utc>>,
+    requirements: RequirementsView,
+    created_by: UserId,
+    created_at: DateTime<Utc>,
+    /// Taking applications now.
     open: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RequirementsView {
+    required_skills: Vec<String>,
+    preferred_skills: Vec<String>,
+    min_years_experience: f64,
+    education: Education,
 }
 
 impl JobView {
     fn new(job: Job, now: DateTime<Utc>) -> Self {
         let open = job.is_open(now);
-        Self { job, open }
+        let Requirements {
+            required_skills,
+            preferred_skills,
+            min_years_experience,
+            education,
+        } = job.requirements;
+        Self {
+            id: job.id,
+            title: job.title,
+            description: job.description,
+            location: job.location,
+            closes_at: job.closes_at,
+            requirements: RequirementsView {
+                required_skills,
+                preferred_skills,
+                min_years_experience,
+                education,
+            },
+            created_by: job.created_by,
+            created_at: job.created_at,
+            open,
+        }
     }
 }
 

@@ -69,13 +69,17 @@ impl PrivateKafka {
     /// Starts the node; a single node is up when this returns, a cluster node once
     /// [`PrivateKafka::wait_up`] says so (its quorum needs the others).
     pub fn start(&self) {
-        let status = std::process::Command::new(Self::script())
+        let started = std::process::Command::new(Self::script())
             .args(["start", &self.port.to_string()])
             .env("PVARA_KAFKA_DATA", &self.data)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success(), "scripts/kafka start failed");
+        assert!(
+            started.status.success(),
+            "scripts/kafka start failed: {}",
+            String::from_utf8_lossy(&started.stderr)
+        );
     }
 
     pub async fn wait_up(&self) {
