@@ -312,14 +312,14 @@ impl ServeArgs {
         config.listen = self.listen;
         config.metrics_listen = self.metrics_listen;
         config.partitions = self.partitions;
-        config.jwt_secret = self.jwt_secret.map(Secret::new);
+        config.jwt_secret = self.jwt_secret.map(Secret::from);
         config.token_ttl = chrono::Duration::minutes(self.token_ttl_minutes);
         config.mail_dir = self.mail_dir;
         config.mail_from = self.mail_from;
         config.workers.batch_size = self.worker_batch as usize;
         config.cookie_secure = self.cookie_secure;
         config.rate_limits = self.rate_limits == Switch::On;
-        config.redis_url = self.redis_url.map(Secret::new);
+        config.redis_url = self.redis_url.map(Secret::from);
         config.trusted_proxies = self.trusted_proxies;
         config.retention_days = self.retention_days;
         config.tls_cert = self.tls_cert;

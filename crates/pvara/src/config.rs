@@ -11,25 +11,9 @@ use pvara_storage::Location;
 use pvara_storage::kafka::KafkaOptions;
 use rand::RngCore;
 
-/// A secret string: never printed, never logged.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
+/// A secret string (the JWT key, a Redis URL with its password): `secrecy`'s, redacted in
+/// `Debug`, never `Display`ed, and wiped from memory when dropped.
+pub use secrecy::{ExposeSecret, SecretString as Secret};
 
 /// Which parts of pvara this process runs. `serve` runs all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,7 +204,7 @@ const MIN_SECRET_CHARS: usize = 32;
 
 fn checked(secret: Secret, origin: &str) -> anyhow::Result<Secret> {
     anyhow::ensure!(
-        secret.expose().len() >= MIN_SECRET_CHARS,
+        secret.expose_secret().len() >= MIN_SECRET_CHARS,
         "the JWT secret in {origin} is shorter than {MIN_SECRET_CHARS} characters; \
          set a longer one (or delete the file to have one generated)"
     );
@@ -233,7 +217,7 @@ fn checked(secret: Secret, origin: &str) -> anyhow::Result<Secret> {
 fn load_or_create_secret(path: &Path) -> anyhow::Result<Secret> {
     let origin = path.display().to_string();
     match std::fs::read_to_string(path) {
-        Ok(text) => return checked(Secret::new(text.trim()), &origin),
+        Ok(text) => return checked(Secret::from(text.trim()), &origin),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("cannot read {origin}")),
     }
@@ -246,10 +230,10 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<Secret> {
     file.write_all(secret.as_bytes())?;
     file.as_file().sync_all()?;
     match file.persist_noclobber(path) {
-        Ok(_) => Ok(Secret::new(secret)),
+        Ok(_) => Ok(Secret::from(secret)),
         // Another process created it first: use theirs.
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
-            checked(Secret::new(std::fs::read_to_string(path)?.trim()), &origin)
+            checked(Secret::from(std::fs::read_to_string(path)?.trim()), &origin)
         }
         Err(e) => Err(e.error).with_context(|| format!("cannot create {origin}")),
     }
@@ -264,8 +248,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let config = Config::new(dir.path());
         let first = config.jwt_secret().unwrap();
-        assert_eq!(first.expose(), config.jwt_secret().unwrap().expose());
-        assert!(first.expose().len() >= 64);
+        assert_eq!(
+            first.expose_secret(),
+            config.jwt_secret().unwrap().expose_secret()
+        );
+        assert!(first.expose_secret().len() >= 64);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -275,7 +262,7 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert_eq!(format!("{first:?}"), "Secret(<redacted>)");
+        assert!(!format!("{first:?}").contains(first.expose_secret()), "redacted");
     }
 
     #[test]
@@ -289,7 +276,7 @@ mod tests {
     #[test]
     fn short_secrets_are_refused() {
         let mut config = Config::new("unused");
-        config.jwt_secret = Some(Secret::new("short"));
+        config.jwt_secret = Some(Secret::from("short"));
         assert!(config.jwt_secret().is_err());
     }
 }

@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, ExposeSecret};
 
 /// A pvara process, built and bound but not yet running.
 pub struct Application {
@@ -106,7 +106,7 @@ async fn throttle(config: &Config) -> anyhow::Result<Throttle> {
     }
     let counters: Arc<dyn Counters> = match &config.redis_url {
         Some(url) => Arc::new(
-            RedisCounters::connect(url.expose())
+            RedisCounters::connect(url.expose_secret())
                 .await
                 .map_err(|e| anyhow::anyhow!("--redis-url: {e}"))?,
         ),
@@ -128,8 +128,8 @@ impl Application {
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
         let locks = lock_roles(&config)?;
         let secret = config.jwt_secret()?;
-        let tokens = Tokens::new(secret.expose().as_bytes(), config.token_ttl);
-        let links = Links::new(secret.expose().as_bytes(), &config.public_url());
+        let tokens = Tokens::new(secret.expose_secret().as_bytes(), config.token_ttl);
+        let links = Links::new(secret.expose_secret().as_bytes(), &config.public_url());
         let engines = open_engines(&config).await?;
         let throttle = throttle(&config).await?;
         let tls = config.tls()?;

@@ -102,7 +102,7 @@ pub async fn spawn_app_configured(
     }
     config.database_url = database.as_ref().map(|db| db.url.clone());
     config.listen = "127.0.0.1:0".parse().unwrap();
-    config.jwt_secret = Some(Secret::new(TEST_SECRET));
+    config.jwt_secret = Some(Secret::from(TEST_SECRET));
     config.workers.retry_delay = Duration::from_millis(5);
     // Stories register dozens of people from one address; the limits have tests of their own.
     config.rate_limits = false;

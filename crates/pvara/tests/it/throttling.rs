@@ -16,7 +16,7 @@ fn redis_url() -> String {
 async fn throttled_app(redis: Option<String>) -> TestApp {
     spawn_app_configured(Backend::Sqlite, Arc::new(RuleScorer), move |config| {
         config.rate_limits = true;
-        config.redis_url = redis.map(pvara::config::Secret::new);
+        config.redis_url = redis.map(pvara::config::Secret::from);
     })
     .await
 }
