@@ -4,6 +4,7 @@
 //! PostgreSQL commits concurrent transactions in parallel (and groups their WAL flushes itself),
 //! so unlike SQLite there is no single writer: each request takes a pooled connection.
 
+mod batch;
 mod log;
 mod rows;
 mod schema;

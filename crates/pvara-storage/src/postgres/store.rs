@@ -11,42 +11,17 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::rows::{self, CANDIDATE_COLUMNS, HISTORY_COLUMNS, JOB_COLUMNS, USER_COLUMNS};
-use super::{OUTBOX_SHARDS, PgEngine, log, on_constraint};
+use super::{PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, HistoryRow, MailContext,
-    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission, Transition, UserRecord,
-    WorkBatch, WriteStats, count_shard,
+    NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch,
+    WriteStats, count_shard,
 };
 use crate::store::Store;
 
-/// The outbox shard of a message: placed as a partition is, so one key's events stay in one
-/// shard, in order.
-fn shard(message: &OutboxMessage) -> i32 {
-    message.partition(OUTBOX_SHARDS) as i32
-}
-
-pub(super) async fn insert_outbox(
-    conn: &mut PgConnection,
-    messages: &[OutboxMessage],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    for message in messages {
-        sqlx::query(
-            "INSERT INTO outbox (shard, topic, key, value, headers, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(shard(message))
-        .bind(&message.topic)
-        .bind(&message.key)
-        .bind(&message.value)
-        .bind(Json(&message.headers))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
+pub(super) use super::batch::insert_outbox;
 
 async fn insert_history(conn: &mut PgConnection, row: HistoryRow<'_>) -> Result<(), StoreError> {
     sqlx::query(
@@ -406,24 +381,9 @@ impl Store for PgEngine {
 
     async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let mut applied = Vec::with_capacity(batch.transitions.len());
-        for transition in &batch.transitions {
-            applied.push(apply_transition(&mut tx, transition).await?);
-        }
+        let applied = super::batch::apply_transitions(&mut tx, &batch.transitions).await?;
         insert_outbox(&mut tx, &batch.messages, Utc::now()).await?;
-        for d in &batch.deliveries {
-            sqlx::query(
-                "INSERT INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
-            )
-            .bind(d.event_id.0)
-            .bind(d.application_id.0)
-            .bind(&d.template)
-            .bind(&d.message_id)
-            .bind(d.delivered_at)
-            .execute(&mut *tx)
-            .await?;
-        }
+        super::batch::insert_deliveries(&mut tx, &batch.deliveries).await?;
         super::tokens::mark_mailed(&mut tx, &batch.account_mails, Utc::now()).await?;
         if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
             log::store_positions(&mut tx, group, positions).await?;

@@ -82,6 +82,9 @@ async fn partition_count(conn: &mut PgConnection, topic: &str) -> Result<Option<
 /// Appends in order. Offsets come from each partition's counter row, locked (in a fixed order, so
 /// concurrent appenders cannot deadlock) until commit: readers never see a gap.
 async fn append_records(conn: &mut PgConnection, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
     let mut counts: HashMap<String, u32> = HashMap::new();
     let mut placed = Vec::with_capacity(messages.len());
     let mut per_partition: BTreeMap<(String, u32), i64> = BTreeMap::new();
@@ -115,27 +118,34 @@ async fn append_records(conn: &mut PgConnection, messages: &[OutboxMessage]) -> 
         .await?;
         next.insert((topic, partition), first);
     }
-    let now = Utc::now();
+    // Every record in one statement: the offsets were reserved above, per partition.
+    let (mut topics, mut partitions, mut offsets) = (Vec::new(), Vec::new(), Vec::new());
     for (message, partition) in messages.iter().zip(placed) {
         let slot = next
             .get_mut(&(message.topic.clone(), partition))
             .ok_or_else(|| StoreError::Corrupt("offset".into()))?;
-        let offset = *slot;
+        topics.push(message.topic.as_str());
+        partitions.push(partition as i32);
+        offsets.push(*slot);
         *slot += 1;
-        sqlx::query(
-            "INSERT INTO log_records (topic, partition, log_offset, key, value, headers, timestamp)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&message.topic)
-        .bind(partition as i32)
-        .bind(offset)
-        .bind(&message.key)
-        .bind(&message.value)
-        .bind(Json(&message.headers))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
     }
+    let keys: Vec<Option<&str>> = messages.iter().map(|m| m.key.as_deref()).collect();
+    let values: Vec<&[u8]> = messages.iter().map(|m| m.value.as_slice()).collect();
+    let headers: Vec<Json<&Vec<(String, String)>>> = messages.iter().map(|m| Json(&m.headers)).collect();
+    sqlx::query(
+        "INSERT INTO log_records (topic, partition, log_offset, key, value, headers, timestamp)
+         SELECT t, p, o, k, v, h, $7
+         FROM UNNEST($1::text[], $2::int4[], $3::int8[], $4::text[], $5::bytea[], $6::jsonb[]) AS r(t, p, o, k, v, h)",
+    )
+    .bind(&topics)
+    .bind(&partitions)
+    .bind(&offsets)
+    .bind(&keys)
+    .bind(&values)
+    .bind(&headers)
+    .bind(Utc::now())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
