@@ -419,36 +419,41 @@ impl Store for PgEngine {
         &self,
         wanted: &[(ApplicationId, Status)],
     ) -> Result<Vec<Option<MailContext>>, StoreError> {
-        let mut contexts = Vec::with_capacity(wanted.len());
-        let mut conn = self.pool().acquire().await?;
-        for (id, status) in wanted {
-            let row = sqlx::query(
-                "SELECT a.full_name, a.email, a.ai_score, j.title FROM applications a JOIN jobs j ON j.id = a.job_id
-                 WHERE a.id = $1",
-            )
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let Some(row) = row else {
-                contexts.push(None);
-                continue;
-            };
-            let entry = sqlx::query(&format!(
-                "SELECT {HISTORY_COLUMNS} FROM application_history
-                 WHERE application_id = $1 AND to_status = $2 ORDER BY id DESC LIMIT 1"
-            ))
-            .bind(id.0)
-            .bind(status.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-            contexts.push(Some(MailContext {
-                application_id: *id,
+        // One query for the whole batch: each application with its job's title and the history
+        // entry of the status the mail is about.
+        let ids: Vec<Uuid> = wanted.iter().map(|(id, _)| id.0).collect();
+        let statuses: Vec<&str> = wanted.iter().map(|(_, status)| status.as_str()).collect();
+        let found = sqlx::query(&format!(
+            "SELECT w.n, a.full_name, a.email, a.ai_score, j.title, h.*
+             FROM UNNEST($1::uuid[], $2::text[]) WITH ORDINALITY AS w(id, status, n)
+             JOIN applications a ON a.id = w.id
+             JOIN jobs j ON j.id = a.job_id
+             LEFT JOIN LATERAL (
+                 SELECT {HISTORY_COLUMNS} FROM application_history
+                 WHERE application_id = w.id AND to_status = w.status ORDER BY id DESC LIMIT 1
+             ) h ON true"
+        ))
+        .bind(&ids)
+        .bind(&statuses)
+        .fetch_all(self.pool())
+        .await?;
+        let mut contexts: Vec<Option<MailContext>> = vec![None; wanted.len()];
+        for row in &found {
+            let n: i64 = row.try_get("n")?;
+            let slot = usize::try_from(n - 1)
+                .ok()
+                .filter(|&i| i < wanted.len())
+                .ok_or_else(|| StoreError::Corrupt(format!("mail context ordinal {n}")))?;
+            let has_entry = row.try_get::<Option<&str>, _>("to_status")?.is_some();
+            let context = MailContext {
+                application_id: wanted[slot].0,
                 full_name: row.try_get("full_name")?,
                 email: row.try_get("email")?,
                 job_title: row.try_get("title")?,
-                ai_score: rows::ai_score(&row)?,
-                entry: entry.as_ref().map(rows::history).transpose()?,
-            }));
+                ai_score: rows::ai_score(row)?,
+                entry: has_entry.then(|| rows::history(row)).transpose()?,
+            };
+            contexts[slot] = Some(context);
         }
         Ok(contexts)
     }
