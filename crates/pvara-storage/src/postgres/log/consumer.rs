@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::{
-    CROSS_PROCESS_POLL, MEMBER_TIMEOUT_SECS, PgLog, REBALANCE_EVERY, committed, read_partition,
+    CROSS_PROCESS_POLL, MEMBER_TIMEOUT_SECS, PgLog, REBALANCE_EVERY, committed, read_partitions,
     store_positions,
 };
 use crate::error::{LogError, StoreError};
@@ -133,11 +133,8 @@ impl Consumer for PgConsumer {
             }
             self.changed.borrow_and_update();
             let per_partition = (max / self.owned.len().max(1)).max(1);
-            let mut records = Vec::new();
             let mut conn = self.log.engine.pool().acquire().await?;
-            for (&partition, &from) in &self.owned {
-                records.extend(read_partition(&mut conn, &self.topic, partition, from, per_partition).await?);
-            }
+            let records = read_partitions(&mut conn, &self.topic, &self.owned, per_partition).await?;
             drop(conn);
             if !records.is_empty() {
                 for r in &records {

@@ -181,6 +181,38 @@ async fn read_partition(
     found.iter().map(|row| record(topic, row)).collect()
 }
 
+/// Several partitions of one topic in one query, each from its own offset and up to `max`
+/// records: a consumer's poll over all it owns.
+async fn read_partitions(
+    conn: &mut PgConnection,
+    topic: &str,
+    from: &BTreeMap<u32, u64>,
+    max: usize,
+) -> Result<Vec<Record>, StoreError> {
+    if from.is_empty() {
+        return Ok(Vec::new());
+    }
+    let partitions: Vec<i32> = from.keys().map(|&p| p as i32).collect();
+    let offsets: Vec<i64> = from.values().map(|&o| o as i64).collect();
+    let found = sqlx::query(
+        "SELECT r.partition, r.log_offset, r.key, r.value, r.headers, r.timestamp
+         FROM UNNEST($2::int4[], $3::int8[]) AS w(partition, from_offset)
+         CROSS JOIN LATERAL (
+             SELECT * FROM log_records
+             WHERE topic = $1 AND partition = w.partition AND log_offset >= w.from_offset
+             ORDER BY log_offset LIMIT $4
+         ) r
+         ORDER BY r.partition, r.log_offset",
+    )
+    .bind(topic)
+    .bind(&partitions)
+    .bind(&offsets)
+    .bind(max as i64)
+    .fetch_all(conn)
+    .await?;
+    found.iter().map(|row| record(topic, row)).collect()
+}
+
 async fn committed(
     conn: &mut PgConnection,
     group: &str,
