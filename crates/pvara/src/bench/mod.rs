@@ -71,6 +71,9 @@ async fn post(
     Ok((status, response.json().await.unwrap_or(Value::Null)))
 }
 
+/// Below the server's queue of 64 waiting password hashes.
+const SIGN_UPS_IN_FLIGHT: usize = 32;
+
 async fn login(client: &reqwest::Client, base: &str, email: &str, password: &str) -> anyhow::Result<String> {
     let (status, body) = post(
         client,
@@ -120,9 +123,10 @@ async fn set_up(
     let mut applicants = vec![(String::new(), String::new()); applicants_wanted];
     let mut next = 0;
     loop {
-        // As many sign-ups in flight as the run has connections: 10,000 at once (a 1M run)
-        // overflowed the server's listen backlog, and the connects timed out.
-        while registering.len() < connections && next < applicants_wanted {
+        // At most as many sign-ups in flight as the run has connections (10,000 at once, a 1M
+        // run, overflowed the server's listen backlog) and as the server's hashing queue takes
+        // (past it, sign-ups are refused 429, as a flood's are).
+        while registering.len() < connections.min(SIGN_UPS_IN_FLIGHT) && next < applicants_wanted {
             let a = next;
             next += 1;
             let (client, base) = (client.clone(), base.to_owned());
