@@ -8,9 +8,12 @@
 //! - [`model`]: the records the traits take and return.
 //! - [`store`]: the [`Store`] trait, with the transactional outbox built in: every write that
 //!   changes state takes the events it causes and commits both together.
-//! - [`workspace`]: the [`Accounts`] (users, sessions) and [`Workspace`] (job counts, files,
-//!   notes) traits behind the web portal; supertraits of [`Store`].
+//! - [`workspace`]: the [`Accounts`] (users, sessions), [`AccountTokens`] (mailed single-use
+//!   tokens), [`Workspace`] (job counts, files, notes) and [`Audit`] traits behind the web portal;
+//!   supertraits of [`Store`].
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
+//! - [`partition`]: which partition a record goes to, one rule for every engine (Kafka's
+//!   murmur2 over the key).
 //! - [`metrics`]: the one metric the storage layer reports itself (records produced).
 //! - [`sqlite`]: the embedded engine, holding both the data and the event log in one SQLite file,
 //!   written by one group-committing writer thread.
