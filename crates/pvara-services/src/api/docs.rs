@@ -1,22 +1,20 @@
 //! `/api/openapi.json` and `/api/docs`: the OpenAPI document as generated, and a reference page
 //! rendered from it on the server (GOV.UK styles, no script, nothing from a CDN).
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
 use axum::http::header;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::Value;
 
 use super::ApiState;
 
-/// The document, serialised once, and its reference page.
+/// The document, serialised once, and its reference page, served without copying.
 #[derive(Debug, Clone)]
 pub struct Published {
-    json: Arc<str>,
-    page: Arc<str>,
+    json: Bytes,
+    page: Bytes,
 }
 
 impl Published {
@@ -26,23 +24,22 @@ impl Published {
             .render()
             .unwrap_or_else(|e| format!("the API reference could not be rendered: {e}"));
         Self {
-            json: Arc::from(value.to_string()),
-            page: Arc::from(page),
+            json: Bytes::from(value.to_string()),
+            page: Bytes::from(page),
         }
     }
 }
 
 pub fn router(published: Published) -> Router<ApiState> {
-    let json = published.json.clone();
-    let page = published.page;
+    let Published { json, page } = published;
     Router::new()
         .route(
             "/api/openapi.json",
-            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json.to_string()) }),
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
         )
         .route(
             "/api/docs",
-            get(move || async move { axum::response::Html(page.to_string()).into_response() }),
+            get(move || async move { axum::response::Html(page) }),
         )
 }
 
