@@ -5,37 +5,17 @@ with the CloudEvents SDK's Kafka binding (binary content mode). Needs the test b
 import json
 import os
 import secrets
-import shutil
-import socket
-import subprocess
-import tempfile
+import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from cloudevents.v1.kafka import KafkaMessage, from_binary
 from confluent_kafka import Consumer, TopicPartition
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = os.environ.get("PVARA_BIN", str(ROOT / "target" / "debug" / "pvara"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from pvara_server import PvaraServer  # noqa: E402
+
 BROKERS = os.environ.get("PVARA_TEST_KAFKA_BROKERS", "127.0.0.1:9092")
-PASSWORD = "a long password 1"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(base, method, path, body=None, token=None):
-    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("content-type", "application/json")
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        text = answer.read()
-        return json.loads(text) if text else None
 
 
 def read_topic(topic, wanted, deadline_s=60):
@@ -59,32 +39,13 @@ def read_topic(topic, wanted, deadline_s=60):
 
 
 def test_an_independent_consumer_reads_pvaras_cloudevents():
-    work = Path(tempfile.mkdtemp(prefix="pvara-interop-"))
     prefix = f"interop-{secrets.token_hex(4)}."
-    data = ["--data-dir", str(work / "data"), "--kafka-brokers", BROKERS, "--kafka-topic-prefix", prefix]
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = open(work / "serve.log", "w")
-    server = subprocess.Popen([BIN, *data, "serve", "--listen", f"127.0.0.1:{port}", "--rate-limits", "off"],
-                              stdout=log, stderr=log)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                call(base, "GET", "/api/ready")
-                break
-            except OSError:
-                assert server.poll() is None and time.time() < deadline, (work / "serve.log").read_text()
-                time.sleep(0.2)
-        cli = lambda *a: subprocess.run([BIN, *data, *a], input=PASSWORD + "\n", text=True, check=True, capture_output=True)
-        cli("users", "create", "--email", "hr@pvara.gov", "--role", "recruiter", "--password-stdin")
-        staff = call(base, "POST", "/api/auth/login", {"email": "hr@pvara.gov", "password": PASSWORD})["token"]
-        job = call(base, "POST", "/api/jobs", {"title": "Engineer", "description": "Rust services",
-                                               "requirements": {"requiredSkills": ["Rust"]}}, staff)
-        call(base, "POST", "/api/auth/register", {"email": "ayesha@example.org", "password": PASSWORD, "fullName": "Ayesha Khan"})
-        cli("users", "verify", "--email", "ayesha@example.org")
-        me = call(base, "POST", "/api/auth/login", {"email": "ayesha@example.org", "password": PASSWORD})["token"]
-        application = call(base, "POST", "/api/applications", {
+    with PvaraServer("interop", ["--kafka-brokers", BROKERS, "--kafka-topic-prefix", prefix]) as server:
+        staff = server.staff("hr@pvara.gov", "recruiter")
+        job = server.call("POST", "/api/jobs", {"title": "Engineer", "description": "Rust services",
+                                                "requirements": {"requiredSkills": ["Rust"]}}, staff)
+        me = server.verified_applicant("ayesha@example.org", "Ayesha Khan")
+        application = server.call("POST", "/api/applications", {
             "jobId": job["id"], "fullName": "Ayesha Khan", "skills": ["Rust"], "yearsExperience": 5,
             "education": "bachelor", "resumeText": "Five years of Rust services.", "acceptPrivacyNotice": True,
         }, me)["id"]
@@ -109,7 +70,3 @@ def test_an_independent_consumer_reads_pvaras_cloudevents():
         for _, event in mails:
             text = json.dumps(event.data)
             assert "ayesha" not in text.lower() and "Khan" not in text, text
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
