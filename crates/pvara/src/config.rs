@@ -167,16 +167,16 @@ impl Config {
             .unwrap_or(self.tls_cert.is_some() || !self.listen.ip().is_loopback())
     }
 
-    /// The portal's address in mailed links: `--public-url`, or this process's own listener
-    /// (`http://localhost:5000` for the embedded default; behind a proxy, set `--public-url`).
+    /// The portal's address in mailed links: `--public-url`, or this process's own listener as
+    /// `serve` prints it (`http://127.0.0.1:5000` for the embedded default, so a link opens where
+    /// the browser is signed in); `localhost` for a wildcard listener. Behind a proxy, set it.
     pub fn public_url(&self) -> String {
         if let Some(url) = &self.public_url {
             return url.trim_end_matches('/').to_owned();
         }
         let scheme = if self.tls_cert.is_some() { "https" } else { "http" };
-        let port = self.listen.port();
-        if self.listen.ip().is_unspecified() || self.listen.ip().is_loopback() {
-            format!("{scheme}://localhost:{port}")
+        if self.listen.ip().is_unspecified() {
+            format!("{scheme}://localhost:{}", self.listen.port())
         } else {
             format!("{scheme}://{}", self.listen)
         }
@@ -271,6 +271,16 @@ mod tests {
         std::fs::write(dir.path().join("jwt-secret"), "").unwrap();
         let error = Config::new(dir.path()).jwt_secret().unwrap_err();
         assert!(error.to_string().contains("shorter than 32"), "{error}");
+    }
+
+    #[test]
+    fn links_point_where_the_portal_is_reached() {
+        let mut config = Config::new("unused");
+        assert_eq!(config.public_url(), "http://127.0.0.1:5000");
+        config.listen = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(config.public_url(), "http://localhost:8080");
+        config.public_url = Some("https://jobs.example.gov/".to_owned());
+        assert_eq!(config.public_url(), "https://jobs.example.gov");
     }
 
     #[test]
