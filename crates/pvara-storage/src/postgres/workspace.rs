@@ -41,6 +41,21 @@ async fn anonymise(conn: &mut sqlx::PgConnection, ids: &[Uuid], at: DateTime<Utc
     Ok(())
 }
 
+/// A deactivated or erased account keeps no way in: its sessions end and its mailed links are
+/// spent, in the caller's transaction.
+async fn end_access(conn: &mut sqlx::PgConnection, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE account_tokens SET used_at = coalesce(used_at, $1) WHERE user_id = $2")
+        .bind(at)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl Accounts for PgEngine {
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -72,15 +87,7 @@ impl Accounts for PgEngine {
         if changed == 0 {
             return Err(StoreError::NotFound("user"));
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE account_tokens SET used_at = coalesce(used_at, $1) WHERE user_id = $2")
-            .bind(at)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        end_access(&mut tx, id, at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -145,15 +152,7 @@ impl Accounts for PgEngine {
             .fetch_all(&mut *tx)
             .await?;
         anonymise(&mut tx, &ids, at).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE account_tokens SET used_at = coalesce(used_at, $1) WHERE user_id = $2")
-            .bind(at)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        end_access(&mut tx, id, at).await?;
         tx.commit().await?;
         Ok(ids.into_iter().map(ApplicationId).collect())
     }

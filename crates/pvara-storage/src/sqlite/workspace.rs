@@ -61,6 +61,16 @@ fn anonymise(
     Ok(())
 }
 
+/// A deactivated or erased account keeps no way in: its sessions end and its mailed links are
+/// spent, in the caller's transaction.
+fn end_access(conn: &rusqlite::Connection, user: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
+        .execute([user])?;
+    conn.prepare_cached("UPDATE account_tokens SET used_at = coalesce(used_at, ?1) WHERE user_id = ?2")?
+        .execute(params![ts(at), user])?;
+    Ok(())
+}
+
 #[async_trait]
 impl Accounts for SqliteEngine {
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -99,9 +109,7 @@ impl Accounts for SqliteEngine {
             if changed == 0 {
                 return Err(StoreError::NotFound("user"));
             }
-            conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
-                .execute([id])?;
-            Ok(())
+            end_access(conn, &id, at)
         })
         .await
     }
@@ -159,11 +167,7 @@ impl Accounts for SqliteEngine {
             }
             let ids = ids_where(conn, "applicant_id = ?1", params![user])?;
             anonymise(conn, &ids, at)?;
-            conn.execute("DELETE FROM sessions WHERE user_id = ?1", [&user])?;
-            conn.execute(
-                "UPDATE account_tokens SET used_at = coalesce(used_at, ?1) WHERE user_id = ?2",
-                params![ts(at), user],
-            )?;
+            end_access(conn, &user, at)?;
             Ok(ids)
         })
         .await

@@ -126,6 +126,17 @@ pub async fn account_token_story(engines: &Engines) {
     let outcome = store.redeem_token(second.id, Utc::now(), reset("other")).await;
     assert_eq!(outcome.unwrap(), None, "a reset spends every other reset token");
 
+    // A deactivated account keeps no way in: its pending links are spent with its sessions.
+    let pending = token(id, AccountMail::PasswordReset, Duration::hours(1));
+    store.issue_token(pending.clone()).await.unwrap();
+    store.deactivate_user(id, Utc::now()).await.unwrap();
+    let outcome = store.redeem_token(pending.id, Utc::now(), reset("after")).await;
+    assert_eq!(
+        outcome.unwrap(),
+        None,
+        "a deactivated account's link opens nothing"
+    );
+
     let staff = a_user(store, "staff@example.org", Role::Recruiter).await;
     assert!(!store.user(staff).await.unwrap().unwrap().email_verified);
     assert_eq!(
