@@ -37,6 +37,7 @@ pub mod mail;
 pub mod metrics;
 pub mod relay;
 pub mod retention;
+pub mod retry;
 pub mod scorer;
 pub mod throttle;
 pub mod usecase;

@@ -12,6 +12,7 @@ pub const RELAY_BATCH: usize = 2_000;
 /// Longest sleep without a wake-up: bounds the delay for rows written by another process.
 const IDLE_POLL: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+const MIN_BACKOFF: Duration = Duration::from_millis(50);
 
 /// Runs until `shutdown`; rows left in the outbox then are picked up by the next start.
 pub async fn run(
@@ -19,12 +20,12 @@ pub async fn run(
     mut outbox_changed: watch::Receiver<u64>,
     shutdown: CancellationToken,
 ) {
-    let mut backoff = Duration::from_millis(50);
+    let mut backoff = crate::retry::Backoff::new(MIN_BACKOFF, MAX_BACKOFF);
     loop {
         outbox_changed.borrow_and_update();
         match relay.relay_batch(RELAY_BATCH).await {
             Ok(moved) => {
-                backoff = Duration::from_millis(50);
+                backoff.reset();
                 if moved > 0 {
                     tracing::debug!(moved, "relayed outbox rows");
                     if !shutdown.is_cancelled() {
@@ -41,12 +42,10 @@ pub async fn run(
                 }
             }
             Err(error) => {
-                tracing::error!(error = %crate::ErrorChain(&error), retry_in = ?backoff, "relay failed; outbox rows stay until the log accepts them");
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff) => {}
-                    _ = shutdown.cancelled() => break,
+                tracing::error!(error = %crate::ErrorChain(&error), "relay failed; outbox rows stay until the log accepts them");
+                if backoff.sleep_or_shutdown(&shutdown).await {
+                    break;
                 }
-                backoff = (backoff * 2).min(MAX_BACKOFF);
             }
         }
     }

@@ -35,6 +35,7 @@ story!(
     account_token_story,
     jobs_story,
     submission_story,
+    concurrent_submission_story,
     transition_story,
     listing_story,
     worker_reads_story,

@@ -32,7 +32,7 @@ pub struct WorkerConfig {
     pub batch_size: usize,
     /// Attempts per record before it is recorded as failed.
     pub max_attempts: u32,
-    /// Delay before the second attempt; doubles with each further attempt.
+    /// Delay before the second attempt; doubles with each further attempt (with jitter).
     pub retry_delay: Duration,
 }
 
@@ -46,13 +46,6 @@ impl Default for WorkerConfig {
             max_attempts: 3,
             retry_delay: Duration::from_millis(100),
         }
-    }
-}
-
-impl WorkerConfig {
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        self.retry_delay
-            .saturating_mul(1 << attempt.saturating_sub(1).min(10))
     }
 }
 
@@ -75,6 +68,7 @@ where
     let mut results: Vec<Option<(Result<T, E>, u32)>> = items.iter().map(|_| None).collect();
     let mut todo: Vec<usize> = (0..items.len()).collect();
     let mut round = 1;
+    let mut delays = crate::retry::attempt_delays(config.retry_delay, config.max_attempts);
     while !todo.is_empty() {
         let mut outcomes = attempt(todo.iter().map(|&i| items[i].clone()).collect())
             .await
@@ -92,7 +86,7 @@ where
             metrics::counter!(crate::metrics::RETRIES, "operation" => what.to_owned())
                 .increment(retry.len() as u64);
             tracing::warn!(failed = retry.len(), attempt = round, "{what} failed; retrying");
-            tokio::time::sleep(config.backoff(round)).await;
+            tokio::time::sleep(delays.next().unwrap_or(config.retry_delay)).await;
         }
         todo = retry;
         round += 1;
@@ -179,13 +173,13 @@ pub async fn run(
     let (group, topic) = (handler.group(), handler.topic());
     let _running = crate::metrics::RunningWorker::start(group);
     let consumed = metrics::counter!(crate::metrics::RECORDS_CONSUMED, "group" => group, "topic" => topic);
-    let mut backoff = Duration::from_millis(100);
+    let mut backoff = crate::retry::Backoff::new(Duration::from_millis(100), Duration::from_secs(10));
     'subscribe: while !shutdown.is_cancelled() {
         let mut consumer = match log.subscribe(group, topic).await {
             Ok(consumer) => consumer,
             Err(error) => {
                 tracing::error!(group, topic, error = %crate::ErrorChain(&error), "cannot join the consumer group");
-                if sleep_or_shutdown(&mut backoff, &shutdown).await {
+                if backoff.sleep_or_shutdown(&shutdown).await {
                     break;
                 }
                 continue;
@@ -221,7 +215,7 @@ pub async fn run(
                     if let Err(error) = consumer.close().await {
                         tracing::warn!(group, topic, error = %crate::ErrorChain(&error), "could not leave the group cleanly");
                     }
-                    if sleep_or_shutdown(&mut backoff, &shutdown).await {
+                    if backoff.sleep_or_shutdown(&shutdown).await {
                         break 'subscribe;
                     }
                     continue 'subscribe;
@@ -245,12 +239,12 @@ pub async fn run(
             };
             match outcome {
                 Ok(()) => {
-                    backoff = Duration::from_millis(100);
+                    backoff.reset();
                     tracing::debug!(group, topic, records = records.len(), "batch committed");
                 }
                 Err(error) => {
                     tracing::error!(group, topic, %error, records = records.len(), "batch failed; will retry it");
-                    if sleep_or_shutdown(&mut backoff, &shutdown).await {
+                    if backoff.sleep_or_shutdown(&shutdown).await {
                         break 'subscribe;
                     }
                     if let Err(error) = consumer.rewind().await {
@@ -262,16 +256,6 @@ pub async fn run(
         }
     }
     tracing::info!(group, topic, "worker stopped");
-}
-
-/// Sleeps `backoff` (then doubles it, up to 10 s); true if shutdown came first.
-async fn sleep_or_shutdown(backoff: &mut Duration, shutdown: &CancellationToken) -> bool {
-    let delay = *backoff;
-    *backoff = (*backoff * 2).min(Duration::from_secs(10));
-    tokio::select! {
-        _ = tokio::time::sleep(delay) => false,
-        _ = shutdown.cancelled() => true,
-    }
 }
 
 #[cfg(test)]

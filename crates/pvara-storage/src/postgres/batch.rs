@@ -162,12 +162,24 @@ async fn move_counts(conn: &mut PgConnection, applied: &[&Transition]) -> Result
         *deltas.entry((t.job_id.0, t.to.as_str(), shard)).or_default() += 1;
         *deltas.entry((t.job_id.0, t.from.as_str(), shard)).or_default() -= 1;
     }
+    add_to_counts(conn, deltas).await
+}
+
+/// Adds `deltas` to the per-job status counters, one statement for all. Summed per counter row
+/// by the caller: one statement may not update a row twice.
+pub(super) async fn add_to_counts(
+    conn: &mut PgConnection,
+    deltas: BTreeMap<(Uuid, &str, i32), i64>,
+) -> Result<(), StoreError> {
     let (mut jobs, mut statuses, mut shards, mut counts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for ((job, status, shard), delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
         jobs.push(job);
         statuses.push(status);
         shards.push(shard);
         counts.push(delta);
+    }
+    if jobs.is_empty() {
+        return Ok(());
     }
     sqlx::query(
         "INSERT INTO job_status_counts (job_id, status, shard, count)

@@ -2,13 +2,16 @@
 //! shared by any number of pvara processes.
 //!
 //! PostgreSQL commits concurrent transactions in parallel (and groups their WAL flushes itself),
-//! so unlike SQLite there is no single writer: each request takes a pooled connection.
+//! so unlike SQLite there is no single writer: each request takes a pooled connection. The one
+//! exception is the busiest write, a submission: those are grouped into shared transactions
+//! (`submit`), since their cost is per statement and per commit, not per row.
 
 mod batch;
 mod log;
 mod rows;
 mod schema;
 mod store;
+mod submit;
 mod tokens;
 mod workspace;
 
@@ -79,6 +82,8 @@ struct Inner {
     pool: PgPool,
     outbox_changed: watch::Sender<u64>,
     log_changed: watch::Sender<u64>,
+    /// Submissions waiting for a group commit (see `submit`).
+    submissions: submit::Queue,
 }
 
 impl std::fmt::Debug for PgEngine {
@@ -99,13 +104,15 @@ impl PgEngine {
             .connect(url)
             .await?;
         schema::migrate(&pool).await?;
-        Ok(PgEngine {
-            inner: Arc::new(Inner {
-                pool,
-                outbox_changed: watch::Sender::new(0),
-                log_changed: watch::Sender::new(0),
-            }),
-        })
+        let (submissions, queued) = submit::queue();
+        let inner = Arc::new(Inner {
+            pool,
+            outbox_changed: watch::Sender::new(0),
+            log_changed: watch::Sender::new(0),
+            submissions,
+        });
+        submit::spawn_writer(Arc::downgrade(&inner), queued);
+        Ok(PgEngine { inner })
     }
 
     pub fn log(&self) -> PgLog {

@@ -180,71 +180,7 @@ impl Store for PgEngine {
     }
 
     async fn submit(&self, submission: Submission) -> Result<(), StoreError> {
-        let Submission {
-            application: a,
-            cv,
-            messages,
-        } = submission;
-        let c = &a.candidate;
-        let mut tx = self.pool().begin().await?;
-        let closes_at: Option<Option<DateTime<Utc>>> =
-            sqlx::query_scalar("SELECT closes_at FROM jobs WHERE id = $1")
-                .bind(a.job_id.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let closes_at = closes_at.ok_or(StoreError::NotFound("job"))?;
-        if !pvara_domain::job::open_at(closes_at, a.submitted_at) {
-            return Err(StoreError::Closed("job"));
-        }
-        sqlx::query(
-            "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-                 education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
-        )
-        .bind(a.id.0)
-        .bind(a.job_id.0)
-        .bind(a.applicant_id.0)
-        .bind(c.full_name.as_str())
-        .bind(c.email.as_str())
-        .bind(&c.phone)
-        .bind(Json(&c.skills))
-        .bind(c.years_experience)
-        .bind(c.education.as_str())
-        .bind(&c.resume_text)
-        .bind(&c.cover_letter)
-        .bind(Status::Submitted.as_str())
-        .bind(a.submitted_at)
-        .bind(&a.consent_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| on_constraint(e, "application", "job"))?;
-        let actor = a.applicant_id.to_string();
-        let row = HistoryRow {
-            application_id: a.id,
-            from: None,
-            to: Status::Submitted,
-            actor: &actor,
-            reason: "submitted",
-            details: None,
-            at: a.submitted_at,
-        };
-        insert_history(&mut tx, row).await?;
-        count_move(&mut tx, a.job_id.0, a.id, None, Status::Submitted).await?;
-        if let Some(cv) = cv {
-            sqlx::query(
-                "INSERT INTO application_files (application_id, file_name, content_type, content) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(a.id.0)
-            .bind(&cv.file_name)
-            .bind(&cv.content_type)
-            .bind(&cv.content)
-            .execute(&mut *tx)
-            .await?;
-        }
-        insert_outbox(&mut tx, &messages, a.submitted_at).await?;
-        tx.commit().await?;
-        self.outbox_written();
-        Ok(())
+        self.submit_grouped(submission).await
     }
 
     async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError> {
@@ -518,6 +454,11 @@ impl Store for PgEngine {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
+        if !self.submissions_open() {
+            return Err(StoreError::Unavailable(
+                "the submission writer has stopped".into(),
+            ));
+        }
         sqlx::query("SELECT 1").execute(self.pool()).await?;
         Ok(())
     }

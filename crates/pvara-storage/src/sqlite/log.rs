@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use super::SqliteEngine;
 use super::rows::{parse_json, parse_ts, to_json, ts};
 use crate::error::{LogError, StoreError};
+use crate::log::shared::{Cursor, Placement, reset_positions, topics_of, wait_for_records};
 use crate::log::{Consumer, EventLog, Relay};
 use crate::model::{GroupOffset, OffsetReset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
 
@@ -57,32 +58,24 @@ fn end_offset(conn: &Connection, topic: &str, partition: u32) -> Result<u64, Sto
 
 /// Appends `messages` in order, assigning each the next offset of its key's partition.
 pub(super) fn append_records(conn: &Connection, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+    let mut counts = HashMap::new();
+    for topic in topics_of(messages) {
+        let n = partition_count(conn, &topic)?.ok_or_else(|| LogError::UnknownTopic(topic.clone()))?;
+        counts.insert(topic, n);
+    }
+    let placement = Placement::new(messages, &counts)?;
+    let mut first = HashMap::new();
+    for (topic, partition, _) in placement.partitions() {
+        first.insert((topic.to_owned(), partition), end_offset(conn, topic, partition)?);
+    }
     let now = ts(Utc::now());
-    let mut partitions: HashMap<&str, u32> = HashMap::new();
-    let mut next: HashMap<(&str, u32), u64> = HashMap::new();
     let mut insert = conn.prepare_cached(
         "INSERT INTO log_records (topic, partition, offset, key, value, headers, timestamp)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for message in messages {
-        let topic = message.topic.as_str();
-        let count = match partitions.get(topic) {
-            Some(&n) => n,
-            None => {
-                let n = partition_count(conn, topic)?
-                    .ok_or_else(|| StoreError::Log(LogError::UnknownTopic(topic.to_owned())))?;
-                partitions.insert(topic, n);
-                n
-            }
-        };
-        let partition = message.partition(count);
-        let offset = match next.get(&(topic, partition)) {
-            Some(&o) => o,
-            None => end_offset(conn, topic, partition)?,
-        };
-        next.insert((topic, partition), offset + 1);
+    for (message, (partition, offset)) in messages.iter().zip(placement.offsets(messages, &first)?) {
         insert.execute(params![
-            topic,
+            message.topic,
             partition,
             offset as i64,
             message.key,
@@ -112,24 +105,14 @@ pub(super) fn store_positions(
     Ok(())
 }
 
-fn committed_positions(
-    conn: &Connection,
-    group: &str,
-    topic: &str,
-    partitions: u32,
-) -> Result<Vec<u64>, StoreError> {
-    let mut positions = vec![0u64; partitions as usize];
+fn committed_positions(conn: &Connection, group: &str, topic: &str) -> Result<HashMap<u32, u64>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT partition, next_offset FROM log_offsets WHERE group_id = ?1 AND topic = ?2",
     )?;
-    let mut rows = stmt.query(params![group, topic])?;
-    while let Some(row) = rows.next()? {
-        let partition: u32 = row.get(0)?;
-        if let Some(slot) = positions.get_mut(partition as usize) {
-            *slot = row.get::<_, i64>(1)? as u64;
-        }
-    }
-    Ok(positions)
+    let rows = stmt.query_map(params![group, topic], |row| {
+        Ok((row.get::<_, u32>(0)?, row.get::<_, i64>(1)? as u64))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn read_partition(
@@ -221,9 +204,9 @@ impl EventLog for SqliteLog {
                     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
                 let mut offsets = Vec::new();
                 for (group, topic, partitions) in subscriptions {
-                    let committed = committed_positions(conn, &group, &topic, partitions)?;
-                    for (partition, committed) in committed.into_iter().enumerate() {
-                        let partition = partition as u32;
+                    let committed = committed_positions(conn, &group, &topic)?;
+                    for partition in 0..partitions {
+                        let committed = committed.get(&partition).copied().unwrap_or(0);
                         let end_offset = end_offset(conn, &topic, partition)?;
                         offsets.push(GroupOffset { group: group.clone(), topic: topic.clone(), partition, committed, end_offset, owner: None });
                     }
@@ -263,16 +246,16 @@ impl EventLog for SqliteLog {
             .read(move |conn| {
                 let count = partition_count(conn, &t)?
                     .ok_or_else(|| StoreError::Log(LogError::UnknownTopic(t.clone())))?;
-                Ok((count, committed_positions(conn, &g, &t, count)?))
+                Ok((count, committed_positions(conn, &g, &t)?))
             })
             .await?;
+        let mut cursor = Cursor::default();
+        cursor.own(&(0..partitions).collect::<Vec<_>>(), &committed);
         Ok(Box::new(SqliteConsumer {
             log: self.clone(),
             group,
             topic,
-            partitions,
-            fetch_from: committed.clone(),
-            committed,
+            cursor,
             changed: self.engine.inner.log_changed.subscribe(),
         }))
     }
@@ -298,31 +281,20 @@ impl EventLog for SqliteLog {
             .write(move |conn| {
                 let partitions = partition_count(conn, &topic)?
                     .ok_or_else(|| StoreError::Log(LogError::UnknownTopic(topic.clone())))?;
-                let mut result = Vec::new();
+                let mut ends = Vec::with_capacity(partitions as usize);
                 for partition in 0..partitions {
-                    let end = end_offset(conn, &topic, partition)?;
-                    let position = to.position(end);
-                    conn.prepare_cached(
-                        "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (group_id, topic, partition) DO UPDATE
-                         SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
-                    )?
-                    .execute(params![
-                        group,
-                        topic,
-                        partition,
-                        position as i64,
-                        ts(Utc::now())
-                    ])?;
-                    result.push(GroupOffset {
-                        group: group.clone(),
-                        topic: topic.clone(),
-                        partition,
-                        committed: position,
-                        end_offset: end,
-                        owner: None,
-                    });
+                    ends.push((partition, end_offset(conn, &topic, partition)?));
+                }
+                let result = reset_positions(&group, &topic, ends, to);
+                let mut upsert = conn.prepare_cached(
+                    "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (group_id, topic, partition) DO UPDATE
+                     SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
+                )?;
+                let now = ts(Utc::now());
+                for o in &result {
+                    upsert.execute(params![group, topic, o.partition, o.committed as i64, now])?;
                 }
                 Ok(result)
             })
@@ -359,10 +331,7 @@ struct SqliteConsumer {
     log: SqliteLog,
     group: String,
     topic: String,
-    partitions: u32,
-    /// Next offset to hand out, per partition; runs ahead of `committed` until a commit.
-    fetch_from: Vec<u64>,
-    committed: Vec<u64>,
+    cursor: Cursor,
     changed: watch::Receiver<u64>,
 }
 
@@ -370,57 +339,36 @@ struct SqliteConsumer {
 impl Consumer for SqliteConsumer {
     async fn poll(&mut self, max: usize, wait: Duration) -> Result<Vec<Record>, LogError> {
         let deadline = Instant::now() + wait;
-        let per_partition = (max / self.partitions as usize).max(1);
+        let per_partition = self.cursor.per_partition(max);
         loop {
             // Mark the current version seen before reading, so an append racing with the read
             // still wakes the wait below.
             self.changed.borrow_and_update();
             let topic = self.topic.clone();
-            let from = self.fetch_from.clone();
+            let from = self.cursor.fetch_from().clone();
             let records = self
                 .log
                 .engine
                 .read(move |conn| {
                     let mut all = Vec::new();
-                    for (partition, offset) in from.into_iter().enumerate() {
-                        all.extend(read_partition(
-                            conn,
-                            &topic,
-                            partition as u32,
-                            offset,
-                            per_partition,
-                        )?);
+                    for (partition, offset) in from {
+                        all.extend(read_partition(conn, &topic, partition, offset, per_partition)?);
                     }
                     Ok(all)
                 })
                 .await?;
             if !records.is_empty() {
-                for record in &records {
-                    self.fetch_from[record.partition as usize] = record.offset + 1;
-                }
+                self.cursor.advance(&records);
                 return Ok(records);
             }
-            let now = Instant::now();
-            if now >= deadline {
+            if !wait_for_records(&mut self.changed, deadline, CROSS_PROCESS_POLL).await {
                 return Ok(records);
             }
-            let slice = deadline.min(now + CROSS_PROCESS_POLL);
-            // A closed channel means the engine is gone; the next read reports it.
-            let _ = tokio::time::timeout_at(slice, self.changed.changed()).await;
         }
     }
 
     async fn commit(&mut self, positions: &[Position]) -> Result<(), LogError> {
-        let ahead: Vec<Position> = positions
-            .iter()
-            .filter(|p| p.topic == self.topic)
-            .filter(|p| {
-                self.committed
-                    .get(p.partition as usize)
-                    .is_some_and(|&c| p.next_offset > c)
-            })
-            .cloned()
-            .collect();
+        let ahead = self.cursor.ahead(&self.topic, positions);
         if ahead.is_empty() {
             return Ok(());
         }
@@ -430,9 +378,7 @@ impl Consumer for SqliteConsumer {
             .engine
             .write(move |conn| store_positions(conn, &group, &written))
             .await?;
-        for p in ahead {
-            self.committed[p.partition as usize] = p.next_offset;
-        }
+        self.cursor.committed(&ahead);
         Ok(())
     }
 
@@ -441,7 +387,7 @@ impl Consumer for SqliteConsumer {
     }
 
     fn assignment(&self) -> Vec<u32> {
-        (0..self.partitions).collect()
+        self.cursor.partitions()
     }
 
     async fn close(self: Box<Self>) -> Result<(), LogError> {
@@ -450,13 +396,13 @@ impl Consumer for SqliteConsumer {
     }
 
     async fn rewind(&mut self) -> Result<(), LogError> {
-        let (group, topic, partitions) = (self.group.clone(), self.topic.clone(), self.partitions);
-        self.committed = self
+        let (group, topic) = (self.group.clone(), self.topic.clone());
+        let committed = self
             .log
             .engine
-            .read(move |conn| committed_positions(conn, &group, &topic, partitions))
+            .read(move |conn| committed_positions(conn, &group, &topic))
             .await?;
-        self.fetch_from = self.committed.clone();
+        self.cursor.rewind(&committed);
         Ok(())
     }
 }

@@ -118,6 +118,61 @@ pub async fn submission_story(engines: &Engines) {
     assert!(store.application(ApplicationId::new()).await.unwrap().is_none());
 }
 
+/// Submissions arriving together (which engines may commit as one group) each get their own
+/// answer: a duplicate, an unknown job or a closed job is refused alone, the rest are written.
+pub async fn concurrent_submission_story(engines: &Engines) {
+    let store = engines.store.clone();
+    let staff = a_user(store.as_ref(), "staff@example.org", Role::Recruiter).await;
+    let job = a_job(staff);
+    let closed = a_closed_job(staff);
+    store.create_job(job.clone()).await.unwrap();
+    store.create_job(closed.clone()).await.unwrap();
+    let mut applications = Vec::new();
+    for i in 0..40 {
+        let applicant = a_user(store.as_ref(), &format!("c{i}@example.org"), Role::Applicant).await;
+        applications.push(an_application(job.id, applicant, "Sana Iqbal"));
+    }
+    let twin = an_application(job.id, applications[0].applicant_id, "Sana Iqbal");
+    let nowhere = an_application(pvara_domain::ids::JobId::new(), applications[1].applicant_id, "X");
+    let late = an_application(closed.id, applications[2].applicant_id, "X");
+    applications.extend([twin, nowhere, late]);
+    let before = events_written(engines).await;
+    let mut running = tokio::task::JoinSet::new();
+    for (i, application) in applications.into_iter().enumerate() {
+        let store = store.clone();
+        running.spawn(async move {
+            let message = submitted_message(&application);
+            (i, store.submit_application(application, vec![message]).await)
+        });
+    }
+    let mut outcomes = running.join_all().await;
+    outcomes.sort_by_key(|(i, _)| *i);
+    let ok = outcomes.iter().filter(|(_, o)| o.is_ok()).count();
+    assert_eq!(ok, 40, "{outcomes:?}");
+    let first_or_twin: Vec<_> = [0, 40].iter().map(|&i| &outcomes[i].1).collect();
+    assert_eq!(
+        first_or_twin
+            .iter()
+            .filter(|o| matches!(o, Err(StoreError::Conflict(_))))
+            .count(),
+        1,
+        "exactly one of two applications to the same job is refused: {first_or_twin:?}"
+    );
+    assert!(
+        matches!(outcomes[41].1, Err(StoreError::NotFound(_))),
+        "{:?}",
+        outcomes[41]
+    );
+    assert!(
+        matches!(outcomes[42].1, Err(StoreError::Closed(_))),
+        "{:?}",
+        outcomes[42]
+    );
+    let counts = store.counts().await.unwrap();
+    assert_eq!((counts.applications, counts.history), (40, 40));
+    assert_eq!(events_written(engines).await, before + 40);
+}
+
 /// Conditional transitions: applied once, then stale; a batch reports which applied.
 pub async fn transition_story(engines: &Engines) {
     let store = engines.store.as_ref();

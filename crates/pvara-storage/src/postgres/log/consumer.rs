@@ -1,7 +1,6 @@
 //! Consumer-group members of the embedded PostgreSQL log: each heartbeats, takes its share of
 //! the partitions by lease, and reads them from the committed positions.
 
-use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,6 +14,7 @@ use super::{
 };
 use crate::error::{LogError, StoreError};
 use crate::log::Consumer;
+use crate::log::shared::{Cursor, wait_for_records};
 use crate::model::{Position, Record};
 
 /// A group member that owns a share of the topic's partitions through leases.
@@ -24,9 +24,8 @@ pub(super) struct PgConsumer {
     topic: String,
     partitions: u32,
     member: Uuid,
-    /// Owned partitions and the next offset to hand out from each.
-    owned: BTreeMap<u32, u64>,
-    committed: HashMap<u32, u64>,
+    /// Owned partitions, what was handed out and what is committed in each.
+    cursor: Cursor,
     rebalanced_at: Option<Instant>,
     changed: watch::Receiver<u64>,
 }
@@ -41,8 +40,7 @@ impl PgConsumer {
             topic: topic.to_owned(),
             partitions,
             member: Uuid::new_v4(),
-            owned: BTreeMap::new(),
-            committed: HashMap::new(),
+            cursor: Cursor::default(),
             rebalanced_at: None,
             changed,
         }
@@ -109,12 +107,7 @@ impl PgConsumer {
         let positions = committed(&mut tx, &self.group, &self.topic).await?;
         tx.commit().await?;
         let got: Vec<u32> = got.into_iter().map(|p| p as u32).collect();
-        self.owned.retain(|p, _| got.contains(p));
-        for p in got {
-            let start = positions.get(&p).copied().unwrap_or(0);
-            self.owned.entry(p).or_insert(start);
-            self.committed.entry(p).or_insert(start);
-        }
+        self.cursor.own(&got, &positions);
         self.rebalanced_at = Some(Instant::now());
         Ok(())
     }
@@ -132,45 +125,29 @@ impl Consumer for PgConsumer {
                 self.rebalance().await?;
             }
             self.changed.borrow_and_update();
-            let per_partition = (max / self.owned.len().max(1)).max(1);
+            let per_partition = self.cursor.per_partition(max);
             let mut conn = self.log.engine.pool().acquire().await?;
-            let records = read_partitions(&mut conn, &self.topic, &self.owned, per_partition).await?;
+            let records =
+                read_partitions(&mut conn, &self.topic, self.cursor.fetch_from(), per_partition).await?;
             drop(conn);
             if !records.is_empty() {
-                for r in &records {
-                    self.owned.insert(r.partition, r.offset + 1);
-                }
+                self.cursor.advance(&records);
                 return Ok(records);
             }
-            let now = Instant::now();
-            if now >= deadline {
+            if !wait_for_records(&mut self.changed, deadline, CROSS_PROCESS_POLL).await {
                 return Ok(records);
             }
-            let _ =
-                tokio::time::timeout_at(deadline.min(now + CROSS_PROCESS_POLL), self.changed.changed()).await;
         }
     }
 
     async fn commit(&mut self, positions: &[Position]) -> Result<(), LogError> {
-        let ahead: Vec<Position> = positions
-            .iter()
-            .filter(|p| {
-                p.topic == self.topic
-                    && self
-                        .committed
-                        .get(&p.partition)
-                        .is_none_or(|&c| p.next_offset > c)
-            })
-            .cloned()
-            .collect();
+        let ahead = self.cursor.ahead(&self.topic, positions);
         if ahead.is_empty() {
             return Ok(());
         }
         let mut conn = self.log.engine.pool().acquire().await?;
         store_positions(&mut conn, &self.group, &ahead).await?;
-        for p in ahead {
-            self.committed.insert(p.partition, p.next_offset);
-        }
+        self.cursor.committed(&ahead);
         Ok(())
     }
 
@@ -179,7 +156,7 @@ impl Consumer for PgConsumer {
     }
 
     fn assignment(&self) -> Vec<u32> {
-        self.owned.keys().copied().collect()
+        self.cursor.partitions()
     }
 
     async fn close(self: Box<Self>) -> Result<(), LogError> {
@@ -201,10 +178,7 @@ impl Consumer for PgConsumer {
     async fn rewind(&mut self) -> Result<(), LogError> {
         let mut conn = self.log.engine.pool().acquire().await?;
         let positions = committed(&mut conn, &self.group, &self.topic).await?;
-        for (p, next) in self.owned.iter_mut() {
-            *next = positions.get(p).copied().unwrap_or(0);
-            self.committed.insert(*p, *next);
-        }
+        self.cursor.rewind(&positions);
         Ok(())
     }
 }

@@ -22,6 +22,7 @@ use sqlx::{PgConnection, Row};
 
 use super::PgEngine;
 use crate::error::{LogError, StoreError};
+use crate::log::shared::{Placement, reset_positions, topics_of};
 use crate::log::{Consumer, EventLog};
 use crate::model::{GroupOffset, OffsetReset, OutboxMessage, PartitionInfo, Position, Record, TopicInfo};
 
@@ -49,26 +50,45 @@ impl PgLog {
     }
 }
 
-/// Never moves a committed position backwards.
+/// Never moves a committed position backwards. One statement for the whole batch.
 pub(super) async fn store_positions(
     conn: &mut PgConnection,
     group: &str,
     positions: &[Position],
 ) -> Result<(), StoreError> {
-    for p in positions {
-        sqlx::query(
-            "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at) VALUES ($1, $2, $3, $4, now())
-             ON CONFLICT (group_id, topic, partition) DO UPDATE
-             SET next_offset = GREATEST(log_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()",
-        )
-        .bind(group)
-        .bind(&p.topic)
-        .bind(p.partition as i32)
-        .bind(p.next_offset as i64)
-        .execute(&mut *conn)
-        .await?;
+    if positions.is_empty() {
+        return Ok(());
     }
+    let topics: Vec<&str> = positions.iter().map(|p| p.topic.as_str()).collect();
+    let partitions: Vec<i32> = positions.iter().map(|p| p.partition as i32).collect();
+    let offsets: Vec<i64> = positions.iter().map(|p| p.next_offset as i64).collect();
+    sqlx::query(
+        "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at)
+         SELECT $1, t, p, max(o), now() FROM UNNEST($2::text[], $3::int4[], $4::int8[]) AS x(t, p, o)
+         GROUP BY t, p
+         ON CONFLICT (group_id, topic, partition) DO UPDATE
+         SET next_offset = GREATEST(log_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()",
+    )
+    .bind(group)
+    .bind(&topics)
+    .bind(&partitions)
+    .bind(&offsets)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
+}
+
+/// Partition counts of `topics`; an unknown topic is missing from the map.
+async fn partition_counts(
+    conn: &mut PgConnection,
+    topics: &[String],
+) -> Result<HashMap<String, u32>, StoreError> {
+    let rows: Vec<(String, i32)> =
+        sqlx::query_as("SELECT name, partitions FROM log_topics WHERE name = ANY($1)")
+            .bind(topics)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(|(t, n)| (t, n as u32)).collect())
 }
 
 async fn partition_count(conn: &mut PgConnection, topic: &str) -> Result<Option<u32>, StoreError> {
@@ -85,50 +105,26 @@ async fn append_records(conn: &mut PgConnection, messages: &[OutboxMessage]) -> 
     if messages.is_empty() {
         return Ok(());
     }
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    let mut placed = Vec::with_capacity(messages.len());
-    let mut per_partition: BTreeMap<(String, u32), i64> = BTreeMap::new();
-    for message in messages {
-        let n = match counts.get(&message.topic) {
-            Some(&n) => n,
-            None => {
-                let n = partition_count(conn, &message.topic)
-                    .await?
-                    .ok_or_else(|| StoreError::Log(LogError::UnknownTopic(message.topic.clone())))?;
-                counts.insert(message.topic.clone(), n);
-                n
-            }
-        };
-        let partition = message.partition(n);
-        *per_partition
-            .entry((message.topic.clone(), partition))
-            .or_default() += 1;
-        placed.push(partition);
-    }
-    let mut next: HashMap<(String, u32), i64> = HashMap::new();
-    for ((topic, partition), n) in per_partition {
-        let first: i64 = sqlx::query_scalar(
+    let counts = partition_counts(conn, &topics_of(messages)).await?;
+    let placement = Placement::new(messages, &counts)?;
+    let mut first = HashMap::new();
+    for (topic, partition, n) in placement.partitions() {
+        let start: i64 = sqlx::query_scalar(
             "UPDATE log_partitions SET next_offset = next_offset + $3 WHERE topic = $1 AND partition = $2
              RETURNING next_offset - $3",
         )
-        .bind(&topic)
+        .bind(topic)
         .bind(partition as i32)
-        .bind(n)
+        .bind(n as i64)
         .fetch_one(&mut *conn)
         .await?;
-        next.insert((topic, partition), first);
+        first.insert((topic.to_owned(), partition), start as u64);
     }
     // Every record in one statement: the offsets were reserved above, per partition.
-    let (mut topics, mut partitions, mut offsets) = (Vec::new(), Vec::new(), Vec::new());
-    for (message, partition) in messages.iter().zip(placed) {
-        let slot = next
-            .get_mut(&(message.topic.clone(), partition))
-            .ok_or_else(|| StoreError::Corrupt("offset".into()))?;
-        topics.push(message.topic.as_str());
-        partitions.push(partition as i32);
-        offsets.push(*slot);
-        *slot += 1;
-    }
+    let placed = placement.offsets(messages, &first)?;
+    let topics: Vec<&str> = messages.iter().map(|m| m.topic.as_str()).collect();
+    let partitions: Vec<i32> = placed.iter().map(|(p, _)| *p as i32).collect();
+    let offsets: Vec<i64> = placed.iter().map(|(_, o)| *o as i64).collect();
     let keys: Vec<Option<&str>> = messages.iter().map(|m| m.key.as_deref()).collect();
     let values: Vec<&[u8]> = messages.iter().map(|m| m.value.as_slice()).collect();
     let headers: Vec<Json<&Vec<(String, String)>>> = messages.iter().map(|m| Json(&m.headers)).collect();
@@ -383,30 +379,29 @@ impl EventLog for PgLog {
         if ends.is_empty() {
             return Err(LogError::UnknownTopic(topic.to_owned()));
         }
-        let mut result = Vec::new();
-        for row in ends {
-            let partition: i32 = row.try_get("partition")?;
-            let end = row.try_get::<i64, _>("next_offset")? as u64;
-            let position = to.position(end);
-            sqlx::query(
-                "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at) VALUES ($1, $2, $3, $4, now())
-                 ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()",
-            )
-            .bind(group)
-            .bind(topic)
-            .bind(partition)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await?;
-            result.push(GroupOffset {
-                group: group.to_owned(),
-                topic: topic.to_owned(),
-                partition: partition as u32,
-                committed: position,
-                end_offset: end,
-                owner: None,
-            });
-        }
+        let ends: Vec<(u32, u64)> = ends
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get::<i32, _>("partition")? as u32,
+                    row.try_get::<i64, _>("next_offset")? as u64,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        let result = reset_positions(group, topic, ends, to);
+        let partitions: Vec<i32> = result.iter().map(|o| o.partition as i32).collect();
+        let offsets: Vec<i64> = result.iter().map(|o| o.committed as i64).collect();
+        sqlx::query(
+            "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at)
+             SELECT $1, $2, p, o, now() FROM UNNEST($3::int4[], $4::int8[]) AS x(p, o)
+             ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()",
+        )
+        .bind(group)
+        .bind(topic)
+        .bind(&partitions)
+        .bind(&offsets)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(result)
     }

@@ -1,5 +1,7 @@
 //! The event-log traits: what the relay publishes to and what workers consume from.
 
+pub(crate) mod shared;
+
 use std::time::Duration;
 
 use async_trait::async_trait;
