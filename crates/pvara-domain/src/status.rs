@@ -133,6 +133,12 @@ pub const TRANSITIONS: &[(Status, Action, Status)] = &[
         Action::ScheduleInterview,
         Status::InterviewScheduled,
     ),
+    // Rescheduling: the same step again, with a new time (and a new calendar invitation).
+    (
+        Status::InterviewScheduled,
+        Action::ScheduleInterview,
+        Status::InterviewScheduled,
+    ),
     (
         Status::InterviewScheduled,
         Action::ExtendOffer,
@@ -163,7 +169,7 @@ mod tests {
             (Submitted, Score) => Some(UnderReview),
             (Submitted, FailScoring) => Some(ScoringFailed),
             (UnderReview, InviteToTest) => Some(TestInvited),
-            (TestInvited, ScheduleInterview) => Some(InterviewScheduled),
+            (TestInvited | InterviewScheduled, ScheduleInterview) => Some(InterviewScheduled),
             (InterviewScheduled, ExtendOffer) => Some(OfferExtended),
             (Submitted | UnderReview | ScoringFailed | TestInvited | InterviewScheduled, Reject) => {
                 Some(Rejected)

@@ -32,6 +32,7 @@ pub const SCORING_FAILURES: &str = "pvara_scoring_failures_total";
 pub const RETRIES: &str = "pvara_retries_total";
 pub const DEAD_LETTERS: &str = "pvara_dead_letters_total";
 pub const MAILS_DELIVERED: &str = "pvara_mails_delivered_total";
+pub const MAILS_FAILED: &str = "pvara_mails_failed_total";
 pub const WORKER_RUNNING: &str = "pvara_worker_running";
 pub const DB_COMMITS: &str = "pvara_db_commits_total";
 pub const DB_ROWS: &str = "pvara_db_rows_written_total";
@@ -57,6 +58,7 @@ pub const ALL: &[&str] = &[
     RETRIES,
     DEAD_LETTERS,
     MAILS_DELIVERED,
+    MAILS_FAILED,
     WORKER_RUNNING,
     DB_COMMITS,
     DB_ROWS,
@@ -147,6 +149,10 @@ fn describe() {
         "Records set aside on a dead-letter topic, by original topic"
     );
     describe_counter!(MAILS_DELIVERED, "Mails handed to the mailer, by template");
+    describe_counter!(
+        MAILS_FAILED,
+        "Mails the relay refused for good (a 5xx reply), by template; recorded and not retried"
+    );
     describe_gauge!(WORKER_RUNNING, "1 while this process runs a member of the group");
     describe_counter!(
         DB_COMMITS,

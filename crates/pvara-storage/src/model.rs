@@ -333,7 +333,11 @@ pub struct Delivery {
     pub application_id: ApplicationId,
     pub template: String,
     pub message_id: String,
+    /// When the relay accepted the message, or refused it for good.
     pub delivered_at: DateTime<Utc>,
+    /// The relay's permanent refusal (its reply, with the recipient's address taken out), if it
+    /// refused; such a mail is not tried again.
+    pub failure: Option<String>,
 }
 
 /// What a worker commits for one batch of records, in one transaction.

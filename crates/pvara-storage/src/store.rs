@@ -11,8 +11,8 @@ use tokio::sync::watch;
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, MailContext, NewUser, OutboxBacklog,
-    OutboxMessage, ScoringInput, Submission, Transition, UserRecord, WorkBatch, WriteStats,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, Delivery, MailContext, NewUser,
+    OutboxBacklog, OutboxMessage, ScoringInput, Submission, Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::workspace::{AccountTokens, Accounts, Audit, Workspace};
 
@@ -77,6 +77,8 @@ pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 's
     ) -> Result<Vec<Option<MailContext>>, StoreError>;
     /// Which of `events` already had their mail delivered.
     async fn delivered(&self, events: &[EventId]) -> Result<Vec<EventId>, StoreError>;
+    /// The mail recorded for one application, delivered or refused, oldest first.
+    async fn deliveries(&self, application: ApplicationId) -> Result<Vec<Delivery>, StoreError>;
 
     /// Hands up to `max` of the oldest outbox rows to `publisher` and deletes them once it has
     /// them durably. Rows stay if publishing fails (at-least-once; consumers are idempotent).

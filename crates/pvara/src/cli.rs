@@ -113,6 +113,11 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
+    /// Candidate mail: preview a template as it will be sent.
+    Mail {
+        #[command(subcommand)]
+        command: crate::mail::MailCommand,
+    },
     /// List or replay the records the workers set aside on dead-letter topics.
     Dlq {
         #[command(subcommand)]
@@ -235,6 +240,8 @@ pub struct ServeArgs {
     /// PEM private key of --tls-cert; never logged.
     #[arg(long, env = "PVARA_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -316,6 +323,7 @@ impl ServeArgs {
         config.token_ttl = chrono::Duration::minutes(self.token_ttl_minutes);
         config.mail_dir = self.mail_dir;
         config.mail_from = self.mail_from;
+        config.mail = self.mail.into();
         config.workers.batch_size = self.worker_batch as usize;
         config.cookie_secure = self.cookie_secure;
         config.rate_limits = self.rate_limits == Switch::On;
@@ -435,6 +443,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     offset,
                 },
         } => crate::admin::replay(&config, &topic, partition, offset).await,
+        Command::Mail { command } => crate::mail::run(config, command),
         Command::Topics => ops::print_topics(&config).await,
         Command::Groups { command: None } => ops::print_groups(&config).await,
         Command::Groups {

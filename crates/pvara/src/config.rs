@@ -74,6 +74,8 @@ pub struct Config {
     /// Where the file mailer writes its mbox files; defaults to `mail/` in the data directory.
     pub mail_dir: Option<PathBuf>,
     pub mail_from: String,
+    /// SMTP relay, templates, currency and time zone of mail.
+    pub mail: crate::mail::MailSettings,
     pub workers: WorkerConfig,
     pub roles: Roles,
     /// Session cookies over HTTPS only; `None` decides by the listen address.
@@ -104,6 +106,10 @@ pub const DEFAULT_DATA_DIR: &str = "./pvara-data";
 pub const DEFAULT_TOKEN_TTL_MINUTES: i64 = 120;
 pub const DEFAULT_MAIL_FROM: &str = "recruitment@pvara.invalid";
 pub const DEFAULT_KAFKA_REPLICATION: i32 = 1;
+pub const DEFAULT_ORGANISATION: &str = "PVARA Recruitment";
+pub const DEFAULT_CURRENCY: &str = "PKR";
+pub const DEFAULT_TIMEZONE: &str = "Asia/Karachi";
+pub const DEFAULT_SMTP_TIMEOUT_SECS: u64 = 30;
 /// About twenty seconds of scoring on the benchmark machine's scale-out engines: enough to ride
 /// out a burst, small enough that an accepted application is never minutes from its score.
 pub const DEFAULT_MAX_LAG: u64 = 50_000;
@@ -123,6 +129,7 @@ impl Config {
             token_ttl: chrono::Duration::minutes(DEFAULT_TOKEN_TTL_MINUTES),
             mail_dir: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            mail: crate::mail::MailArgs::default().into(),
             workers: WorkerConfig::default(),
             roles: Roles::ALL,
             cookie_secure: None,

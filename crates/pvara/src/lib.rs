@@ -9,6 +9,7 @@
 //! - [`cli`]: the command-line interface and `users create`.
 //! - [`ops`]: the operator commands `status`, `topics` and `groups`.
 //! - [`admin`]: `users deactivate` and `dlq list|replay`.
+//! - [`mail`]: mail settings (mbox or SMTP, templates, locale) and `pvara mail preview`.
 //! - [`telemetry`]: log output setup.
 //! - [`bench`]: `pvara bench`, the load generator.
 
@@ -18,6 +19,7 @@ pub mod admin;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod mail;
 pub mod ops;
 pub mod startup;
 pub mod telemetry;

@@ -8,7 +8,7 @@ use pvara_services::api::{self, ApiState, Services};
 use pvara_services::auth::Tokens;
 use pvara_services::auth::links::Links;
 use pvara_services::backpressure::Backpressure;
-use pvara_services::mail::FileMailer;
+use pvara_services::mail::{FileMailer, MailTemplates, Mailer};
 use pvara_services::scorer::{RuleScorer, Scorer};
 use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
 use pvara_services::workers::notify::NotifyWorker;
@@ -32,6 +32,8 @@ pub struct Application {
     scorer: Arc<dyn Scorer>,
     throttle: Throttle,
     tls: Option<api::server::Tls>,
+    /// The notify role's mailer and templates, made (and checked) at build time.
+    mail: Option<(Arc<dyn Mailer>, Arc<MailTemplates>)>,
     /// Held for the life of the process; see [`lock_roles`].
     _locks: Vec<std::fs::File>,
 }
@@ -133,6 +135,11 @@ impl Application {
         let engines = open_engines(&config).await?;
         let throttle = throttle(&config).await?;
         let tls = config.tls()?;
+        let mail = if config.roles.notify {
+            Some((config.mailer()?, config.mail_templates()?))
+        } else {
+            None
+        };
         let listener = if config.roles.api {
             let listener = TcpListener::bind(config.listen)
                 .await
@@ -159,6 +166,7 @@ impl Application {
             scorer,
             throttle,
             tls,
+            mail,
             _locks: locks,
         })
     }
@@ -190,6 +198,7 @@ impl Application {
             scorer,
             throttle,
             tls,
+            mail,
             _locks,
         } = self;
         let background = CancellationToken::new();
@@ -242,15 +251,14 @@ impl Application {
                 background.clone(),
             ));
         }
-        if config.roles.notify {
-            let mailer = FileMailer::new(config.mail_dir(), config.mail_from.clone());
-            match mailer.remove_stale_temporaries() {
-                Ok(0) => {}
-                Ok(removed) => tracing::info!(removed, "removed half-written mail left by a crash"),
-                Err(error) => tracing::warn!(%error, "cannot clean the mail directory"),
-            }
-            let mailer = Arc::new(mailer);
-            let worker = NotifyWorker::new(engines.store.clone(), mailer, links.clone(), config.workers);
+        if let Some((mailer, templates)) = mail {
+            let worker = NotifyWorker::new(
+                engines.store.clone(),
+                mailer,
+                templates,
+                links.clone(),
+                config.workers,
+            );
             tasks.spawn(workers::run(
                 engines.log.clone(),
                 Arc::new(worker),
@@ -268,8 +276,7 @@ impl Application {
                     services.web.cookie_secure = config.cookie_secure();
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();
-                    services.mail_archive =
-                        Some(FileMailer::new(config.mail_dir(), config.mail_from.clone()));
+                    services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_sender()?));
                     let router = api::router(ApiState::from(services));
                     api::server::serve(listener, router, tls, shutdown.clone())
                         .await

@@ -11,7 +11,7 @@ use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
 use pvara_storage::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Cursor, HistoryEntry, SortOrder,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Cursor, Delivery, HistoryEntry, SortOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -181,6 +181,40 @@ pub struct ApplicationView {
     /// The privacy notice the applicant accepted.
     consent_version: Option<String>,
     history: Vec<HistoryView>,
+    /// The mail sent about this application, oldest first.
+    mail: Vec<MailView>,
+}
+
+/// One mail about an application: delivered (the relay took it), or failed (the relay refused
+/// it for good; it is not tried again).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MailView {
+    /// The template: applicationReceived, interview, offer, ...
+    template: String,
+    message_id: String,
+    /// `delivered` or `failed`.
+    status: &'static str,
+    /// The relay's reply, when it refused the mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply: Option<String>,
+    at: DateTime<Utc>,
+}
+
+impl From<Delivery> for MailView {
+    fn from(d: Delivery) -> Self {
+        Self {
+            template: d.template,
+            message_id: d.message_id,
+            status: if d.failure.is_some() {
+                "failed"
+            } else {
+                "delivered"
+            },
+            reply: d.failure,
+            at: d.delivered_at,
+        }
+    }
 }
 
 /// One step of an application's history: who moved it from which status to which, when and why.
@@ -245,6 +279,16 @@ impl From<ApplicationRecord> for ApplicationView {
             cv_file_name: r.cv_file_name,
             consent_version: r.consent_version,
             history: r.history.into_iter().map(HistoryView::from).collect(),
+            mail: Vec::new(),
+        }
+    }
+}
+
+impl From<usecase::applications::ApplicationDetail> for ApplicationView {
+    fn from(detail: usecase::applications::ApplicationDetail) -> Self {
+        Self {
+            mail: detail.mail.into_iter().map(MailView::from).collect(),
+            ..ApplicationView::from(detail.record)
         }
     }
 }

@@ -10,22 +10,24 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use lettre::message::Mailbox;
 
-use super::{MailError, MailMessage, Mailer};
+use super::{MailError, MailMessage, Mailer, to_message};
 
 #[derive(Debug, Clone)]
 pub struct FileMailer {
     dir: PathBuf,
-    from: String,
+    from: Mailbox,
 }
 
+/// Messages per mbox file: the most a crash can deliver twice, and one file and fsync each.
+const CHUNK: usize = 100;
+
 impl FileMailer {
-    pub fn new(dir: impl Into<PathBuf>, from: impl Into<String>) -> Self {
+    pub fn new(dir: impl Into<PathBuf>, from: Mailbox) -> Self {
         Self {
             dir: dir.into(),
-            from: from.into(),
+            from,
         }
     }
 
@@ -102,55 +104,18 @@ fn one_line(value: &str) -> String {
         .collect()
 }
 
-/// RFC 2047 encoded-word for non-ASCII header text.
-fn encode_header(value: &str) -> String {
-    let value = one_line(value);
-    if value.is_ascii() {
-        value
-    } else {
-        format!("=?UTF-8?B?{}?=", STANDARD.encode(value.as_bytes()))
-    }
-}
-
-fn mailbox(name: &str, address: &str) -> String {
-    let name = one_line(name);
-    let name = if name.is_ascii() {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
-        encode_header(&name)
-    };
-    format!("{name} <{}>", one_line(address))
-}
-
-/// The whole message, CRLF line endings as RFC 5322 requires.
-pub fn to_rfc5322(message: &MailMessage, from: &str) -> String {
-    let headers = [
-        format!("From: {}", mailbox("PVARA Recruitment", from)),
-        format!("To: {}", mailbox(&message.to_name, &message.to_address)),
-        format!("Subject: {}", encode_header(&message.subject)),
-        format!("Date: {}", crate::now().to_rfc2822()),
-        format!("Message-ID: {}", message.message_id()),
-        format!("X-Pvara-Template: {}", message.template),
-        "MIME-Version: 1.0".to_owned(),
-        "Content-Type: text/plain; charset=utf-8".to_owned(),
-        "Content-Transfer-Encoding: 8bit".to_owned(),
-    ];
-    let body = message.body.replace("\r\n", "\n").replace('\n', "\r\n");
-    format!("{}\r\n\r\n{body}", headers.join("\r\n"))
-}
-
 /// The mbox separator line that starts each message of a batch: `From <sender> <asctime>`.
-fn mbox_separator(from: &str) -> String {
+fn mbox_separator(from: &Mailbox) -> String {
     let date = crate::now().format("%a %b %e %H:%M:%S %Y");
-    format!("From {} {date}\n", one_line(from).replace(' ', ""))
+    format!("From {} {date}\n", one_line(from.email.as_ref()).replace(' ', ""))
 }
 
 /// Appends `message` to an mbox in the mboxrd flavour: the separator line, LF line endings, and
 /// `>` added to every line that starts with `>*From `, so a body line can never be taken for the
 /// start of the next message.
-fn append_mbox(mbox: &mut String, separator: &str, message: &MailMessage, from: &str) {
+fn append_mbox(mbox: &mut String, separator: &str, message: &[u8]) {
     mbox.push_str(separator);
-    for line in to_rfc5322(message, from).split("\r\n") {
+    for line in String::from_utf8_lossy(message).split("\r\n") {
         if line.trim_start_matches('>').starts_with("From ") {
             mbox.push('>');
         }
@@ -220,9 +185,16 @@ impl Mailer for FileMailer {
         };
         let target = self.path_for(first);
         let separator = mbox_separator(&self.from);
-        let mut mbox = String::with_capacity(messages.len() * 2048);
+        let mut mbox = String::with_capacity(messages.len() * 4096);
+        let mut outcomes = Vec::with_capacity(messages.len());
         for message in messages {
-            append_mbox(&mut mbox, &separator, message, &self.from);
+            match to_message(message, &self.from) {
+                Ok(email) => {
+                    append_mbox(&mut mbox, &separator, &email.formatted());
+                    outcomes.push(Ok(()));
+                }
+                Err(error) => outcomes.push(Err(error)),
+            }
         }
         let dir = self.dir.clone();
         let written = tokio::task::spawn_blocking(move || {
@@ -238,8 +210,14 @@ impl Mailer for FileMailer {
         })
         .await
         .unwrap_or_else(|e| Err(format!("mail task failed: {e}")));
-        let outcome = written.map_err(MailError::Delivery);
-        vec![outcome; messages.len()]
+        match written {
+            Ok(()) => outcomes,
+            Err(error) => vec![Err(MailError::Transient(error)); messages.len()],
+        }
+    }
+
+    fn chunk_size(&self) -> usize {
+        CHUNK
     }
 }
 
@@ -255,26 +233,24 @@ mod tests {
             template: "rejection",
             to_name: "Zoë \"Z\" Ahmed".to_owned(),
             to_address: "zoe@example.org".to_owned(),
-            subject: "Hello\r\nBcc: evil@example.org".to_owned(),
-            body: "Line one\nLine two\n".to_owned(),
+            subject: "Hello".to_owned(),
+            text: "Line one\nLine two\n".to_owned(),
+            html: "<p>Line one</p>".to_owned(),
+            calendar: None,
         }
     }
 
-    #[test]
-    fn headers_cannot_be_injected_and_non_ascii_is_encoded() {
-        let text = to_rfc5322(&message(), "noreply@pvara.example");
-        assert!(!text.contains("\r\nBcc:"));
-        assert!(text.contains("To: =?UTF-8?B?"));
-        assert!(text.contains("\r\n\r\nLine one\r\nLine two\r\n"));
+    fn from() -> Mailbox {
+        "PVARA <noreply@pvara.example>".parse().expect("valid")
     }
 
     #[tokio::test]
     async fn a_batch_is_one_mbox_whose_bodies_cannot_start_a_message() {
         let dir = tempfile::tempdir().unwrap();
-        let mailer = FileMailer::new(dir.path(), "noreply@pvara.example");
+        let mailer = FileMailer::new(dir.path(), from());
         let mut second = message();
         second.id = EventId::new();
-        second.body = "From the committee:\n>From earlier\nbye\n".to_owned();
+        second.text = "From the committee:\n>From earlier\nbye\n".to_owned();
         let outcomes = mailer.deliver(&[message(), second.clone()]).await;
         assert_eq!(outcomes.len(), 2);
         assert!(outcomes.iter().all(Result::is_ok));
@@ -288,7 +264,10 @@ mod tests {
         let separators: Vec<&str> = mbox.lines().filter(|l| l.starts_with("From ")).collect();
         assert_eq!(separators.len(), 2, "{mbox}");
         assert!(separators[0].starts_with("From noreply@pvara.example "));
-        assert!(mbox.contains("\n>From the committee:\n>>From earlier\nbye\n"));
+        assert!(
+            mbox.contains("\n>From the committee:\n>>From earlier\nbye\n"),
+            "{mbox}"
+        );
         assert!(mbox.contains(&format!("Message-ID: {}\n", second.message_id())));
         assert!(!mbox.contains('\r'));
         assert!(mailer.deliver(&[]).await.is_empty());
@@ -299,7 +278,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blocker = dir.path().join("not-a-folder");
         std::fs::write(&blocker, "a file").unwrap();
-        let mailer = FileMailer::new(&blocker, "noreply@pvara.example");
+        let mailer = FileMailer::new(&blocker, from());
         let outcomes = mailer.deliver(&[message(), message()]).await;
         assert_eq!(outcomes.len(), 2);
         assert!(outcomes.iter().all(Result::is_err), "{outcomes:?}");
@@ -310,7 +289,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(".tmp-crashed"), "half a mail").unwrap();
         std::fs::write(dir.path().join("kept.mbox"), "a mail").unwrap();
-        let mailer = FileMailer::new(dir.path(), "noreply@pvara.example");
+        let mailer = FileMailer::new(dir.path(), from());
         assert_eq!(mailer.remove_stale_temporaries().unwrap(), 1);
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -318,7 +297,7 @@ mod tests {
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("kept.mbox")]);
         assert_eq!(
-            FileMailer::new(dir.path().join("missing"), "x@y.z")
+            FileMailer::new(dir.path().join("missing"), from())
                 .remove_stale_temporaries()
                 .unwrap(),
             0
@@ -328,7 +307,7 @@ mod tests {
     #[tokio::test]
     async fn erasing_a_recipient_removes_their_messages_only() {
         let dir = tempfile::tempdir().unwrap();
-        let mailer = FileMailer::new(dir.path(), "noreply@pvara.example");
+        let mailer = FileMailer::new(dir.path(), from());
         let mut other = message();
         other.id = EventId::new();
         other.to_address = "omar@example.org".to_owned();

@@ -1,203 +1,460 @@
-//! Plain-text mail templates, one per [`MailTemplate`].
+//! Mail templates: a plain-text and an HTML template per mail, kept in `mail-templates/` in the
+//! repository and compiled into the binary, each replaceable by a file of the same name in
+//! `--mail-templates DIR`. They are minijinja (Jinja2) templates, rendered at run time so that an
+//! installation can change its wording without a build; every one is rendered once with a sample
+//! when pvara starts, so a broken override stops the start instead of a mail.
 
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use minijinja::{Environment, Value as Jinja, context};
 use pvara_domain::event::{AccountMail, MailTemplate};
 use pvara_domain::ids::EventId;
+use pvara_domain::status::Status;
 use pvara_storage::model::{AccountMailContext, MailContext};
 use serde_json::Value;
 
 use super::MailMessage;
+use super::calendar::{self, Interview, Party};
+use super::format::Locale;
 
-const SIGNATURE: &str = "Kind regards,\nThe PVARA Recruitment Team";
+/// Every template file, as compiled in.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("layout.txt", include_str!("../../mail-templates/layout.txt")),
+    ("layout.html", include_str!("../../mail-templates/layout.html")),
+    (
+        "applicationReceived.txt",
+        include_str!("../../mail-templates/applicationReceived.txt"),
+    ),
+    (
+        "applicationReceived.html",
+        include_str!("../../mail-templates/applicationReceived.html"),
+    ),
+    (
+        "underReview.txt",
+        include_str!("../../mail-templates/underReview.txt"),
+    ),
+    (
+        "underReview.html",
+        include_str!("../../mail-templates/underReview.html"),
+    ),
+    (
+        "testInvitation.txt",
+        include_str!("../../mail-templates/testInvitation.txt"),
+    ),
+    (
+        "testInvitation.html",
+        include_str!("../../mail-templates/testInvitation.html"),
+    ),
+    (
+        "interview.txt",
+        include_str!("../../mail-templates/interview.txt"),
+    ),
+    (
+        "interview.html",
+        include_str!("../../mail-templates/interview.html"),
+    ),
+    ("offer.txt", include_str!("../../mail-templates/offer.txt")),
+    ("offer.html", include_str!("../../mail-templates/offer.html")),
+    (
+        "rejection.txt",
+        include_str!("../../mail-templates/rejection.txt"),
+    ),
+    (
+        "rejection.html",
+        include_str!("../../mail-templates/rejection.html"),
+    ),
+    (
+        "withdrawal.txt",
+        include_str!("../../mail-templates/withdrawal.txt"),
+    ),
+    (
+        "withdrawal.html",
+        include_str!("../../mail-templates/withdrawal.html"),
+    ),
+    (
+        "verifyEmail.txt",
+        include_str!("../../mail-templates/verifyEmail.txt"),
+    ),
+    (
+        "verifyEmail.html",
+        include_str!("../../mail-templates/verifyEmail.html"),
+    ),
+    (
+        "passwordReset.txt",
+        include_str!("../../mail-templates/passwordReset.txt"),
+    ),
+    (
+        "passwordReset.html",
+        include_str!("../../mail-templates/passwordReset.html"),
+    ),
+];
 
-fn detail<'a>(context: &'a MailContext, key: &str) -> &'a str {
-    context
-        .entry
-        .as_ref()
-        .and_then(|e| e.details.as_ref())
-        .and_then(|d| d.get(key))
-        .and_then(Value::as_str)
-        .unwrap_or("")
+/// How long an interview lasts in the calendar when the recruiter did not say.
+const INTERVIEW_MINUTES: i64 = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read the mail templates in {dir}")]
+    Read {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0} in --mail-templates is not a template pvara knows; the names are listed in the README")]
+    Unknown(String),
+    #[error("mail template {name} is broken")]
+    Broken {
+        name: String,
+        #[source]
+        source: minijinja::Error,
+    },
 }
 
-fn detail_value(context: &MailContext, key: &str) -> Option<Value> {
-    context
-        .entry
-        .as_ref()
-        .and_then(|e| e.details.as_ref())
-        .and_then(|d| d.get(key))
-        .cloned()
+/// Who mail comes from and where its links point, beside the templates.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub organisation: String,
+    pub address: String,
+    /// The portal's address, for "follow your application at ...".
+    pub portal_url: String,
 }
 
-/// Renders the mail `template` for `context`.
-pub fn render(template: MailTemplate, id: EventId, context: &MailContext) -> MailMessage {
-    let job = &context.job_title;
-    let reference = context.application_id;
-    let (subject, paragraph) = match template {
-        MailTemplate::ApplicationReceived => (
-            format!("We received your application for {job}"),
-            format!(
-                "Thank you for applying for {job}. Your application reference is {reference}.\n\
-                 We review every application and will write to you as it moves forward."
-            ),
-        ),
-        MailTemplate::UnderReview => (
-            format!("Your application for {job} is under review"),
-            format!(
-                "Your application for {job} has passed the initial screening and is now with our recruiters."
-            ),
-        ),
-        MailTemplate::TestInvitation => (
-            format!("Online test for {job}"),
-            format!(
-                "We would like to invite you to an online test for {job}.\n\n\
-                 Test link: {}\nPlease complete it before: {}",
-                detail(context, "testUrl"),
-                detail(context, "deadline")
-            ),
-        ),
-        MailTemplate::Interview => {
-            let interviewers = detail_value(context, "interviewers")
-                .and_then(|v| v.as_array().cloned())
-                .map(|names| {
-                    names
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            (
-                format!("Interview for {job}"),
-                format!(
-                    "We would like to meet you for an interview for {job}.\n\n\
-                     When: {}\nWhere: {}\nInterviewers: {interviewers}",
-                    detail(context, "scheduledAt"),
-                    detail(context, "location")
-                ),
-            )
+/// The loaded templates, the installation's locale and the sender.
+#[derive(Debug)]
+pub struct MailTemplates {
+    env: Environment<'static>,
+    locale: Locale,
+    sender: Sender,
+}
+
+impl MailTemplates {
+    /// The compiled-in templates, each replaced by a file of the same name in `overrides`.
+    pub fn load(overrides: Option<&Path>, locale: Locale, sender: Sender) -> Result<Self, TemplateError> {
+        let mut sources: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+            .collect();
+        if let Some(dir) = overrides {
+            let read = |source| TemplateError::Read {
+                dir: dir.display().to_string(),
+                source,
+            };
+            for entry in std::fs::read_dir(dir).map_err(read)? {
+                let path = entry.map_err(read)?.path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+                    continue;
+                };
+                if !(name.ends_with(".txt") || name.ends_with(".html")) {
+                    continue;
+                }
+                let slot = sources
+                    .iter_mut()
+                    .find(|(known, _)| *known == name)
+                    .ok_or_else(|| TemplateError::Unknown(name.clone()))?;
+                slot.1 = std::fs::read_to_string(&path).map_err(read)?;
+            }
         }
-        MailTemplate::Offer => {
-            let salary = detail_value(context, "salary")
-                .map(|v| v.to_string())
-                .unwrap_or_default();
-            (
-                format!("Offer of employment: {job}"),
-                format!(
-                    "We are pleased to offer you the position of {job}.\n\n\
-                     Salary: {salary}\nStart date: {}\nPlease reply before: {}",
-                    detail(context, "startDate"),
-                    detail(context, "expiresAt")
-                ),
-            )
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in sources {
+            env.add_template_owned(name.clone(), source)
+                .map_err(|source| TemplateError::Broken { name, source })?;
         }
-        MailTemplate::Rejection => (
-            format!("Your application for {job}"),
-            format!(
-                "Thank you for your interest in {job}. After careful consideration we will not be taking \
-                 your application further.\n\nReason: {}",
-                detail(context, "reason")
-            ),
-        ),
-        MailTemplate::Withdrawal => (
-            format!("You withdrew your application for {job}"),
-            format!(
-                "As you asked, your application for {job} (reference {reference}) has been withdrawn. \
-                 We will not consider it further. You are welcome to apply for our other vacancies."
-            ),
-        ),
-    };
-    MailMessage {
-        id,
-        template: template.as_str(),
-        to_name: context.full_name.clone(),
-        to_address: context.email.clone(),
-        subject,
-        body: format!("Dear {},\n\n{paragraph}\n\n{SIGNATURE}\n", context.full_name),
+        let templates = Self { env, locale, sender };
+        for name in Self::names() {
+            templates.preview(name)?;
+        }
+        Ok(templates)
     }
-}
 
-/// Renders an account mail: the link, how long it works, and what to do if it was not asked for.
-pub fn render_account(id: EventId, context: &AccountMailContext, link: &str) -> MailMessage {
-    use crate::usecase::verification::{RESET_LINK_TTL, VERIFY_LINK_TTL};
-    let purpose = context.token.purpose;
-    let (subject, paragraph) = match purpose {
-        AccountMail::VerifyEmail => (
-            "Confirm your e-mail address".to_owned(),
-            format!(
-                "Please confirm that this is your e-mail address by following this link:\n\n{link}\n\n\
-                 The link works for {} hours. You can apply for jobs once your address is confirmed.\n\n\
-                 If you did not create an account with us, you can ignore this e-mail.",
-                VERIFY_LINK_TTL.num_hours()
-            ),
-        ),
-        AccountMail::PasswordReset => (
-            "Reset your password".to_owned(),
-            format!(
-                "Someone, hopefully you, asked to reset the password of your account. To choose a new \
-                 password, follow this link:\n\n{link}\n\n\
-                 The link works for {} minutes and only once. If you did not ask, ignore this e-mail: \
-                 your password stays as it is.",
-                RESET_LINK_TTL.num_minutes()
-            ),
-        ),
-    };
-    MailMessage {
-        id,
-        template: purpose.as_str(),
-        to_name: context.full_name.clone(),
-        to_address: context.email.clone(),
-        subject,
-        body: format!("Dear {},\n\n{paragraph}\n\n{SIGNATURE}\n", context.full_name),
+    /// The names of the mails, for `pvara mail preview`.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        MailTemplate::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .chain(AccountMail::ALL.iter().map(|a| a.as_str()))
+    }
+
+    pub fn locale(&self) -> &Locale {
+        &self.locale
+    }
+
+    /// Renders the mail `template` for `context`.
+    pub fn render(
+        &self,
+        template: MailTemplate,
+        id: EventId,
+        context: &MailContext,
+    ) -> Result<MailMessage, TemplateError> {
+        let entry = context.entry.as_ref();
+        let detail = |key: &str| -> Option<&Value> { entry?.details.as_ref()?.get(key) };
+        let text = |key: &str| detail(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let was_interviewing = entry.is_some_and(|e| e.from == Some(Status::InterviewScheduled));
+        let interviewers = detail("interviewers")
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        let vars = context! {
+            name => &context.full_name,
+            job => &context.job_title,
+            reference => context.application_id.to_string(),
+            test_url => text("testUrl"),
+            deadline => self.when(detail("deadline")),
+            when => self.when(detail("scheduledAt")),
+            location => text("location"),
+            interviewers => interviewers,
+            rescheduled => was_interviewing && template == MailTemplate::Interview,
+            salary => detail("salary").and_then(Value::as_f64).map(|s| self.locale.money(s)).unwrap_or_default(),
+            start_date => self.day(detail("startDate")),
+            reply_by => self.when(detail("expiresAt")),
+            reason => text("reason"),
+            interview_cancelled => was_interviewing && matches!(template, MailTemplate::Rejection | MailTemplate::Withdrawal),
+        };
+        let mut message = self.message(template.as_str(), id, &context.full_name, &context.email, vars)?;
+        let party = |name: &str, address: &str| Party {
+            name: name.to_owned(),
+            address: address.to_owned(),
+        };
+        let interview = Interview {
+            application: context.application_id,
+            job: context.job_title.clone(),
+            organiser: party(&self.sender.organisation, &self.sender.address),
+            attendee: party(&context.full_name, &context.email),
+            changed_at: entry.map_or_else(crate::now, |e| e.at),
+        };
+        message.calendar = match template {
+            MailTemplate::Interview => detail("scheduledAt")
+                .and_then(Value::as_str)
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map(|start| {
+                    let start = start.with_timezone(&Utc);
+                    let end = start + chrono::Duration::minutes(INTERVIEW_MINUTES);
+                    calendar::request(&interview, start, end, &text("location"))
+                }),
+            MailTemplate::Rejection | MailTemplate::Withdrawal if was_interviewing => {
+                Some(calendar::cancel(&interview))
+            }
+            _ => None,
+        };
+        Ok(message)
+    }
+
+    /// Renders an account mail: the link, how long it works, and what to do if it was not asked for.
+    pub fn render_account(
+        &self,
+        id: EventId,
+        context: &AccountMailContext,
+        link: &str,
+    ) -> Result<MailMessage, TemplateError> {
+        use crate::usecase::verification::{RESET_LINK_TTL, VERIFY_LINK_TTL};
+        let purpose = context.token.purpose;
+        let valid_for = match purpose {
+            AccountMail::VerifyEmail => format!("{} hours", VERIFY_LINK_TTL.num_hours()),
+            AccountMail::PasswordReset => format!("{} minutes", RESET_LINK_TTL.num_minutes()),
+        };
+        let vars = context! { name => &context.full_name, link => link, valid_for => valid_for, reference => Jinja::from(()) };
+        self.message(purpose.as_str(), id, &context.full_name, &context.email, vars)
+    }
+
+    /// A sample of mail `name`, rendered as a candidate would receive it.
+    pub fn preview(&self, name: &str) -> Result<MailMessage, TemplateError> {
+        let sample = super::samples::context(name);
+        match (
+            MailTemplate::ALL.iter().find(|t| t.as_str() == name),
+            AccountMail::parse(name),
+        ) {
+            (Some(&template), _) => self.render(template, EventId::new(), &sample),
+            (None, Some(purpose)) => {
+                let account = super::samples::account(purpose);
+                self.render_account(
+                    EventId::new(),
+                    &account,
+                    "https://jobs.example.gov/account/verify?token=sample",
+                )
+            }
+            (None, None) => Err(TemplateError::Unknown(name.to_owned())),
+        }
+    }
+
+    fn message(
+        &self,
+        name: &'static str,
+        id: EventId,
+        to_name: &str,
+        to_address: &str,
+        vars: Jinja,
+    ) -> Result<MailMessage, TemplateError> {
+        let vars = context! {
+            organisation => &self.sender.organisation,
+            portal_url => &self.sender.portal_url,
+            ..vars
+        };
+        let broken = |file: String| move |source| TemplateError::Broken { name: file, source };
+        let text_file = format!("{name}.txt");
+        let rendered = self
+            .env
+            .get_template(&text_file)
+            .and_then(|t| t.render(&vars))
+            .map_err(broken(text_file.clone()))?;
+        let (subject, text) = rendered.split_once('\n').unwrap_or((rendered.as_str(), ""));
+        let subject = subject.trim().to_owned();
+        let html_file = format!("{name}.html");
+        let html = self
+            .env
+            .get_template(&html_file)
+            .and_then(|t| t.render(context! { subject => &subject, ..vars }))
+            .map_err(broken(html_file))?;
+        Ok(MailMessage {
+            id,
+            template: name,
+            to_name: to_name.to_owned(),
+            to_address: to_address.to_owned(),
+            subject,
+            text: format!("{}\n", text.trim()),
+            html,
+            calendar: None,
+        })
+    }
+
+    /// A detail that holds a time, in the installation's zone; as given if it is not a time.
+    fn when(&self, value: Option<&Value>) -> String {
+        let raw = value.and_then(Value::as_str).unwrap_or_default();
+        DateTime::parse_from_rfc3339(raw)
+            .map(|at| self.locale.date_time(at.with_timezone(&Utc)))
+            .unwrap_or_else(|_| raw.to_owned())
+    }
+
+    /// A detail that holds a day (or a time, whose local day is meant).
+    fn day(&self, value: Option<&Value>) -> String {
+        let raw = value.and_then(Value::as_str).unwrap_or_default();
+        if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            return self.locale.date(day);
+        }
+        DateTime::parse_from_rfc3339(raw)
+            .map(|at| {
+                self.locale
+                    .date(at.with_timezone(&self.locale.zone()).date_naive())
+            })
+            .unwrap_or_else(|_| raw.to_owned())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use pvara_domain::ids::ApplicationId;
-    use pvara_domain::status::Status;
-    use pvara_storage::model::HistoryEntry;
-    use serde_json::json;
-
     use super::*;
 
-    fn context(details: Value) -> MailContext {
-        MailContext {
-            application_id: ApplicationId::new(),
-            full_name: "Ayesha Khan".to_owned(),
-            email: "ayesha@example.org".to_owned(),
-            job_title: "Data Engineer".to_owned(),
-            ai_score: Some(80),
-            entry: Some(HistoryEntry {
-                from: Some(Status::UnderReview),
-                to: Status::TestInvited,
-                actor: "x".to_owned(),
-                reason: "r".to_owned(),
-                details: Some(details),
-                at: crate::now(),
-            }),
+    fn load(dir: Option<&Path>) -> Result<MailTemplates, TemplateError> {
+        let locale = Locale::parse("PKR", "Asia/Karachi").expect("valid");
+        let sender = Sender {
+            organisation: "PVARA Recruitment".to_owned(),
+            address: "noreply@pvara.example".to_owned(),
+            portal_url: "https://jobs.example.gov".to_owned(),
+        };
+        MailTemplates::load(dir, locale, sender)
+    }
+
+    #[test]
+    fn every_mail_has_a_subject_both_parts_and_a_next_step() {
+        let templates = load(None).expect("the built-in templates load");
+        for name in MailTemplates::names() {
+            let mail = templates.preview(name).expect("renders");
+            assert!(!mail.subject.is_empty() && !mail.subject.contains('\n'), "{name}");
+            assert!(
+                mail.text.starts_with("Dear Ayesha Khan,"),
+                "{name}: {}",
+                mail.text
+            );
+            assert!(mail.text.contains("PVARA Recruitment"), "{name}");
+            assert!(mail.html.contains("What to do next"), "{name}");
+            let html = mail.html.to_lowercase();
+            for forbidden in ["<script", "src=", "<link", "@import", "url("] {
+                assert!(!html.contains(forbidden), "{name} has {forbidden}");
+            }
         }
     }
 
     #[test]
-    fn every_template_names_the_job_and_the_person() {
-        for template in MailTemplate::ALL {
-            let mail = render(template, EventId::new(), &context(json!({})));
-            assert!(mail.subject.contains("Data Engineer"), "{template:?}");
-            assert!(mail.body.starts_with("Dear Ayesha Khan,"), "{template:?}");
-        }
-    }
-
-    #[test]
-    fn details_are_filled_in() {
-        let ctx =
-            context(json!({"testUrl": "https://tests.example/abc", "deadline": "2030-01-01T00:00:00Z"}));
-        let mail = render(MailTemplate::TestInvitation, EventId::new(), &ctx);
-        assert!(mail.body.contains("https://tests.example/abc"));
-        assert!(mail.body.contains("2030-01-01T00:00:00Z"));
-        let ctx = context(
-            json!({"scheduledAt": "2030-01-02T10:00:00Z", "location": "Room 4", "interviewers": ["A. Rahman", "S. Ali"]}),
+    fn details_read_in_the_installations_currency_and_zone() {
+        let offer = load(None).expect("loads").preview("offer").expect("renders");
+        assert!(
+            offer.text.contains("Salary: PKR 450,000 a year"),
+            "{}",
+            offer.text
         );
-        let mail = render(MailTemplate::Interview, EventId::new(), &ctx);
-        assert!(mail.body.contains("Room 4") && mail.body.contains("A. Rahman, S. Ali"));
+        assert!(
+            offer
+                .text
+                .contains("Reply before: Thursday 21 February 2030, 17:00 (PKT)")
+        );
+        assert!(offer.text.contains("Start date: Friday 1 March 2030"));
+        let interview = load(None).expect("loads").preview("interview").expect("renders");
+        assert!(interview.text.contains("Thursday 14 February 2030, 10:00 (PKT)"));
+        assert_eq!(interview.calendar.map(|c| c.method), Some("REQUEST"));
+        let rejection = load(None).expect("loads").preview("rejection").expect("renders");
+        assert_eq!(
+            rejection.calendar.map(|c| c.method),
+            Some("CANCEL"),
+            "after an interview"
+        );
+    }
+
+    #[test]
+    fn names_and_text_are_escaped_in_html() {
+        let templates = load(None).expect("loads");
+        let mut context = super::super::samples::context("underReview");
+        context.full_name = "<b>Mallory</b>".to_owned();
+        let mail = templates
+            .render(MailTemplate::UnderReview, EventId::new(), &context)
+            .expect("renders");
+        assert!(
+            mail.html.contains("&lt;b&gt;Mallory") && !mail.html.contains("<b>Mallory"),
+            "{}",
+            mail.html
+        );
+        assert!(mail.text.contains("<b>Mallory</b>"), "plain text is not escaped");
+    }
+
+    #[test]
+    fn an_override_replaces_one_template_and_a_broken_one_stops_the_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("underReview.txt"),
+            "{% extends \"layout.txt\" %}{% block subject %}Good news, {{ name }}{% endblock %}{% block body %}Custom.{% endblock %}",
+        )
+        .expect("write");
+        let templates = load(Some(dir.path())).expect("loads");
+        let mail = templates.preview("underReview").expect("renders");
+        assert_eq!(mail.subject, "Good news, Ayesha Khan");
+        assert!(mail.text.contains("Custom."));
+        assert!(
+            templates.preview("offer").expect("renders").text.contains("PKR"),
+            "others stay"
+        );
+
+        std::fs::write(dir.path().join("offer.html"), "{% if %}").expect("write");
+        assert!(matches!(
+            load(Some(dir.path())),
+            Err(TemplateError::Broken { .. })
+        ));
+        std::fs::remove_file(dir.path().join("offer.html")).expect("remove");
+        std::fs::write(dir.path().join("ofer.txt"), "typo").expect("write");
+        assert!(matches!(load(Some(dir.path())), Err(TemplateError::Unknown(name)) if name == "ofer.txt"));
+        std::fs::remove_file(dir.path().join("ofer.txt")).expect("remove");
+        std::fs::write(
+            dir.path().join("offer.txt"),
+            "{% extends \"layout.txt\" %}{% block body %}{{ salry }}{% endblock %}",
+        )
+        .expect("write");
+        assert!(
+            matches!(load(Some(dir.path())), Err(TemplateError::Broken { .. })),
+            "a misspelt variable is an error, not an empty string"
+        );
     }
 }

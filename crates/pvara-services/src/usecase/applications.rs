@@ -298,7 +298,7 @@ pub async fn add_note(store: &dyn Store, actor: Actor, id: ApplicationId, text: 
 
 /// An application as staff or its applicant see it. A staff member's read is recorded in the
 /// audit trail before the data is returned; anyone else gets not-found.
-pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<ApplicationRecord, Error> {
+pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<ApplicationDetail, Error> {
     let record = store
         .application(id)
         .await?
@@ -307,7 +307,16 @@ pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<
     if actor.role.is_staff() {
         audit::record_read(store, actor, "application.read", format!("application:{id}")).await?;
     }
-    Ok(record)
+    let mail = store.deliveries(id).await?;
+    Ok(ApplicationDetail { record, mail })
+}
+
+/// An application with the mail sent about it: what the relay accepted, and what it refused
+/// for good, with its reply.
+#[derive(Debug, Clone)]
+pub struct ApplicationDetail {
+    pub record: ApplicationRecord,
+    pub mail: Vec<pvara_storage::model::Delivery>,
 }
 
 /// The original CV file, for staff and for the applicant who sent it.

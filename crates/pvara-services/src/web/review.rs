@@ -64,7 +64,32 @@ struct ApplicationPage {
     cover_letter: String,
     actions: Allowed,
     history: Vec<HistoryRow>,
+    mail: Vec<MailRow>,
     notes: Vec<NoteRow>,
+}
+
+/// A mail sent about the application, as the page lists it.
+#[derive(Debug)]
+pub struct MailRow {
+    pub template: String,
+    pub at: String,
+    /// "Delivered", or why the relay refused it.
+    pub outcome: String,
+    pub failed: bool,
+}
+
+impl From<pvara_storage::model::Delivery> for MailRow {
+    fn from(d: pvara_storage::model::Delivery) -> Self {
+        Self {
+            template: d.template,
+            at: when(d.delivered_at),
+            failed: d.failure.is_some(),
+            outcome: d.failure.map_or_else(
+                || "Delivered".to_owned(),
+                |reply| format!("Not delivered: {reply}"),
+            ),
+        }
+    }
 }
 
 fn breakdown(card: &ScoreCard) -> Vec<BreakdownRow> {
@@ -170,7 +195,9 @@ async fn application_page(
     id: ApplicationId,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let record = usecase::applications::view(state.store.as_ref(), actor, id).await?;
+    let usecase::applications::ApplicationDetail { record, mail } =
+        usecase::applications::view(state.store.as_ref(), actor, id).await?;
+    let mail = mail.into_iter().map(MailRow::from).collect();
     let job_title = state
         .store
         .job(record.job_id)
@@ -230,6 +257,7 @@ async fn application_page(
         cover_letter: c.cover_letter.clone().unwrap_or_else(|| "None".to_owned()),
         actions: Allowed::from(record.status),
         history,
+        mail,
         notes: notes
             .into_iter()
             .map(|n| NoteRow {

@@ -23,6 +23,10 @@ pub enum WorkerError {
     Store(#[from] StoreError),
     #[error("cannot encode event: {0}")]
     Encode(#[from] serde_json::Error),
+    /// Mail the relay could not take for now (a 4xx reply, no connection): the batch is tried
+    /// again from the first message not yet delivered, until the relay is back.
+    #[error("{count} mails could not be delivered for now; retrying: {last}")]
+    MailDeferred { count: usize, last: String },
 }
 
 /// Tuning shared by all workers.

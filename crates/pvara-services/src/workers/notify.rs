@@ -2,7 +2,13 @@
 //!
 //! Two kinds of request share the topic: mail about an application (its history entry holds the
 //! details), and account mail (a verification or password-reset link, whose token is marked
-//! mailed so a redelivery sends nothing). Both go to the mailer in one call per batch.
+//! mailed so a redelivery sends nothing).
+//!
+//! A batch goes to the mailer in chunks (`Mailer::chunk_size`), and each chunk's outcome is
+//! committed before the next is sent: a crash can send again only the chunk in hand. A permanent
+//! refusal (5xx) is recorded as a failed delivery, shown in the application's history; a
+//! transient one (4xx, no connection), once retried, stops the batch, which is tried again from
+//! its first undelivered message until the relay is back, so mail is delayed, never lost.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -15,17 +21,18 @@ use pvara_storage::model::{Checkpoint, Delivery, OutboxMessage, Record, WorkBatc
 
 use super::{BatchHandler, WorkerConfig, WorkerError, dead_letter, decode_batch, with_retries};
 use crate::auth::links::Links;
-use crate::mail::{MailMessage, Mailer, render, render_account};
+use crate::mail::{MailError, MailMessage, MailTemplates, Mailer};
 
 pub const GROUP: &str = pvara_domain::event::NOTIFY_GROUP.name;
 
-fn no_outcome() -> crate::mail::MailError {
-    crate::mail::MailError::Delivery("the mailer gave no outcome for this message".to_owned())
+fn no_outcome() -> MailError {
+    MailError::Transient("the mailer gave no outcome for this message".to_owned())
 }
 
 pub struct NotifyWorker {
     store: Arc<dyn Store>,
     mailer: Arc<dyn Mailer>,
+    templates: Arc<MailTemplates>,
     links: Links,
     config: WorkerConfig,
 }
@@ -44,6 +51,13 @@ enum Request {
     Account(AccountMailRequested),
 }
 
+/// A batch's mail, rendered, and the records set aside (undecodable or unrenderable).
+#[derive(Default)]
+struct Rendered<'r> {
+    mails: Vec<(&'r Record, MailMessage, Source)>,
+    dead_letters: Vec<OutboxMessage>,
+}
+
 /// What a rendered message will record once delivered.
 #[derive(Clone, Copy)]
 enum Source {
@@ -52,10 +66,17 @@ enum Source {
 }
 
 impl NotifyWorker {
-    pub fn new(store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, links: Links, config: WorkerConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+        templates: Arc<MailTemplates>,
+        links: Links,
+        config: WorkerConfig,
+    ) -> Self {
         Self {
             store,
             mailer,
+            templates,
             links,
             config,
         }
@@ -65,7 +86,7 @@ impl NotifyWorker {
     async fn application_mails<'r>(
         &self,
         requests: Vec<(&'r Record, EventId, EmailRequested)>,
-        out: &mut Vec<(&'r Record, MailMessage, Source)>,
+        out: &mut Rendered<'r>,
     ) -> Result<(), WorkerError> {
         let ids: Vec<EventId> = requests.iter().map(|(_, id, _)| *id).collect();
         let done: HashSet<EventId> = self.store.delivered(&ids).await?.into_iter().collect();
@@ -80,14 +101,12 @@ impl NotifyWorker {
             .collect();
         let contexts = self.store.mail_contexts(&wanted).await?;
         for ((record, id, data), context) in requests.into_iter().zip(contexts) {
-            match context {
-                Some(context) => out.push((
-                    record,
-                    render(data.template, id, &context),
-                    Source::Application(data.application_id),
-                )),
-                None => tracing::warn!(application = %data.application_id, "application gone; mail not sent"),
-            }
+            let Some(context) = context else {
+                tracing::warn!(application = %data.application_id, "application gone; mail not sent");
+                continue;
+            };
+            let rendered = self.templates.render(data.template, id, &context);
+            out.push(record, rendered, Source::Application(data.application_id));
         }
         Ok(())
     }
@@ -96,7 +115,7 @@ impl NotifyWorker {
     async fn account_mails<'r>(
         &self,
         requests: Vec<(&'r Record, EventId, AccountMailRequested)>,
-        out: &mut Vec<(&'r Record, MailMessage, Source)>,
+        out: &mut Rendered<'r>,
     ) -> Result<(), WorkerError> {
         let ids: Vec<TokenId> = requests.iter().map(|(_, _, d)| d.token_id).collect();
         let contexts = self.store.account_mail_contexts(&ids).await?;
@@ -112,13 +131,29 @@ impl NotifyWorker {
                 continue;
             }
             let link = self.links.url(token);
-            out.push((
-                record,
-                render_account(id, &context, &link),
-                Source::Account(token.id),
-            ));
+            let rendered = self.templates.render_account(id, &context, &link);
+            out.push(record, rendered, Source::Account(token.id));
         }
         Ok(())
+    }
+}
+
+impl<'r> Rendered<'r> {
+    /// Keeps a rendered mail, or sets its record aside when its template cannot render it.
+    fn push(
+        &mut self,
+        record: &'r Record,
+        rendered: Result<MailMessage, crate::mail::TemplateError>,
+        source: Source,
+    ) {
+        match rendered {
+            Ok(message) => self.mails.push((record, message, source)),
+            Err(error) => {
+                tracing::error!(error = %crate::ErrorChain(&error), "cannot render a mail; dead-lettering");
+                self.dead_letters
+                    .push(dead_letter(record, &crate::ErrorChain(&error).to_string(), 1));
+            }
+        }
     }
 }
 
@@ -133,7 +168,7 @@ impl BatchHandler for NotifyWorker {
     }
 
     async fn handle(&self, records: &[Record], checkpoint: Option<Checkpoint>) -> Result<(), WorkerError> {
-        let mut dead_letters = Vec::new();
+        let mut rendered = Rendered::default();
         let requests = decode_batch(
             records,
             |event| match event {
@@ -141,7 +176,7 @@ impl BatchHandler for NotifyWorker {
                 Event::AccountMailRequested(data) => Some(Request::Account(data)),
                 _ => None,
             },
-            &mut dead_letters,
+            &mut rendered.dead_letters,
         );
         let (mut about_applications, mut about_accounts) = (Vec::new(), Vec::new());
         for (record, envelope, request) in requests {
@@ -150,57 +185,94 @@ impl BatchHandler for NotifyWorker {
                 Request::Account(data) => about_accounts.push((record, envelope.id, data)),
             }
         }
-        let mut rendered = Vec::new();
         self.application_mails(about_applications, &mut rendered).await?;
         self.account_mails(about_accounts, &mut rendered).await?;
-        let batch = self.deliver(rendered, dead_letters).await;
-        self.store.apply_batch(WorkBatch { checkpoint, ..batch }).await?;
+        // Each chunk's outcome commits before the next chunk is sent.
+        for chunk in rendered.mails.chunks(self.mailer.chunk_size().max(1)) {
+            let (recorded, deferred) = self.deliver(chunk).await;
+            if !recorded.deliveries.is_empty() || !recorded.account_mails.is_empty() {
+                self.store.apply_batch(recorded).await?;
+            }
+            if let Some((count, last)) = deferred {
+                return Err(WorkerError::MailDeferred { count, last });
+            }
+        }
+        let done = WorkBatch {
+            messages: rendered.dead_letters,
+            checkpoint,
+            ..WorkBatch::default()
+        };
+        self.store.apply_batch(done).await?;
         Ok(())
     }
 }
 
 impl NotifyWorker {
-    /// Hands the messages to the mailer (with retries) and says what to record: deliveries,
-    /// tokens mailed, and a dead letter for each message that could not be delivered.
+    /// Hands `chunk` to the mailer, retrying transient failures a few times, and says what to
+    /// record (deliveries, refusals, tokens mailed) and how many are still deferred.
     async fn deliver(
         &self,
-        rendered: Vec<(&Record, MailMessage, Source)>,
-        mut dead_letters: Vec<OutboxMessage>,
-    ) -> WorkBatch {
-        let to_send: Vec<MailMessage> = rendered.iter().map(|(_, m, _)| m.clone()).collect();
+        chunk: &[(&Record, MailMessage, Source)],
+    ) -> (WorkBatch, Option<(usize, String)>) {
+        let to_send: Vec<MailMessage> = chunk.iter().map(|(_, m, _)| m.clone()).collect();
         let mailer = &self.mailer;
+        // A permanent refusal is a final outcome (`Ok(Err)`), not a failure to retry.
         let outcomes = with_retries(
             &to_send,
             &self.config,
             ("mail delivery", no_outcome),
-            |batch| async move { mailer.deliver(&batch).await },
+            |batch| async move {
+                mailer
+                    .deliver(&batch)
+                    .await
+                    .into_iter()
+                    .map(|outcome| match outcome {
+                        Err(refused) if refused.is_permanent() => Ok(Err(refused)),
+                        other => other.map(Ok),
+                    })
+                    .collect()
+            },
         )
         .await;
-        let (mut deliveries, mut account_mails) = (Vec::new(), Vec::new());
-        for ((record, message, source), (outcome, attempts)) in rendered.into_iter().zip(outcomes) {
-            if let Err(error) = outcome {
-                tracing::error!(%error, attempts, "mail undeliverable; dead-lettering");
-                dead_letters.push(dead_letter(record, &error.to_string(), attempts));
-                continue;
-            }
-            metrics::counter!(crate::metrics::MAILS_DELIVERED, "template" => message.template).increment(1);
+        let mut recorded = WorkBatch::default();
+        let mut deferred: Option<(usize, String)> = None;
+        for ((_, message, source), (outcome, _attempts)) in chunk.iter().zip(outcomes) {
+            let failure = match outcome {
+                Err(error) => {
+                    let entry = deferred.get_or_insert((0, String::new()));
+                    *entry = (entry.0 + 1, error.to_string());
+                    continue;
+                }
+                Ok(Ok(())) => {
+                    metrics::counter!(crate::metrics::MAILS_DELIVERED, "template" => message.template)
+                        .increment(1);
+                    None
+                }
+                Ok(Err(refused)) => {
+                    metrics::counter!(crate::metrics::MAILS_FAILED, "template" => message.template)
+                        .increment(1);
+                    // The reply may quote the address; the record must not keep it (erasure).
+                    let reply = refused.to_string().replace(&message.to_address, "<recipient>");
+                    tracing::warn!(
+                        template = message.template,
+                        reply,
+                        "mail refused for good; recorded as failed"
+                    );
+                    Some(reply)
+                }
+            };
             match source {
-                Source::Application(application_id) => deliveries.push(Delivery {
+                Source::Application(application_id) => recorded.deliveries.push(Delivery {
                     event_id: message.id,
-                    application_id,
+                    application_id: *application_id,
                     template: message.template.to_owned(),
                     message_id: message.message_id(),
                     delivered_at: crate::now(),
+                    failure,
                 }),
-                Source::Account(token) => account_mails.push(token),
+                Source::Account(token) => recorded.account_mails.push(*token),
             }
         }
-        WorkBatch {
-            transitions: Vec::new(),
-            messages: dead_letters,
-            deliveries,
-            account_mails,
-            checkpoint: None,
-        }
+        (recorded, deferred)
     }
 }

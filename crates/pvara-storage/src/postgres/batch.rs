@@ -208,9 +208,10 @@ pub(super) async fn insert_deliveries(
     let templates: Vec<&str> = deliveries.iter().map(|d| d.template.as_str()).collect();
     let message_ids: Vec<&str> = deliveries.iter().map(|d| d.message_id.as_str()).collect();
     let at: Vec<DateTime<Utc>> = deliveries.iter().map(|d| d.delivered_at).collect();
+    let failures: Vec<Option<&str>> = deliveries.iter().map(|d| d.failure.as_deref()).collect();
     sqlx::query(
-        "INSERT INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
-         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+        "INSERT INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at, failure)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
          ON CONFLICT (event_id) DO NOTHING",
     )
     .bind(&events)
@@ -218,6 +219,7 @@ pub(super) async fn insert_deliveries(
     .bind(&templates)
     .bind(&message_ids)
     .bind(&at)
+    .bind(&failures)
     .execute(&mut *conn)
     .await?;
     Ok(())

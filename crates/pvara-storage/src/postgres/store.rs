@@ -15,9 +15,9 @@ use super::{PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, HistoryRow, MailContext,
-    NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch,
-    WriteStats, count_shard,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, HistoryRow,
+    MailContext, NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord,
+    WorkBatch, WriteStats, count_shard,
 };
 use crate::store::Store;
 
@@ -48,6 +48,11 @@ async fn count_move(
     from: Option<Status>,
     to: Status,
 ) -> Result<(), StoreError> {
+    if from == Some(to) {
+        // A step taken again (a rescheduled interview) moves no count; and one statement may
+        // not update the same counter twice.
+        return Ok(());
+    }
     let shard = count_shard(application) as i32;
     let mut statuses = vec![to.as_str()];
     let mut deltas = vec![1_i64];
@@ -402,6 +407,27 @@ impl Store for PgEngine {
                 .fetch_all(self.pool())
                 .await?;
         Ok(found.into_iter().map(EventId).collect())
+    }
+
+    async fn deliveries(&self, application: ApplicationId) -> Result<Vec<Delivery>, StoreError> {
+        let rows: Vec<(Uuid, String, String, DateTime<Utc>, Option<String>)> = sqlx::query_as(
+            "SELECT event_id, template, message_id, delivered_at, failure FROM mail_deliveries
+             WHERE application_id = $1 ORDER BY delivered_at, event_id",
+        )
+        .bind(application.0)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(event, template, message_id, delivered_at, failure)| Delivery {
+                event_id: EventId(event),
+                application_id: application,
+                template,
+                message_id,
+                delivered_at,
+                failure,
+            })
+            .collect())
     }
 
     async fn relay_outbox(&self, max: usize, publisher: &dyn Publisher) -> Result<usize, StoreError> {

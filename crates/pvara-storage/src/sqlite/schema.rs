@@ -200,6 +200,11 @@ CREATE INDEX account_tokens_by_user ON account_tokens (user_id);
 -- The privacy statement an applicant accepted, by version.
 ALTER TABLE applications ADD COLUMN consent_version TEXT;
 "#,
+    r#"
+-- Mail a relay refused for good, with its reply; and each application's mail, for its page.
+ALTER TABLE mail_deliveries ADD COLUMN failure TEXT;
+CREATE INDEX mail_deliveries_by_application ON mail_deliveries (application_id, delivered_at);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -20,9 +20,9 @@ use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, HistoryRow, MailContext,
-    NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission, Transition, UserRecord,
-    WorkBatch, WriteStats,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, HistoryRow,
+    MailContext, NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission, Transition,
+    UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -476,6 +476,30 @@ impl Store for SqliteEngine {
                 while let Some(row) = rows.next()? {
                     found.push(parse_id(&row.get::<_, String>(0)?)?);
                 }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn deliveries(&self, application: ApplicationId) -> Result<Vec<Delivery>, StoreError> {
+        let id = application.to_string();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT event_id, template, message_id, delivered_at, failure FROM mail_deliveries
+                 WHERE application_id = ?1 ORDER BY delivered_at, event_id",
+            )?;
+            let mut rows = stmt.query([&id])?;
+            let mut found = Vec::new();
+            while let Some(row) = rows.next()? {
+                found.push(Delivery {
+                    event_id: parse_id(&row.get::<_, String>(0)?)?,
+                    application_id: application,
+                    template: row.get(1)?,
+                    message_id: row.get(2)?,
+                    delivered_at: parse_ts(&row.get::<_, String>(3)?)?,
+                    failure: row.get(4)?,
+                });
             }
             Ok(found)
         })

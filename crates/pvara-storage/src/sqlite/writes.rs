@@ -104,6 +104,10 @@ pub(super) fn count_move(
     from: Option<Status>,
     to: Status,
 ) -> Result<(), StoreError> {
+    if from == Some(to) {
+        // A step taken again (a rescheduled interview) moves no count.
+        return Ok(());
+    }
     let shard = count_shard(application);
     let mut update = conn.prepare_cached(
         "UPDATE job_status_counts SET count = count + ?4 WHERE job_id = ?1 AND status = ?2 AND shard = ?3",
@@ -163,15 +167,16 @@ pub(super) fn apply_transition(
 
 pub(super) fn record_delivery(conn: &Connection, d: &Delivery) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR IGNORE INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at, failure)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         d.event_id.to_string(),
         d.application_id.to_string(),
         d.template,
         d.message_id,
-        ts(d.delivered_at)
+        ts(d.delivered_at),
+        d.failure
     ])?;
     Ok(())
 }

@@ -370,10 +370,20 @@ pub async fn worker_reads_story(engines: &Engines) {
         template: "applicationReceived".to_owned(),
         message_id: "<m@pvara>".to_owned(),
         delivered_at: pvara_domain::time::to_stored_precision(Utc::now()),
+        failure: None,
+    };
+    // A refused mail is recorded too (it is not tried again), with the relay's reply.
+    let refused = Delivery {
+        event_id: EventId::new(),
+        template: "underReview".to_owned(),
+        message_id: "<n@pvara>".to_owned(),
+        delivered_at: delivery.delivered_at + chrono::Duration::seconds(1),
+        failure: Some("permanent error (550): mailbox unavailable".to_owned()),
+        ..delivery.clone()
     };
     let batch = WorkBatch {
         account_mails: Vec::new(),
-        deliveries: vec![delivery.clone(), delivery],
+        deliveries: vec![delivery.clone(), delivery.clone(), refused.clone()],
         ..Default::default()
     };
     store.apply_batch(batch).await.unwrap();
@@ -381,6 +391,11 @@ pub async fn worker_reads_story(engines: &Engines) {
         store.delivered(&[event, EventId::new()]).await.unwrap(),
         vec![event]
     );
-    assert_eq!(store.counts().await.unwrap().deliveries, 1);
+    assert_eq!(store.counts().await.unwrap().deliveries, 2);
+    assert_eq!(
+        store.deliveries(application.id).await.unwrap(),
+        vec![delivery, refused],
+        "an application's mail, oldest first, as recorded"
+    );
     store.ping().await.unwrap();
 }

@@ -417,9 +417,25 @@ pub async fn status_of_oversized_post(app: &TestApp, path: &str, token: &str, co
         .unwrap_or(0)
 }
 
+/// Every message in the mbox files of `dir`, as a person reads it: its header block, then its
+/// plain-text part decoded (MIME parsed by an independent parser), in delivery order.
+pub fn mail_copies_in(dir: &std::path::Path) -> Vec<String> {
+    raw_mail_in(dir)
+        .into_iter()
+        .map(|raw| {
+            let headers = raw.split("\n\n").next().unwrap_or_default().to_owned();
+            let parsed = mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .expect("a message that parses");
+            let text = parsed.body_text(0).expect("a plain-text part").into_owned();
+            format!("{headers}\n\n{text}")
+        })
+        .collect()
+}
+
 /// Every message in the mbox files of `dir`, as it was delivered: the separator line dropped and
 /// the mboxrd quoting undone, in delivery order.
-pub fn mail_copies_in(dir: &std::path::Path) -> Vec<String> {
+pub fn raw_mail_in(dir: &std::path::Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };

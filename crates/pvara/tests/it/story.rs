@@ -295,7 +295,7 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
         .find(|(name, _)| name.ends_with("-offer.eml"))
         .unwrap();
     assert!(offer.1.contains("To: \"Ayesha Khan\" <ayesha.khan@example.org>"));
-    assert!(offer.1.contains("Salary: 450000"));
+    assert!(offer.1.contains("Salary: PKR 450,000 a year"), "{}", offer.1);
     let interview = mails
         .iter()
         .find(|(name, _)| name.ends_with("-interview.eml"))

@@ -1,0 +1,131 @@
+//! How money, dates and times read in a candidate's mail: in the installation's currency and time
+//! zone (`--currency`, `--timezone`), never as a float or a raw UTC timestamp.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// The installation's currency and time zone.
+#[derive(Debug, Clone)]
+pub struct Locale {
+    currency: String,
+    zone: Tz,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LocaleError {
+    #[error("{0:?} is not a currency code: give three capital letters, as in PKR or EUR")]
+    Currency(String),
+    #[error("{0:?} is not a time zone of the tz database, as in Asia/Karachi or Europe/London")]
+    Zone(String),
+}
+
+impl Locale {
+    /// `currency` is an ISO 4217 code, `zone` an IANA zone name.
+    pub fn parse(currency: &str, zone: &str) -> Result<Self, LocaleError> {
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(LocaleError::Currency(currency.to_owned()));
+        }
+        let zone: Tz = zone.parse().map_err(|_| LocaleError::Zone(zone.to_owned()))?;
+        Ok(Self {
+            currency: currency.to_owned(),
+            zone,
+        })
+    }
+
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// "PKR 450,000", or "PKR 450,000.50" when there are cents.
+    pub fn money(&self, amount: f64) -> String {
+        let cents = (amount.abs() * 100.0).round() as u64;
+        let (units, cents) = (cents / 100, cents % 100);
+        let sign = if amount < 0.0 && (units > 0 || cents > 0) {
+            "-"
+        } else {
+            ""
+        };
+        let grouped = group_digits(units);
+        if cents == 0 {
+            format!("{} {sign}{grouped}", self.currency)
+        } else {
+            format!("{} {sign}{grouped}.{cents:02}", self.currency)
+        }
+    }
+
+    /// "Friday 14 February 2030, 10:00 (PKT)", in the installation's zone.
+    pub fn date_time(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone)
+            .format("%A %-d %B %Y, %H:%M (%Z)")
+            .to_string()
+    }
+
+    /// "Friday 1 March 2030".
+    pub fn date(&self, day: NaiveDate) -> String {
+        day.format("%A %-d %B %Y").to_string()
+    }
+}
+
+fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn karachi() -> Locale {
+        Locale::parse("PKR", "Asia/Karachi").expect("valid")
+    }
+
+    #[test]
+    fn money_has_the_currency_and_grouped_digits() {
+        let l = karachi();
+        assert_eq!(l.money(450_000.0), "PKR 450,000");
+        assert_eq!(l.money(1_234_567.5), "PKR 1,234,567.50");
+        assert_eq!(l.money(999.0), "PKR 999");
+        assert_eq!(l.money(0.0), "PKR 0");
+        assert_eq!(l.money(-1_000.0), "PKR -1,000");
+    }
+
+    #[test]
+    fn times_are_local_with_the_zone_named() {
+        let at = Utc
+            .with_ymd_and_hms(2030, 2, 14, 5, 0, 0)
+            .single()
+            .expect("valid");
+        assert_eq!(karachi().date_time(at), "Thursday 14 February 2030, 10:00 (PKT)");
+        let london = Locale::parse("GBP", "Europe/London").expect("valid");
+        let summer = Utc
+            .with_ymd_and_hms(2030, 7, 1, 9, 30, 0)
+            .single()
+            .expect("valid");
+        assert_eq!(london.date_time(summer), "Monday 1 July 2030, 10:30 (BST)");
+    }
+
+    #[test]
+    fn dates_read_as_words() {
+        let day = NaiveDate::from_ymd_opt(2030, 3, 1).expect("valid");
+        assert_eq!(karachi().date(day), "Friday 1 March 2030");
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_an_example() {
+        assert!(matches!(
+            Locale::parse("rupees", "Asia/Karachi"),
+            Err(LocaleError::Currency(_))
+        ));
+        let error = Locale::parse("PKR", "Mars/Olympus").expect_err("unknown zone");
+        assert!(error.to_string().contains("Asia/Karachi"));
+    }
+}

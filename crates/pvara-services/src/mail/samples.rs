@@ -1,0 +1,67 @@
+//! Sample contexts for `pvara mail preview` and for checking templates when pvara starts.
+
+use pvara_domain::event::{AccountMail, MailTemplate};
+use pvara_domain::ids::{ApplicationId, TokenId, UserId};
+use pvara_domain::status::Status;
+use pvara_storage::model::{AccountMailContext, AccountTokenRecord, HistoryEntry, MailContext};
+use serde_json::json;
+
+/// A candidate's application at the step mail `name` is about, with typical details.
+pub fn context(name: &str) -> MailContext {
+    let template = MailTemplate::ALL
+        .into_iter()
+        .find(|t| t.as_str() == name)
+        .unwrap_or(MailTemplate::ApplicationReceived);
+    let (from, details) = match template {
+        MailTemplate::TestInvitation => (
+            Status::UnderReview,
+            json!({"testUrl": "https://tests.example.gov/t/4f2a", "deadline": "2030-02-10T18:59:00Z"}),
+        ),
+        MailTemplate::Interview => (
+            Status::TestInvited,
+            json!({"scheduledAt": "2030-02-14T05:00:00Z", "location": "PVARA HQ, Room 4, Islamabad",
+                   "interviewers": ["S. Ali", "R. Iqbal"]}),
+        ),
+        MailTemplate::Offer => (
+            Status::InterviewScheduled,
+            json!({"salary": 450000, "startDate": "2030-03-01", "expiresAt": "2030-02-21T12:00:00Z"}),
+        ),
+        MailTemplate::Rejection => (
+            Status::InterviewScheduled,
+            json!({"reason": "Another candidate matched the role more closely"}),
+        ),
+        MailTemplate::Withdrawal => (Status::UnderReview, json!({})),
+        MailTemplate::ApplicationReceived | MailTemplate::UnderReview => (Status::Submitted, json!({})),
+    };
+    MailContext {
+        application_id: ApplicationId::new(),
+        full_name: "Ayesha Khan".to_owned(),
+        email: "ayesha.khan@example.org".to_owned(),
+        job_title: "Data Engineer".to_owned(),
+        ai_score: Some(82),
+        entry: Some(HistoryEntry {
+            from: Some(from),
+            to: template.status(),
+            actor: "recruiter".to_owned(),
+            reason: "sample".to_owned(),
+            details: Some(details),
+            at: crate::now(),
+        }),
+    }
+}
+
+/// An account mail's context for `purpose`.
+pub fn account(purpose: AccountMail) -> AccountMailContext {
+    AccountMailContext {
+        token: AccountTokenRecord {
+            id: TokenId::new(),
+            user_id: UserId::new(),
+            purpose,
+            expires_at: crate::now(),
+            used: false,
+            mailed: false,
+        },
+        full_name: "Ayesha Khan".to_owned(),
+        email: "ayesha.khan@example.org".to_owned(),
+    }
+}

@@ -1,0 +1,193 @@
+//! Mail settings of the binary: where mail goes (mbox files, or an SMTP relay), how it reads
+//! (templates, currency, time zone), and `pvara mail preview`.
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use lettre::message::Mailbox;
+use pvara_services::mail::{FileMailer, Locale, MailTemplates, Mailer, Sender, SmtpConfig, SmtpMailer};
+
+use crate::config::{
+    Config, DEFAULT_CURRENCY, DEFAULT_ORGANISATION, DEFAULT_SMTP_TIMEOUT_SECS, DEFAULT_TIMEZONE, Secret,
+};
+
+/// The mail flags, shared by `serve`, the roles and `mail preview`.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// Hand mail to this SMTP relay instead of writing mbox files: smtp://user:pass@host:587
+    /// (STARTTLS, required), smtps://host:465 (TLS), or smtp+plain://127.0.0.1:25 (a relay on this
+    /// host only: no encryption). Never logged.
+    #[arg(long, env = "PVARA_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Seconds to wait for the relay at each step of a delivery.
+    #[arg(long, env = "PVARA_SMTP_TIMEOUT", default_value_t = DEFAULT_SMTP_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub smtp_timeout: u64,
+    /// Most messages handed to the relay per second (its provider's limit); unlimited if unset.
+    #[arg(long, env = "PVARA_SMTP_MAX_PER_SECOND")]
+    pub smtp_max_per_second: Option<NonZeroU32>,
+    /// An extra trusted root certificate (PEM) for the relay's TLS, for a private CA.
+    #[arg(long, env = "PVARA_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// A directory of mail templates replacing the built-in ones of the same name.
+    #[arg(long, env = "PVARA_MAIL_TEMPLATES")]
+    pub mail_templates: Option<PathBuf>,
+    /// Currency of salaries in mail (ISO 4217 code).
+    #[arg(long, env = "PVARA_CURRENCY", default_value = DEFAULT_CURRENCY)]
+    pub currency: String,
+    /// Time zone of dates and times in mail (tz database name).
+    #[arg(long, env = "PVARA_TIMEZONE", default_value = DEFAULT_TIMEZONE)]
+    pub timezone: String,
+    /// The organisation mail comes from, as candidates see it.
+    #[arg(long, env = "PVARA_ORGANISATION", default_value = DEFAULT_ORGANISATION)]
+    pub organisation: String,
+}
+
+impl Default for MailArgs {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            smtp_timeout: DEFAULT_SMTP_TIMEOUT_SECS,
+            smtp_max_per_second: None,
+            smtp_ca_file: None,
+            mail_templates: None,
+            currency: DEFAULT_CURRENCY.to_owned(),
+            timezone: DEFAULT_TIMEZONE.to_owned(),
+            organisation: DEFAULT_ORGANISATION.to_owned(),
+        }
+    }
+}
+
+/// `MailArgs`, with the SMTP URL kept secret.
+#[derive(Debug, Clone, Default)]
+pub struct MailSettings {
+    pub smtp_url: Option<Secret>,
+    pub smtp_timeout: Duration,
+    pub smtp_max_per_second: Option<NonZeroU32>,
+    pub smtp_ca_file: Option<PathBuf>,
+    pub templates_dir: Option<PathBuf>,
+    pub currency: String,
+    pub timezone: String,
+    pub organisation: String,
+}
+
+impl From<MailArgs> for MailSettings {
+    fn from(args: MailArgs) -> Self {
+        Self {
+            smtp_url: args.smtp_url.map(Secret::from),
+            smtp_timeout: Duration::from_secs(args.smtp_timeout),
+            smtp_max_per_second: args.smtp_max_per_second,
+            smtp_ca_file: args.smtp_ca_file,
+            templates_dir: args.mail_templates,
+            currency: args.currency,
+            timezone: args.timezone,
+            organisation: args.organisation,
+        }
+    }
+}
+
+impl Config {
+    /// Who mail is from, as a mailbox.
+    pub fn mail_sender(&self) -> anyhow::Result<Mailbox> {
+        let address = self
+            .mail_from
+            .parse()
+            .with_context(|| format!("--mail-from {:?} is not an e-mail address", self.mail_from))?;
+        Ok(Mailbox::new(Some(self.mail.organisation.clone()), address))
+    }
+
+    /// The templates, checked now: a broken override stops the start, not a mail.
+    pub fn mail_templates(&self) -> anyhow::Result<Arc<MailTemplates>> {
+        let mail = &self.mail;
+        let locale = Locale::parse(&mail.currency, &mail.timezone)?;
+        let sender = Sender {
+            organisation: mail.organisation.clone(),
+            address: self.mail_from.clone(),
+            portal_url: self.public_url(),
+        };
+        let templates = MailTemplates::load(mail.templates_dir.as_deref(), locale, sender)
+            .context("cannot load the mail templates")?;
+        Ok(Arc::new(templates))
+    }
+
+    /// The SMTP relay when `--smtp-url` is given, else mbox files in the mail directory.
+    pub fn mailer(&self) -> anyhow::Result<Arc<dyn Mailer>> {
+        let from = self.mail_sender()?;
+        let Some(url) = &self.mail.smtp_url else {
+            let mailer = FileMailer::new(self.mail_dir(), from);
+            match mailer.remove_stale_temporaries() {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "removed half-written mail left by a crash"),
+                Err(error) => tracing::warn!(%error, "cannot clean the mail directory"),
+            }
+            return Ok(Arc::new(mailer));
+        };
+        let mailer = SmtpMailer::new(SmtpConfig {
+            url: url.clone(),
+            timeout: self.mail.smtp_timeout,
+            max_per_second: self.mail.smtp_max_per_second,
+            ca_file: self.mail.smtp_ca_file.clone(),
+            from,
+        })?;
+        tracing::info!(relay = %mailer.relay(), "mail goes to an SMTP relay");
+        Ok(Arc::new(mailer))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Print a rendered sample of one mail: applicationReceived, underReview, testInvitation,
+    /// interview, offer, rejection, withdrawal, verifyEmail or passwordReset.
+    Preview {
+        template: String,
+        /// Which part to print.
+        #[arg(long, value_enum, default_value = "text")]
+        part: Part,
+        #[command(flatten)]
+        mail: MailArgs,
+        /// Sender address, as in serve.
+        #[arg(long, env = "PVARA_MAIL_FROM", default_value = crate::config::DEFAULT_MAIL_FROM)]
+        mail_from: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Part {
+    /// The subject and the plain-text part.
+    Text,
+    /// The HTML part.
+    Html,
+    /// The calendar entry (interview, and rejection or withdrawal after one).
+    Calendar,
+    /// The whole message as sent (MIME).
+    Raw,
+}
+
+pub fn run(mut config: Config, command: MailCommand) -> anyhow::Result<()> {
+    let MailCommand::Preview {
+        template,
+        part,
+        mail,
+        mail_from,
+    } = command;
+    config.mail = mail.into();
+    config.mail_from = mail_from;
+    let templates = config.mail_templates()?;
+    let message = templates.preview(&template)?;
+    match part {
+        Part::Text => println!("Subject: {}\n\n{}", message.subject, message.text),
+        Part::Html => println!("{}", message.html),
+        Part::Calendar => match &message.calendar {
+            Some(invitation) => print!("{}", invitation.ics),
+            None => anyhow::bail!("the {template} mail carries no calendar entry"),
+        },
+        Part::Raw => {
+            let raw = pvara_services::mail::to_message(&message, &config.mail_sender()?)?.formatted();
+            println!("{}", String::from_utf8_lossy(&raw));
+        }
+    }
+    Ok(())
+}
