@@ -3,6 +3,7 @@ scripts/test (PVARA_BIN) in a temporary data directory, its JSON API, and its co
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -23,19 +24,31 @@ def free_port():
 
 
 class PvaraServer:
-    """`pvara serve` on a free port with `args` before the command (engine flags)."""
+    """`pvara serve` on a free port with `args` before the command (engine flags) and
+    `serve_args` after it; on a database of its own on the test PostgreSQL when `backend` is
+    "postgres"."""
 
-    def __init__(self, name, args=()):
+    def __init__(self, name, args=(), serve_args=(), backend="sqlite"):
         self.work = Path(tempfile.mkdtemp(prefix=f"pvara-{name}-"))
         self.args = ["--data-dir", str(self.work / "data"), *args]
+        self.serve_args = list(serve_args)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = None
+        self.database = None
+        if backend == "postgres":
+            self.admin_url = os.environ.get("PVARA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:55432/postgres")
+            self.database = f"pvara_test_{name.replace('-', '_')}_" + secrets.token_hex(6)
+            subprocess.run(["psql", self.admin_url, "-q", "-c", f"CREATE DATABASE {self.database}"], check=True)
+            self.args += ["--database-url", self.admin_url.rsplit("/", 1)[0] + "/" + self.database]
 
     def __enter__(self):
-        log = open(self.work / "serve.log", "w")
+        return self.start()
+
+    def start(self):
+        log = open(self.work / "serve.log", "a")
         self.process = subprocess.Popen(
-            [BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off"],
+            [BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off", *self.serve_args],
             stdout=log, stderr=log,
         )
         deadline = time.time() + 60
@@ -47,9 +60,17 @@ class PvaraServer:
                 assert self.process.poll() is None and time.time() < deadline, (self.work / "serve.log").read_text()
                 time.sleep(0.1)
 
-    def __exit__(self, *_):
-        self.process.terminate()
+    def kill(self):
+        """SIGKILL, as a crash."""
+        self.process.kill()
         self.process.wait(timeout=30)
+
+    def __exit__(self, *_):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        if self.database:
+            subprocess.run(["psql", self.admin_url, "-q", "-c", f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)"])
         if os.environ.get("PVARA_KEEP_TEST_DIRS") is None:
             shutil.rmtree(self.work, ignore_errors=True)
 

@@ -450,6 +450,9 @@ pub struct MailContext {
     pub ai_score: Option<u8>,
     /// The history entry of the status the mail is about, with its details.
     pub entry: Option<HistoryEntry>,
+    /// How many history entries the application had up to and including `entry`: it grows
+    /// with every step, so it orders versions of one thing (an interview's calendar SEQUENCE).
+    pub step: u32,
 }
 
 /// Row counts, for operators and for tests that check a refused request changed nothing.

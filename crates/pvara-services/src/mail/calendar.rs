@@ -3,7 +3,7 @@
 //! it. Every version of one application's interview shares a UID, and a later version carries a
 //! higher SEQUENCE, so calendar programs update or remove the entry they already hold.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use pvara_domain::ids::ApplicationId;
 
@@ -27,8 +27,11 @@ pub struct Interview {
     pub job: String,
     pub organiser: Party,
     pub attendee: Party,
-    /// When this version was decided (the history entry's time): it orders the versions.
+    /// When this version was decided (the history entry's time).
     pub changed_at: DateTime<Utc>,
+    /// The application's step at this version (`MailContext::step`): later versions have
+    /// higher ones, and the same event always renders the same invitation.
+    pub sequence: u32,
 }
 
 impl Interview {
@@ -36,22 +39,11 @@ impl Interview {
         format!("interview-{}@pvara", self.application)
     }
 
-    /// Seconds since 2024 at the change: it grows with every reschedule or cancellation without
-    /// counting them, and the same event always renders the same invitation (a redelivered mail is
-    /// the same mail). Fits iCalendar's 32-bit INTEGER until 2092.
-    fn sequence(&self) -> u32 {
-        let epoch = Utc
-            .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
-            .single()
-            .unwrap_or_default();
-        u32::try_from((self.changed_at - epoch).num_seconds().max(0)).unwrap_or(u32::MAX)
-    }
-
     fn event(&self) -> Event {
         let mut event = Event::new();
         event
             .uid(&self.uid())
-            .sequence(self.sequence())
+            .sequence(self.sequence)
             .timestamp(self.changed_at)
             .summary(&format!("Interview for {}", self.job))
             .append_property(
@@ -105,9 +97,11 @@ pub fn cancel(interview: &Interview) -> Invitation {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
-    fn interview(changed_at: DateTime<Utc>) -> Interview {
+    fn interview(changed_at: DateTime<Utc>, sequence: u32) -> Interview {
         let party = |name: &str, address: &str| Party {
             name: name.to_owned(),
             address: address.to_owned(),
@@ -118,6 +112,7 @@ mod tests {
             organiser: party("PVARA Recruitment", "noreply@pvara.example"),
             attendee: party("Ayesha Khan", "ayesha@example.org"),
             changed_at,
+            sequence,
         }
     }
 
@@ -128,7 +123,7 @@ mod tests {
                 .single()
                 .expect("valid")
         };
-        let invitation = request(&interview(at(1)), at(5), at(6), "PVARA HQ, Room 4");
+        let invitation = request(&interview(at(1), 4), at(5), at(6), "PVARA HQ, Room 4");
         assert_eq!(invitation.method, "REQUEST");
         let ics = invitation.ics.replace("\r\n ", "");
         for line in [
@@ -146,9 +141,10 @@ mod tests {
     #[test]
     fn a_cancellation_keeps_the_uid_and_raises_the_sequence() {
         let first = Utc.with_ymd_and_hms(2030, 2, 1, 9, 0, 0).single().expect("valid");
-        let original = interview(first);
+        let original = interview(first, 4);
         let later = Interview {
-            changed_at: first + chrono::Duration::hours(2),
+            changed_at: first,
+            sequence: 5,
             ..original.clone()
         };
         let start = first + chrono::Duration::days(3);

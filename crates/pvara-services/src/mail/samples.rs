@@ -47,6 +47,7 @@ pub fn context(name: &str) -> MailContext {
             details: Some(details),
             at: crate::now(),
         }),
+        step: 4,
     }
 }
 

@@ -228,6 +228,7 @@ impl MailTemplates {
             organiser: party(&self.sender.organisation, &self.sender.address),
             attendee: party(&context.full_name, &context.email),
             changed_at: entry.map_or_else(crate::now, |e| e.at),
+            sequence: context.step,
         };
         message.calendar = match template {
             MailTemplate::Interview => detail("scheduledAt")

@@ -370,7 +370,10 @@ impl Store for PgEngine {
              JOIN applications a ON a.id = w.id
              JOIN jobs j ON j.id = a.job_id
              LEFT JOIN LATERAL (
-                 SELECT {HISTORY_COLUMNS} FROM application_history
+                 SELECT {HISTORY_COLUMNS},
+                     (SELECT count(*) FROM application_history p
+                      WHERE p.application_id = w.id AND p.id <= e.id) AS step
+                 FROM application_history e
                  WHERE application_id = w.id AND to_status = w.status ORDER BY id DESC LIMIT 1
              ) h ON true"
         ))
@@ -393,6 +396,7 @@ impl Store for PgEngine {
                 job_title: row.try_get("title")?,
                 ai_score: rows::ai_score(row)?,
                 entry: has_entry.then(|| rows::history(row)).transpose()?,
+                step: row.try_get::<Option<i64>, _>("step")?.unwrap_or(0) as u32,
             };
             contexts[slot] = Some(context);
         }

@@ -432,7 +432,9 @@ impl Store for SqliteEngine {
                  WHERE a.id = ?1",
             )?;
             let mut entry = conn.prepare_cached(
-                "SELECT from_status, to_status, actor, reason, details, at FROM application_history
+                "SELECT from_status, to_status, actor, reason, details, at,
+                     (SELECT count(*) FROM application_history p WHERE p.application_id = e.application_id AND p.id <= e.id)
+                 FROM application_history e
                  WHERE application_id = ?1 AND to_status = ?2 ORDER BY id DESC LIMIT 1",
             )?;
             let mut contexts = Vec::with_capacity(wanted.len());
@@ -447,7 +449,10 @@ impl Store for SqliteEngine {
                     continue;
                 };
                 let mut rows = entry.query(params![id.to_string(), status.as_str()])?;
-                let entry = rows.next()?.map(history_from_row).transpose()?;
+                let (entry, step) = match rows.next()? {
+                    Some(row) => (Some(history_from_row(row)?), row.get::<_, u32>(6)?),
+                    None => (None, 0),
+                };
                 contexts.push(Some(MailContext {
                     application_id: id,
                     full_name,
@@ -455,6 +460,7 @@ impl Store for SqliteEngine {
                     job_title,
                     ai_score: ai_score.map(|s| s.clamp(0, 100) as u8),
                     entry,
+                    step,
                 }));
             }
             Ok(contexts)

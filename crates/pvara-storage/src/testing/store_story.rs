@@ -362,6 +362,7 @@ pub async fn worker_reads_story(engines: &Engines) {
         ("Hina", "Engineer")
     );
     assert_eq!(context.entry.as_ref().map(|e| e.to), Some(Status::Submitted));
+    assert_eq!(context.step, 1, "the first entry of the application's history");
 
     let event = EventId::new();
     let delivery = Delivery {
