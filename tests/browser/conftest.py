@@ -1,7 +1,10 @@
 """Fixtures of the browser tests: a real pvara (the binary built by scripts/test) on SQLite or
 PostgreSQL, and Debian's Chromium driven by Playwright. Nothing here downloads a browser."""
 
+import email
+import email.policy
 import json
+import mailbox
 import os
 import re
 import secrets
@@ -104,13 +107,16 @@ class Server:
         return email, self.api.token(email)
 
     def mail_link(self, address, subject):
-        """The link in the latest mail to `address` whose subject starts so, once delivered."""
+        """The link in the latest mail to `address` whose subject starts so, once delivered: the
+        mbox files read with Python's mailbox and email packages, the text part decoded."""
         deadline = time.time() + DEADLINE_S
         while time.time() < deadline:
-            for mbox in sorted((self.dir / "data" / "mail").glob("*.mbox"), reverse=True):
-                for message in reversed(mbox.read_text().split("\nFrom ")):
-                    if f"<{address}>" in message and f"Subject: {subject}" in message:
-                        return re.search(r"(http\S+token=\S+)", message).group(1)
+            for path in sorted((self.dir / "data" / "mail").glob("*.mbox"), reverse=True):
+                for stored in reversed(list(mailbox.mbox(str(path)))):
+                    message = email.message_from_bytes(stored.as_bytes(), policy=email.policy.default)
+                    if message["To"].addresses[0].addr_spec == address and message["Subject"].startswith(subject):
+                        text = message.get_body(("plain",)).get_content()
+                        return re.search(r"(http\S+token=\S+)", text).group(1)
             time.sleep(0.1)
         raise AssertionError(f"no mail {subject!r} to {address}")
 

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from pvara_server import PvaraServer  # noqa: E402
 from smtp_relay import SmtpRelay  # noqa: E402
 
-# The most copies a crash may resend: one chunk of the SMTP mailer (see `Mailer::chunk_size`).
+# The most copies a crash may resend: the messages in flight, one per connection to the relay
+# (`--smtp-connections`, which the crash test sets to this).
 CRASH_DUPLICATE_BOUND = 8
 
 
@@ -41,9 +42,9 @@ def backend(request):
     return request.param
 
 
-def pvara(relay, backend="sqlite", name="mail"):
+def pvara(relay, backend="sqlite", name="mail", extra=()):
     # Addresses are vouched for by the operator here (`users verify`): no verification mail.
-    serve_args = [*relay.pvara_args(), "--email-verification", "off"]
+    serve_args = [*relay.pvara_args(), "--email-verification", "off", *extra]
     return PvaraServer(name, backend=backend, serve_args=serve_args)
 
 
@@ -192,7 +193,7 @@ def test_a_relay_down_for_30_seconds_delays_mail_and_loses_none(relay):
 def test_a_crash_resends_at_most_the_chunk_in_flight(relay, tmp_path):
     relay.delay = 0.01  # the relay takes its time, so the kill lands while mail flows
     applicants = 150
-    with pvara(relay, name="mail-crash") as server:
+    with pvara(relay, name="mail-crash", extra=["--smtp-connections", str(CRASH_DUPLICATE_BOUND)]) as server:
         flow = Pipeline(server)
         for n in range(applicants):
             flow.apply(f"c{n}@example.org", f"Candidate {n}")

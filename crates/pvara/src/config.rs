@@ -110,6 +110,8 @@ pub const DEFAULT_ORGANISATION: &str = "PVARA Recruitment";
 pub const DEFAULT_CURRENCY: &str = "PKR";
 pub const DEFAULT_TIMEZONE: &str = "Asia/Karachi";
 pub const DEFAULT_SMTP_TIMEOUT_SECS: u64 = 30;
+/// Enough for a few hundred mails a second, few enough that a crash resends at most 16.
+pub const DEFAULT_SMTP_CONNECTIONS: u32 = 16;
 /// About twenty seconds of scoring on the benchmark machine's scale-out engines: enough to ride
 /// out a burst, small enough that an accepted application is never minutes from its score.
 pub const DEFAULT_MAX_LAG: u64 = 50_000;

@@ -12,7 +12,8 @@ use lettre::message::Mailbox;
 use pvara_services::mail::{FileMailer, Locale, MailTemplates, Mailer, Sender, SmtpConfig, SmtpMailer};
 
 use crate::config::{
-    Config, DEFAULT_CURRENCY, DEFAULT_ORGANISATION, DEFAULT_SMTP_TIMEOUT_SECS, DEFAULT_TIMEZONE, Secret,
+    Config, DEFAULT_CURRENCY, DEFAULT_ORGANISATION, DEFAULT_SMTP_CONNECTIONS, DEFAULT_SMTP_TIMEOUT_SECS,
+    DEFAULT_TIMEZONE, Secret,
 };
 
 /// The mail flags, shared by `serve`, the roles and `mail preview`.
@@ -26,6 +27,9 @@ pub struct MailArgs {
     /// Seconds to wait for the relay at each step of a delivery.
     #[arg(long, env = "PVARA_SMTP_TIMEOUT", default_value_t = DEFAULT_SMTP_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub smtp_timeout: u64,
+    /// Connections to the relay: messages in flight at once, and the most a crash can send twice.
+    #[arg(long, env = "PVARA_SMTP_CONNECTIONS", default_value_t = DEFAULT_SMTP_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub smtp_connections: u32,
     /// Most messages handed to the relay per second (its provider's limit); unlimited if unset.
     #[arg(long, env = "PVARA_SMTP_MAX_PER_SECOND")]
     pub smtp_max_per_second: Option<NonZeroU32>,
@@ -51,6 +55,7 @@ impl Default for MailArgs {
         Self {
             smtp_url: None,
             smtp_timeout: DEFAULT_SMTP_TIMEOUT_SECS,
+            smtp_connections: DEFAULT_SMTP_CONNECTIONS,
             smtp_max_per_second: None,
             smtp_ca_file: None,
             mail_templates: None,
@@ -66,6 +71,7 @@ impl Default for MailArgs {
 pub struct MailSettings {
     pub smtp_url: Option<Secret>,
     pub smtp_timeout: Duration,
+    pub smtp_connections: u32,
     pub smtp_max_per_second: Option<NonZeroU32>,
     pub smtp_ca_file: Option<PathBuf>,
     pub templates_dir: Option<PathBuf>,
@@ -79,6 +85,7 @@ impl From<MailArgs> for MailSettings {
         Self {
             smtp_url: args.smtp_url.map(Secret::from),
             smtp_timeout: Duration::from_secs(args.smtp_timeout),
+            smtp_connections: args.smtp_connections,
             smtp_max_per_second: args.smtp_max_per_second,
             smtp_ca_file: args.smtp_ca_file,
             templates_dir: args.mail_templates,
@@ -128,6 +135,7 @@ impl Config {
         let mailer = SmtpMailer::new(SmtpConfig {
             url: url.clone(),
             timeout: self.mail.smtp_timeout,
+            connections: self.mail.smtp_connections,
             max_per_second: self.mail.smtp_max_per_second,
             ca_file: self.mail.smtp_ca_file.clone(),
             from,
@@ -152,6 +160,19 @@ pub enum MailCommand {
         #[arg(long, env = "PVARA_MAIL_FROM", default_value = crate::config::DEFAULT_MAIL_FROM)]
         mail_from: String,
     },
+    /// Print the latest mail written to the mail folder (the embedded mailer), decoded: what a
+    /// candidate would read, links included.
+    Show {
+        /// Only mail to this address.
+        #[arg(long)]
+        to: Option<String>,
+        /// How many messages, the latest last.
+        #[arg(long, default_value_t = 1)]
+        last: usize,
+        /// The folder, as `serve --mail-dir`.
+        #[arg(long, env = "PVARA_MAIL_DIR")]
+        mail_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,12 +188,18 @@ pub enum Part {
 }
 
 pub fn run(mut config: Config, command: MailCommand) -> anyhow::Result<()> {
-    let MailCommand::Preview {
-        template,
-        part,
-        mail,
-        mail_from,
-    } = command;
+    let (template, part, mail, mail_from) = match command {
+        MailCommand::Preview {
+            template,
+            part,
+            mail,
+            mail_from,
+        } => (template, part, mail, mail_from),
+        MailCommand::Show { to, last, mail_dir } => {
+            config.mail_dir = mail_dir;
+            return show(&config, to.as_deref(), last);
+        }
+    };
     config.mail = mail.into();
     config.mail_from = mail_from;
     let templates = config.mail_templates()?;
@@ -190,4 +217,57 @@ pub fn run(mut config: Config, command: MailCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `pvara mail show`: the latest delivered messages, headers and plain text decoded.
+fn show(config: &Config, to: Option<&str>, last: usize) -> anyhow::Result<()> {
+    let folder = FileMailer::new(config.mail_dir(), config.mail_sender()?);
+    let messages = folder
+        .messages()
+        .with_context(|| format!("cannot read the mail in {}", config.mail_dir().display()))?;
+    let parser = mail_parser::MessageParser::default();
+    let mut shown: Vec<String> = Vec::new();
+    for raw in messages.iter().rev() {
+        let Some(message) = parser.parse(raw.as_bytes()) else {
+            continue;
+        };
+        let recipients: Vec<String> = message
+            .to()
+            .into_iter()
+            .flat_map(|to| to.iter())
+            .filter_map(|a| a.address().map(str::to_owned))
+            .collect();
+        if to.is_some_and(|wanted| !recipients.iter().any(|r| r.eq_ignore_ascii_case(wanted))) {
+            continue;
+        }
+        shown.push(format!(
+            "Date: {}\nTo: {}\nSubject: {}\n\n{}",
+            message.date().map(|d| d.to_rfc3339()).unwrap_or_default(),
+            recipients.join(", "),
+            message.subject().unwrap_or_default(),
+            // Line ends as the terminal's, so that a copied link has no carriage return in it.
+            message.body_text(0).unwrap_or_default().replace("\r\n", "\n")
+        ));
+        if shown.len() == last {
+            break;
+        }
+    }
+    if shown.is_empty() {
+        anyhow::bail!(
+            "no mail{} in {}",
+            to.map(|t| format!(" to {t}")).unwrap_or_default(),
+            config.mail_dir().display()
+        );
+    }
+    shown.reverse();
+    print_all(&shown.join("\n----\n"))
+}
+
+/// Prints `text`; a reader that stopped reading (`| head`) is not an error.
+fn print_all(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }

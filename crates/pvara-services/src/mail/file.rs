@@ -88,6 +88,41 @@ impl FileMailer {
         Ok(removed)
     }
 
+    /// Every delivered message as it was handed over (RFC 5322, CRLF), in delivery order: the
+    /// separator lines dropped and the mboxrd quoting undone. For `pvara mail show`.
+    pub fn messages(&self) -> std::io::Result<Vec<String>> {
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "mbox"))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        files.sort();
+        let mut messages: Vec<String> = Vec::new();
+        for file in files {
+            for line in std::fs::read_to_string(&file)?.lines() {
+                if line.starts_with("From ") {
+                    messages.push(String::new());
+                    continue;
+                }
+                let Some(message) = messages.last_mut() else {
+                    continue;
+                };
+                let unquoted = match line.strip_prefix('>') {
+                    Some(rest) if rest.trim_start_matches('>').starts_with("From ") => rest,
+                    _ => line,
+                };
+                message.push_str(unquoted);
+                message.push_str("\r\n");
+            }
+        }
+        Ok(messages)
+    }
+
     /// The file a batch goes to: named by time, then by the first message's event, so names sort
     /// in delivery order and never collide.
     fn path_for(&self, first: &MailMessage) -> PathBuf {

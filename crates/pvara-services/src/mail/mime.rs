@@ -3,12 +3,21 @@
 
 use lettre::Message;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 
 use super::{MailError, MailMessage};
 
 /// The header naming the template, for operators and tests reading delivered mail.
 pub const TEMPLATE_HEADER: &str = "X-Pvara-Template";
+
+/// A part with lettre's choice of encoding (7bit, quoted-printable or base64): lines stay
+/// within 78 characters, as relays and RFC 5322 want. (8bit would keep stored mail readable as
+/// written, but lettre allows it only for lines under 76, and a mailed link is longer.)
+fn part(kind: ContentType, text: &str) -> SinglePart {
+    SinglePart::builder()
+        .header(kind)
+        .body(Body::new(text.to_owned()))
+}
 
 /// `message` from `from`, ready to send or to store.
 pub fn to_message(message: &MailMessage, from: &Mailbox) -> Result<Message, MailError> {
@@ -21,15 +30,15 @@ pub fn to_message(message: &MailMessage, from: &Mailbox) -> Result<Message, Mail
             .map_err(|e| bad("the recipient's address cannot be used", &e))?,
     );
     let mut parts = MultiPart::alternative()
-        .singlepart(SinglePart::plain(message.text.clone()))
-        .singlepart(SinglePart::html(message.html.clone()));
+        .singlepart(part(ContentType::TEXT_PLAIN, &message.text))
+        .singlepart(part(ContentType::TEXT_HTML, &message.html));
     if let Some(invitation) = &message.calendar {
         let kind = ContentType::parse(&format!(
             "text/calendar; charset=utf-8; method={}",
             invitation.method
         ))
         .map_err(|e| bad("calendar content type", &e))?;
-        parts = parts.singlepart(SinglePart::builder().header(kind).body(invitation.ics.clone()));
+        parts = parts.singlepart(part(kind, &invitation.ics));
     }
     Message::builder()
         .from(from.clone())

@@ -423,7 +423,11 @@ pub fn mail_copies_in(dir: &std::path::Path) -> Vec<String> {
     raw_mail_in(dir)
         .into_iter()
         .map(|raw| {
-            let headers = raw.split("\n\n").next().unwrap_or_default().to_owned();
+            let headers = raw
+                .split("\r\n\r\n")
+                .next()
+                .unwrap_or_default()
+                .replace("\r\n", "\n");
             let parsed = mail_parser::MessageParser::default()
                 .parse(raw.as_bytes())
                 .expect("a message that parses");
@@ -433,34 +437,12 @@ pub fn mail_copies_in(dir: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-/// Every message in the mbox files of `dir`, as it was delivered: the separator line dropped and
-/// the mboxrd quoting undone, in delivery order.
+/// Every message in the mbox files of `dir`, as it was handed over (MIME), in delivery order.
 pub fn raw_mail_in(dir: &std::path::Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "mbox"))
-        .collect();
-    files.sort();
-    let mut messages: Vec<String> = Vec::new();
-    for file in files {
-        for line in std::fs::read_to_string(&file).unwrap().lines() {
-            if line.starts_with("From ") {
-                messages.push(String::new());
-                continue;
-            }
-            let message = messages.last_mut().expect("an mbox starts with a From line");
-            let unquoted = match line.strip_prefix('>') {
-                Some(rest) if rest.trim_start_matches('>').starts_with("From ") => rest,
-                _ => line,
-            };
-            message.push_str(unquoted);
-            message.push('\n');
-        }
-    }
-    messages
+    let from: lettre::message::Mailbox = "PVARA <recruitment@pvara.invalid>".parse().unwrap();
+    pvara_services::mail::FileMailer::new(dir, from)
+        .messages()
+        .unwrap()
 }
 
 /// Delivered mail as (`<event id>-<template>.eml`, message), sorted by name. A copy delivered

@@ -16,6 +16,7 @@ mod helpers;
 mod kafka_cluster;
 mod kafka_nodes;
 mod kafka_records;
+mod mail;
 mod observability;
 mod portal;
 mod postgres_restart;
