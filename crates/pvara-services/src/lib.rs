@@ -22,7 +22,9 @@
 //! - [`workers`]: the batch-consuming loop shared by all workers, the scoring worker and the
 //!   notification worker.
 //! - [`metrics`]: Prometheus names, the recorder, `GET /metrics` and the HTTP middleware.
-//! - [`mail`]: templates and the [`mail::Mailer`] trait with the mbox file mailer.
+//! - [`mail`]: templates, MIME, calendar entries and the [`mail::Mailer`]s (mbox files, SMTP).
+//! - [`retry`]: the back-off of the loops that outlive a failing dependency.
+//! - [`semantic`]: the local sentence-embedding model (all-MiniLM-L6-v2 on candle).
 //! - [`scorer`]: the [`scorer::Scorer`] trait, so an external (paid, remote) scorer can replace
 //!   the built-in rules without touching the worker.
 
@@ -39,6 +41,7 @@ pub mod relay;
 pub mod retention;
 pub mod retry;
 pub mod scorer;
+pub mod semantic;
 pub mod throttle;
 pub mod usecase;
 pub mod web;
