@@ -207,6 +207,12 @@ impl BatchHandler for NotifyWorker {
     }
 }
 
+/// A relay's reply with the recipient's address taken out: replies often quote it, and neither
+/// the logs nor the delivery records may keep personal data.
+fn without_address(error: &MailError, message: &MailMessage) -> String {
+    error.to_string().replace(&message.to_address, "<recipient>")
+}
+
 impl NotifyWorker {
     /// Hands `chunk` to the mailer, retrying transient failures a few times, and says what to
     /// record (deliveries, refusals, tokens mailed) and how many are still deferred.
@@ -239,8 +245,9 @@ impl NotifyWorker {
         for ((_, message, source), (outcome, _attempts)) in chunk.iter().zip(outcomes) {
             let failure = match outcome {
                 Err(error) => {
+                    // Logged with the batch's retry: without the address, as every mail log line.
                     let entry = deferred.get_or_insert((0, String::new()));
-                    *entry = (entry.0 + 1, error.to_string());
+                    *entry = (entry.0 + 1, without_address(&error, message));
                     continue;
                 }
                 Ok(Ok(())) => {
@@ -252,7 +259,7 @@ impl NotifyWorker {
                     metrics::counter!(crate::metrics::MAILS_FAILED, "template" => message.template)
                         .increment(1);
                     // The reply may quote the address; the record must not keep it (erasure).
-                    let reply = refused.to_string().replace(&message.to_address, "<recipient>");
+                    let reply = without_address(&refused, message);
                     tracing::warn!(
                         template = message.template,
                         reply,
