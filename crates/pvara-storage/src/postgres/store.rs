@@ -6,7 +6,7 @@ use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
 use pvara_domain::status::Status;
 use sqlx::types::Json;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+use sqlx::{Postgres, QueryBuilder, Row};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -15,94 +15,13 @@ use super::{PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, HistoryRow,
-    MailContext, NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord,
-    WorkBatch, WriteStats, count_shard,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, MailContext,
+    NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch,
+    WriteStats,
 };
 use crate::store::Store;
 
 pub(super) use super::batch::insert_outbox;
-
-async fn insert_history(conn: &mut PgConnection, row: HistoryRow<'_>) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, details, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(row.application_id.0)
-    .bind(row.from.map(Status::as_str))
-    .bind(row.to.as_str())
-    .bind(row.actor)
-    .bind(row.reason)
-    .bind(row.details.map(Json))
-    .bind(row.at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Moves one application from `from` to `to` in its job's counts (`from` None: a new one).
-async fn count_move(
-    conn: &mut PgConnection,
-    job_id: Uuid,
-    application: ApplicationId,
-    from: Option<Status>,
-    to: Status,
-) -> Result<(), StoreError> {
-    if from == Some(to) {
-        // A step taken again (a rescheduled interview) moves no count; and one statement may
-        // not update the same counter twice.
-        return Ok(());
-    }
-    let shard = count_shard(application) as i32;
-    let mut statuses = vec![to.as_str()];
-    let mut deltas = vec![1_i64];
-    if let Some(from) = from {
-        statuses.push(from.as_str());
-        deltas.push(-1);
-    }
-    sqlx::query(
-        "INSERT INTO job_status_counts (job_id, status, shard, count)
-         SELECT $1, s, $2, d FROM UNNEST($3::text[], $4::bigint[]) AS t(s, d)
-         ON CONFLICT (job_id, status, shard) DO UPDATE SET count = job_status_counts.count + excluded.count",
-    )
-    .bind(job_id)
-    .bind(shard)
-    .bind(&statuses)
-    .bind(&deltas)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Applies `t` if the application is still in `t.from`; returns whether it did.
-async fn apply_transition(conn: &mut PgConnection, t: &Transition) -> Result<bool, StoreError> {
-    let score = t.score.as_ref();
-    let changed = sqlx::query(
-        "UPDATE applications
-         SET status = $1, updated_at = $2,
-             ai_score = coalesce($3, ai_score),
-             score_breakdown = coalesce($4, score_breakdown),
-             scorer_version = coalesce($5, scorer_version)
-         WHERE id = $6 AND status = $7",
-    )
-    .bind(t.to.as_str())
-    .bind(t.at)
-    .bind(score.map(|s| i16::from(s.total)))
-    .bind(score.map(|s| Json(&s.breakdown)))
-    .bind(score.map(|s| s.scorer_version.as_str()))
-    .bind(t.application_id.0)
-    .bind(t.from.as_str())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Ok(false);
-    }
-    count_move(conn, t.job_id.0, t.application_id, Some(t.from), t.to).await?;
-    insert_history(conn, t.history_row()).await?;
-    insert_outbox(conn, &t.messages, t.at).await?;
-    Ok(true)
-}
 
 impl PgEngine {
     pub(super) fn outbox_written(&self) {
@@ -304,7 +223,9 @@ impl Store for PgEngine {
 
     async fn transition(&self, transition: Transition) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        if !apply_transition(&mut tx, &transition).await? {
+        // One transition is a batch of one: the same statements as the workers' batches.
+        let applied = super::batch::apply_transitions(&mut tx, std::slice::from_ref(&transition)).await?;
+        if !applied.first().copied().unwrap_or(false) {
             let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
                 .bind(transition.application_id.0)
                 .fetch_optional(&mut *tx)

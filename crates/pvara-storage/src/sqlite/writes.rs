@@ -104,10 +104,6 @@ pub(super) fn count_move(
     from: Option<Status>,
     to: Status,
 ) -> Result<(), StoreError> {
-    if from == Some(to) {
-        // A step taken again (a rescheduled interview) moves no count.
-        return Ok(());
-    }
     let shard = count_shard(application);
     let mut update = conn.prepare_cached(
         "UPDATE job_status_counts SET count = count + ?4 WHERE job_id = ?1 AND status = ?2 AND shard = ?3",
