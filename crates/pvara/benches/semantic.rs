@@ -7,6 +7,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_debug_implementations)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// The allocator the `pvara` binary runs with (its main.rs), so the figures are the worker's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pvara::bench::corpus::Corpus;
 use pvara_services::semantic::Embedder;
 
