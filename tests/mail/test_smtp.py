@@ -19,6 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from pvara_server import PvaraServer  # noqa: E402
 from smtp_relay import SmtpRelay  # noqa: E402
+from waiting import wait_until  # noqa: E402
 
 # The most copies a crash may resend: the messages in flight, one per connection to the relay
 # (`--smtp-connections`, which the crash test sets to this).
@@ -50,16 +51,6 @@ def pvara(relay, backend="sqlite", name="mail", extra=()):
 
 def parsed(message):
     return email.message_from_bytes(message["content"], policy=email.policy.default)
-
-
-def wait_until(check, what, deadline_s=90):
-    deadline = time.time() + deadline_s
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Pipeline:

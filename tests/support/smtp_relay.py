@@ -12,6 +12,7 @@ from pathlib import Path
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from waiting import wait_until
 
 USER, PASSWORD = "pvara-mailer", "relay password 9"
 
@@ -93,9 +94,6 @@ class SmtpRelay:
             return list(self.messages)
 
     def wait_for(self, count, deadline_s=90):
-        deadline = time.time() + deadline_s
-        while time.time() < deadline:
-            if len(self.received()) >= count:
-                return self.received()
-            time.sleep(0.1)
-        raise AssertionError(f"{len(self.received())} of {count} messages reached the relay")
+        """Every message received, once there are at least `count`."""
+        return wait_until(lambda: len(self.received()) >= count and self.received(),
+                          f"{count} messages at the relay (got {len(self.received())})", deadline_s)

@@ -176,10 +176,6 @@ impl MailTemplates {
             .chain(AccountMail::ALL.iter().map(|a| a.as_str()))
     }
 
-    pub fn locale(&self) -> &Locale {
-        &self.locale
-    }
-
     /// Renders the mail `template` for `context`.
     pub fn render(
         &self,
