@@ -25,10 +25,11 @@ pub enum Topic {
     OfferExtended,
     ApplicationWithdrawn,
     EmailNotification,
+    ScoreRefined,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 8] = [
+    pub const ALL: [Topic; 9] = [
         Topic::ApplicationSubmitted,
         Topic::AiScoringComplete,
         Topic::AiScoringFailed,
@@ -37,10 +38,15 @@ impl Topic {
         Topic::OfferExtended,
         Topic::ApplicationWithdrawn,
         Topic::EmailNotification,
+        Topic::ScoreRefined,
     ];
 
     /// Topics a pvara worker consumes; each has a dead-letter topic.
-    pub const CONSUMED: [Topic; 2] = [Topic::ApplicationSubmitted, Topic::EmailNotification];
+    pub const CONSUMED: [Topic; 3] = [
+        Topic::ApplicationSubmitted,
+        Topic::EmailNotification,
+        Topic::AiScoringComplete,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -52,6 +58,7 @@ impl Topic {
             Topic::OfferExtended => "offer-extended",
             Topic::ApplicationWithdrawn => "application-withdrawn",
             Topic::EmailNotification => "email-notification",
+            Topic::ScoreRefined => "score-refined",
         }
     }
 
@@ -81,9 +88,16 @@ pub const NOTIFY_GROUP: Group = Group {
     role: "notify",
 };
 
+/// Refines rules scores with the sentence-embedding model; runs only where a model is configured.
+pub const SEMANTIC_GROUP: Group = Group {
+    name: "pvara-semantic",
+    topic: Topic::AiScoringComplete,
+    role: "semantic",
+};
+
 /// Every group, in one place: the workers, the operator commands and the Kafka engine's owner
 /// listing all read it here.
-pub const GROUPS: [Group; 2] = [SCORING_GROUP, NOTIFY_GROUP];
+pub const GROUPS: [Group; 3] = [SCORING_GROUP, NOTIFY_GROUP, SEMANTIC_GROUP];
 
 impl Group {
     pub fn named(name: &str) -> Option<Group> {
@@ -173,6 +187,17 @@ pub struct Scored {
     pub scorer_version: String,
 }
 
+/// A score refined by the semantic model: a new score version, the status unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreRefined {
+    pub application_id: ApplicationId,
+    pub job_id: JobId,
+    pub ai_score: u8,
+    pub previous_score: u8,
+    pub scorer_version: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScoringFailed {
@@ -233,6 +258,7 @@ pub enum Event {
     ApplicationSubmitted(StatusChanged),
     ScoringComplete(Scored),
     ScoringFailed(ScoringFailed),
+    ScoreRefined(ScoreRefined),
     TestInvited(StatusChanged),
     InterviewScheduled(StatusChanged),
     OfferExtended(StatusChanged),
@@ -250,6 +276,7 @@ impl Event {
             Event::ApplicationSubmitted(_) => Topic::ApplicationSubmitted,
             Event::ScoringComplete(_) => Topic::AiScoringComplete,
             Event::ScoringFailed(_) => Topic::AiScoringFailed,
+            Event::ScoreRefined(_) => Topic::ScoreRefined,
             Event::TestInvited(_) => Topic::TestInvited,
             Event::InterviewScheduled(_) => Topic::InterviewScheduled,
             Event::OfferExtended(_) => Topic::OfferExtended,
@@ -263,6 +290,7 @@ impl Event {
             Event::ApplicationSubmitted(_) => "pvara.application.submitted",
             Event::ScoringComplete(_) => "pvara.application.scored",
             Event::ScoringFailed(_) => "pvara.application.scoring_failed",
+            Event::ScoreRefined(_) => "pvara.application.score_refined",
             Event::TestInvited(_) => "pvara.application.test_invited",
             Event::InterviewScheduled(_) => "pvara.application.interview_scheduled",
             Event::OfferExtended(_) => "pvara.application.offer_extended",
@@ -283,6 +311,7 @@ impl Event {
             | Event::Withdrawn(d) => d.application_id.to_string(),
             Event::ScoringComplete(d) => d.application_id.to_string(),
             Event::ScoringFailed(d) => d.application_id.to_string(),
+            Event::ScoreRefined(d) => d.application_id.to_string(),
             Event::EmailRequested(d) => d.application_id.to_string(),
             Event::AccountMailRequested(d) => d.user_id.to_string(),
         }
@@ -297,6 +326,7 @@ impl Event {
             | Event::Withdrawn(d) => serde_json::to_vec(d),
             Event::ScoringComplete(d) => serde_json::to_vec(d),
             Event::ScoringFailed(d) => serde_json::to_vec(d),
+            Event::ScoreRefined(d) => serde_json::to_vec(d),
             Event::EmailRequested(d) => serde_json::to_vec(d),
             Event::AccountMailRequested(d) => serde_json::to_vec(d),
         }
@@ -333,6 +363,9 @@ impl Event {
             "pvara.application.scored" => Event::ScoringComplete(serde_json::from_slice(data).map_err(bad)?),
             "pvara.application.scoring_failed" => {
                 Event::ScoringFailed(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.score_refined" => {
+                Event::ScoreRefined(serde_json::from_slice(data).map_err(bad)?)
             }
             "pvara.application.test_invited" => {
                 Event::TestInvited(serde_json::from_slice(data).map_err(bad)?)

@@ -9,6 +9,8 @@ use pvara_storage::model::OutboxMessage;
 pub const SOURCE_API: &str = "/pvara/api";
 /// `source` attribute of events emitted by the scoring worker.
 pub const SOURCE_SCORING: &str = "/pvara/worker/scoring";
+/// `source` attribute of events emitted by the semantic worker.
+pub const SOURCE_SEMANTIC: &str = "/pvara/worker/semantic";
 
 /// Wraps `events` in CloudEvents envelopes (binary mode), keyed by their subject
 /// (the application, or the user of an account mail).

@@ -29,6 +29,9 @@ pub const SCORING_DURATION: &str = "pvara_scoring_duration_seconds";
 pub const SUBMIT_TO_SCORED: &str = "pvara_submit_to_scored_seconds";
 pub const SCORED: &str = "pvara_applications_scored_total";
 pub const SCORING_FAILURES: &str = "pvara_scoring_failures_total";
+pub const REFINED: &str = "pvara_scores_refined_total";
+pub const REFINE_FAILURES: &str = "pvara_refine_failures_total";
+pub const REFINE_DURATION: &str = "pvara_refine_duration_seconds";
 pub const RETRIES: &str = "pvara_retries_total";
 pub const DEAD_LETTERS: &str = "pvara_dead_letters_total";
 pub const MAILS_DELIVERED: &str = "pvara_mails_delivered_total";
@@ -55,6 +58,9 @@ pub const ALL: &[&str] = &[
     SUBMIT_TO_SCORED,
     SCORED,
     SCORING_FAILURES,
+    REFINED,
+    REFINE_FAILURES,
+    REFINE_DURATION,
     RETRIES,
     DEAD_LETTERS,
     MAILS_DELIVERED,
@@ -142,6 +148,16 @@ fn describe() {
     describe_counter!(
         SCORING_FAILURES,
         "Applications set to Scoring Failed after every attempt"
+    );
+    describe_counter!(REFINED, "Scores refined by the semantic model");
+    describe_counter!(
+        REFINE_FAILURES,
+        "Scores the semantic model failed to refine after every attempt (the rules score stands)"
+    );
+    describe_histogram!(
+        REFINE_DURATION,
+        Unit::Seconds,
+        "Semantic model time per application"
     );
     describe_counter!(RETRIES, "Attempts repeated after a failure, by operation");
     describe_counter!(

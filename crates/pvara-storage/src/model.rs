@@ -326,6 +326,38 @@ impl Transition {
     }
 }
 
+/// A new version of an application's score that leaves its status as it is (a refinement by the
+/// semantic model): applied only while the stored score is still by `replaces`, so a redelivered
+/// event, or a second worker racing the first, changes nothing. Its score history row and events
+/// are written only if it is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rescore {
+    pub application_id: ApplicationId,
+    /// The scorer version of the score this one replaces.
+    pub replaces: String,
+    /// The total of the score this one replaces, for the history.
+    pub previous_total: u8,
+    pub score: ScoreRecord,
+    /// `system:<worker>`, or a user id.
+    pub actor: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// One change of an application's score after its first, as its history shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreChange {
+    pub previous: u8,
+    pub total: u8,
+    pub scorer_version: String,
+    pub actor: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
 /// A mail that went out, so that a redelivered notification is not sent twice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
@@ -344,6 +376,8 @@ pub struct Delivery {
 #[derive(Debug, Clone, Default)]
 pub struct WorkBatch {
     pub transitions: Vec<Transition>,
+    /// Score versions to apply, each application at most once per batch.
+    pub rescores: Vec<Rescore>,
     /// Written unconditionally (dead letters).
     pub messages: Vec<OutboxMessage>,
     pub deliveries: Vec<Delivery>,
@@ -353,6 +387,13 @@ pub struct WorkBatch {
     /// The group's positions after the batch, when they live in this database (the embedded
     /// logs): stored in the same transaction, so effects and progress commit together.
     pub checkpoint: Option<Checkpoint>,
+}
+
+/// Which of a batch's conditional changes were applied, each in the batch's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub transitions: Vec<bool>,
+    pub rescores: Vec<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -382,6 +423,8 @@ pub struct ApplicationRecord {
     /// The privacy notice the applicant accepted (none for applications from before it was asked).
     pub consent_version: Option<String>,
     pub history: Vec<HistoryEntry>,
+    /// Changes of the score after the first (refinements), oldest first.
+    pub score_changes: Vec<ScoreChange>,
 }
 
 /// A row of the staff listing: no CV text, so a page of 100 stays small.
@@ -393,6 +436,8 @@ pub struct ApplicationSummary {
     pub status: Status,
     pub ai_score: Option<u8>,
     pub submitted_at: DateTime<Utc>,
+    /// Which scorer gave `ai_score`: says whether the model has refined it.
+    pub scorer_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -436,6 +481,8 @@ pub struct ApplicationQuery {
 pub struct ScoringInput {
     pub application_id: ApplicationId,
     pub status: Status,
+    /// The score stored now, if any.
+    pub score: Option<ScoreRecord>,
     pub job: Job,
     pub candidate: Candidate,
 }

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Counts, Delivery, MailContext, NewUser,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Counts, Delivery, MailContext, NewUser,
     OutboxBacklog, OutboxMessage, ScoringInput, Submission, Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::workspace::{AccountTokens, Accounts, Audit, Workspace};
@@ -64,9 +64,10 @@ pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 's
     /// `NotFound("application")` when it does not exist.
     async fn transition(&self, transition: Transition) -> Result<(), StoreError>;
 
-    /// Commits a worker's batch in one transaction. Returns, per transition, whether it applied
-    /// (false: the application had already moved on, e.g. a redelivered event).
-    async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError>;
+    /// Commits a worker's batch in one transaction. Returns, per transition and per rescore,
+    /// whether it applied (false: the application had already moved on, or its score had been
+    /// replaced, e.g. by a redelivered event).
+    async fn apply_batch(&self, batch: WorkBatch) -> Result<Applied, StoreError>;
 
     async fn scoring_inputs(&self, ids: &[ApplicationId]) -> Result<Vec<ScoringInput>, StoreError>;
     /// Mail contexts for (application, status-the-mail-is-about) pairs, in the same order; `None`

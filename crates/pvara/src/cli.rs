@@ -50,6 +50,10 @@ pub struct Cli {
     /// Prefix of every topic and consumer group name on Kafka, to share a cluster.
     #[arg(long, env = "PVARA_KAFKA_TOPIC_PREFIX", default_value = "", global = true)]
     pub kafka_topic_prefix: String,
+    /// Directory of the all-MiniLM-L6-v2 model (scripts/fetch-model DIR): scores are then
+    /// refined by it in the background (the semantic worker; `serve` runs one).
+    #[arg(long, env = "PVARA_SEMANTIC_MODEL", global = true)]
+    pub semantic_model: Option<PathBuf>,
     /// Log output format.
     #[arg(
         long,
@@ -285,6 +289,8 @@ pub enum WorkerKind {
     Scoring,
     /// Group pvara-notify: delivers candidate mail.
     Notify,
+    /// Group pvara-semantic: refines scores with the sentence-embedding model (--semantic-model).
+    Semantic,
 }
 
 #[derive(Debug, Subcommand)]
@@ -355,6 +361,7 @@ impl Cli {
         let mut config = Config::new(&self.data_dir);
         config.database_url = self.database_url.clone();
         config.database_pool = self.database_pool;
+        config.semantic_model = self.semantic_model.clone();
         config.kafka = self.kafka_brokers.as_ref().map(|brokers| KafkaOptions {
             brokers: brokers.clone(),
             properties: self.kafka_properties.clone(),
@@ -400,6 +407,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     notify: true,
                     ..Roles::NONE
                 },
+                WorkerKind::Semantic => {
+                    if config.semantic_model.is_none() {
+                        bail!(
+                            "pvara worker semantic needs the model: --semantic-model DIR (scripts/fetch-model DIR unpacks it)"
+                        );
+                    }
+                    Roles {
+                        semantic: true,
+                        ..Roles::NONE
+                    }
+                }
             };
             serve(args.apply(config, roles)).await
         }
@@ -464,6 +482,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 staff_password: args.staff_password,
                 database_url: config.database_url.clone(),
                 kafka: config.kafka.clone(),
+                semantic_model: config.semantic_model.clone(),
             };
             let report = if pages {
                 crate::bench::pages::run(&options).await?
@@ -478,7 +497,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let data_dir = config.data_dir.clone();
-    let roles = config.roles;
+    let roles = config.running();
     let app = Application::build(config).await?;
     match app.local_addr() {
         Some(addr) => println!(

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use pvara_services::usecase::verification::EmailVerification;
@@ -22,6 +23,8 @@ pub struct Roles {
     pub relay: bool,
     pub scoring: bool,
     pub notify: bool,
+    /// The semantic worker; it runs only where a model is configured (`--semantic-model`).
+    pub semantic: bool,
 }
 
 impl Roles {
@@ -30,12 +33,14 @@ impl Roles {
         relay: true,
         scoring: true,
         notify: true,
+        semantic: true,
     };
     pub const NONE: Roles = Roles {
         api: false,
         relay: false,
         scoring: false,
         notify: false,
+        semantic: false,
     };
 
     /// "relay, scoring worker": for the start-up line.
@@ -45,6 +50,7 @@ impl Roles {
             (self.relay, "relay"),
             (self.scoring, "scoring worker"),
             (self.notify, "notify worker"),
+            (self.semantic, "semantic worker"),
         ];
         names
             .iter()
@@ -98,6 +104,8 @@ pub struct Config {
     pub max_lag: Option<u64>,
     /// Where people reach the portal, for the links in mail; `None` derives it from `listen`.
     pub public_url: Option<String>,
+    /// The sentence-embedding model's directory: scores are refined by it (semantic role).
+    pub semantic_model: Option<PathBuf>,
 }
 
 // Every default of the binary is here; the command line's are these same constants.
@@ -144,6 +152,7 @@ impl Config {
             email_verification: EmailVerification::Required,
             max_lag: Some(DEFAULT_MAX_LAG),
             public_url: None,
+            semantic_model: None,
         }
     }
 
@@ -167,6 +176,29 @@ impl Config {
         let tls = pvara_services::api::server::Tls::from_pem(&read(cert)?, &read(key)?)
             .map_err(|e| anyhow::anyhow!("{e} ({} / {})", cert.display(), key.display()))?;
         Ok(Some(tls))
+    }
+
+    /// The roles this process really runs: the semantic worker needs a model.
+    pub fn running(&self) -> Roles {
+        Roles {
+            semantic: self.roles.semantic && self.semantic_model.is_some(),
+            ..self.roles
+        }
+    }
+
+    /// The semantic model, loaded now when this process refines scores, so that a missing or
+    /// corrupt model stops the start rather than the first application.
+    pub fn semantic_refiner(&self) -> anyhow::Result<Option<Arc<pvara_services::semantic::Refiner>>> {
+        let Some(dir) = self.semantic_model.as_deref().filter(|_| self.roles.semantic) else {
+            return Ok(None);
+        };
+        let embedder = pvara_services::semantic::Embedder::load(dir).with_context(|| {
+            format!(
+                "cannot load the semantic model from {} (--semantic-model)",
+                dir.display()
+            )
+        })?;
+        Ok(Some(Arc::new(pvara_services::semantic::Refiner::new(embedder))))
     }
 
     /// Secure cookies unless told otherwise, except on a loopback listener (a developer's

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use pvara_domain::event::{GROUPS, Group};
+use pvara_domain::event::{GROUPS, Group, SEMANTIC_GROUP};
 use pvara_storage::model::{GroupOffset, OffsetReset};
 use pvara_storage::{Engines, Location};
 
@@ -233,7 +233,15 @@ async fn check_engines(config: &Config, engines: &Engines) -> anyhow::Result<Vec
     match (first, second) {
         (Ok(first), Ok(second)) => {
             let seconds = started.elapsed().as_secs_f64();
-            for group in GROUPS {
+            // The semantic group is shown where a model is configured or it has run before.
+            let shown = |g: &Group| {
+                g.name != SEMANTIC_GROUP.name
+                    || config.semantic_model.is_some()
+                    || second
+                        .iter()
+                        .any(|o| o.group.ends_with(g.name) && o.committed > 0)
+            };
+            for group in GROUPS.iter().filter(|g| shown(g)) {
                 let (name, topic) = (group.name, group.topic.name());
                 checks.push(check_group(
                     config, name, topic, group.role, &first, &second, seconds,

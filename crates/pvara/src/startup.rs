@@ -10,9 +10,11 @@ use pvara_services::auth::links::Links;
 use pvara_services::backpressure::Backpressure;
 use pvara_services::mail::{FileMailer, MailTemplates, Mailer};
 use pvara_services::scorer::{RuleScorer, Scorer};
+use pvara_services::semantic::Refiner;
 use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
 use pvara_services::workers::notify::NotifyWorker;
 use pvara_services::workers::scoring::ScoringWorker;
+use pvara_services::workers::semantic::SemanticWorker;
 use pvara_services::{relay, workers};
 use pvara_storage::{Engines, Location, OpenOptions};
 use tokio::net::TcpListener;
@@ -34,6 +36,8 @@ pub struct Application {
     tls: Option<api::server::Tls>,
     /// The notify role's mailer and templates, made (and checked) at build time.
     mail: Option<(Arc<dyn Mailer>, Arc<MailTemplates>)>,
+    /// The semantic role's model, loaded (and checked) at build time.
+    refiner: Option<Arc<Refiner>>,
     /// Held for the life of the process; see [`lock_roles`].
     _locks: Vec<std::fs::File>,
 }
@@ -64,10 +68,12 @@ pub async fn open_engines(config: &Config) -> anyhow::Result<Engines> {
 /// a second copy fails with a clear message instead of doing the same work twice. API processes
 /// need no lock; on PostgreSQL nothing is locked.
 fn lock_roles(config: &Config) -> anyhow::Result<Vec<std::fs::File>> {
+    let running = config.running();
     let roles = [
-        ("relay", config.roles.relay),
-        ("scoring", config.roles.scoring),
-        ("notify", config.roles.notify),
+        ("relay", running.relay),
+        ("scoring", running.scoring),
+        ("notify", running.notify),
+        ("semantic", running.semantic),
     ];
     let mut locks = Vec::new();
     for (role, _) in roles.into_iter().filter(|(_, on)| *on) {
@@ -140,6 +146,7 @@ impl Application {
         } else {
             None
         };
+        let refiner = config.semantic_refiner()?;
         let listener = if config.roles.api {
             let listener = TcpListener::bind(config.listen)
                 .await
@@ -167,6 +174,7 @@ impl Application {
             throttle,
             tls,
             mail,
+            refiner,
             _locks: locks,
         })
     }
@@ -199,6 +207,7 @@ impl Application {
             throttle,
             tls,
             mail,
+            refiner,
             _locks,
         } = self;
         let background = CancellationToken::new();
@@ -266,6 +275,16 @@ impl Application {
                 background.clone(),
             ));
         }
+        if let Some(refiner) = refiner {
+            let worker_config = SemanticWorker::config(config.workers);
+            tracing::info!(model = refiner.model(), "refining scores with the semantic model");
+            tasks.spawn(workers::run(
+                engines.log.clone(),
+                Arc::new(SemanticWorker::new(engines.store.clone(), refiner, worker_config)),
+                worker_config,
+                background.clone(),
+            ));
+        }
         let http = async {
             match listener {
                 Some(listener) => {
@@ -274,6 +293,7 @@ impl Application {
                     services.email_verification = config.email_verification;
                     services.backpressure = backpressure;
                     services.web.cookie_secure = config.cookie_secure();
+                    services.web.semantic = config.semantic_model.is_some();
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();
                     services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_sender()?));

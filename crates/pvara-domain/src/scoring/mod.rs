@@ -7,6 +7,7 @@
 
 pub mod education;
 pub mod relevance;
+pub mod semantic;
 pub mod skills;
 
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,10 @@ pub struct SkillCriterion {
     pub max_points: f64,
     pub matched: Vec<String>,
     pub missing: Vec<String>,
+    /// Skills not listed word for word that a CV passage showed by meaning (semantic refinement);
+    /// they count as matched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matched_by_meaning: Vec<semantic::MeaningMatch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +105,16 @@ pub struct ScoreCard {
     pub education: EducationCriterion,
     pub relevance: RelevanceCriterion,
     pub knockouts: Vec<Knockout>,
+    /// What the language model read in the CV, when the score was refined by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<semantic::Reading>,
+}
+
+impl ScoreCard {
+    /// Whether the semantic model has refined this score.
+    pub fn is_refined(&self) -> bool {
+        self.semantic.is_some()
+    }
 }
 
 fn round1(x: f64) -> f64 {
@@ -119,6 +134,49 @@ fn skill_criterion(wanted: &[String], offered: &[String], max_points: f64) -> Sk
         max_points,
         matched,
         missing,
+        matched_by_meaning: Vec::new(),
+    }
+}
+
+/// The knock-outs the criteria call for: one rule for the rules score and its refinement.
+fn knockouts(required_skills: &SkillCriterion, experience: &ExperienceCriterion) -> Vec<Knockout> {
+    let mut knockouts = Vec::new();
+    if !required_skills.missing.is_empty() {
+        knockouts.push(Knockout {
+            code: "missingRequiredSkill".to_owned(),
+            message: format!("missing required skills: {}", required_skills.missing.join(", ")),
+            cap: CAP_MISSING_REQUIRED_SKILL,
+        });
+    }
+    if experience.years < experience.minimum {
+        knockouts.push(Knockout {
+            code: "belowMinimumExperience".to_owned(),
+            message: format!(
+                "{} years of experience, {} required",
+                experience.years, experience.minimum
+            ),
+            cap: CAP_BELOW_MIN_EXPERIENCE,
+        });
+    }
+    knockouts
+}
+
+/// Sums the criteria and applies the knock-outs: the card's totals, wherever its criteria came
+/// from.
+fn with_totals(card: ScoreCard) -> ScoreCard {
+    let knockouts = knockouts(&card.required_skills, &card.experience);
+    let sum = card.required_skills.points
+        + card.preferred_skills.points
+        + card.experience.points
+        + card.education.points
+        + card.relevance.points;
+    let uncapped_total = sum.round().clamp(0.0, 100.0) as u8;
+    let total = knockouts.iter().map(|k| k.cap).fold(uncapped_total, u8::min);
+    ScoreCard {
+        total,
+        uncapped_total,
+        knockouts,
+        ..card
     }
 }
 
@@ -170,43 +228,18 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
         matched_terms,
     };
 
-    let mut knockouts = Vec::new();
-    if !required_skills.missing.is_empty() {
-        knockouts.push(Knockout {
-            code: "missingRequiredSkill".to_owned(),
-            message: format!("missing required skills: {}", required_skills.missing.join(", ")),
-            cap: CAP_MISSING_REQUIRED_SKILL,
-        });
-    }
-    if candidate.years_experience < req.min_years_experience {
-        knockouts.push(Knockout {
-            code: "belowMinimumExperience".to_owned(),
-            message: format!(
-                "{} years of experience, {} required",
-                candidate.years_experience, req.min_years_experience
-            ),
-            cap: CAP_BELOW_MIN_EXPERIENCE,
-        });
-    }
-
-    let sum = required_skills.points
-        + preferred_skills.points
-        + experience.points
-        + education.points
-        + relevance.points;
-    let uncapped_total = sum.round().clamp(0.0, 100.0) as u8;
-    let total = knockouts.iter().map(|k| k.cap).fold(uncapped_total, u8::min);
-    ScoreCard {
-        total,
-        uncapped_total,
+    with_totals(ScoreCard {
+        total: 0,
+        uncapped_total: 0,
         scorer_version: SCORER_VERSION.to_owned(),
         required_skills,
         preferred_skills,
         experience,
         education,
         relevance,
-        knockouts,
-    }
+        knockouts: Vec::new(),
+        semantic: None,
+    })
 }
 
 #[cfg(test)]

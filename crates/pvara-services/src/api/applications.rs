@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use pvara_domain::application::ApplicationDraft;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::scoring::education::Education;
+use pvara_domain::scoring::semantic::is_refined_version;
 use pvara_domain::status::Status;
 use pvara_storage::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Cursor, Delivery, HistoryEntry, SortOrder,
@@ -167,6 +168,11 @@ pub struct ApplicationView {
     ai_score: Option<u8>,
     score_breakdown: Option<serde_json::Value>,
     scorer_version: Option<String>,
+    /// Whether the semantic model has refined the score (null while unscored): false means the
+    /// rules score, pending refinement where a model is configured.
+    score_refined: Option<bool>,
+    /// The score's changes after the first (refinements), oldest first.
+    score_changes: Vec<pvara_storage::model::ScoreChange>,
     full_name: String,
     email: String,
     phone: Option<String>,
@@ -265,7 +271,9 @@ impl From<ApplicationRecord> for ApplicationView {
             status: r.status,
             ai_score,
             score_breakdown,
+            score_refined: scorer_version.as_deref().map(is_refined_version),
             scorer_version,
+            score_changes: r.score_changes,
             full_name: r.candidate.full_name.as_str().to_owned(),
             email: r.candidate.email.as_str().to_owned(),
             phone: r.candidate.phone,
@@ -337,6 +345,8 @@ pub struct SummaryView {
     full_name: String,
     status: Status,
     ai_score: Option<u8>,
+    /// Whether the semantic model has refined the score (null while unscored).
+    score_refined: Option<bool>,
     submitted_at: DateTime<Utc>,
 }
 
@@ -455,6 +465,7 @@ pub async fn list(
             full_name: s.full_name,
             status: s.status,
             ai_score: s.ai_score,
+            score_refined: s.scorer_version.as_deref().map(is_refined_version),
             submitted_at: s.submitted_at,
         })
         .collect();

@@ -5,7 +5,13 @@
 //!
 //! # Layout
 //! - `embedder`: loading the model and turning texts into unit vectors.
+//! - `refiner`: one application's passages against its job, into a refined card (the rules of
+//!   the refinement are the domain's, `pvara_domain::scoring::semantic`).
+//!
+//! The consumer group that runs it is `workers::semantic`.
 
 pub mod embedder;
+pub mod refiner;
 
 pub use embedder::{Embedder, MAX_TOKENS, MODEL_NAME, ModelError, cosine};
+pub use refiner::Refiner;

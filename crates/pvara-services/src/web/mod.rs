@@ -26,6 +26,7 @@ pub mod email;
 pub mod forms;
 mod privacy;
 pub mod review;
+pub mod score;
 pub mod session;
 pub mod staff;
 mod steps;
@@ -48,6 +49,8 @@ use session::Viewer;
 pub struct WebConfig {
     /// Session cookies only over HTTPS.
     pub cookie_secure: bool,
+    /// A language model refines scores in this deployment: unrefined scores show as pending.
+    pub semantic: bool,
 }
 
 /// What the shared page frame needs.

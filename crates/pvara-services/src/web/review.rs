@@ -9,25 +9,18 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::Step;
-use pvara_domain::scoring::ScoreCard;
 use pvara_domain::status::{Action, Status};
-use pvara_storage::model::{ApplicationRecord, ScoreRecord};
+use pvara_storage::model::ApplicationRecord;
 use serde::Deserialize;
 
 use super::forms::{FormErrors, when};
+use super::score::ScoreView;
 use super::session::Viewer;
 use super::steps::{interview, invitation, offer, rejection};
 use super::{Layout, PageError, render};
 use crate::api::ApiState;
 use crate::api::extract::RequestId;
 use crate::usecase::{self, Actor};
-
-#[derive(Debug)]
-pub struct BreakdownRow {
-    pub name: &'static str,
-    pub points: String,
-    pub detail: String,
-}
 
 #[derive(Debug)]
 pub struct HistoryRow {
@@ -54,11 +47,8 @@ struct ApplicationPage {
     job_title: String,
     name: String,
     status: Status,
-    score: Option<u8>,
+    score: ScoreView,
     details: Vec<(&'static str, String)>,
-    breakdown: Vec<BreakdownRow>,
-    scorer_version: String,
-    knockouts: String,
     has_file: bool,
     resume_text: String,
     cover_letter: String,
@@ -89,55 +79,6 @@ impl From<pvara_storage::model::Delivery> for MailRow {
                 |reply| format!("Not delivered: {reply}"),
             ),
         }
-    }
-}
-
-fn breakdown(card: &ScoreCard) -> Vec<BreakdownRow> {
-    let pts = |p: f64, max: f64| format!("{p} / {max}");
-    let skills = |matched: &[String], missing: &[String]| {
-        format!("matched: {}; missing: {}", or_dash(matched), or_dash(missing))
-    };
-    vec![
-        BreakdownRow {
-            name: "Required skills",
-            points: pts(card.required_skills.points, card.required_skills.max_points),
-            detail: skills(&card.required_skills.matched, &card.required_skills.missing),
-        },
-        BreakdownRow {
-            name: "Preferred skills",
-            points: pts(card.preferred_skills.points, card.preferred_skills.max_points),
-            detail: skills(&card.preferred_skills.matched, &card.preferred_skills.missing),
-        },
-        BreakdownRow {
-            name: "Experience",
-            points: pts(card.experience.points, card.experience.max_points),
-            detail: format!(
-                "{} years against a minimum of {}",
-                card.experience.years, card.experience.minimum
-            ),
-        },
-        BreakdownRow {
-            name: "Education",
-            points: pts(card.education.points, card.education.max_points),
-            detail: format!(
-                "{}; required {}",
-                card.education.level.label(),
-                card.education.required.label()
-            ),
-        },
-        BreakdownRow {
-            name: "Relevance",
-            points: pts(card.relevance.points, card.relevance.max_points),
-            detail: format!("terms found: {}", or_dash(&card.relevance.matched_terms)),
-        },
-    ]
-}
-
-fn or_dash(list: &[String]) -> String {
-    if list.is_empty() {
-        "none".to_owned()
-    } else {
-        list.join(", ")
     }
 }
 
@@ -206,7 +147,6 @@ async fn application_page(
         .unwrap_or_default();
     let notes = state.store.notes(id).await?;
     let names = actor_names(state, &record).await?;
-    let card = record.score.as_ref().and_then(ScoreRecord::card);
     let c = &record.candidate;
     let details = vec![
         ("Email", c.email.as_str().to_owned()),
@@ -234,24 +174,8 @@ async fn application_page(
         job_title,
         name: c.full_name.as_str().to_owned(),
         status: record.status,
-        score: record.score.as_ref().map(|s| s.total),
+        score: ScoreView::new(&record, state.web.semantic),
         details,
-        breakdown: card.as_ref().map(breakdown).unwrap_or_default(),
-        scorer_version: record
-            .score
-            .as_ref()
-            .map(|s| s.scorer_version.clone())
-            .unwrap_or_default(),
-        knockouts: card
-            .as_ref()
-            .map(|c| {
-                c.knockouts
-                    .iter()
-                    .map(|k| k.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default(),
         has_file: record.cv_file_name.is_some(),
         resume_text: c.resume_text.clone(),
         cover_letter: c.cover_letter.clone().unwrap_or_else(|| "None".to_owned()),

@@ -267,7 +267,14 @@ async fn pipeline_page(
         .map(|s| CandidateRow {
             id: s.id,
             name: s.full_name,
-            score: s.ai_score.map_or_else(|| "–".to_owned(), |n| n.to_string()),
+            score: match (
+                s.ai_score,
+                super::score::refinement(s.scorer_version.as_deref(), state.web.semantic),
+            ) {
+                (None, _) => "–".to_owned(),
+                (Some(n), None) => n.to_string(),
+                (Some(n), Some(state)) => format!("{n} ({state})"),
+            },
             status: s.status,
             submitted: day(s.submitted_at),
         })

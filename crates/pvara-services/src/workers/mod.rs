@@ -7,6 +7,7 @@
 
 pub mod notify;
 pub mod scoring;
+pub mod semantic;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +98,22 @@ where
     }
     // Every index got a result: the last round keeps failures instead of retrying them.
     results.into_iter().flatten().collect()
+}
+
+/// The scoring inputs of `ids` that still exist, by application.
+pub(crate) async fn inputs_by_id(
+    store: &dyn pvara_storage::Store,
+    ids: &[pvara_domain::ids::ApplicationId],
+) -> Result<
+    std::collections::HashMap<pvara_domain::ids::ApplicationId, pvara_storage::model::ScoringInput>,
+    WorkerError,
+> {
+    Ok(store
+        .scoring_inputs(ids)
+        .await?
+        .into_iter()
+        .map(|i| (i.application_id, i))
+        .collect())
 }
 
 /// What a worker does with one batch.

@@ -1,7 +1,7 @@
 //! The scoring worker: `application-submitted` -> score -> "Under Review" + `ai-scoring-complete`
 //! (or, after bounded retries, "Scoring Failed" + `ai-scoring-failed`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -164,13 +164,7 @@ impl BatchHandler for ScoringWorker {
             }
         }
         let ids: Vec<ApplicationId> = wanted.iter().map(|(id, _, _)| *id).collect();
-        let mut inputs: HashMap<ApplicationId, ScoringInput> = self
-            .store
-            .scoring_inputs(&ids)
-            .await?
-            .into_iter()
-            .map(|i| (i.application_id, i))
-            .collect();
+        let mut inputs = super::inputs_by_id(self.store.as_ref(), &ids).await?;
         // Already scored (a redelivery) or rejected before scoring: nothing to do.
         let pending: Vec<(ScoringInput, Option<String>, DateTime<Utc>)> = wanted
             .into_iter()
@@ -209,13 +203,13 @@ impl BatchHandler for ScoringWorker {
         let applied = self
             .store
             .apply_batch(WorkBatch {
-                account_mails: Vec::new(),
                 transitions,
                 messages: dead_letters,
-                deliveries: Vec::new(),
                 checkpoint,
+                ..Default::default()
             })
-            .await?;
+            .await?
+            .transitions;
         record_outcomes(&pending, &scored, &applied);
         let skipped = applied.iter().filter(|a| !**a).count();
         if skipped > 0 {

@@ -10,6 +10,7 @@ mod batch;
 mod log;
 mod rows;
 mod schema;
+mod scores;
 mod store;
 mod submit;
 mod tokens;

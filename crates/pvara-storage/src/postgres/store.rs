@@ -15,9 +15,9 @@ use super::{PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, MailContext,
-    NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch,
-    WriteStats,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
+    MailContext, NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord,
+    WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -137,6 +137,7 @@ impl Store for PgEngine {
             cv_file_name: row.try_get("cv_file_name")?,
             consent_version: row.try_get("consent_version")?,
             history: history.iter().map(rows::history).collect::<Result<_, _>>()?,
+            score_changes: super::scores::score_changes(self.pool(), id.0).await?,
         }))
     }
 
@@ -164,7 +165,7 @@ impl Store for PgEngine {
     ) -> Result<Vec<ApplicationSummary>, StoreError> {
         const SCORE: &str = "coalesce(a.ai_score, -1)";
         let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at FROM applications a WHERE TRUE",
+            "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at, a.scorer_version FROM applications a WHERE TRUE",
         );
         if let Some(job) = query.job_id {
             sql.push(" AND a.job_id = ").push_bind(job.0);
@@ -216,6 +217,7 @@ impl Store for PgEngine {
                     status: rows::status(row.try_get("status")?)?,
                     ai_score: rows::ai_score(row)?,
                     submitted_at: row.try_get("submitted_at")?,
+                    scorer_version: row.try_get("scorer_version")?,
                 })
             })
             .collect()
@@ -241,9 +243,12 @@ impl Store for PgEngine {
         Ok(())
     }
 
-    async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError> {
+    async fn apply_batch(&self, batch: WorkBatch) -> Result<Applied, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let applied = super::batch::apply_transitions(&mut tx, &batch.transitions).await?;
+        let applied = Applied {
+            transitions: super::batch::apply_transitions(&mut tx, &batch.transitions).await?,
+            rescores: super::scores::apply_rescores(&mut tx, &batch.rescores).await?,
+        };
         insert_outbox(&mut tx, &batch.messages, Utc::now()).await?;
         super::batch::insert_deliveries(&mut tx, &batch.deliveries).await?;
         super::tokens::mark_mailed(&mut tx, &batch.account_mails, Utc::now()).await?;
@@ -258,7 +263,7 @@ impl Store for PgEngine {
     async fn scoring_inputs(&self, ids: &[ApplicationId]) -> Result<Vec<ScoringInput>, StoreError> {
         let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
         let found = sqlx::query(&format!(
-            "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}
+            "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version
              FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY($1)"
         ))
         .bind(&ids)
@@ -272,6 +277,7 @@ impl Store for PgEngine {
                     status: rows::status(row.try_get("status")?)?,
                     candidate: rows::candidate(row)?,
                     job: rows::job(row)?,
+                    score: rows::score(row)?,
                 })
             })
             .collect()

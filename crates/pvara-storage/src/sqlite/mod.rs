@@ -8,6 +8,7 @@
 mod log;
 mod rows;
 mod schema;
+mod scores;
 mod stats;
 mod store;
 mod tokens;

@@ -205,6 +205,21 @@ ALTER TABLE applications ADD COLUMN consent_version TEXT;
 ALTER TABLE mail_deliveries ADD COLUMN failure TEXT;
 CREATE INDEX mail_deliveries_by_application ON mail_deliveries (application_id, delivered_at);
 "#,
+    r#"
+-- Score versions after the first (the semantic model's refinements), with the score each
+-- replaced. No personal data: the quoted passages live in the breakdown, which erasure clears.
+CREATE TABLE score_changes (
+    id             INTEGER PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications (id),
+    previous_score SMALLINT NOT NULL,
+    score          SMALLINT NOT NULL,
+    scorer_version TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    at             TEXT NOT NULL
+);
+CREATE INDEX score_changes_by_application ON score_changes (application_id, id);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

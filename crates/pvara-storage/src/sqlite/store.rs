@@ -20,9 +20,9 @@ use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Checkpoint, Counts, Delivery, HistoryRow,
-    MailContext, NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission, Transition,
-    UserRecord, WorkBatch, WriteStats,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
+    HistoryRow, MailContext, NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission,
+    Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -227,6 +227,7 @@ impl Store for SqliteEngine {
                 cv_file_name: row.get(17)?,
                 consent_version: row.get(18)?,
                 history: Vec::new(),
+                score_changes: super::scores::score_changes(conn, &id_text)?,
             };
             let mut stmt = conn.prepare_cached(
                 "SELECT from_status, to_status, actor, reason, details, at FROM application_history
@@ -326,7 +327,7 @@ impl Store for SqliteEngine {
             };
             values.push(Value::Integer(i64::from(query.limit)));
             let sql = format!(
-                "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at FROM applications a
+                "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at, a.scorer_version FROM applications a
                  {filter} ORDER BY {order} LIMIT ?"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
@@ -340,6 +341,7 @@ impl Store for SqliteEngine {
                     status: parse_status(&row.get::<_, String>(3)?)?,
                     ai_score: row.get::<_, Option<i64>>(4)?.map(|s| s.clamp(0, 100) as u8),
                     submitted_at: parse_ts(&row.get::<_, String>(5)?)?,
+                    scorer_version: row.get(6)?,
                 });
             }
             Ok(page)
@@ -369,14 +371,19 @@ impl Store for SqliteEngine {
         Ok(())
     }
 
-    async fn apply_batch(&self, batch: WorkBatch) -> Result<Vec<bool>, StoreError> {
+    async fn apply_batch(&self, batch: WorkBatch) -> Result<Applied, StoreError> {
         let in_place = self.events_in_place();
         let (applied, batch) = self
             .write(move |conn| {
-                let applied = batch
+                let transitions = batch
                     .transitions
                     .iter()
                     .map(|t| apply_transition(conn, t, in_place))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let rescores = batch
+                    .rescores
+                    .iter()
+                    .map(|r| super::scores::apply_rescore(conn, r, in_place))
                     .collect::<Result<Vec<_>, _>>()?;
                 emit(conn, &batch.messages, &ts(Utc::now()), in_place)?;
                 for delivery in &batch.deliveries {
@@ -386,11 +393,24 @@ impl Store for SqliteEngine {
                 if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
                     log::store_positions(conn, group, positions)?;
                 }
-                Ok((applied, batch))
+                Ok((
+                    Applied {
+                        transitions,
+                        rescores,
+                    },
+                    batch,
+                ))
             })
             .await?;
-        let transitions_applied = batch.transitions.iter().zip(&applied).filter(|(_, a)| **a);
-        let caused = transitions_applied.flat_map(|(t, _)| &t.messages);
+        let transitions = batch
+            .transitions
+            .iter()
+            .zip(&applied.transitions)
+            .filter(|(_, a)| **a);
+        let rescores = batch.rescores.iter().zip(&applied.rescores).filter(|(_, a)| **a);
+        let caused = transitions
+            .flat_map(|(t, _)| &t.messages)
+            .chain(rescores.flat_map(|(r, _)| &r.messages));
         self.events_committed(in_place, caused.chain(&batch.messages));
         Ok(applied)
     }
@@ -401,7 +421,7 @@ impl Store for SqliteEngine {
             let mut inputs = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(500) {
                 let sql = format!(
-                    "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}
+                    "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version
                      FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id IN ({})",
                     in_list(chunk.len())
                 );
@@ -413,6 +433,7 @@ impl Store for SqliteEngine {
                         status: parse_status(&row.get::<_, String>(1)?)?,
                         candidate: candidate_from_row(row, 2)?,
                         job: job_from_row(row, 10)?,
+                        score: score_from_row(row, 18)?,
                     });
                 }
             }

@@ -10,7 +10,8 @@ use super::fixtures::*;
 use crate::Engines;
 use crate::error::StoreError;
 use crate::model::{
-    ApplicationQuery, Checkpoint, Cursor, Delivery, Position, ScoreRecord, SortOrder, Transition, WorkBatch,
+    ApplicationQuery, Checkpoint, Cursor, Delivery, Position, Rescore, ScoreRecord, SortOrder, Transition,
+    WorkBatch,
 };
 
 fn scored(application: &NewApplication, total: u8, messages: Vec<crate::model::OutboxMessage>) -> Transition {
@@ -193,6 +194,7 @@ pub async fn transition_story(engines: &Engines) {
             scored(&application, 70, vec![message.clone()]),
             scored(&application, 99, vec![message]),
         ],
+        rescores: vec![],
         messages: vec![],
         deliveries: vec![],
         checkpoint: Some(Checkpoint {
@@ -205,12 +207,16 @@ pub async fn transition_story(engines: &Engines) {
         }),
     };
     // The second transition of the same application finds it moved on: one effect, one event.
-    assert_eq!(store.apply_batch(batch).await.unwrap(), vec![true, false]);
+    assert_eq!(
+        store.apply_batch(batch).await.unwrap().transitions,
+        vec![true, false]
+    );
     let record = store.application(application.id).await.unwrap().unwrap();
     assert_eq!(record.status, Status::UnderReview);
     assert_eq!(record.score.as_ref().map(|s| s.total), Some(70));
     assert_eq!(record.history.len(), 2);
     assert_eq!(events_written(engines).await, 1);
+    rescore_story(engines, &application).await;
 
     let groups = engines.log.groups().await.unwrap();
     let committed = groups
@@ -237,6 +243,64 @@ pub async fn transition_story(engines: &Engines) {
         store.transition(reject).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// A rescore replaces the score it names and no other, keeps the status, and records the change.
+async fn rescore_story(engines: &Engines, application: &NewApplication) {
+    let store = engines.store.as_ref();
+    let input = store.scoring_inputs(&[application.id]).await.unwrap().remove(0);
+    let stored = input.score.expect("the scoring input carries the stored score");
+    assert_eq!((stored.total, stored.scorer_version.as_str()), (70, "test-1"));
+    let rescore = |id: ApplicationId| Rescore {
+        application_id: id,
+        replaces: "test-1".to_owned(),
+        previous_total: 70,
+        score: ScoreRecord {
+            total: 82,
+            breakdown: serde_json::json!({ "total": 82 }),
+            scorer_version: "test-1+model".to_owned(),
+        },
+        actor: "system:test".to_owned(),
+        reason: "refined".to_owned(),
+        at: pvara_domain::time::to_stored_precision(Utc::now()),
+        messages: vec![submitted_message(application)],
+    };
+    let batch = |rescores| WorkBatch {
+        rescores,
+        ..Default::default()
+    };
+    let applied = store
+        .apply_batch(batch(vec![
+            rescore(application.id),
+            rescore(ApplicationId::new()),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(applied.rescores, vec![true, false]);
+    // Redelivered: the score it replaces is gone, so nothing changes.
+    let again = store
+        .apply_batch(batch(vec![rescore(application.id)]))
+        .await
+        .unwrap();
+    assert_eq!(again.rescores, vec![false]);
+    let record = store.application(application.id).await.unwrap().unwrap();
+    assert_eq!(record.status, Status::UnderReview);
+    assert_eq!(record.history.len(), 2, "a rescore is no status change");
+    assert_eq!(
+        record.score.map(|s| (s.total, s.scorer_version)),
+        Some((82, "test-1+model".to_owned()))
+    );
+    let changes: Vec<(u8, u8, &str)> = record
+        .score_changes
+        .iter()
+        .map(|c| (c.previous, c.total, c.scorer_version.as_str()))
+        .collect();
+    assert_eq!(changes, [(70, 82, "test-1+model")]);
+    assert_eq!(
+        events_written(engines).await,
+        2,
+        "one event, from the rescore applied"
+    );
 }
 
 /// Keyset pagination visits every row once, in order, under each sort and filter.

@@ -9,11 +9,13 @@
 //! - `load`: the submission loop.
 //! - `chart`: the SVG.
 //! - [`pages`]: `--pages`, the workspace pages' render times at volume.
+//! - [`quality`]: ranking quality of the rules and refined scores on the labelled set.
 
 mod chart;
 pub mod corpus;
 mod load;
 pub mod pages;
+pub mod quality;
 mod server;
 
 use std::path::PathBuf;
@@ -54,6 +56,9 @@ pub struct BenchOptions {
     /// directory) and the Kafka log, if any.
     pub database_url: Option<String>,
     pub kafka: Option<pvara_storage::kafka::KafkaOptions>,
+    /// The semantic model: a self-started server refines with it, and the run waits for the
+    /// `pvara-semantic` group to drain (with `--target`: its workers' lag, on `/metrics`).
+    pub semantic_model: Option<PathBuf>,
 }
 
 async fn post(
@@ -191,6 +196,25 @@ async fn wait_until_scored(client: &reqwest::Client, base: &str, staff: &str) ->
     }
 }
 
+/// Polls the semantic group's lag on `/metrics` until it is drained; returns the lag seen first.
+async fn wait_until_refined(client: &reqwest::Client, base: &str) -> anyhow::Result<f64> {
+    let deadline = Instant::now() + Duration::from_secs(4 * 3600);
+    let mut ticks = tokio::time::interval(Duration::from_millis(250));
+    let mut first = None;
+    loop {
+        ticks.tick().await;
+        let lag = server::counters(client, base).await.semantic_lag;
+        let first = *first.get_or_insert(lag.unwrap_or(f64::NAN));
+        if lag == Some(0.0) {
+            return Ok(first);
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "the semantic group still lags after 4 hours"
+        );
+    }
+}
+
 /// Submit-to-scored latency in ms, from the history of a sample spread over the run.
 async fn e2e_sample(
     client: &reqwest::Client,
@@ -303,6 +327,13 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
     let submit_secs = started.elapsed().as_secs_f64();
     wait_until_scored(&client, &base, &staff).await?;
     let e2e_secs = started.elapsed().as_secs_f64();
+    let semantic = match &options.semantic_model {
+        Some(_) => {
+            let lag = wait_until_refined(&client, &base).await?;
+            Some((lag, started.elapsed().as_secs_f64()))
+        }
+        None => None,
+    };
     done.store(true, Ordering::Relaxed);
     let _ = watcher.await;
     let after = server::counters(&client, &base).await;
@@ -348,6 +379,13 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
         "serverPeakRssMb": usage_after.map(|u| round2(u.peak_rss_mb)),
         "commitsPerSec": commits.map(|c| round2(c / e2e_secs)),
         "rowsPerCommit": commits.zip(rows).filter(|(c, _)| *c > 0.0).map(|(c, r)| round2(r / c)),
+        "semantic": semantic.map(|(lag, secs)| json!({
+            "lagWhenRulesScored": lag,
+            "allRefinedSeconds": round2(secs),
+            "drainSeconds": round2(secs - e2e_secs),
+            "refinedPerSec": round2(accepted as f64 / secs),
+            "refined": delta(after.refined, before.refined),
+        })),
         "submitSeconds": round2(submit_secs),
         "e2eSeconds": round2(e2e_secs),
         "machine": {

@@ -156,6 +156,9 @@ fn engine_args(options: &BenchOptions, data_dir: &Path) -> Vec<String> {
     if let Some(url) = &options.database_url {
         args.extend(["--database-url".to_owned(), url.clone()]);
     }
+    if let Some(model) = &options.semantic_model {
+        args.extend(["--semantic-model".to_owned(), model.display().to_string()]);
+    }
     if let Some(kafka) = &options.kafka {
         args.extend(["--kafka-brokers".to_owned(), kafka.brokers.clone()]);
         args.extend(["--kafka-replication".to_owned(), kafka.replication.to_string()]);
@@ -200,6 +203,9 @@ pub(super) struct ServerCounters {
     pub commits: Option<f64>,
     pub rows: Option<f64>,
     pub scored: Option<f64>,
+    pub refined: Option<f64>,
+    /// Records the `pvara-semantic` group has still to commit, over its partitions.
+    pub semantic_lag: Option<f64>,
 }
 
 pub(super) async fn counters(client: &reqwest::Client, base: &str) -> ServerCounters {
@@ -216,5 +222,18 @@ pub(super) async fn counters(client: &reqwest::Client, base: &str) -> ServerCoun
         commits: value(pvara_services::metrics::DB_COMMITS),
         rows: value(pvara_services::metrics::DB_ROWS),
         scored: value(pvara_services::metrics::SCORED),
+        refined: value(pvara_services::metrics::REFINED),
+        semantic_lag: semantic_lag(&text),
     }
+}
+
+/// The sum of the semantic group's per-partition lag gauges, if `/metrics` shows any.
+fn semantic_lag(metrics: &str) -> Option<f64> {
+    let group = format!("group=\"{}", pvara_domain::event::SEMANTIC_GROUP.name);
+    let lags: Vec<f64> = metrics
+        .lines()
+        .filter(|line| line.starts_with(pvara_services::metrics::CONSUMER_LAG) && line.contains(&group))
+        .filter_map(|line| line.rsplit_once(' ')?.1.trim().parse::<f64>().ok())
+        .collect();
+    (!lags.is_empty()).then(|| lags.iter().sum())
 }

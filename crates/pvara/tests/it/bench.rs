@@ -17,8 +17,18 @@ async fn a_small_benchmark_writes_a_complete_report() {
         staff_password: None,
         database_url: None,
         kafka: None,
+        // With the model (scripts/test fetches it), the run waits for the refinements too.
+        semantic_model: std::env::var_os("PVARA_TEST_MODEL_DIR").map(Into::into),
     };
+    let semantic = options.semantic_model.is_some();
     let report = run(options).await.unwrap();
+    if semantic {
+        assert_eq!(report["semantic"]["refined"].as_f64(), Some(40.0), "{report}");
+        assert!(
+            report["semantic"]["allRefinedSeconds"].as_f64().unwrap()
+                >= report["e2eSeconds"].as_f64().unwrap()
+        );
+    }
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(written, report);
@@ -72,6 +82,7 @@ async fn an_open_loop_run_offers_the_given_rate() {
         server_exe: Some(env!("CARGO_BIN_EXE_pvara").into()),
         database_url: None,
         kafka: None,
+        semantic_model: None,
     })
     .await
     .unwrap();

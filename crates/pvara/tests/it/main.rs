@@ -23,6 +23,7 @@ mod postgres_restart;
 mod privacy;
 mod processes;
 mod scale_out;
+mod semantic;
 mod story;
 mod throttling;
 mod verification;

@@ -1,0 +1,183 @@
+//! How the workspace shows a score: its breakdown, whether the language model has refined it,
+//! what the model read, and how the score changed.
+
+use pvara_domain::scoring::semantic::{MeaningMatch, is_refined_version};
+use pvara_domain::scoring::{ScoreCard, SkillCriterion};
+use pvara_storage::model::{ApplicationRecord, ScoreRecord};
+
+use super::forms::when;
+
+#[derive(Debug)]
+pub struct BreakdownRow {
+    pub name: &'static str,
+    pub points: String,
+    pub detail: String,
+}
+
+/// A passage as the page quotes it.
+#[derive(Debug)]
+pub struct PassageRow {
+    pub similarity: String,
+    pub text: String,
+}
+
+/// A score change in the history.
+#[derive(Debug)]
+pub struct ChangeRow {
+    pub at: String,
+    pub change: String,
+    pub reason: String,
+}
+
+/// Everything the candidate page shows about the score.
+#[derive(Debug, Default)]
+pub struct ScoreView {
+    pub total: Option<u8>,
+    /// "refined" or "pending" where a model refines scores; `None` elsewhere or while unscored.
+    pub refinement: Option<&'static str>,
+    pub scorer_version: String,
+    pub breakdown: Vec<BreakdownRow>,
+    pub knockouts: String,
+    /// The CV passages nearest the job, best first (refined scores only).
+    pub passages: Vec<PassageRow>,
+    /// Passages the model did not read, with why.
+    pub ignored: Vec<PassageRow>,
+    pub changes: Vec<ChangeRow>,
+}
+
+/// "refined" or "pending" beside a score, where a model refines scores (`semantic`).
+pub fn refinement(scorer_version: Option<&str>, semantic: bool) -> Option<&'static str> {
+    match scorer_version {
+        Some(v) if is_refined_version(v) => Some("refined"),
+        Some(_) if semantic => Some("pending"),
+        _ => None,
+    }
+}
+
+impl ScoreView {
+    pub fn new(record: &ApplicationRecord, semantic: bool) -> Self {
+        let version = record.score.as_ref().map(|s| s.scorer_version.as_str());
+        let card = record.score.as_ref().and_then(ScoreRecord::card);
+        let reading = card.as_ref().and_then(|c| c.semantic.as_ref());
+        let quote = |similarity: f32, text: &str| PassageRow {
+            similarity: format!("{similarity:.2}"),
+            text: text.to_owned(),
+        };
+        Self {
+            total: record.score.as_ref().map(|s| s.total),
+            refinement: refinement(version, semantic),
+            scorer_version: version.unwrap_or_default().to_owned(),
+            breakdown: card.as_ref().map(breakdown).unwrap_or_default(),
+            knockouts: card
+                .as_ref()
+                .map(|c| {
+                    c.knockouts
+                        .iter()
+                        .map(|k| k.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default(),
+            passages: reading
+                .map(|r| r.passages.iter().map(|p| quote(p.similarity, &p.text)).collect())
+                .unwrap_or_default(),
+            ignored: reading
+                .map(|r| {
+                    r.ignored
+                        .iter()
+                        .map(|i| PassageRow {
+                            similarity: i.reason.describe().to_owned(),
+                            text: i.excerpt.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            changes: record
+                .score_changes
+                .iter()
+                .map(|c| ChangeRow {
+                    at: when(c.at),
+                    change: format!("{} → {}", c.previous, c.total),
+                    reason: c.reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn skills(criterion: &SkillCriterion) -> String {
+    let mut text = format!(
+        "matched: {}; missing: {}",
+        or_dash(&criterion.matched),
+        or_dash(&criterion.missing)
+    );
+    if !criterion.matched_by_meaning.is_empty() {
+        let by_meaning: Vec<String> = criterion
+            .matched_by_meaning
+            .iter()
+            .map(
+                |MeaningMatch {
+                     skill,
+                     passage,
+                     similarity,
+                 }| format!("{skill} (“{passage}”, {similarity:.2})"),
+            )
+            .collect();
+        text.push_str(&format!("; matched by meaning: {}", by_meaning.join(", ")));
+    }
+    text
+}
+
+fn breakdown(card: &ScoreCard) -> Vec<BreakdownRow> {
+    let pts = |p: f64, max: f64| format!("{p} / {max}");
+    let relevance = match &card.semantic {
+        Some(reading) => format!(
+            "similarity to the job {:.2} by the language model; terms found: {}",
+            reading.similarity,
+            or_dash(&card.relevance.matched_terms)
+        ),
+        None => format!("terms found: {}", or_dash(&card.relevance.matched_terms)),
+    };
+    vec![
+        BreakdownRow {
+            name: "Required skills",
+            points: pts(card.required_skills.points, card.required_skills.max_points),
+            detail: skills(&card.required_skills),
+        },
+        BreakdownRow {
+            name: "Preferred skills",
+            points: pts(card.preferred_skills.points, card.preferred_skills.max_points),
+            detail: skills(&card.preferred_skills),
+        },
+        BreakdownRow {
+            name: "Experience",
+            points: pts(card.experience.points, card.experience.max_points),
+            detail: format!(
+                "{} years against a minimum of {}",
+                card.experience.years, card.experience.minimum
+            ),
+        },
+        BreakdownRow {
+            name: "Education",
+            points: pts(card.education.points, card.education.max_points),
+            detail: format!(
+                "{}; required {}",
+                card.education.level.label(),
+                card.education.required.label()
+            ),
+        },
+        BreakdownRow {
+            name: "Relevance",
+            points: pts(card.relevance.points, card.relevance.max_points),
+            detail: relevance,
+        },
+    ]
+}
+
+fn or_dash(list: &[String]) -> String {
+    if list.is_empty() {
+        "none".to_owned()
+    } else {
+        list.join(", ")
+    }
+}

@@ -1,0 +1,102 @@
+//! Score versions after the first on PostgreSQL: a batch of conditional rescores in three
+//! statements, and the score history.
+
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool, Row};
+use uuid::Uuid;
+
+use super::batch::insert_outbox;
+use crate::error::StoreError;
+use crate::model::{OutboxMessage, Rescore, ScoreChange};
+
+/// Applies every rescore whose application's score is still by its `replaces`; returns, per
+/// rescore, whether it was applied. Each application appears at most once (the caller's rule).
+pub(super) async fn apply_rescores(
+    conn: &mut PgConnection,
+    rescores: &[Rescore],
+) -> Result<Vec<bool>, StoreError> {
+    if rescores.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rescores.iter().map(|r| r.application_id.0).collect();
+    let totals: Vec<i16> = rescores.iter().map(|r| i16::from(r.score.total)).collect();
+    let breakdowns: Vec<Json<&serde_json::Value>> =
+        rescores.iter().map(|r| Json(&r.score.breakdown)).collect();
+    let versions: Vec<&str> = rescores.iter().map(|r| r.score.scorer_version.as_str()).collect();
+    let replaces: Vec<&str> = rescores.iter().map(|r| r.replaces.as_str()).collect();
+    let updated: Vec<Uuid> = sqlx::query_scalar(
+        "UPDATE applications a
+         SET ai_score = u.score, score_breakdown = u.breakdown, scorer_version = u.version
+         FROM UNNEST($1::uuid[], $2::int2[], $3::jsonb[], $4::text[], $5::text[])
+             AS u(id, score, breakdown, version, replaces)
+         WHERE a.id = u.id AND a.scorer_version = u.replaces
+         RETURNING a.id",
+    )
+    .bind(&ids)
+    .bind(&totals)
+    .bind(&breakdowns)
+    .bind(&versions)
+    .bind(&replaces)
+    .fetch_all(&mut *conn)
+    .await?;
+    let updated: std::collections::HashSet<Uuid> = updated.into_iter().collect();
+    let applied: Vec<bool> = ids.iter().map(|id| updated.contains(id)).collect();
+    let done: Vec<&Rescore> = rescores
+        .iter()
+        .zip(&applied)
+        .filter(|(_, a)| **a)
+        .map(|(r, _)| r)
+        .collect();
+    if done.is_empty() {
+        return Ok(applied);
+    }
+    let ids: Vec<Uuid> = done.iter().map(|r| r.application_id.0).collect();
+    let previous: Vec<i16> = done.iter().map(|r| i16::from(r.previous_total)).collect();
+    let totals: Vec<i16> = done.iter().map(|r| i16::from(r.score.total)).collect();
+    let versions: Vec<&str> = done.iter().map(|r| r.score.scorer_version.as_str()).collect();
+    let actors: Vec<&str> = done.iter().map(|r| r.actor.as_str()).collect();
+    let reasons: Vec<&str> = done.iter().map(|r| r.reason.as_str()).collect();
+    let at: Vec<DateTime<Utc>> = done.iter().map(|r| r.at).collect();
+    sqlx::query(
+        "INSERT INTO score_changes (application_id, previous_score, score, scorer_version, actor, reason, at)
+         SELECT * FROM UNNEST($1::uuid[], $2::int2[], $3::int2[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])",
+    )
+    .bind(&ids)
+    .bind(&previous)
+    .bind(&totals)
+    .bind(&versions)
+    .bind(&actors)
+    .bind(&reasons)
+    .bind(&at)
+    .execute(&mut *conn)
+    .await?;
+    let messages: Vec<OutboxMessage> = done.iter().flat_map(|r| r.messages.iter().cloned()).collect();
+    insert_outbox(conn, &messages, Utc::now()).await?;
+    Ok(applied)
+}
+
+/// An application's score changes, oldest first.
+pub(super) async fn score_changes(pool: &PgPool, application: Uuid) -> Result<Vec<ScoreChange>, StoreError> {
+    let found = sqlx::query(
+        "SELECT previous_score, score, scorer_version, actor, reason, at FROM score_changes
+         WHERE application_id = $1 ORDER BY id",
+    )
+    .bind(application)
+    .fetch_all(pool)
+    .await?;
+    let score = |value: i16| u8::try_from(value).map_err(|_| StoreError::Corrupt(format!("score {value}")));
+    found
+        .iter()
+        .map(|row| {
+            Ok(ScoreChange {
+                previous: score(row.try_get("previous_score")?)?,
+                total: score(row.try_get("score")?)?,
+                scorer_version: row.try_get("scorer_version")?,
+                actor: row.try_get("actor")?,
+                reason: row.try_get("reason")?,
+                at: row.try_get("at")?,
+            })
+        })
+        .collect()
+}
