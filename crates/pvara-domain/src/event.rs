@@ -26,10 +26,11 @@ pub enum Topic {
     ApplicationWithdrawn,
     EmailNotification,
     ScoreRefined,
+    RescoreRequested,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 9] = [
+    pub const ALL: [Topic; 10] = [
         Topic::ApplicationSubmitted,
         Topic::AiScoringComplete,
         Topic::AiScoringFailed,
@@ -39,13 +40,15 @@ impl Topic {
         Topic::ApplicationWithdrawn,
         Topic::EmailNotification,
         Topic::ScoreRefined,
+        Topic::RescoreRequested,
     ];
 
     /// Topics a pvara worker consumes; each has a dead-letter topic.
-    pub const CONSUMED: [Topic; 3] = [
+    pub const CONSUMED: [Topic; 4] = [
         Topic::ApplicationSubmitted,
         Topic::EmailNotification,
         Topic::AiScoringComplete,
+        Topic::RescoreRequested,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Topic {
             Topic::ApplicationWithdrawn => "application-withdrawn",
             Topic::EmailNotification => "email-notification",
             Topic::ScoreRefined => "score-refined",
+            Topic::RescoreRequested => "rescore-requested",
         }
     }
 
@@ -95,9 +99,16 @@ pub const SEMANTIC_GROUP: Group = Group {
     role: "semantic",
 };
 
+/// Re-scores applications after their job's rubric changed; run by the scoring role.
+pub const RESCORE_GROUP: Group = Group {
+    name: "pvara-rescore",
+    topic: Topic::RescoreRequested,
+    role: "scoring",
+};
+
 /// Every group, in one place: the workers, the operator commands and the Kafka engine's owner
 /// listing all read it here.
-pub const GROUPS: [Group; 3] = [SCORING_GROUP, NOTIFY_GROUP, SEMANTIC_GROUP];
+pub const GROUPS: [Group; 4] = [SCORING_GROUP, NOTIFY_GROUP, SEMANTIC_GROUP, RESCORE_GROUP];
 
 impl Group {
     pub fn named(name: &str) -> Option<Group> {
@@ -187,6 +198,15 @@ pub struct Scored {
     pub scorer_version: String,
 }
 
+/// The job's rubric changed: this application is to be scored again under `rubric_version`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescoreRequested {
+    pub application_id: ApplicationId,
+    pub job_id: JobId,
+    pub rubric_version: u32,
+}
+
 /// A score refined by the semantic model: a new score version, the status unchanged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -259,6 +279,7 @@ pub enum Event {
     ScoringComplete(Scored),
     ScoringFailed(ScoringFailed),
     ScoreRefined(ScoreRefined),
+    RescoreRequested(RescoreRequested),
     TestInvited(StatusChanged),
     InterviewScheduled(StatusChanged),
     OfferExtended(StatusChanged),
@@ -277,6 +298,7 @@ impl Event {
             Event::ScoringComplete(_) => Topic::AiScoringComplete,
             Event::ScoringFailed(_) => Topic::AiScoringFailed,
             Event::ScoreRefined(_) => Topic::ScoreRefined,
+            Event::RescoreRequested(_) => Topic::RescoreRequested,
             Event::TestInvited(_) => Topic::TestInvited,
             Event::InterviewScheduled(_) => Topic::InterviewScheduled,
             Event::OfferExtended(_) => Topic::OfferExtended,
@@ -291,6 +313,7 @@ impl Event {
             Event::ScoringComplete(_) => "pvara.application.scored",
             Event::ScoringFailed(_) => "pvara.application.scoring_failed",
             Event::ScoreRefined(_) => "pvara.application.score_refined",
+            Event::RescoreRequested(_) => "pvara.application.rescore_requested",
             Event::TestInvited(_) => "pvara.application.test_invited",
             Event::InterviewScheduled(_) => "pvara.application.interview_scheduled",
             Event::OfferExtended(_) => "pvara.application.offer_extended",
@@ -312,6 +335,7 @@ impl Event {
             Event::ScoringComplete(d) => d.application_id.to_string(),
             Event::ScoringFailed(d) => d.application_id.to_string(),
             Event::ScoreRefined(d) => d.application_id.to_string(),
+            Event::RescoreRequested(d) => d.application_id.to_string(),
             Event::EmailRequested(d) => d.application_id.to_string(),
             Event::AccountMailRequested(d) => d.user_id.to_string(),
         }
@@ -327,6 +351,7 @@ impl Event {
             Event::ScoringComplete(d) => serde_json::to_vec(d),
             Event::ScoringFailed(d) => serde_json::to_vec(d),
             Event::ScoreRefined(d) => serde_json::to_vec(d),
+            Event::RescoreRequested(d) => serde_json::to_vec(d),
             Event::EmailRequested(d) => serde_json::to_vec(d),
             Event::AccountMailRequested(d) => serde_json::to_vec(d),
         }
@@ -366,6 +391,9 @@ impl Event {
             }
             "pvara.application.score_refined" => {
                 Event::ScoreRefined(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.rescore_requested" => {
+                Event::RescoreRequested(serde_json::from_slice(data).map_err(bad)?)
             }
             "pvara.application.test_invited" => {
                 Event::TestInvited(serde_json::from_slice(data).map_err(bad)?)

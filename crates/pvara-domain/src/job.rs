@@ -15,6 +15,9 @@ pub struct Requirements {
     pub preferred_skills: Vec<String>,
     pub min_years_experience: f64,
     pub education: Education,
+    /// What the score weighs; jobs stored before rubrics read as the default.
+    #[serde(default)]
+    pub rubric: crate::scoring::Rubric,
 }
 
 /// A job as the API receives it, before validation.
@@ -86,6 +89,7 @@ impl Job {
             )?,
             min_years_experience: years,
             education: Education::parse("requirements.education", draft.education)?,
+            rubric: crate::scoring::Rubric::default(),
         };
         Ok(Job {
             id,

@@ -17,6 +17,10 @@ pub enum StoreError {
     /// A conditional status change found another status: someone acted first.
     #[error("the application's status changed concurrently")]
     StaleStatus,
+    /// A conditional write found the record changed since it was read (a job's rubric edited by
+    /// someone else).
+    #[error("the {0} changed concurrently")]
+    Changed(&'static str),
     /// The database cannot be reached or is shutting down; worth retrying later.
     #[error("database unavailable: {0}")]
     Unavailable(String),

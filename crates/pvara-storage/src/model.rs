@@ -345,6 +345,50 @@ pub struct Rescore {
     pub messages: Vec<OutboxMessage>,
 }
 
+/// A new rubric for a job, written with one re-score event per open application of the job in
+/// one transaction, so that no application is left scored by the old rubric without an event
+/// asking for its re-score.
+#[derive(Debug, Clone)]
+pub struct RubricChange {
+    pub job_id: JobId,
+    /// The version being replaced: the change applies only while it is still the job's, so a
+    /// second editor's concurrent change is refused rather than overwritten.
+    pub replaces: u32,
+    /// The job's requirements with the new rubric.
+    pub requirements: pvara_domain::job::Requirements,
+    pub at: DateTime<Utc>,
+    pub request_id: Option<String>,
+    /// The re-score event of one open application.
+    pub event: fn(ApplicationId, &RubricChange) -> Result<OutboxMessage, String>,
+}
+
+/// The statuses of applications still in play: a rubric change re-scores these.
+pub fn open_statuses() -> Vec<&'static str> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| !s.is_final())
+        .map(Status::as_str)
+        .collect()
+}
+
+/// What the scorer version of a score made under rubric `version` contains: the domain writes
+/// `rules-2/rubric-3`, and a refinement keeps it (`rules-2/rubric-3+model`).
+pub fn rubric_tag(version: u32) -> String {
+    format!("/rubric-{version}")
+}
+
+/// How far a job's re-scoring has come: open applications scored with the current rubric.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescoreProgress {
+    pub rubric_version: u32,
+    /// Open, scored applications.
+    pub open: u64,
+    /// Of those, the ones whose score is by the current rubric.
+    pub current: u64,
+}
+
 /// One change of an application's score after its first, as its history shows it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -33,6 +33,7 @@ story!(
     submission_story,
     concurrent_submission_story,
     transition_story,
+    rubric_story,
     listing_story,
     worker_reads_story,
     append_story,

@@ -62,7 +62,7 @@ fn scorer(c: &mut Criterion) {
         .collect();
     let mut group = c.benchmark_group("scorer");
     group.throughput(Throughput::Elements(pairs.len() as u64));
-    group.bench_function("rules-1 x 1000 applications", |b| {
+    group.bench_function("rules x 1000 applications", |b| {
         b.iter(|| {
             pairs
                 .iter()

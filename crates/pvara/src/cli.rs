@@ -164,6 +164,10 @@ pub struct BenchArgs {
     /// Process id of a --target on this machine, to report its CPU time and peak memory.
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// Wait for the pvara-semantic group to drain, refined by workers outside the benchmark's
+    /// server (`pvara worker semantic`); with --semantic-model the server refines too.
+    #[arg(long)]
+    pub await_semantic: bool,
     /// Time the workspace pages instead: seed one job with --applications applications (and
     /// 999 more jobs), then fetch each page one request at a time.
     #[arg(long)]
@@ -483,6 +487,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 database_url: config.database_url.clone(),
                 kafka: config.kafka.clone(),
                 semantic_model: config.semantic_model.clone(),
+                await_semantic: args.await_semantic || config.semantic_model.is_some(),
             };
             let report = if pages {
                 crate::bench::pages::run(&options).await?

@@ -13,6 +13,7 @@ use pvara_services::scorer::{RuleScorer, Scorer};
 use pvara_services::semantic::Refiner;
 use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
 use pvara_services::workers::notify::NotifyWorker;
+use pvara_services::workers::rescore::RescoreWorker;
 use pvara_services::workers::scoring::ScoringWorker;
 use pvara_services::workers::semantic::SemanticWorker;
 use pvara_services::{relay, workers};
@@ -252,7 +253,16 @@ impl Application {
             }
         }
         if config.roles.scoring {
-            let worker = ScoringWorker::new(engines.store.clone(), scorer, config.workers);
+            // The scoring role runs both groups that score by the rules: first scores, and
+            // re-scores after a rubric change.
+            let worker = ScoringWorker::new(engines.store.clone(), scorer.clone(), config.workers);
+            tasks.spawn(workers::run(
+                engines.log.clone(),
+                Arc::new(worker),
+                config.workers,
+                background.clone(),
+            ));
+            let worker = RescoreWorker::new(engines.store.clone(), scorer, config.workers);
             tasks.spawn(workers::run(
                 engines.log.clone(),
                 Arc::new(worker),

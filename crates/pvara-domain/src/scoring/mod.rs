@@ -1,12 +1,14 @@
 //! The deterministic, explainable scorer.
 //!
-//! An application earns points on five criteria (weights in [`Weights`]); the total is rounded to
-//! a whole number 0..=100 and then capped by any knock-out. The same application and job always
-//! give the same card, which is what makes redelivered events safe and scores auditable: the
-//! breakdown and [`SCORER_VERSION`] are stored next to the score.
+//! An application earns points on five criteria, weighted by its job's [`Rubric`]; the total is
+//! rounded to a whole number 0..=100 and then capped by any knock-out the rubric applies. The same
+//! application and job always give the same card, which is what makes redelivered events safe and
+//! scores auditable: the breakdown, the scorer and rubric versions and a hash of the input are
+//! stored next to the score, so any score can be reproduced.
 
 pub mod education;
 pub mod relevance;
+pub mod rubric;
 pub mod semantic;
 pub mod skills;
 
@@ -15,27 +17,16 @@ use serde::{Deserialize, Serialize};
 use crate::application::Candidate;
 use crate::job::Job;
 use education::Education;
+pub use rubric::{KnockoutRules, Rubric, RubricWeights};
 
-/// Bumped whenever a rule or weight changes, so stored scores say which rules produced them.
-pub const SCORER_VERSION: &str = "rules-1";
+/// Bumped whenever a rule changes, so stored scores say which rules produced them. (2: the
+/// weights and knock-outs come from the job's rubric.)
+pub const SCORER_VERSION: &str = "rules-2";
 
-/// Maximum points per criterion; they add up to 100.
-#[derive(Debug, Clone, Copy)]
-pub struct Weights {
-    pub required_skills: f64,
-    pub preferred_skills: f64,
-    pub experience: f64,
-    pub education: f64,
-    pub relevance: f64,
+/// The version a score made by these rules under `rubric` is stored with: `rules-2/rubric-3`.
+pub fn scorer_version(rubric: &Rubric) -> String {
+    format!("{SCORER_VERSION}/rubric-{}", rubric.version)
 }
-
-pub const WEIGHTS: Weights = Weights {
-    required_skills: 40.0,
-    preferred_skills: 15.0,
-    experience: 20.0,
-    education: 10.0,
-    relevance: 15.0,
-};
 
 /// A candidate lacking any required skill scores at most this.
 pub const CAP_MISSING_REQUIRED_SKILL: u8 = 40;
@@ -105,6 +96,13 @@ pub struct ScoreCard {
     pub education: EducationCriterion,
     pub relevance: RelevanceCriterion,
     pub knockouts: Vec<Knockout>,
+    /// The version of the job's rubric the score was made with (0 on cards from before rubrics).
+    #[serde(default)]
+    pub rubric_version: u32,
+    /// SHA-256 of everything the score was computed from (see [`input_hash`]), so that it can be
+    /// reproduced and shown to rest on the same input.
+    #[serde(default)]
+    pub input_hash: String,
     /// What the language model read in the CV, when the score was refined by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semantic: Option<semantic::Reading>,
@@ -138,17 +136,22 @@ fn skill_criterion(wanted: &[String], offered: &[String], max_points: f64) -> Sk
     }
 }
 
-/// The knock-outs the criteria call for: one rule for the rules score and its refinement.
-fn knockouts(required_skills: &SkillCriterion, experience: &ExperienceCriterion) -> Vec<Knockout> {
+/// The knock-outs the criteria call for, of those `rules` apply: one rule for the rules score and
+/// its refinement.
+fn knockouts(
+    required_skills: &SkillCriterion,
+    experience: &ExperienceCriterion,
+    rules: KnockoutRules,
+) -> Vec<Knockout> {
     let mut knockouts = Vec::new();
-    if !required_skills.missing.is_empty() {
+    if rules.missing_required_skill && !required_skills.missing.is_empty() {
         knockouts.push(Knockout {
             code: "missingRequiredSkill".to_owned(),
             message: format!("missing required skills: {}", required_skills.missing.join(", ")),
             cap: CAP_MISSING_REQUIRED_SKILL,
         });
     }
-    if experience.years < experience.minimum {
+    if rules.below_minimum_experience && experience.years < experience.minimum {
         knockouts.push(Knockout {
             code: "belowMinimumExperience".to_owned(),
             message: format!(
@@ -161,10 +164,10 @@ fn knockouts(required_skills: &SkillCriterion, experience: &ExperienceCriterion)
     knockouts
 }
 
-/// Sums the criteria and applies the knock-outs: the card's totals, wherever its criteria came
-/// from.
-fn with_totals(card: ScoreCard) -> ScoreCard {
-    let knockouts = knockouts(&card.required_skills, &card.experience);
+/// Sums the criteria and applies the knock-outs `rules` apply: the card's totals, wherever its
+/// criteria came from.
+fn with_totals(card: ScoreCard, rules: KnockoutRules) -> ScoreCard {
+    let knockouts = knockouts(&card.required_skills, &card.experience, rules);
     let sum = card.required_skills.points
         + card.preferred_skills.points
         + card.experience.points
@@ -180,12 +183,41 @@ fn with_totals(card: ScoreCard) -> ScoreCard {
     }
 }
 
-/// Scores `candidate` against `job`. Pure: same inputs, same card.
+/// What a score is computed from, hashed: the job's text, requirements and rubric, and the
+/// candidate's skills, experience, education, CV and cover letter. Never a name, an address or a
+/// phone number: the scorer does not see who the candidate is.
+pub fn input_hash(job: &Job, candidate: &Candidate) -> String {
+    use sha2::Digest;
+    let input = serde_json::json!({
+        "job": [&job.title, &job.description],
+        "requirements": &job.requirements,
+        "candidate": [
+            serde_json::json!(&candidate.skills),
+            serde_json::json!(candidate.years_experience),
+            serde_json::json!(candidate.education),
+            serde_json::json!(&candidate.resume_text),
+            serde_json::json!(&candidate.cover_letter),
+        ],
+    });
+    let digest = sha2::Sha256::digest(input.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Scores `candidate` against `job` under the job's rubric. Pure: same inputs, same card.
 pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
     let req = &job.requirements;
-    let required_skills = skill_criterion(&req.required_skills, &candidate.skills, WEIGHTS.required_skills);
-    let preferred_skills =
-        skill_criterion(&req.preferred_skills, &candidate.skills, WEIGHTS.preferred_skills);
+    let rubric = &req.rubric;
+    let weight = |points: u8| f64::from(points);
+    let required_skills = skill_criterion(
+        &req.required_skills,
+        &candidate.skills,
+        weight(rubric.weights.required_skills),
+    );
+    let preferred_skills = skill_criterion(
+        &req.preferred_skills,
+        &candidate.skills,
+        weight(rubric.weights.preferred_skills),
+    );
 
     let experience_share = if req.min_years_experience <= 0.0 {
         1.0
@@ -193,8 +225,8 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
         (candidate.years_experience / req.min_years_experience).min(1.0)
     };
     let experience = ExperienceCriterion {
-        points: round1(WEIGHTS.experience * experience_share),
-        max_points: WEIGHTS.experience,
+        points: round1(weight(rubric.weights.experience) * experience_share),
+        max_points: weight(rubric.weights.experience),
         years: candidate.years_experience,
         minimum: req.min_years_experience,
     };
@@ -202,8 +234,8 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
     // Meeting the level earns everything; each level short halves what is left.
     let levels_short = (req.education as i32 - candidate.education as i32).max(0);
     let education = EducationCriterion {
-        points: round1(WEIGHTS.education / f64::from(1 << levels_short.min(8))),
-        max_points: WEIGHTS.education,
+        points: round1(weight(rubric.weights.education) / f64::from(1 << levels_short.min(8))),
+        max_points: weight(rubric.weights.education),
         level: candidate.education,
         required: req.education,
     };
@@ -223,23 +255,28 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
     let query = format!("{}\n{}", job.title, job.description);
     let (share, matched_terms) = relevance::relevance(&query, &document);
     let relevance = RelevanceCriterion {
-        points: round1(WEIGHTS.relevance * share),
-        max_points: WEIGHTS.relevance,
+        points: round1(weight(rubric.weights.relevance) * share),
+        max_points: weight(rubric.weights.relevance),
         matched_terms,
     };
 
-    with_totals(ScoreCard {
-        total: 0,
-        uncapped_total: 0,
-        scorer_version: SCORER_VERSION.to_owned(),
-        required_skills,
-        preferred_skills,
-        experience,
-        education,
-        relevance,
-        knockouts: Vec::new(),
-        semantic: None,
-    })
+    with_totals(
+        ScoreCard {
+            total: 0,
+            uncapped_total: 0,
+            scorer_version: scorer_version(rubric),
+            required_skills,
+            preferred_skills,
+            experience,
+            education,
+            relevance,
+            knockouts: Vec::new(),
+            rubric_version: rubric.version,
+            input_hash: input_hash(job, candidate),
+            semantic: None,
+        },
+        rubric.knockouts,
+    )
 }
 
 #[cfg(test)]

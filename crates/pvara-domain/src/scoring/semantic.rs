@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScoreCard, SkillCriterion, round1, with_totals};
+use super::{KnockoutRules, ScoreCard, SkillCriterion, round1, with_totals};
 use crate::application::Candidate;
 use crate::job::Job;
 
@@ -134,9 +134,9 @@ pub struct Passages {
     pub ignored: Vec<IgnoredPassage>,
 }
 
-/// The scorer version of a refined score: the rules' own, then the model's.
-fn refined_version(model: &str) -> String {
-    format!("{}+{model}", super::SCORER_VERSION)
+/// The scorer version of a refined score: the rules card's own, then the model's.
+fn refined_version(card: &ScoreCard, model: &str) -> String {
+    format!("{}+{model}", card.scorer_version)
 }
 
 /// Whether a stored score's version says the model refined it (see [`refine`]).
@@ -301,10 +301,11 @@ fn match_by_meaning(
 /// The refined card: relevance from the passages' similarity to the job, missing skills matched
 /// by meaning, totals and knock-outs recomputed by the rules' own arithmetic.
 ///
-/// `to_job[i]` is passage `i`'s similarity to [`job_text`]; `to_skills[k][i]` its similarity to
+/// `rules` are the job's rubric's knock-outs. `to_job[i]` is passage `i`'s similarity to [`job_text`]; `to_skills[k][i]` its similarity to
 /// the [`skill_query`] of the `k`-th of [`missing_skills`].
 pub fn refine(
     card: &ScoreCard,
+    rules: KnockoutRules,
     passages: &Passages,
     model: &str,
     to_job: &[f32],
@@ -340,26 +341,29 @@ pub fn refine(
 
     let mut relevance = card.relevance.clone();
     relevance.points = round1(relevance.max_points * share);
-    with_totals(ScoreCard {
-        scorer_version: refined_version(model),
-        required_skills: match_by_meaning(&card.required_skills, read, &found),
-        preferred_skills: match_by_meaning(&card.preferred_skills, read, &found),
-        relevance,
-        semantic: Some(Reading {
-            model: model.to_owned(),
-            rules_total: card.total,
-            similarity,
-            passages: ranked
-                .into_iter()
-                .map(|(i, similarity)| QuotedPassage {
-                    text: excerpt(&read[i]),
-                    similarity,
-                })
-                .collect(),
-            ignored: passages.ignored.clone(),
-        }),
-        ..card.clone()
-    })
+    with_totals(
+        ScoreCard {
+            scorer_version: refined_version(card, model),
+            required_skills: match_by_meaning(&card.required_skills, read, &found),
+            preferred_skills: match_by_meaning(&card.preferred_skills, read, &found),
+            relevance,
+            semantic: Some(Reading {
+                model: model.to_owned(),
+                rules_total: card.total,
+                similarity,
+                passages: ranked
+                    .into_iter()
+                    .map(|(i, similarity)| QuotedPassage {
+                        text: excerpt(&read[i]),
+                        similarity,
+                    })
+                    .collect(),
+                ignored: passages.ignored.clone(),
+            }),
+            ..card.clone()
+        },
+        rules,
+    )
 }
 
 #[cfg(test)]

@@ -105,14 +105,16 @@ fn refinement_replaces_relevance_matches_skills_by_meaning_and_lifts_the_knockou
     let read = passages(&candidate, &job);
     assert_eq!(read.read.len(), 4);
     assert_eq!(missing_skills(&card), ["event streaming", "relational databases"]);
+    let rules = job.requirements.rubric.knockouts;
     let refined = refine(
         &card,
+        rules,
         &read,
         "model@abc",
         &[0.6, 0.1, 0.4, 0.2],
         &[vec![0.55, 0.1, 0.2, 0.0], vec![0.39, 0.2, 0.1, 0.0]],
     );
-    assert_eq!(refined.scorer_version, "rules-1+model@abc");
+    assert_eq!(refined.scorer_version, "rules-2/rubric-1+model@abc");
     assert!(refined.required_skills.missing.is_empty());
     assert_eq!(refined.required_skills.points, 40.0);
     let by_meaning = &refined.required_skills.matched_by_meaning[0];
@@ -144,6 +146,7 @@ fn refinement_replaces_relevance_matches_skills_by_meaning_and_lifts_the_knockou
     assert_eq!(
         refine(
             &card,
+            rules,
             &read,
             "model@abc",
             &[0.6, 0.1, 0.4, 0.2],

@@ -57,7 +57,62 @@ fn a_perfect_fit_scores_near_the_top() {
     assert_eq!(card.experience.points, 20.0);
     assert_eq!(card.education.points, 10.0);
     assert!(card.total >= 90, "{card:?}");
-    assert_eq!(card.scorer_version, SCORER_VERSION);
+    assert_eq!(card.scorer_version, "rules-2/rubric-1");
+    assert_eq!(card.rubric_version, 1);
+}
+
+#[test]
+fn the_jobs_rubric_sets_the_weights_and_the_knockouts() {
+    let mut job = job();
+    let candidate = candidate(&["Rust", "Kafka"], 1.0, "bachelor", "payment ledger in Rust");
+    let default = score(&job, &candidate);
+    assert_eq!(
+        default.total,
+        CAP_MISSING_REQUIRED_SKILL.min(CAP_BELOW_MIN_EXPERIENCE)
+    );
+    let weights = RubricWeights {
+        required_skills: 20,
+        preferred_skills: 20,
+        experience: 20,
+        education: 20,
+        relevance: 20,
+    };
+    let knockouts = KnockoutRules {
+        missing_required_skill: false,
+        below_minimum_experience: false,
+    };
+    job.requirements.rubric = job.requirements.rubric.revise(weights, knockouts).unwrap();
+    let card = score(&job, &candidate);
+    assert_eq!(card.scorer_version, "rules-2/rubric-2");
+    assert_eq!(card.rubric_version, 2);
+    assert_eq!(card.required_skills.max_points, 20.0);
+    assert_eq!(card.required_skills.points, 10.0, "one of two required skills");
+    assert!(card.knockouts.is_empty(), "both knock-outs off");
+    assert_eq!(card.total, card.uncapped_total);
+}
+
+#[test]
+fn the_input_hash_covers_what_is_scored_and_never_who_is_scored() {
+    let job = job();
+    let base = candidate(&["Rust"], 4.0, "bachelor", "Rust services");
+    let hash = score(&job, &base).input_hash;
+    assert_eq!(hash.len(), 64);
+    let renamed = Candidate {
+        full_name: crate::user::FullName::parse("Someone Else").unwrap(),
+        email: crate::user::Email::parse("email", "else@example.org").unwrap(),
+        phone: Some("+92 300 0000000".to_owned()),
+        ..base.clone()
+    };
+    assert_eq!(
+        score(&job, &renamed).input_hash,
+        hash,
+        "identity is not scoring input"
+    );
+    let edited = Candidate {
+        resume_text: "Rust services and more".to_owned(),
+        ..base
+    };
+    assert_ne!(score(&job, &edited).input_hash, hash);
 }
 
 #[test]

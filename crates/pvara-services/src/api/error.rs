@@ -103,6 +103,10 @@ impl From<StoreError> for ApiError {
                 "invalid_transition",
                 "the application's status changed meanwhile; reload it",
             ),
+            StoreError::Changed(what) => ApiError::conflict(
+                "stale",
+                format!("the {what} changed meanwhile; reload it and try again"),
+            ),
             StoreError::Unavailable(_) | StoreError::Log(LogError::Unavailable(_)) => {
                 ApiError::unavailable(&crate::ErrorChain(&error))
             }

@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 use pvara_domain::ids::{JobId, UserId};
 use pvara_domain::job::{Job, JobDraft, Requirements};
 use pvara_domain::scoring::education::Education;
+use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
+use pvara_storage::model::RescoreProgress;
 use serde::{Deserialize, Serialize};
 
 use super::ApiState;
 use super::error::ApiError;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, RequestId};
 use super::openapi::ErrorBody;
 use crate::auth::StaffUser;
 
@@ -39,6 +41,48 @@ pub struct CreateJobBody {
     location: Option<String>,
     closes_at: Option<DateTime<Utc>>,
     requirements: RequirementsBody,
+    /// What the score weighs; the default rubric (40/15/20/10/15, both knock-outs) without it.
+    rubric: Option<RubricBody>,
+}
+
+/// A rubric as a recruiter sets it: the points of the five criteria (adding up to 100) and the
+/// knock-outs that apply (both, unless said otherwise).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RubricBody {
+    weights: RubricWeights,
+    #[serde(default = "all_knockouts")]
+    knockouts: KnockoutRules,
+}
+
+fn all_knockouts() -> KnockoutRules {
+    Rubric::default().knockouts
+}
+
+impl From<RubricBody> for crate::usecase::jobs::RubricDraft {
+    fn from(body: RubricBody) -> Self {
+        Self {
+            weights: body.weights,
+            knockouts: body.knockouts,
+        }
+    }
+}
+
+/// A job's rubric and how far re-scoring under it has come.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RubricView {
+    rubric: Rubric,
+    progress: RescoreProgress,
+}
+
+/// A rubric just changed: the applications it re-scores in the background.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RubricChangeView {
+    rubric: Rubric,
+    /// Open applications of the job, each with a re-score event on its way.
+    applications_to_rescore: u64,
 }
 
 /// A job as the API shows it: its own type, so the domain's can change without changing the
@@ -66,6 +110,7 @@ pub struct RequirementsView {
     preferred_skills: Vec<String>,
     min_years_experience: f64,
     education: Education,
+    rubric: Rubric,
 }
 
 impl JobView {
@@ -76,6 +121,7 @@ impl JobView {
             preferred_skills,
             min_years_experience,
             education,
+            rubric,
         } = job.requirements;
         Self {
             id: job.id,
@@ -88,6 +134,7 @@ impl JobView {
                 preferred_skills,
                 min_years_experience,
                 education,
+                rubric,
             },
             created_by: job.created_by,
             created_at: job.created_at,
@@ -118,7 +165,8 @@ pub async fn create(
         min_years_experience: body.requirements.min_years_experience,
         education: &body.requirements.education,
     };
-    let job = crate::usecase::jobs::create(state.store.as_ref(), user, &draft).await?;
+    let rubric = body.rubric.map(Into::into);
+    let job = crate::usecase::jobs::create(state.store.as_ref(), user, &draft, rubric).await?;
     Ok((StatusCode::CREATED, Json(JobView::new(job, now))))
 }
 
@@ -169,4 +217,46 @@ pub async fn get(State(state): State<ApiState>, Path(id): Path<String>) -> Resul
         .await?
         .ok_or_else(|| ApiError::not_found("job"))?;
     Ok(Json(JobView::new(job, crate::now())))
+}
+
+/// Staff: the job's rubric, and how many of its open applications are scored by it.
+#[utoipa::path(
+    get, path = "/api/jobs/{id}/rubric", tag = "jobs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The rubric and the re-scoring progress", body = RubricView),
+        (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn rubric(
+    State(state): State<ApiState>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+) -> Result<Json<RubricView>, ApiError> {
+    let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
+    let (rubric, progress) = crate::usecase::jobs::rescore_progress(state.store.as_ref(), user, id).await?;
+    Ok(Json(RubricView { rubric, progress }))
+}
+
+/// Staff: a new rubric for the job; its open applications are re-scored in the background.
+#[utoipa::path(
+    put, path = "/api/jobs/{id}/rubric", tag = "jobs", request_body = RubricBody, security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The new rubric", body = RubricChangeView),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`stale`: the rubric changed meanwhile", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: the weights do not add up to 100", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn change_rubric(
+    State(state): State<ApiState>,
+    StaffUser(user): StaffUser,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RubricBody>,
+) -> Result<Json<RubricChangeView>, ApiError> {
+    let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
+    let (rubric, n) =
+        crate::usecase::jobs::change_rubric(state.store.as_ref(), user, id, body.into(), request_id).await?;
+    Ok(Json(RubricChangeView {
+        rubric,
+        applications_to_rescore: n,
+    }))
 }

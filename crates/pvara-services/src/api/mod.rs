@@ -247,6 +247,7 @@ fn api_routes() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::create, jobs::list_open))
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::close))
+        .routes(routes!(jobs::rubric, jobs::change_rubric))
         .routes(submit_or_list)
         .routes(routes!(applications::get))
         .routes(routes!(applications::cv))

@@ -114,15 +114,37 @@ fn a_paraphrase_the_rules_rank_low_is_ranked_high_and_explained() {
     assert_eq!(reading.passages.len(), 3);
     assert!(reading.passages[0].similarity >= reading.passages[1].similarity);
     assert_eq!(reading.model, refiner.model());
-    assert_eq!(para.scorer_version, format!("rules-1+{}", refiner.model()));
+    assert_eq!(
+        para.scorer_version,
+        format!("rules-2/rubric-1+{}", refiner.model())
+    );
     assert_eq!(reading.rules_total, para_rules.total);
 }
 
 #[test]
-fn the_same_application_gives_the_same_refined_card() {
+fn the_same_application_gives_the_same_refined_card_alone_or_among_others() {
     let Some(refiner) = refiner() else { return };
-    let input = input(&job(), &[], PARAPHRASE);
-    assert_eq!(refined(&refiner, &input).1, refined(&refiner, &input).1);
+    let job = job();
+    let other = input(&job, &[], UNRELATED);
+    let input = input(&job, &[], PARAPHRASE);
+    let (rules, card) = refined(&refiner, &input);
+    assert_eq!(card, refined(&refiner, &input).1);
+    let other_rules = score(&other.job, &other.candidate);
+    let work = vec![
+        (other, other_rules),
+        (input.clone(), rules.clone()),
+        (input, rules),
+    ];
+    let many: Vec<ScoreCard> = refiner
+        .refine_many(&work)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        (&many[1], &many[2]),
+        (&card, &card),
+        "in order, whatever runs beside it"
+    );
 }
 
 #[test]

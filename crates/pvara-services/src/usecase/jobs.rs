@@ -1,15 +1,34 @@
 //! Posting, closing and finding jobs.
 
 use chrono::{DateTime, Utc};
-use pvara_domain::ids::JobId;
+use pvara_domain::event::{Event, RescoreRequested};
+use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::job::{Job, JobDraft};
+use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
+use pvara_storage::model::{OutboxMessage, RescoreProgress, RubricChange};
 use pvara_storage::{Store, StoreError};
 
 use super::{Actor, Error};
 
-pub async fn create(store: &dyn Store, actor: Actor, draft: &JobDraft<'_>) -> Result<Job, Error> {
+/// A rubric as a recruiter sets it: the version is pvara's to count.
+#[derive(Debug, Clone, Copy)]
+pub struct RubricDraft {
+    pub weights: RubricWeights,
+    pub knockouts: KnockoutRules,
+}
+
+/// Posts a job, with its own rubric or the default one.
+pub async fn create(
+    store: &dyn Store,
+    actor: Actor,
+    draft: &JobDraft<'_>,
+    rubric: Option<RubricDraft>,
+) -> Result<Job, Error> {
     actor.require_staff()?;
-    let job = Job::parse(draft, JobId::new(), actor.id, crate::now())?;
+    let mut job = Job::parse(draft, JobId::new(), actor.id, crate::now())?;
+    if let Some(rubric) = rubric {
+        job.requirements.rubric = Rubric::parse(1, rubric.weights, rubric.knockouts)?;
+    }
     store.create_job(job.clone()).await?;
     super::audit::record(
         store,
@@ -19,6 +38,64 @@ pub async fn create(store: &dyn Store, actor: Actor, draft: &JobDraft<'_>) -> Re
     )
     .await;
     Ok(job)
+}
+
+/// Gives a job a new rubric version and asks for each of its open applications to be scored
+/// again under it (one `rescore-requested` event each, in the rubric's transaction). Returns the
+/// new rubric and how many applications will be re-scored.
+pub async fn change_rubric(
+    store: &dyn Store,
+    actor: Actor,
+    id: JobId,
+    draft: RubricDraft,
+    request_id: Option<String>,
+) -> Result<(Rubric, u64), Error> {
+    actor.require_staff()?;
+    let job = store.job(id).await?.ok_or(Error::NotFound("job"))?;
+    let rubric = job.requirements.rubric.revise(draft.weights, draft.knockouts)?;
+    let mut requirements = job.requirements.clone();
+    requirements.rubric = rubric;
+    let change = RubricChange {
+        job_id: id,
+        replaces: job.requirements.rubric.version,
+        requirements,
+        at: crate::now(),
+        request_id,
+        event: rescore_event,
+    };
+    let n = store.change_rubric(change).await?;
+    super::audit::record(store, &actor.audit_name(), "job.rubric", format!("job:{id}")).await;
+    Ok((rubric, n))
+}
+
+/// How far the job's re-scoring under its current rubric has come.
+pub async fn rescore_progress(
+    store: &dyn Store,
+    actor: Actor,
+    id: JobId,
+) -> Result<(Rubric, RescoreProgress), Error> {
+    actor.require_staff()?;
+    let job = store.job(id).await?.ok_or(Error::NotFound("job"))?;
+    let rubric = job.requirements.rubric;
+    Ok((rubric, store.rescore_progress(id, rubric.version).await?))
+}
+
+/// The re-score event of one open application, written by the store in the rubric's transaction.
+fn rescore_event(application: ApplicationId, change: &RubricChange) -> Result<OutboxMessage, String> {
+    let event = Event::RescoreRequested(RescoreRequested {
+        application_id: application,
+        job_id: change.job_id,
+        rubric_version: change.requirements.rubric.version,
+    });
+    crate::events::to_messages(
+        &[event],
+        crate::events::SOURCE_API,
+        change.request_id.as_deref(),
+        change.at,
+    )
+    .map_err(|e| e.to_string())?
+    .pop()
+    .ok_or_else(|| "no message for the event".to_owned())
 }
 
 /// Closes a job at once: it takes no more applications, in every API process (the store checks

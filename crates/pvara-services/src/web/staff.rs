@@ -177,7 +177,7 @@ pub async fn create_job(
         min_years_experience: years.unwrap_or_default(),
         education: &form.education,
     };
-    match usecase::jobs::create(state.store.as_ref(), actor, &draft).await {
+    match usecase::jobs::create(state.store.as_ref(), actor, &draft, None).await {
         Ok(job) => Ok(Redirect::to(&format!("/staff/jobs/{}", job.id)).into_response()),
         Err(error) => {
             let errors = FormErrors::from_use_case(error, &JOB_FIELDS)?;

@@ -6,6 +6,7 @@
 //! handlers' effects are conditional, so nothing happens twice.
 
 pub mod notify;
+pub mod rescore;
 pub mod scoring;
 pub mod semantic;
 
@@ -14,7 +15,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use pvara_domain::event::{CloudEvent, Event, dead_letter_topic};
-use pvara_storage::model::{Checkpoint, OutboxMessage, Position, Record};
+use pvara_domain::scoring::ScoreCard;
+use pvara_storage::model::{Checkpoint, OutboxMessage, Position, Record, Rescore, ScoreRecord};
 use pvara_storage::{EventLog, StoreError};
 use tokio_util::sync::CancellationToken;
 
@@ -114,6 +116,39 @@ pub(crate) async fn inputs_by_id(
         .into_iter()
         .map(|i| (i.application_id, i))
         .collect())
+}
+
+/// Who or what changes a score, and why, as its history shows it.
+pub(crate) struct Because<'a> {
+    pub actor: &'a str,
+    pub reason: String,
+    /// The CloudEvents source of the event, and the request that started it all, if any.
+    pub source: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+/// A new score version `card` for `input`, replacing the `stored` score, with `event`: the one
+/// shape of a score change that keeps the status, for every worker that makes one.
+pub(crate) fn new_score_version(
+    (input, stored, card): (&pvara_storage::model::ScoringInput, &ScoreRecord, &ScoreCard),
+    because: Because<'_>,
+    event: Event,
+) -> Result<Rescore, WorkerError> {
+    let at = crate::now();
+    Ok(Rescore {
+        application_id: input.application_id,
+        replaces: stored.scorer_version.clone(),
+        previous_total: stored.total,
+        score: ScoreRecord {
+            total: card.total,
+            breakdown: serde_json::to_value(card)?,
+            scorer_version: card.scorer_version.clone(),
+        },
+        actor: because.actor.to_owned(),
+        reason: because.reason,
+        at,
+        messages: crate::events::to_messages(&[event], because.source, because.request_id, at)?,
+    })
 }
 
 /// What a worker does with one batch.
@@ -285,6 +320,26 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
+
+    /// Nothing is ever rejected without a person's action: no worker names the Rejected status
+    /// or the reject action (the state machine would let a worker through otherwise).
+    #[test]
+    fn no_worker_rejects_an_application() {
+        let sources = [
+            ("scoring", include_str!("scoring.rs")),
+            ("rescore", include_str!("rescore.rs")),
+            ("semantic", include_str!("semantic.rs")),
+            ("notify", include_str!("notify.rs")),
+            ("retention", include_str!("../retention.rs")),
+        ];
+        let (status, action) = (concat!("Status::", "Rejected"), concat!("Action::", "Reject"));
+        for (worker, source) in sources {
+            assert!(
+                !source.contains(status) && !source.contains(action),
+                "the {worker} worker must not reject applications"
+            );
+        }
+    }
 
     #[tokio::test]
     async fn failures_are_retried_up_to_the_limit_and_results_keep_their_order() {

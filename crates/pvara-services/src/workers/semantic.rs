@@ -19,7 +19,7 @@ use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInput, WorkBatch};
 
 use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
-use crate::events::{SOURCE_SEMANTIC, to_messages};
+use crate::events::SOURCE_SEMANTIC;
 use crate::semantic::{ModelError, Refiner};
 
 pub const GROUP: pvara_domain::event::Group = pvara_domain::event::SEMANTIC_GROUP;
@@ -54,18 +54,13 @@ impl SemanticWorker {
             let refiner = refiner.clone();
             let started = Instant::now();
             let n = batch.len();
-            let results = tokio::task::spawn_blocking(move || {
-                batch
-                    .iter()
-                    .map(|(input, card)| refiner.refine(input, card))
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .unwrap_or_else(|e| {
-                (0..n)
-                    .map(|_| Err(ModelError::Inference(format!("the model's task failed: {e}"))))
-                    .collect()
-            });
+            let results = tokio::task::spawn_blocking(move || refiner.refine_many(&batch))
+                .await
+                .unwrap_or_else(|e| {
+                    (0..n)
+                        .map(|_| Err(ModelError::Inference(format!("the model's task failed: {e}"))))
+                        .collect()
+                });
             if n > 0 {
                 let each = started.elapsed().as_secs_f64() / n as f64;
                 metrics::histogram!(crate::metrics::REFINE_DURATION).record_many(each, n);
@@ -106,7 +101,6 @@ fn rescore(
     card: &ScoreCard,
     request_id: Option<&str>,
 ) -> Result<Rescore, WorkerError> {
-    let at = crate::now();
     let event = Event::ScoreRefined(ScoreRefined {
         application_id: input.application_id,
         job_id: input.job.id,
@@ -114,23 +108,16 @@ fn rescore(
         previous_score: stored.total,
         scorer_version: card.scorer_version.clone(),
     });
-    Ok(Rescore {
-        application_id: input.application_id,
-        replaces: stored.scorer_version.clone(),
-        previous_total: stored.total,
-        score: ScoreRecord {
-            total: card.total,
-            breakdown: serde_json::to_value(card)?,
-            scorer_version: card.scorer_version.clone(),
-        },
-        actor: ACTOR.to_owned(),
+    let because = super::Because {
+        actor: ACTOR,
         reason: format!(
             "score refined from {} to {} by {}",
             stored.total, card.total, card.scorer_version
         ),
-        at,
-        messages: to_messages(&[event], SOURCE_SEMANTIC, request_id, at)?,
-    })
+        source: SOURCE_SEMANTIC,
+        request_id,
+    };
+    super::new_score_version((input, stored, card), because, event)
 }
 
 #[async_trait]

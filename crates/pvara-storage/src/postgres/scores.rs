@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::batch::insert_outbox;
 use crate::error::StoreError;
-use crate::model::{OutboxMessage, Rescore, ScoreChange};
+use crate::model::{OutboxMessage, Rescore, RescoreProgress, RubricChange, ScoreChange, open_statuses};
+use pvara_domain::ids::ApplicationId;
 
 /// Applies every rescore whose application's score is still by its `replaces`; returns, per
 /// rescore, whether it was applied. Each application appears at most once (the caller's rule).
@@ -99,4 +100,64 @@ pub(super) async fn score_changes(pool: &PgPool, application: Uuid) -> Result<Ve
             })
         })
         .collect()
+}
+
+/// Replaces the job's rubric if it is still version `change.replaces`, and writes a re-score
+/// event for each open application of the job, in one transaction; returns how many.
+pub(super) async fn change_rubric(pool: &PgPool, change: &RubricChange) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE jobs SET requirements = $1
+         WHERE id = $2 AND coalesce((requirements->'rubric'->>'version')::int8, 1) = $3",
+    )
+    .bind(Json(&change.requirements))
+    .bind(change.job_id.0)
+    .bind(i64::from(change.replaces))
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        let exists: Option<Uuid> = sqlx::query_scalar("SELECT id FROM jobs WHERE id = $1")
+            .bind(change.job_id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            None => StoreError::NotFound("job"),
+            Some(_) => StoreError::Changed("rubric"),
+        });
+    }
+    let ids: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM applications WHERE job_id = $1 AND status = ANY($2) ORDER BY id")
+            .bind(change.job_id.0)
+            .bind(open_statuses())
+            .fetch_all(&mut *tx)
+            .await?;
+    let messages = ids
+        .into_iter()
+        .map(|id| (change.event)(ApplicationId(id), change).map_err(StoreError::Corrupt))
+        .collect::<Result<Vec<_>, _>>()?;
+    insert_outbox(&mut tx, &messages, change.at).await?;
+    tx.commit().await?;
+    Ok(messages.len() as u64)
+}
+
+/// How many of the job's open, scored applications are scored by rubric `version`.
+pub(super) async fn rescore_progress(
+    pool: &PgPool,
+    job: Uuid,
+    version: u32,
+) -> Result<RescoreProgress, StoreError> {
+    let (open, current): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE strpos(scorer_version, $3) > 0) FROM applications
+         WHERE job_id = $1 AND ai_score IS NOT NULL AND status = ANY($2)",
+    )
+    .bind(job)
+    .bind(open_statuses())
+    .bind(crate::model::rubric_tag(version))
+    .fetch_one(pool)
+    .await?;
+    Ok(RescoreProgress {
+        rubric_version: version,
+        open: open.max(0) as u64,
+        current: current.max(0) as u64,
+    })
 }

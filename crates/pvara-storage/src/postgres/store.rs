@@ -16,8 +16,8 @@ use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
-    MailContext, NewUser, OutboxBacklog, ScoringInput, SortOrder, Submission, Transition, UserRecord,
-    WorkBatch, WriteStats,
+    MailContext, NewUser, OutboxBacklog, RescoreProgress, RubricChange, ScoringInput, SortOrder, Submission,
+    Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -82,6 +82,16 @@ impl Store for PgEngine {
         .await
         .map_err(|e| on_constraint(e, "job", "user"))?;
         Ok(())
+    }
+
+    async fn change_rubric(&self, change: RubricChange) -> Result<u64, StoreError> {
+        let n = super::scores::change_rubric(self.pool(), &change).await?;
+        self.outbox_written();
+        Ok(n)
+    }
+
+    async fn rescore_progress(&self, job: JobId, version: u32) -> Result<RescoreProgress, StoreError> {
+        super::scores::rescore_progress(self.pool(), job.0, version).await
     }
 
     async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {

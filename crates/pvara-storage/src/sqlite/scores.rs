@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use super::rows::{parse_ts, to_json, ts};
 use super::writes::emit;
 use crate::error::StoreError;
-use crate::model::{Rescore, ScoreChange};
+use crate::model::{OutboxMessage, Rescore, RescoreProgress, RubricChange, ScoreChange, open_statuses};
 
 /// Applies `r` if the stored score is still by `r.replaces`; returns whether it did.
 pub(super) fn apply_rescore(conn: &Connection, r: &Rescore, in_place: bool) -> Result<bool, StoreError> {
@@ -61,4 +61,75 @@ pub(super) fn score_changes(conn: &Connection, application: &str) -> Result<Vec<
         });
     }
     Ok(changes)
+}
+
+/// Replaces the job's rubric if it is still version `change.replaces`, and writes a re-score
+/// event for each open application of the job; returns the events.
+pub(super) fn change_rubric(
+    conn: &Connection,
+    change: &RubricChange,
+    in_place: bool,
+) -> Result<Vec<OutboxMessage>, StoreError> {
+    let job = change.job_id.to_string();
+    let updated = conn
+        .prepare_cached(
+            "UPDATE jobs SET requirements = ?1
+             WHERE id = ?2 AND coalesce(json_extract(requirements, '$.rubric.version'), 1) = ?3",
+        )?
+        .execute(params![to_json(&change.requirements)?, job, change.replaces])?;
+    if updated == 0 {
+        let exists: i64 = conn.query_row("SELECT count(*) FROM jobs WHERE id = ?1", [&job], |r| r.get(0))?;
+        return Err(if exists == 0 {
+            StoreError::NotFound("job")
+        } else {
+            StoreError::Changed("rubric")
+        });
+    }
+    let statuses = open_statuses();
+    let sql = format!(
+        "SELECT id FROM applications WHERE job_id = ?1 AND status IN ({}) ORDER BY id",
+        statuses
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let ids: Vec<String> = stmt.query_map([&job], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let messages = ids
+        .iter()
+        .map(|id| {
+            let id = super::rows::parse_id(id)?;
+            (change.event)(id, change).map_err(StoreError::Corrupt)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    emit(conn, &messages, &ts(change.at), in_place)?;
+    Ok(messages)
+}
+
+/// How many of the job's open, scored applications are scored by rubric `version`.
+pub(super) fn rescore_progress(
+    conn: &Connection,
+    job: &str,
+    version: u32,
+) -> Result<RescoreProgress, StoreError> {
+    let statuses = open_statuses();
+    let sql = format!(
+        "SELECT count(*), coalesce(sum(instr(scorer_version, ?2) > 0), 0) FROM applications
+         WHERE job_id = ?1 AND ai_score IS NOT NULL AND status IN ({})",
+        statuses
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (open, current): (i64, i64) =
+        conn.query_row(&sql, params![job, crate::model::rubric_tag(version)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(RescoreProgress {
+        rubric_version: version,
+        open: open.max(0) as u64,
+        current: current.max(0) as u64,
+    })
 }

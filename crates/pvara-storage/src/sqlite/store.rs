@@ -21,8 +21,8 @@ use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
-    HistoryRow, MailContext, NewUser, OutboxBacklog, OutboxMessage, ScoringInput, SortOrder, Submission,
-    Transition, UserRecord, WorkBatch, WriteStats,
+    HistoryRow, MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, RubricChange,
+    ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -110,6 +110,20 @@ impl Store for SqliteEngine {
             Ok(())
         })
         .await
+    }
+
+    async fn change_rubric(&self, change: RubricChange) -> Result<u64, StoreError> {
+        let in_place = self.events_in_place();
+        let messages = self
+            .write(move |conn| super::scores::change_rubric(conn, &change, in_place))
+            .await?;
+        self.events_committed(in_place, &messages);
+        Ok(messages.len() as u64)
+    }
+
+    async fn rescore_progress(&self, job: JobId, version: u32) -> Result<RescoreProgress, StoreError> {
+        self.read(move |conn| super::scores::rescore_progress(conn, &job.to_string(), version))
+            .await
     }
 
     async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {

@@ -19,6 +19,7 @@ async fn a_small_benchmark_writes_a_complete_report() {
         kafka: None,
         // With the model (scripts/test fetches it), the run waits for the refinements too.
         semantic_model: std::env::var_os("PVARA_TEST_MODEL_DIR").map(Into::into),
+        await_semantic: std::env::var_os("PVARA_TEST_MODEL_DIR").is_some(),
     };
     let semantic = options.semantic_model.is_some();
     let report = run(options).await.unwrap();
@@ -83,6 +84,7 @@ async fn an_open_loop_run_offers_the_given_rate() {
         database_url: None,
         kafka: None,
         semantic_model: None,
+        await_semantic: false,
     })
     .await
     .unwrap();

@@ -22,6 +22,7 @@ mod portal;
 mod postgres_restart;
 mod privacy;
 mod processes;
+mod rubric;
 mod scale_out;
 mod semantic;
 mod story;

@@ -265,13 +265,16 @@ pub async fn assert_each_scored_once(engines: &Engines, stored: usize, mail_dir:
     }
 }
 
-/// The last partition assignment a worker logged (`partition assignment` lines in its JSON log).
-pub fn logged_assignment(data_dir: &Path, name: &str) -> Option<Vec<u32>> {
+/// The last partition assignment a worker logged for `group` (`partition assignment` lines in
+/// its JSON log; the scoring role runs two groups).
+pub fn logged_assignment(data_dir: &Path, name: &str, group: &str) -> Option<Vec<u32>> {
     let log = std::fs::read_to_string(data_dir.join(format!("{name}.log"))).ok()?;
     log.lines()
         .rev()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|entry| entry["fields"]["message"] == "partition assignment")
+        .filter(|entry| {
+            entry["fields"]["message"] == "partition assignment" && entry["fields"]["group"] == group
+        })
         .find_map(|entry| entry["fields"]["assignment"].as_str().map(str::to_owned))
         .map(|text| {
             text.trim_matches(|c| c == '[' || c == ']')
@@ -279,4 +282,65 @@ pub fn logged_assignment(data_dir: &Path, name: &str) -> Option<Vec<u32>> {
                 .filter_map(|p| p.trim().parse().ok())
                 .collect()
         })
+}
+
+/// A GET with a bearer token, its JSON body if it came.
+pub async fn get_json(client: &reqwest::Client, url: String, token: &str) -> Option<Value> {
+    client
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()
+}
+
+/// Registers `n` applicants (`applicant<i>@example.org`), and each applies to `job` with
+/// `application(i, email)`: the body beyond the job.
+pub async fn applicants_apply(
+    client: &reqwest::Client,
+    base: &str,
+    job: &str,
+    n: usize,
+    application: impl Fn(usize, &str) -> Value,
+) {
+    for a in 0..n {
+        let email = format!("applicant{a}@example.org");
+        let body =
+            serde_json::json!({ "email": email, "password": PASSWORD, "fullName": format!("Applicant {a}") });
+        let url = format!("{base}/api/auth/register");
+        assert_eq!(
+            post(client, url, None, &body).await.unwrap().0,
+            StatusCode::CREATED
+        );
+        let token = login(client, base, &email).await;
+        let mut body = application(a, &email);
+        body["jobId"] = Value::from(job);
+        body["email"] = Value::from(email);
+        body["fullName"] = Value::from(format!("Applicant {a}"));
+        body["acceptPrivacyNotice"] = Value::from(true);
+        let url = format!("{base}/api/applications");
+        assert_eq!(
+            post(client, url, Some(&token), &body).await.unwrap().0,
+            StatusCode::CREATED
+        );
+    }
+}
+
+/// After a crash test in `data` (SQLite): every application's score changed exactly once.
+pub async fn assert_each_score_changed_once(data: &Path) -> Engines {
+    let engines = pvara::startup::open_engines(&pvara::config::Config::new(data))
+        .await
+        .unwrap();
+    let query = pvara_storage::model::ApplicationQuery {
+        limit: 10_000,
+        ..Default::default()
+    };
+    for summary in engines.store.list_applications(&query).await.unwrap() {
+        let record = engines.store.application(summary.id).await.unwrap().unwrap();
+        assert_eq!(record.score_changes.len(), 1, "{}: one score change", summary.id);
+    }
+    engines
 }

@@ -40,7 +40,7 @@ fn scoring_spread(log: Log, data: &std::path::Path, url: &str, alive: &[&str]) -
         }
         Log::Kafka => alive
             .iter()
-            .map(|name| logged_assignment(data, name).filter(|a| !a.is_empty()))
+            .map(|name| logged_assignment(data, name, "pvara-scoring").filter(|a| !a.is_empty()))
             .collect(),
     }
 }

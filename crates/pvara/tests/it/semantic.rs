@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pvara::config::Config;
-use pvara::startup::{Application, open_engines};
+use pvara::startup::Application;
 use pvara_domain::user::Role;
 use pvara_services::scorer::RuleScorer;
-use pvara_storage::model::ApplicationQuery;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -86,7 +85,7 @@ async fn refined_story(backend: Backend) {
         refined["scorerVersion"]
             .as_str()
             .unwrap()
-            .starts_with("rules-1+all-MiniLM-L6-v2@")
+            .starts_with("rules-2/rubric-1+all-MiniLM-L6-v2@")
     );
     let records = eventually("the score-refined event", || async {
         let records = app.records("score-refined").await;
@@ -130,16 +129,12 @@ const APPLICANTS: usize = 40;
 
 /// How many of the job's applications the API shows as refined.
 async fn refined_count(client: &reqwest::Client, base: &str, staff: &str, job: &str) -> Option<usize> {
-    let url = format!("{base}/api/applications?jobId={job}&limit=100");
-    let page: Value = client
-        .get(url)
-        .bearer_auth(staff)
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()?;
+    let page = get_json(
+        client,
+        format!("{base}/api/applications?jobId={job}&limit=100"),
+        staff,
+    )
+    .await?;
     Some(
         page["items"]
             .as_array()?
@@ -166,27 +161,13 @@ async fn a_semantic_worker_killed_mid_batch_refines_each_application_once() {
         .unwrap();
     assert_eq!(status, StatusCode::CREATED);
     let job = job["id"].as_str().unwrap().to_owned();
-    for a in 0..APPLICANTS {
-        let email = format!("applicant{a}@example.org");
-        let body = json!({ "email": email, "password": PASSWORD, "fullName": format!("Applicant {a}") });
-        assert_eq!(
-            post(&client, format!("{base}/api/auth/register"), None, &body)
-                .await
-                .unwrap()
-                .0,
-            StatusCode::CREATED
-        );
-        let token = login(&client, &base, &email).await;
-        let body = json!({
-            "jobId": job, "fullName": format!("Applicant {a}"), "email": email, "skills": [],
-            "yearsExperience": 4.0, "education": "bachelor", "acceptPrivacyNotice": true,
+    applicants_apply(&client, &base, &job, APPLICANTS, |a, _| {
+        json!({
+            "skills": [], "yearsExperience": 4.0, "education": "bachelor",
             "resumeText": format!("{PARAPHRASE}\nApplicant {a} also ran {a} marathons."),
-        });
-        let (status, _) = post(&client, format!("{base}/api/applications"), Some(&token), &body)
-            .await
-            .unwrap();
-        assert_eq!(status, StatusCode::CREATED);
-    }
+        })
+    })
+    .await;
     let at_kill = eventually("a first refinement", || async {
         refined_count(&client, &base, &staff, &job)
             .await
@@ -206,15 +187,7 @@ async fn a_semantic_worker_killed_mid_batch_refines_each_application_once() {
     .await;
     server.stop().await;
     eprintln!("killed with {at_kill} of {APPLICANTS} refined");
-    let engines = open_engines(&Config::new(data)).await.unwrap();
-    let query = ApplicationQuery {
-        limit: 1000,
-        ..Default::default()
-    };
-    for summary in engines.store.list_applications(&query).await.unwrap() {
-        let record = engines.store.application(summary.id).await.unwrap().unwrap();
-        assert_eq!(record.score_changes.len(), 1, "{} refined once", summary.id);
-    }
+    let engines = assert_each_score_changed_once(data).await;
     let events = per_key(&engines, "score-refined").await;
     assert_eq!(events.len(), APPLICANTS);
     assert!(

@@ -79,7 +79,7 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
     for (who, id) in [(&strong, &strong_id), (&medium, &medium_id), (&weak, &weak_id)] {
         let scored = app.wait_for_status(&who.token, id, "Under Review").await;
         let breakdown = &scored["scoreBreakdown"];
-        assert_eq!(scored["scorerVersion"], "rules-1");
+        assert_eq!(scored["scorerVersion"], "rules-2/rubric-1");
         assert_eq!(breakdown["total"], scored["aiScore"]);
         let history: Vec<&str> = scored["history"]
             .as_array()
