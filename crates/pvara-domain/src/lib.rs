@@ -23,6 +23,7 @@ pub mod event;
 pub mod ids;
 pub mod job;
 pub mod pipeline;
+pub mod report;
 pub mod scoring;
 pub mod status;
 pub mod time;

@@ -362,6 +362,23 @@ pub struct RubricChange {
     pub event: fn(ApplicationId, &RubricChange) -> Result<OutboxMessage, String>,
 }
 
+/// Rows ordered by application into one list per application, in order: both engines read a
+/// job's histories this way.
+pub(crate) fn group_by_application<K: PartialEq, T>(rows: Vec<(K, T)>) -> Vec<Vec<T>> {
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    let mut last: Option<K> = None;
+    for (key, row) in rows {
+        match (&last, groups.last_mut()) {
+            (Some(previous), Some(group)) if *previous == key => group.push(row),
+            _ => {
+                groups.push(vec![row]);
+                last = Some(key);
+            }
+        }
+    }
+    groups
+}
+
 /// The statuses of applications still in play: a rubric change re-scores these.
 pub fn open_statuses() -> Vec<&'static str> {
     Status::ALL

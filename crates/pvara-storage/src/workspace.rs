@@ -69,6 +69,8 @@ pub trait Workspace: Send + Sync + 'static {
     async fn close_job(&self, id: JobId, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Applications per job and status, for `jobs` (every job when empty); zero counts omitted.
     async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError>;
+    /// The status history of each application of `job` (each oldest first), for its reports.
+    async fn job_histories(&self, job: JobId) -> Result<Vec<Vec<pvara_domain::report::Step>>, StoreError>;
     /// An applicant's own applications, newest first.
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError>;
     async fn cv_file(&self, application: ApplicationId) -> Result<Option<CvFile>, StoreError>;

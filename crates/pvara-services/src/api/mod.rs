@@ -11,6 +11,7 @@ mod jobs;
 pub mod openapi;
 mod pipeline;
 mod privacy;
+mod reports;
 pub mod server;
 pub mod upload;
 pub mod users;
@@ -248,6 +249,7 @@ fn api_routes() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::close))
         .routes(routes!(jobs::rubric, jobs::change_rubric))
+        .routes(routes!(reports::funnel))
         .routes(submit_or_list)
         .routes(routes!(applications::get))
         .routes(routes!(applications::cv))

@@ -8,8 +8,9 @@
 //!   bulk, withdrawal and notes.
 //! - [`audit`]: the audit trail every use case writes to.
 //! - [`privacy`]: a person's export and erasure.
-//! - [`jobs`]: posting and closing jobs, and the job board's search.
+//! - [`jobs`]: posting and closing jobs, their rubrics, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
+//! - [`reports`]: a job's funnel, from its applications' histories.
 //! - [`verification`]: verified addresses and password reset, by single-use links in mail.
 
 pub mod accounts;
@@ -18,6 +19,7 @@ pub mod audit;
 pub mod dead_letters;
 pub mod jobs;
 pub mod privacy;
+pub mod reports;
 pub mod verification;
 
 use pvara_domain::ValidationError;

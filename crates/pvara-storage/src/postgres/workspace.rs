@@ -213,6 +213,28 @@ impl Workspace for PgEngine {
             .collect()
     }
 
+    async fn job_histories(&self, job: JobId) -> Result<Vec<Vec<pvara_domain::report::Step>>, StoreError> {
+        let found = sqlx::query(
+            "SELECT h.application_id, h.to_status, h.at FROM application_history h
+             JOIN applications a ON a.id = h.application_id
+             WHERE a.job_id = $1 ORDER BY h.application_id, h.id",
+        )
+        .bind(job.0)
+        .fetch_all(self.pool())
+        .await?;
+        let steps = found
+            .iter()
+            .map(|row| {
+                let step = pvara_domain::report::Step {
+                    status: rows::status(row.try_get("to_status")?)?,
+                    at: row.try_get("at")?,
+                };
+                Ok((row.try_get::<Uuid, _>("application_id")?, step))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(crate::model::group_by_application(steps))
+    }
+
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError> {
         let found = sqlx::query(
             "SELECT a.id, a.job_id, j.title, a.status, a.submitted_at FROM applications a

@@ -245,6 +245,27 @@ impl Workspace for SqliteEngine {
         .await
     }
 
+    async fn job_histories(&self, job: JobId) -> Result<Vec<Vec<pvara_domain::report::Step>>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT h.application_id, h.to_status, h.at FROM application_history h
+                 JOIN applications a ON a.id = h.application_id
+                 WHERE a.job_id = ?1 ORDER BY h.application_id, h.id",
+            )?;
+            let mut rows = stmt.query([job.to_string()])?;
+            let mut steps = Vec::new();
+            while let Some(row) = rows.next()? {
+                let step = pvara_domain::report::Step {
+                    status: parse_status(&row.get::<_, String>(1)?)?,
+                    at: super::rows::parse_ts(&row.get::<_, String>(2)?)?,
+                };
+                steps.push((row.get::<_, String>(0)?, step));
+            }
+            Ok(crate::model::group_by_application(steps))
+        })
+        .await
+    }
+
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(

@@ -228,6 +228,40 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
         "Required skills missing"
     );
 
+    // The funnel: three submitted and scored, one each through test, interview and offer, one
+    // rejected; times only for stages left.
+    let funnel: Value = app
+        .get(&format!("/api/reports/funnel?jobId={job}"), Some(&recruiter))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reached: Vec<u64> = funnel["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reached"].as_u64().unwrap())
+        .collect();
+    assert_eq!(reached, [3, 3, 1, 1, 1]);
+    assert_eq!(funnel["stages"][2]["conversion"], 1.0 / 3.0);
+    assert_eq!(
+        funnel["stages"][1]["left"], 2,
+        "the medium candidate is still under review"
+    );
+    assert!(
+        funnel["stages"][4]["medianSeconds"].is_null(),
+        "nobody left Offer Extended"
+    );
+    assert_eq!(
+        funnel["exits"][0],
+        json!({ "status": "Rejected", "applications": 1 })
+    );
+    let (status, error) = error_of(app.get("/api/reports/funnel", Some(&recruiter)).await).await;
+    assert_eq!(
+        (status, error["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("jobId"))
+    );
+
     // Events: right topics, keyed by application id on its partition, no personal data.
     app.settle().await;
     let ids = [&strong_id, &medium_id, &weak_id];

@@ -1,0 +1,211 @@
+//! Reports computed from applications' histories: exact, because every status change is in the
+//! history with its time.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::status::Status;
+
+/// The stages an application passes on its way to an offer, in order.
+pub const FUNNEL: [Status; 5] = [
+    Status::Submitted,
+    Status::UnderReview,
+    Status::TestInvited,
+    Status::InterviewScheduled,
+    Status::OfferExtended,
+];
+
+/// Where an application ended up outside the funnel.
+pub const EXITS: [Status; 3] = [Status::Rejected, Status::Withdrawn, Status::ScoringFailed];
+
+/// One status change of an application: the status entered, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub status: Status,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunnelStage {
+    pub status: Status,
+    /// Applications that ever entered the stage.
+    pub reached: u64,
+    /// `reached` over the previous stage's `reached` (none for the first stage, or when the
+    /// previous stage was reached by nobody).
+    pub conversion: Option<f64>,
+    /// Applications that entered the stage and have since left it.
+    pub left: u64,
+    /// Median time from entering the stage to leaving it, over those that left (applications
+    /// still in it are not counted: only transitions that happened).
+    pub median_seconds: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExitCount {
+    pub status: Status,
+    pub applications: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Funnel {
+    pub applications: u64,
+    pub stages: Vec<FunnelStage>,
+    /// Applications now rejected, withdrawn or failed in scoring.
+    pub exits: Vec<ExitCount>,
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+/// How long each stage of `steps` lasted: (stage, seconds) for every stage entered and later
+/// left. Staying in a status (a rescheduled interview) is not leaving it.
+fn durations(steps: &[Step]) -> Vec<(Status, f64)> {
+    let mut out = Vec::new();
+    let mut current: Option<Step> = None;
+    for step in steps {
+        match current {
+            Some(entered) if entered.status == step.status => {}
+            Some(entered) => {
+                let seconds = (step.at - entered.at).num_milliseconds() as f64 / 1000.0;
+                out.push((entered.status, seconds));
+                current = Some(*step);
+            }
+            None => current = Some(*step),
+        }
+    }
+    out
+}
+
+/// The funnel of one job from its applications' histories (each oldest first).
+pub fn funnel(histories: &[Vec<Step>]) -> Funnel {
+    let mut previous: Option<u64> = None;
+    let stages = FUNNEL
+        .iter()
+        .map(|&stage| {
+            let reached = histories
+                .iter()
+                .filter(|h| h.iter().any(|s| s.status == stage))
+                .count() as u64;
+            let mut times: Vec<f64> = histories
+                .iter()
+                .flat_map(|h| durations(h))
+                .filter(|(status, _)| *status == stage)
+                .map(|(_, seconds)| seconds)
+                .collect();
+            let conversion = previous.filter(|p| *p > 0).map(|p| reached as f64 / p as f64);
+            previous = Some(reached);
+            FunnelStage {
+                status: stage,
+                reached,
+                conversion,
+                left: times.len() as u64,
+                median_seconds: median(&mut times),
+            }
+        })
+        .collect();
+    let exits = EXITS
+        .iter()
+        .map(|&status| ExitCount {
+            status,
+            applications: histories
+                .iter()
+                .filter(|h| h.last().is_some_and(|s| s.status == status))
+                .count() as u64,
+        })
+        .collect();
+    Funnel {
+        applications: histories.len() as u64,
+        stages,
+        exits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).single().unwrap() + chrono::Duration::hours(hours)
+    }
+
+    fn history(steps: &[(Status, i64)]) -> Vec<Step> {
+        steps
+            .iter()
+            .map(|&(status, h)| Step { status, at: at(h) })
+            .collect()
+    }
+
+    #[test]
+    fn a_scripted_history_gives_exact_counts_conversions_and_medians() {
+        use Status::*;
+        let histories = vec![
+            history(&[
+                (Submitted, 0),
+                (UnderReview, 1),
+                (TestInvited, 5),
+                (InterviewScheduled, 25),
+                (InterviewScheduled, 30),
+                (OfferExtended, 49),
+            ]),
+            history(&[
+                (Submitted, 0),
+                (UnderReview, 3),
+                (TestInvited, 13),
+                (Rejected, 20),
+            ]),
+            history(&[(Submitted, 0), (UnderReview, 2), (Rejected, 4)]),
+            history(&[(Submitted, 0), (UnderReview, 1)]),
+            history(&[(Submitted, 0), (Withdrawn, 6)]),
+        ];
+        let report = funnel(&histories);
+        assert_eq!(report.applications, 5);
+        let row = |s: Status| report.stages.iter().find(|r| r.status == s).unwrap().clone();
+        assert_eq!((row(Submitted).reached, row(Submitted).conversion), (5, None));
+        // All five left Submitted, after 1, 3, 2, 1 and 6 hours.
+        assert_eq!(row(Submitted).left, 5);
+        assert_eq!(row(Submitted).median_seconds, Some(2.0 * 3600.0));
+        assert_eq!(
+            (row(UnderReview).reached, row(UnderReview).conversion),
+            (4, Some(0.8))
+        );
+        // Left Under Review after 4, 10 and 2 hours; one is still there and does not count.
+        assert_eq!(
+            (row(UnderReview).left, row(UnderReview).median_seconds),
+            (3, Some(4.0 * 3600.0))
+        );
+        assert_eq!(
+            (row(TestInvited).reached, row(TestInvited).conversion),
+            (2, Some(0.5))
+        );
+        assert_eq!(row(TestInvited).median_seconds, Some((20.0 + 7.0) / 2.0 * 3600.0));
+        // A rescheduled interview stays one stay of 24 hours.
+        assert_eq!(
+            (
+                row(InterviewScheduled).left,
+                row(InterviewScheduled).median_seconds
+            ),
+            (1, Some(24.0 * 3600.0))
+        );
+        assert_eq!(
+            (row(OfferExtended).reached, row(OfferExtended).median_seconds),
+            (1, None)
+        );
+        let exits: Vec<u64> = report.exits.iter().map(|e| e.applications).collect();
+        assert_eq!(exits, [2, 1, 0], "rejected, withdrawn, scoring failed");
+    }
+}
