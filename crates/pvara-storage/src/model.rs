@@ -402,7 +402,8 @@ pub struct RescoreProgress {
     pub rubric_version: u32,
     /// Open, scored applications.
     pub open: u64,
-    /// Of those, the ones whose score is by the current rubric.
+    /// Of those, the ones whose score is by the current rubric, or was set by a person (a new
+    /// rubric does not replace it).
     pub current: u64,
 }
 

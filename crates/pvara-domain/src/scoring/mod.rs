@@ -103,9 +103,51 @@ pub struct ScoreCard {
     /// reproduced and shown to rest on the same input.
     #[serde(default)]
     pub input_hash: String,
+    /// A person's score in place of this one, kept beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<Override>,
     /// What the language model read in the CV, when the score was refined by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semantic: Option<semantic::Reading>,
+}
+
+/// A recruiter's score for an application, in place of the machine's, with why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Override {
+    pub total: u8,
+    /// The machine's total it replaces (the card's own `total`).
+    pub machine_total: u8,
+    pub reason: String,
+    /// The user who set it.
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What the scorer version of an overridden score starts with, before the machine's own.
+pub const OVERRIDE_PREFIX: &str = "override:";
+
+/// The scorer version of a score a person set over the machine's `machine_version`.
+pub fn overridden_version(machine_version: &str) -> String {
+    let machine = machine_version
+        .strip_prefix(OVERRIDE_PREFIX)
+        .unwrap_or(machine_version);
+    format!("{OVERRIDE_PREFIX}{machine}")
+}
+
+/// Whether a stored score's version says a person set it: no worker replaces such a score.
+pub fn is_overridden_version(scorer_version: &str) -> bool {
+    scorer_version.starts_with(OVERRIDE_PREFIX)
+}
+
+/// A score a recruiter sets: 0 to 100, with a reason of up to 500 characters.
+pub fn parse_override(score: i64, reason: &str) -> Result<(u8, String), crate::ValidationError> {
+    let total = u8::try_from(score)
+        .ok()
+        .filter(|s| *s <= 100)
+        .ok_or_else(|| crate::ValidationError::new("score", "must be a whole number from 0 to 100"))?;
+    let reason = crate::validation::required_text("reason", reason, 500)?;
+    Ok((total, reason))
 }
 
 impl ScoreCard {
@@ -273,6 +315,7 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
             knockouts: Vec::new(),
             rubric_version: rubric.version,
             input_hash: input_hash(job, candidate),
+            overridden: None,
             semantic: None,
         },
         rubric.knockouts,

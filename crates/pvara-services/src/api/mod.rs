@@ -12,6 +12,7 @@ pub mod openapi;
 mod pipeline;
 mod privacy;
 mod reports;
+mod scores;
 pub mod server;
 pub mod upload;
 pub mod users;
@@ -250,6 +251,7 @@ fn api_routes() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::close))
         .routes(routes!(jobs::rubric, jobs::change_rubric))
         .routes(routes!(reports::funnel))
+        .routes(routes!(scores::override_score))
         .routes(submit_or_list)
         .routes(routes!(applications::get))
         .routes(routes!(applications::cv))

@@ -11,6 +11,7 @@
 //! - [`jobs`]: posting and closing jobs, their rubrics, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
 //! - [`reports`]: a job's funnel, from its applications' histories.
+//! - [`scores`]: a recruiter's score in place of the machine's.
 //! - [`verification`]: verified addresses and password reset, by single-use links in mail.
 
 pub mod accounts;
@@ -20,6 +21,7 @@ pub mod dead_letters;
 pub mod jobs;
 pub mod privacy;
 pub mod reports;
+pub mod scores;
 pub mod verification;
 
 use pvara_domain::ValidationError;

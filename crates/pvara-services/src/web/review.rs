@@ -239,6 +239,10 @@ pub struct ActionForm {
     reason: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    score: String,
+    #[serde(default)]
+    override_reason: String,
 }
 
 async fn take_step(
@@ -251,6 +255,28 @@ async fn take_step(
     match usecase::applications::step(state.store.as_ref(), actor, id, step, request_id).await {
         Ok(_) => Ok(FormErrors::default()),
         Err(error) => FormErrors::from_use_case(error, &[("reason", "reason", "Reason")]),
+    }
+}
+
+/// The score override form: the page's own check of the number, then the use case's rules.
+async fn override_score(
+    state: &ApiState,
+    actor: Actor,
+    id: ApplicationId,
+    (score, reason): (&str, &str),
+) -> Result<FormErrors, PageError> {
+    let fields = [
+        ("score", "override-score", "New score"),
+        ("reason", "override-reason", "Reason for the override"),
+    ];
+    let Ok(score) = score.trim().parse::<i64>() else {
+        let mut errors = FormErrors::default();
+        errors.add("override-score", "New score must be a whole number from 0 to 100");
+        return Ok(errors);
+    };
+    match usecase::scores::override_score(state.store.as_ref(), actor, id, score, reason).await {
+        Ok(_) => Ok(FormErrors::default()),
+        Err(error) => FormErrors::from_use_case(error, &fields),
     }
 }
 
@@ -271,6 +297,8 @@ pub async fn act(
         {
             errors = FormErrors::from_use_case(error, &[("note", "note", "Note")])?;
         }
+    } else if action == "score-override" {
+        errors = override_score(&state, actor, id, (&form.score, &form.override_reason)).await?;
     } else {
         let step = match action.as_str() {
             "invite" => invitation(

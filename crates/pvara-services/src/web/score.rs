@@ -2,7 +2,7 @@
 //! what the model read, and how the score changed.
 
 use pvara_domain::scoring::semantic::{MeaningMatch, is_refined_version};
-use pvara_domain::scoring::{ScoreCard, SkillCriterion};
+use pvara_domain::scoring::{ScoreCard, SkillCriterion, is_overridden_version};
 use pvara_storage::model::{ApplicationRecord, ScoreRecord};
 
 use super::forms::when;
@@ -33,8 +33,11 @@ pub struct ChangeRow {
 #[derive(Debug, Default)]
 pub struct ScoreView {
     pub total: Option<u8>,
-    /// "refined" or "pending" where a model refines scores; `None` elsewhere or while unscored.
+    /// "refined" or "pending" where a model refines scores, "overridden" when a person set it;
+    /// `None` elsewhere or while unscored.
     pub refinement: Option<&'static str>,
+    /// "Set by a recruiter over the machine's 62: <reason>", for an overridden score.
+    pub overridden: Option<String>,
     pub scorer_version: String,
     pub breakdown: Vec<BreakdownRow>,
     pub knockouts: String,
@@ -45,9 +48,11 @@ pub struct ScoreView {
     pub changes: Vec<ChangeRow>,
 }
 
-/// "refined" or "pending" beside a score, where a model refines scores (`semantic`).
+/// "overridden", or "refined" or "pending" where a model refines scores (`semantic`), beside a
+/// score.
 pub fn refinement(scorer_version: Option<&str>, semantic: bool) -> Option<&'static str> {
     match scorer_version {
+        Some(v) if is_overridden_version(v) => Some("overridden"),
         Some(v) if is_refined_version(v) => Some("refined"),
         Some(_) if semantic => Some("pending"),
         _ => None,
@@ -66,6 +71,12 @@ impl ScoreView {
         Self {
             total: record.score.as_ref().map(|s| s.total),
             refinement: refinement(version, semantic),
+            overridden: card.as_ref().and_then(|c| c.overridden.as_ref()).map(|o| {
+                format!(
+                    "Set by a recruiter over the machine's {}: {}",
+                    o.machine_total, o.reason
+                )
+            }),
             scorer_version: version.unwrap_or_default().to_owned(),
             breakdown: card.as_ref().map(breakdown).unwrap_or_default(),
             knockouts: card

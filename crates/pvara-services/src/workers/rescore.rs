@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pvara_domain::event::{Event, RESCORE_GROUP, Scored};
 use pvara_domain::ids::ApplicationId;
-use pvara_domain::scoring::ScoreCard;
+use pvara_domain::scoring::{ScoreCard, is_overridden_version};
 use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInput, WorkBatch, rubric_tag};
 
@@ -46,9 +46,13 @@ impl RescoreWorker {
     }
 }
 
-/// A scored application whose score is not yet by its job's current rubric, with that score.
+/// A scored application whose score is not yet by its job's current rubric, with that score. A
+/// score a person set stands: a new rubric does not replace it.
 fn stale(input: ScoringInput) -> Option<(ScoringInput, ScoreRecord)> {
-    let score = input.score.clone()?;
+    let score = input
+        .score
+        .clone()
+        .filter(|s| !is_overridden_version(&s.scorer_version))?;
     let current = rubric_tag(input.job.requirements.rubric.version);
     (!score.scorer_version.contains(&current)).then_some((input, score))
 }

@@ -88,10 +88,12 @@ impl SemanticWorker {
 }
 
 /// An application still scored by the rules, with its card: what there is to refine. Erased
-/// applications (their card cleared) and refined ones are left alone.
+/// applications (their card cleared), refined ones and scores a person set are left alone.
 fn refinable(input: ScoringInput) -> Option<(ScoringInput, ScoreRecord, ScoreCard)> {
     let score = input.score.clone()?;
-    let card = score.card().filter(|c| !c.is_refined())?;
+    let card = score
+        .card()
+        .filter(|c| !c.is_refined() && c.overridden.is_none())?;
     Some((input, score, card))
 }
 

@@ -147,7 +147,8 @@ pub(super) async fn rescore_progress(
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
     let (open, current): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), count(*) FILTER (WHERE strpos(scorer_version, $3) > 0) FROM applications
+        "SELECT count(*), count(*) FILTER (WHERE strpos(scorer_version, $3) > 0 OR scorer_version LIKE 'override:%')
+         FROM applications
          WHERE job_id = $1 AND ai_score IS NOT NULL AND status = ANY($2)",
     )
     .bind(job)

@@ -23,6 +23,7 @@ async fn anonymise(conn: &mut sqlx::PgConnection, ids: &[Uuid], at: DateTime<Utc
         "DELETE FROM application_files WHERE application_id = ANY($1)",
         "DELETE FROM application_notes WHERE application_id = ANY($1)",
         "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ANY($1)",
+        "UPDATE score_changes SET reason = 'erased' WHERE application_id = ANY($1)",
     ] {
         sqlx::query(sql).bind(ids).execute(&mut *conn).await?;
     }

@@ -115,7 +115,8 @@ pub(super) fn rescore_progress(
 ) -> Result<RescoreProgress, StoreError> {
     let statuses = open_statuses();
     let sql = format!(
-        "SELECT count(*), coalesce(sum(instr(scorer_version, ?2) > 0), 0) FROM applications
+        "SELECT count(*), coalesce(sum(instr(scorer_version, ?2) > 0 OR scorer_version LIKE 'override:%'), 0)
+         FROM applications
          WHERE job_id = ?1 AND ai_score IS NOT NULL AND status IN ({})",
         statuses
             .iter()

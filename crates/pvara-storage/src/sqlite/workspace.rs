@@ -50,6 +50,8 @@ fn anonymise(
             "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ?1",
         )?
         .execute([&id])?;
+        conn.prepare_cached("UPDATE score_changes SET reason = 'erased' WHERE application_id = ?1")?
+            .execute([&id])?;
         conn.prepare_cached(
             "UPDATE applications SET full_name = ?1, email = ?2, phone = NULL, skills = '[]', resume_text = '',
                     cover_letter = NULL, updated_at = ?3, erased_at = ?3,

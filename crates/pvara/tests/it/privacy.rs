@@ -113,6 +113,15 @@ async fn an_applicant_exports_then_erases_their_data(backend: Backend) {
         .await;
     app.wait_for_status(&recruiter, &id, "Under Review").await;
     app.wait_for_status(&recruiter, &kept, "Under Review").await;
+    // A score override's reason is free text in the score history: erasure clears it too.
+    let response = app
+        .post(
+            &format!("/api/applications/{id}/score-override"),
+            Some(&recruiter),
+            &json!({"score": 70, "reason": "Zainab Qureshi interviewed well elsewhere."}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
     let reject = json!({"reason": "Zainab Qureshi lacks the clearance."});
     let response = app
         .post(

@@ -132,11 +132,85 @@ async fn rubric_story(backend: Backend) {
         cy["scorerVersion"], "rules-2/rubric-1",
         "a rejected application keeps its score"
     );
-    eventually("one re-score event per open application", || async {
-        (app.records("rescore-requested").await.len() == 2).then_some(())
-    })
+    override_story(&app, &recruiter, &job, &ids[1]).await;
+    eventually(
+        "one re-score event per open application and rubric change",
+        || async { (app.records("rescore-requested").await.len() == 4).then_some(()) },
+    )
     .await;
     app.stop().await;
+}
+
+/// A recruiter's score over the machine's: kept beside it, in the history, and left alone by a
+/// later rubric change.
+async fn override_story(app: &TestApp, recruiter: &str, job: &str, id: &str) {
+    let url = app.url(&format!("/api/applications/{id}/score-override"));
+    let send = |body: Value| {
+        app.client
+            .post(url.clone())
+            .bearer_auth(recruiter)
+            .json(&body)
+            .send()
+    };
+    for (body, field) in [
+        (json!({ "score": 101, "reason": "x" }), "score"),
+        (json!({ "score": 80, "reason": "  " }), "reason"),
+    ] {
+        let (status, error) = error_of(send(body).await.unwrap()).await;
+        assert_eq!(
+            (status, error["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field))
+        );
+    }
+    let machine = app.application(recruiter, id).await;
+    let response = send(json!({ "score": 88, "reason": "Strong references from two panels" }))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let now = app.application(recruiter, id).await;
+    assert_eq!(now["aiScore"], 88);
+    assert_eq!(
+        now["scorerVersion"],
+        format!("override:{}", machine["scorerVersion"].as_str().unwrap())
+    );
+    assert_eq!(
+        now["scoreBreakdown"]["total"], machine["aiScore"],
+        "the machine's card stays"
+    );
+    assert_eq!(
+        now["scoreBreakdown"]["overridden"]["reason"],
+        "Strong references from two panels"
+    );
+    let last = now["scoreChanges"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["previous"].clone(), last["total"].clone()),
+        (machine["aiScore"].clone(), json!(88))
+    );
+    let new = json!({ "weights": weights(40, 15) });
+    let response = app
+        .client
+        .put(app.url(&format!("/api/jobs/{job}/rubric")))
+        .bearer_auth(recruiter)
+        .json(&new)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    eventually("the other application re-scored under rubric 3", || async {
+        let view: Value = app
+            .get(&format!("/api/jobs/{job}/rubric"), Some(recruiter))
+            .await
+            .json()
+            .await
+            .unwrap();
+        (view["progress"]["current"] == view["progress"]["open"]).then_some(())
+    })
+    .await;
+    assert_eq!(
+        app.application(recruiter, id).await["aiScore"],
+        88,
+        "a new rubric leaves an override alone"
+    );
 }
 
 crate::on_every_engine!(rubric_story);
