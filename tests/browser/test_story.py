@@ -197,6 +197,13 @@ def test_the_whole_story(server, browser, tmp_path):
     staff.get_by_role("button", name="Reject").click()
     expect(staff.locator("#bulk-report")).to_have_text("10 done, 0 skipped")
     look(staff, "staff-bulk")
+    # Automatic scoring paused and resumed from the pipeline page.
+    staff.goto(base + f"/staff/jobs/{job_id}")
+    staff.get_by_role("button", name="Pause automatic scoring").click()
+    expect(staff.locator("#scoring-paused")).to_contain_text("new applications await manual assessment")
+    look(staff, "staff-pipeline-paused")
+    staff.get_by_role("button", name="Resume automatic scoring").click()
+    expect(staff.get_by_role("button", name="Pause automatic scoring")).to_be_visible()
     staff.goto(base + "/staff/jobs")
     look(staff, "staff-jobs")
 

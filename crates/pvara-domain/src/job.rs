@@ -18,6 +18,9 @@ pub struct Requirements {
     /// What the score weighs; jobs stored before rubrics read as the default.
     #[serde(default)]
     pub rubric: crate::scoring::Rubric,
+    /// New applications wait for a person instead of the scorer ("awaiting manual assessment").
+    #[serde(default)]
+    pub scoring_paused: bool,
 }
 
 /// A job as the API receives it, before validation.
@@ -90,6 +93,7 @@ impl Job {
             min_years_experience: years,
             education: Education::parse("requirements.education", draft.education)?,
             rubric: crate::scoring::Rubric::default(),
+            scoring_paused: false,
         };
         Ok(Job {
             id,

@@ -282,6 +282,9 @@ impl ScoreRecord {
     }
 }
 
+mod scores;
+pub use scores::*;
+
 /// A conditional status change: applied only while the application is still in `from`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
@@ -324,100 +327,6 @@ impl Transition {
             at: self.at,
         }
     }
-}
-
-/// A new version of an application's score that leaves its status as it is (a refinement by the
-/// semantic model): applied only while the stored score is still by `replaces`, so a redelivered
-/// event, or a second worker racing the first, changes nothing. Its score history row and events
-/// are written only if it is applied.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rescore {
-    pub application_id: ApplicationId,
-    /// The scorer version of the score this one replaces.
-    pub replaces: String,
-    /// The total of the score this one replaces, for the history.
-    pub previous_total: u8,
-    pub score: ScoreRecord,
-    /// `system:<worker>`, or a user id.
-    pub actor: String,
-    pub reason: String,
-    pub at: DateTime<Utc>,
-    pub messages: Vec<OutboxMessage>,
-}
-
-/// A new rubric for a job, written with one re-score event per open application of the job in
-/// one transaction, so that no application is left scored by the old rubric without an event
-/// asking for its re-score.
-#[derive(Debug, Clone)]
-pub struct RubricChange {
-    pub job_id: JobId,
-    /// The version being replaced: the change applies only while it is still the job's, so a
-    /// second editor's concurrent change is refused rather than overwritten.
-    pub replaces: u32,
-    /// The job's requirements with the new rubric.
-    pub requirements: pvara_domain::job::Requirements,
-    pub at: DateTime<Utc>,
-    pub request_id: Option<String>,
-    /// The re-score event of one open application.
-    pub event: fn(ApplicationId, &RubricChange) -> Result<OutboxMessage, String>,
-}
-
-/// Rows ordered by application into one list per application, in order: both engines read a
-/// job's histories this way.
-pub(crate) fn group_by_application<K: PartialEq, T>(rows: Vec<(K, T)>) -> Vec<Vec<T>> {
-    let mut groups: Vec<Vec<T>> = Vec::new();
-    let mut last: Option<K> = None;
-    for (key, row) in rows {
-        match (&last, groups.last_mut()) {
-            (Some(previous), Some(group)) if *previous == key => group.push(row),
-            _ => {
-                groups.push(vec![row]);
-                last = Some(key);
-            }
-        }
-    }
-    groups
-}
-
-/// The statuses of applications still in play: a rubric change re-scores these.
-pub fn open_statuses() -> Vec<&'static str> {
-    Status::ALL
-        .into_iter()
-        .filter(|s| !s.is_final())
-        .map(Status::as_str)
-        .collect()
-}
-
-/// What the scorer version of a score made under rubric `version` contains: the domain writes
-/// `rules-2/rubric-3`, and a refinement keeps it (`rules-2/rubric-3+model`).
-pub fn rubric_tag(version: u32) -> String {
-    format!("/rubric-{version}")
-}
-
-/// How far a job's re-scoring has come: open applications scored with the current rubric.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RescoreProgress {
-    pub rubric_version: u32,
-    /// Open, scored applications.
-    pub open: u64,
-    /// Of those, the ones whose score is by the current rubric, or was set by a person (a new
-    /// rubric does not replace it).
-    pub current: u64,
-}
-
-/// One change of an application's score after its first, as its history shows it.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScoreChange {
-    pub previous: u8,
-    pub total: u8,
-    pub scorer_version: String,
-    pub actor: String,
-    pub reason: String,
-    pub at: DateTime<Utc>,
 }
 
 /// A mail that went out, so that a redelivered notification is not sent twice.

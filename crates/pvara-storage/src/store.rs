@@ -12,7 +12,7 @@ use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Counts, Delivery, MailContext, NewUser,
-    OutboxBacklog, OutboxMessage, RescoreProgress, RubricChange, ScoringInput, Submission, Transition,
+    OutboxBacklog, OutboxMessage, RescoreProgress, ScoringChange, ScoringInput, Submission, Transition,
     UserRecord, WorkBatch, WriteStats,
 };
 use crate::workspace::{AccountTokens, Accounts, Audit, Workspace};
@@ -30,7 +30,7 @@ pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 's
     /// Replaces a job's rubric and writes a re-score event for each of its open applications,
     /// in one transaction; returns how many. `StaleStatus` if the rubric changed meanwhile,
     /// `NotFound` for no such job.
-    async fn change_rubric(&self, change: RubricChange) -> Result<u64, StoreError>;
+    async fn change_scoring(&self, change: ScoringChange) -> Result<u64, StoreError>;
     /// How many of the job's open, scored applications have a score by rubric `version`.
     async fn rescore_progress(&self, job: JobId, version: u32) -> Result<RescoreProgress, StoreError>;
     /// Jobs still taking applications at `now`, newest first.

@@ -111,6 +111,8 @@ pub struct RequirementsView {
     min_years_experience: f64,
     education: Education,
     rubric: Rubric,
+    /// New applications wait for manual assessment instead of the scorer.
+    scoring_paused: bool,
 }
 
 impl JobView {
@@ -122,6 +124,7 @@ impl JobView {
             min_years_experience,
             education,
             rubric,
+            scoring_paused,
         } = job.requirements;
         Self {
             id: job.id,
@@ -135,6 +138,7 @@ impl JobView {
                 min_years_experience,
                 education,
                 rubric,
+                scoring_paused,
             },
             created_by: job.created_by,
             created_at: job.created_at,
@@ -258,5 +262,43 @@ pub async fn change_rubric(
     Ok(Json(RubricChangeView {
         rubric,
         applications_to_rescore: n,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoringBody {
+    /// True: new applications wait for manual assessment; false: the scorer takes them again.
+    paused: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoringView {
+    paused: bool,
+    /// On resuming: applications that waited and now go to the scorer.
+    applications_to_score: u64,
+}
+
+/// Staff: pause or resume the job's automatic scoring.
+#[utoipa::path(
+    put, path = "/api/jobs/{id}/scoring", tag = "jobs", request_body = ScoringBody, security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "Scoring paused or resumed", body = ScoringView),
+        (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn scoring(
+    State(state): State<ApiState>,
+    StaffUser(user): StaffUser,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ScoringBody>,
+) -> Result<Json<ScoringView>, ApiError> {
+    let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
+    let n = crate::usecase::jobs::set_scoring_paused(state.store.as_ref(), user, id, body.paused, request_id)
+        .await?;
+    Ok(Json(ScoringView {
+        paused: body.paused,
+        applications_to_score: n,
     }))
 }

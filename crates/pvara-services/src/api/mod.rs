@@ -250,6 +250,7 @@ fn api_routes() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::close))
         .routes(routes!(jobs::rubric, jobs::change_rubric))
+        .routes(routes!(jobs::scoring))
         .routes(routes!(reports::funnel))
         .routes(routes!(scores::override_score))
         .routes(submit_or_list)

@@ -1,11 +1,12 @@
 //! Posting, closing and finding jobs.
 
 use chrono::{DateTime, Utc};
-use pvara_domain::event::{Event, RescoreRequested};
+use pvara_domain::event::{Event, RescoreRequested, StatusChanged};
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::job::{Job, JobDraft};
 use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
-use pvara_storage::model::{OutboxMessage, RescoreProgress, RubricChange};
+use pvara_domain::status::Status;
+use pvara_storage::model::{OutboxMessage, RescoreProgress, ScoringChange, open_statuses};
 use pvara_storage::{Store, StoreError};
 
 use super::{Actor, Error};
@@ -55,17 +56,79 @@ pub async fn change_rubric(
     let rubric = job.requirements.rubric.revise(draft.weights, draft.knockouts)?;
     let mut requirements = job.requirements.clone();
     requirements.rubric = rubric;
-    let change = RubricChange {
+    let change = ScoringChange {
         job_id: id,
         replaces: job.requirements.rubric.version,
         requirements,
+        applications_in: open_statuses(),
         at: crate::now(),
         request_id,
         event: rescore_event,
     };
-    let n = store.change_rubric(change).await?;
+    let n = store.change_scoring(change).await?;
     super::audit::record(store, &actor.audit_name(), "job.rubric", format!("job:{id}")).await;
     Ok((rubric, n))
+}
+
+/// Pauses or resumes the job's automatic scoring. Paused, its new applications wait in
+/// Submitted for a person ("awaiting manual assessment": a recruiter sets their score, or rejects
+/// them); resumed, each application still waiting gets an `application-submitted` event again,
+/// in the same transaction, so the scorer takes it. Returns how many go to the scorer.
+pub async fn set_scoring_paused(
+    store: &dyn Store,
+    actor: Actor,
+    id: JobId,
+    paused: bool,
+    request_id: Option<String>,
+) -> Result<u64, Error> {
+    actor.require_staff()?;
+    let job = store.job(id).await?.ok_or(Error::NotFound("job"))?;
+    let mut requirements = job.requirements.clone();
+    requirements.scoring_paused = paused;
+    let change = ScoringChange {
+        job_id: id,
+        replaces: job.requirements.rubric.version,
+        requirements,
+        applications_in: if paused {
+            Vec::new()
+        } else {
+            vec![Status::Submitted]
+        },
+        at: crate::now(),
+        request_id,
+        event: submitted_event,
+    };
+    let n = store.change_scoring(change).await?;
+    let action = if paused {
+        "job.scoring_pause"
+    } else {
+        "job.scoring_resume"
+    };
+    super::audit::record(store, &actor.audit_name(), action, format!("job:{id}")).await;
+    Ok(n)
+}
+
+/// The event that hands a waiting application to the scorer, as its submission did.
+fn submitted_event(application: ApplicationId, change: &ScoringChange) -> Result<OutboxMessage, String> {
+    let event = Event::ApplicationSubmitted(StatusChanged {
+        application_id: application,
+        job_id: change.job_id,
+        status: Status::Submitted,
+    });
+    one_message(event, change)
+}
+
+/// `event` as the one outbox message the store writes for an application.
+fn one_message(event: Event, change: &ScoringChange) -> Result<OutboxMessage, String> {
+    crate::events::to_messages(
+        &[event],
+        crate::events::SOURCE_API,
+        change.request_id.as_deref(),
+        change.at,
+    )
+    .map_err(|e| e.to_string())?
+    .pop()
+    .ok_or_else(|| "no message for the event".to_owned())
 }
 
 /// How far the job's re-scoring under its current rubric has come.
@@ -81,21 +144,13 @@ pub async fn rescore_progress(
 }
 
 /// The re-score event of one open application, written by the store in the rubric's transaction.
-fn rescore_event(application: ApplicationId, change: &RubricChange) -> Result<OutboxMessage, String> {
+fn rescore_event(application: ApplicationId, change: &ScoringChange) -> Result<OutboxMessage, String> {
     let event = Event::RescoreRequested(RescoreRequested {
         application_id: application,
         job_id: change.job_id,
         rubric_version: change.requirements.rubric.version,
     });
-    crate::events::to_messages(
-        &[event],
-        crate::events::SOURCE_API,
-        change.request_id.as_deref(),
-        change.at,
-    )
-    .map_err(|e| e.to_string())?
-    .pop()
-    .ok_or_else(|| "no message for the event".to_owned())
+    one_message(event, change)
 }
 
 /// Closes a job at once: it takes no more applications, in every API process (the store checks

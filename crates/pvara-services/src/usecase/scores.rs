@@ -5,7 +5,15 @@ use pvara_domain::scoring::{Override, overridden_version, parse_override};
 use pvara_storage::Store;
 use pvara_storage::model::{Rescore, ScoreRecord, WorkBatch};
 
+use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored};
+use pvara_domain::status::{Action, Status};
+use pvara_storage::StoreError;
+use pvara_storage::model::{ApplicationRecord, Transition};
+
 use super::{Actor, Error, audit};
+
+/// The scorer version of a score a person gave an application the machine never scored.
+const BY_HAND: &str = "override:by-hand";
 
 /// Sets the application's score to `score` for `reason`, kept beside the machine's (the card
 /// stays the machine's, with the override on it), in the score history and the audit trail. No
@@ -28,7 +36,12 @@ pub async fn override_score(
         message: "the application has no score to override yet".to_owned(),
         field: None,
     };
-    let stored = record.score.ok_or_else(not_scored)?;
+    let Some(stored) = record.score else {
+        if record.status == Status::Submitted {
+            return assess_by_hand(store, actor, &record, (total, reason)).await;
+        }
+        return Err(not_scored());
+    };
     let mut card = stored.card().ok_or_else(not_scored)?;
     let at = crate::now();
     card.overridden = Some(Override {
@@ -69,6 +82,69 @@ pub async fn override_score(
         &actor.audit_name(),
         "application.score_override",
         format!("application:{id}"),
+    )
+    .await;
+    Ok(score)
+}
+
+/// A person's score for an application still waiting in Submitted (its job's scoring paused, or
+/// not reached yet): it moves on to Under Review exactly as a machine score would move it, with
+/// the same events (so the candidate gets the same mail), and the scorer leaves it alone.
+async fn assess_by_hand(
+    store: &dyn Store,
+    actor: Actor,
+    record: &ApplicationRecord,
+    (total, reason): (u8, String),
+) -> Result<ScoreRecord, Error> {
+    let at = crate::now();
+    let to = Status::Submitted
+        .apply(Action::Score)
+        .unwrap_or(Status::UnderReview);
+    let score = ScoreRecord {
+        total,
+        breakdown: serde_json::json!({ "assessedByHand": { "total": total, "reason": reason, "by": actor.id, "at": at } }),
+        scorer_version: BY_HAND.to_owned(),
+    };
+    let events = [
+        Event::ScoringComplete(Scored {
+            application_id: record.id,
+            job_id: record.job_id,
+            status: to,
+            ai_score: total,
+            scorer_version: BY_HAND.to_owned(),
+        }),
+        Event::EmailRequested(EmailRequested {
+            application_id: record.id,
+            job_id: record.job_id,
+            template: MailTemplate::UnderReview,
+        }),
+    ];
+    let transition = Transition {
+        application_id: record.id,
+        job_id: record.job_id,
+        from: Status::Submitted,
+        to,
+        actor: actor.id.to_string(),
+        reason: format!("assessed by hand: {total}: {reason}"),
+        details: None,
+        at,
+        score: Some(score.clone()),
+        messages: crate::events::to_messages(&events, crate::events::SOURCE_API, None, at)
+            .map_err(|e| Error::Internal(e.to_string()))?,
+    };
+    store.transition(transition).await.map_err(|e| match e {
+        StoreError::StaleStatus => Error::Conflict {
+            code: "stale",
+            message: "the application moved on meanwhile; reload it".to_owned(),
+            field: None,
+        },
+        other => other.into(),
+    })?;
+    audit::record(
+        store,
+        &actor.audit_name(),
+        "application.score_override",
+        format!("application:{}", record.id),
     )
     .await;
     Ok(score)

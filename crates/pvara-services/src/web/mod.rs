@@ -256,6 +256,7 @@ pub fn router(state: ApiState) -> Router<ApiState> {
         .route("/staff/jobs/new", get(staff::new_job))
         .route("/staff/jobs/{id}", get(staff::pipeline))
         .route("/staff/jobs/{id}/close", post(staff::close_job))
+        .route("/staff/jobs/{id}/scoring", post(staff::scoring))
         .route("/staff/jobs/{id}/bulk", post(staff::bulk))
         .route("/staff/applications/{id}", get(review::application))
         .route("/staff/applications/{id}/cv", get(review::cv))

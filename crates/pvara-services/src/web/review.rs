@@ -48,6 +48,8 @@ struct ApplicationPage {
     name: String,
     status: Status,
     score: ScoreView,
+    /// Submitted to a job whose automatic scoring is paused.
+    awaiting_manual: bool,
     details: Vec<(&'static str, String)>,
     has_file: bool,
     resume_text: String,
@@ -139,12 +141,10 @@ async fn application_page(
     let usecase::applications::ApplicationDetail { record, mail } =
         usecase::applications::view(state.store.as_ref(), actor, id).await?;
     let mail = mail.into_iter().map(MailRow::from).collect();
-    let job_title = state
-        .store
-        .job(record.job_id)
-        .await?
-        .map(|j| j.title)
-        .unwrap_or_default();
+    let job = state.store.job(record.job_id).await?;
+    let awaiting_manual =
+        record.status == Status::Submitted && job.as_ref().is_some_and(|j| j.requirements.scoring_paused);
+    let job_title = job.map(|j| j.title).unwrap_or_default();
     let notes = state.store.notes(id).await?;
     let names = actor_names(state, &record).await?;
     let c = &record.candidate;
@@ -175,6 +175,7 @@ async fn application_page(
         name: c.full_name.as_str().to_owned(),
         status: record.status,
         score: ScoreView::new(&record, state.web.semantic),
+        awaiting_manual,
         details,
         has_file: record.cv_file_name.is_some(),
         resume_text: c.resume_text.clone(),

@@ -71,12 +71,7 @@ impl ScoreView {
         Self {
             total: record.score.as_ref().map(|s| s.total),
             refinement: refinement(version, semantic),
-            overridden: card.as_ref().and_then(|c| c.overridden.as_ref()).map(|o| {
-                format!(
-                    "Set by a recruiter over the machine's {}: {}",
-                    o.machine_total, o.reason
-                )
-            }),
+            overridden: overridden(record, card.as_ref()),
             scorer_version: version.unwrap_or_default().to_owned(),
             breakdown: card.as_ref().map(breakdown).unwrap_or_default(),
             knockouts: card
@@ -114,6 +109,21 @@ impl ScoreView {
                 .collect(),
         }
     }
+}
+
+/// Why a person's score stands where it does: over the machine's, or given by hand to an
+/// application the machine never scored.
+fn overridden(record: &ApplicationRecord, card: Option<&ScoreCard>) -> Option<String> {
+    if let Some(o) = card.and_then(|c| c.overridden.as_ref()) {
+        return Some(format!(
+            "Set by a recruiter over the machine's {}: {}",
+            o.machine_total, o.reason
+        ));
+    }
+    let by_hand = &record.score.as_ref()?.breakdown["assessedByHand"];
+    by_hand["reason"]
+        .as_str()
+        .map(|reason| format!("Assessed by hand by a recruiter: {reason}"))
 }
 
 fn skills(criterion: &SkillCriterion) -> String {

@@ -186,6 +186,31 @@ pub async fn create_job(
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ScoringForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    paused: String,
+}
+
+/// "Pause automatic scoring" / "Resume automatic scoring" on the pipeline page.
+pub async fn scoring(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    RequestId(request_id): RequestId,
+    Form(form): Form<ScoringForm>,
+) -> Result<Response, PageError> {
+    viewer.check_csrf(&form.csrf)?;
+    let here = format!("/staff/jobs/{id}");
+    let actor = viewer.require_staff(&here)?;
+    let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
+    let paused = form.paused == "true";
+    usecase::jobs::set_scoring_paused(state.store.as_ref(), actor, id, paused, request_id).await?;
+    Ok(Redirect::to(&here).into_response())
+}
+
 pub async fn close_job(
     State(state): State<ApiState>,
     viewer: Viewer,
@@ -221,6 +246,7 @@ struct PipelinePage {
     min_score: String,
     rows: Vec<CandidateRow>,
     next_page: Option<String>,
+    scoring_paused: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -262,6 +288,7 @@ async fn pipeline_page(
             urlencode(&query.min_score)
         )
     });
+    let paused = job.requirements.scoring_paused;
     let rows = page
         .into_iter()
         .map(|s| CandidateRow {
@@ -271,6 +298,9 @@ async fn pipeline_page(
                 s.ai_score,
                 super::score::refinement(s.scorer_version.as_deref(), state.web.semantic),
             ) {
+                (None, _) if paused && s.status == Status::Submitted => {
+                    "awaiting manual assessment".to_owned()
+                }
                 (None, _) => "–".to_owned(),
                 (Some(n), None) => n.to_string(),
                 (Some(n), Some(state)) => format!("{n} ({state})"),
@@ -290,6 +320,7 @@ async fn pipeline_page(
         min_score: min_score.map(|n| n.to_string()).unwrap_or_default(),
         rows,
         next_page,
+        scoring_paused: paused,
     }))
 }
 

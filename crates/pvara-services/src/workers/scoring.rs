@@ -171,7 +171,11 @@ impl BatchHandler for ScoringWorker {
             .filter_map(|(id, request_id, submitted)| {
                 inputs.remove(&id).map(|input| (input, request_id, submitted))
             })
-            .filter(|(input, _, _)| input.status == Status::Submitted)
+            // A job whose scoring is paused keeps its applications for a person; resuming
+            // hands them to the scorer again.
+            .filter(|(input, _, _)| {
+                input.status == Status::Submitted && !input.job.requirements.scoring_paused
+            })
             .collect();
         let scoring_inputs: Vec<ScoringInput> = pending.iter().map(|(input, _, _)| input.clone()).collect();
         let scorer = &self.scorer;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::batch::insert_outbox;
 use crate::error::StoreError;
-use crate::model::{OutboxMessage, Rescore, RescoreProgress, RubricChange, ScoreChange, open_statuses};
+use crate::model::{OutboxMessage, Rescore, RescoreProgress, ScoreChange, ScoringChange, open_statuses};
 use pvara_domain::ids::ApplicationId;
 
 /// Applies every rescore whose application's score is still by its `replaces`; returns, per
@@ -104,7 +104,7 @@ pub(super) async fn score_changes(pool: &PgPool, application: Uuid) -> Result<Ve
 
 /// Replaces the job's rubric if it is still version `change.replaces`, and writes a re-score
 /// event for each open application of the job, in one transaction; returns how many.
-pub(super) async fn change_rubric(pool: &PgPool, change: &RubricChange) -> Result<u64, StoreError> {
+pub(super) async fn change_scoring(pool: &PgPool, change: &ScoringChange) -> Result<u64, StoreError> {
     let mut tx = pool.begin().await?;
     let updated = sqlx::query(
         "UPDATE jobs SET requirements = $1
@@ -128,7 +128,7 @@ pub(super) async fn change_rubric(pool: &PgPool, change: &RubricChange) -> Resul
     let ids: Vec<Uuid> =
         sqlx::query_scalar("SELECT id FROM applications WHERE job_id = $1 AND status = ANY($2) ORDER BY id")
             .bind(change.job_id.0)
-            .bind(open_statuses())
+            .bind(names(&change.applications_in))
             .fetch_all(&mut *tx)
             .await?;
     let messages = ids
@@ -152,7 +152,7 @@ pub(super) async fn rescore_progress(
          WHERE job_id = $1 AND ai_score IS NOT NULL AND status = ANY($2)",
     )
     .bind(job)
-    .bind(open_statuses())
+    .bind(names(&open_statuses()))
     .bind(crate::model::rubric_tag(version))
     .fetch_one(pool)
     .await?;
@@ -161,4 +161,8 @@ pub(super) async fn rescore_progress(
         open: open.max(0) as u64,
         current: current.max(0) as u64,
     })
+}
+
+fn names(statuses: &[pvara_domain::status::Status]) -> Vec<&'static str> {
+    statuses.iter().map(|s| s.as_str()).collect()
 }

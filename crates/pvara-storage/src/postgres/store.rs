@@ -16,7 +16,7 @@ use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
-    MailContext, NewUser, OutboxBacklog, RescoreProgress, RubricChange, ScoringInput, SortOrder, Submission,
+    MailContext, NewUser, OutboxBacklog, RescoreProgress, ScoringChange, ScoringInput, SortOrder, Submission,
     Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
@@ -84,8 +84,8 @@ impl Store for PgEngine {
         Ok(())
     }
 
-    async fn change_rubric(&self, change: RubricChange) -> Result<u64, StoreError> {
-        let n = super::scores::change_rubric(self.pool(), &change).await?;
+    async fn change_scoring(&self, change: ScoringChange) -> Result<u64, StoreError> {
+        let n = super::scores::change_scoring(self.pool(), &change).await?;
         self.outbox_written();
         Ok(n)
     }

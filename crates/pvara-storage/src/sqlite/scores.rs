@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use super::rows::{parse_ts, to_json, ts};
 use super::writes::emit;
 use crate::error::StoreError;
-use crate::model::{OutboxMessage, Rescore, RescoreProgress, RubricChange, ScoreChange, open_statuses};
+use crate::model::{OutboxMessage, Rescore, RescoreProgress, ScoreChange, ScoringChange, open_statuses};
 
 /// Applies `r` if the stored score is still by `r.replaces`; returns whether it did.
 pub(super) fn apply_rescore(conn: &Connection, r: &Rescore, in_place: bool) -> Result<bool, StoreError> {
@@ -65,9 +65,9 @@ pub(super) fn score_changes(conn: &Connection, application: &str) -> Result<Vec<
 
 /// Replaces the job's rubric if it is still version `change.replaces`, and writes a re-score
 /// event for each open application of the job; returns the events.
-pub(super) fn change_rubric(
+pub(super) fn change_scoring(
     conn: &Connection,
-    change: &RubricChange,
+    change: &ScoringChange,
     in_place: bool,
 ) -> Result<Vec<OutboxMessage>, StoreError> {
     let job = change.job_id.to_string();
@@ -85,14 +85,9 @@ pub(super) fn change_rubric(
             StoreError::Changed("rubric")
         });
     }
-    let statuses = open_statuses();
     let sql = format!(
         "SELECT id FROM applications WHERE job_id = ?1 AND status IN ({}) ORDER BY id",
-        statuses
-            .iter()
-            .map(|s| format!("'{s}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        status_list(&change.applications_in)
     );
     let mut stmt = conn.prepare(&sql)?;
     let ids: Vec<String> = stmt.query_map([&job], |r| r.get(0))?.collect::<Result<_, _>>()?;
@@ -113,16 +108,11 @@ pub(super) fn rescore_progress(
     job: &str,
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
-    let statuses = open_statuses();
     let sql = format!(
         "SELECT count(*), coalesce(sum(instr(scorer_version, ?2) > 0 OR scorer_version LIKE 'override:%'), 0)
          FROM applications
          WHERE job_id = ?1 AND ai_score IS NOT NULL AND status IN ({})",
-        statuses
-            .iter()
-            .map(|s| format!("'{s}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        status_list(&open_statuses())
     );
     let (open, current): (i64, i64) =
         conn.query_row(&sql, params![job, crate::model::rubric_tag(version)], |r| {
@@ -133,4 +123,14 @@ pub(super) fn rescore_progress(
         open: open.max(0) as u64,
         current: current.max(0) as u64,
     })
+}
+
+/// `'Submitted', 'Under Review'`: statuses are pvara's own names, never input, so they are
+/// written into the statement.
+fn status_list(statuses: &[pvara_domain::status::Status]) -> String {
+    statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -21,7 +21,7 @@ use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
-    HistoryRow, MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, RubricChange,
+    HistoryRow, MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, ScoringChange,
     ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
@@ -112,10 +112,10 @@ impl Store for SqliteEngine {
         .await
     }
 
-    async fn change_rubric(&self, change: RubricChange) -> Result<u64, StoreError> {
+    async fn change_scoring(&self, change: ScoringChange) -> Result<u64, StoreError> {
         let in_place = self.events_in_place();
         let messages = self
-            .write(move |conn| super::scores::change_rubric(conn, &change, in_place))
+            .write(move |conn| super::scores::change_scoring(conn, &change, in_place))
             .await?;
         self.events_committed(in_place, &messages);
         Ok(messages.len() as u64)

@@ -10,9 +10,9 @@ use pvara_domain::user::Role;
 use super::fixtures::*;
 use crate::Engines;
 use crate::error::StoreError;
-use crate::model::{OutboxMessage, RubricChange, ScoreRecord, Transition, WorkBatch};
+use crate::model::{OutboxMessage, ScoreRecord, ScoringChange, Transition, WorkBatch};
 
-fn event(application: ApplicationId, change: &RubricChange) -> Result<OutboxMessage, String> {
+fn event(application: ApplicationId, change: &ScoringChange) -> Result<OutboxMessage, String> {
     Ok(OutboxMessage {
         topic: "rescore-requested".to_owned(),
         key: Some(application.to_string()),
@@ -76,15 +76,16 @@ pub async fn rubric_story(engines: &Engines) {
     requirements.rubric = Rubric::default()
         .revise(requirements.rubric.weights, requirements.rubric.knockouts)
         .unwrap();
-    let change = RubricChange {
+    let change = ScoringChange {
         job_id: job.id,
         replaces: 1,
         requirements,
+        applications_in: crate::model::open_statuses(),
         at: pvara_domain::time::to_stored_precision(Utc::now()),
         request_id: None,
         event,
     };
-    assert_eq!(store.change_rubric(change.clone()).await.unwrap(), 2);
+    assert_eq!(store.change_scoring(change.clone()).await.unwrap(), 2);
     assert_eq!(
         events_written(engines).await,
         before + 2,
@@ -97,16 +98,16 @@ pub async fn rubric_story(engines: &Engines) {
 
     // A second editor working from version 1 is refused, and writes nothing.
     assert!(matches!(
-        store.change_rubric(change.clone()).await,
+        store.change_scoring(change.clone()).await,
         Err(StoreError::Changed(_))
     ));
     assert_eq!(events_written(engines).await, before + 2);
-    let unknown = RubricChange {
+    let unknown = ScoringChange {
         job_id: JobId::new(),
         ..change
     };
     assert!(matches!(
-        store.change_rubric(unknown).await,
+        store.change_scoring(unknown).await,
         Err(StoreError::NotFound(_))
     ));
 }

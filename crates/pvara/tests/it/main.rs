@@ -18,6 +18,7 @@ mod kafka_nodes;
 mod kafka_records;
 mod mail;
 mod observability;
+mod oversight;
 mod portal;
 mod postgres_restart;
 mod privacy;

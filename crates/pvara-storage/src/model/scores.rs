@@ -1,0 +1,101 @@
+//! Records of score versions after the first (refinements, re-scores, overrides) and of changes
+//! to how a job's applications are scored.
+
+use chrono::{DateTime, Utc};
+use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::status::Status;
+use serde::{Deserialize, Serialize};
+
+use super::{OutboxMessage, ScoreRecord};
+
+/// A new version of an application's score that leaves its status as it is (a refinement by the
+/// semantic model, a re-score under a new rubric, a recruiter's override): applied only while the stored score is still by `replaces`, so a redelivered
+/// event, or a second worker racing the first, changes nothing. Its score history row and events
+/// are written only if it is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rescore {
+    pub application_id: ApplicationId,
+    /// The scorer version of the score this one replaces.
+    pub replaces: String,
+    /// The total of the score this one replaces, for the history.
+    pub previous_total: u8,
+    pub score: ScoreRecord,
+    /// `system:<worker>`, or a user id.
+    pub actor: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// A change to how a job's applications are scored (a new rubric, scoring paused or resumed),
+/// written with one event per application of the job in `applications_in` in one transaction, so
+/// that no application the change concerns is left without the event that acts on it.
+#[derive(Debug, Clone)]
+pub struct ScoringChange {
+    pub job_id: JobId,
+    /// The rubric version the change was made from: it applies only while that is still the
+    /// job's, so a second editor's concurrent change is refused rather than overwritten.
+    pub replaces: u32,
+    /// The job's requirements after the change.
+    pub requirements: pvara_domain::job::Requirements,
+    /// The statuses of the applications that get an event.
+    pub applications_in: Vec<Status>,
+    pub at: DateTime<Utc>,
+    pub request_id: Option<String>,
+    /// The event of one such application.
+    pub event: fn(ApplicationId, &ScoringChange) -> Result<OutboxMessage, String>,
+}
+
+/// Rows ordered by application into one list per application, in order: both engines read a
+/// job's histories this way.
+pub(crate) fn group_by_application<K: PartialEq, T>(rows: Vec<(K, T)>) -> Vec<Vec<T>> {
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    let mut last: Option<K> = None;
+    for (key, row) in rows {
+        match (&last, groups.last_mut()) {
+            (Some(previous), Some(group)) if *previous == key => group.push(row),
+            _ => {
+                groups.push(vec![row]);
+                last = Some(key);
+            }
+        }
+    }
+    groups
+}
+
+/// The statuses of applications still in play: a rubric change re-scores these.
+pub fn open_statuses() -> Vec<Status> {
+    Status::ALL.into_iter().filter(|s| !s.is_final()).collect()
+}
+
+/// What the scorer version of a score made under rubric `version` contains: the domain writes
+/// `rules-2/rubric-3`, and a refinement keeps it (`rules-2/rubric-3+model`).
+pub fn rubric_tag(version: u32) -> String {
+    format!("/rubric-{version}")
+}
+
+/// How far a job's re-scoring has come: open applications scored with the current rubric.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescoreProgress {
+    pub rubric_version: u32,
+    /// Open, scored applications.
+    pub open: u64,
+    /// Of those, the ones whose score is by the current rubric, or was set by a person (a new
+    /// rubric does not replace it).
+    pub current: u64,
+}
+
+/// One change of an application's score after its first, as its history shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreChange {
+    pub previous: u8,
+    pub total: u8,
+    pub scorer_version: String,
+    pub actor: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
