@@ -43,6 +43,58 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The candidate as a scorer sees them: no name, e-mail address or phone number, only what
+    /// is scored.
+    pub fn without_identity(&self) -> Candidate {
+        Candidate {
+            full_name: FullName::withheld("Withheld"),
+            email: Email::withheld(),
+            phone: None,
+            ..self.clone()
+        }
+    }
+
+    /// The candidate as staff see them under name-blind sifting: a pseudonym for the name, no
+    /// address, phone or cover letter, and the CV text with the name, address and phone number
+    /// replaced by "[withheld]".
+    pub fn name_blind(&self, pseudonym: &str) -> Candidate {
+        Candidate {
+            full_name: FullName::withheld(pseudonym),
+            email: Email::withheld(),
+            phone: None,
+            resume_text: self.withhold_identity_in(&self.resume_text),
+            cover_letter: None,
+            ..self.clone()
+        }
+    }
+
+    /// `text` with this candidate's name, e-mail address and phone number replaced by
+    /// "[withheld]": for the CV text and anything quoted from it.
+    pub fn withhold_identity_in(&self, text: &str) -> String {
+        let mut hidden: Vec<String> = self
+            .full_name
+            .as_str()
+            .split_whitespace()
+            .filter(|w| w.chars().count() >= 2)
+            .map(str::to_lowercase)
+            .collect();
+        hidden.push(self.email.as_str().to_lowercase());
+        let mut out = String::with_capacity(text.len());
+        for piece in text.split_inclusive(char::is_whitespace) {
+            let word = piece.trim_end();
+            let core = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '@');
+            if !core.is_empty() && hidden.contains(&core.to_lowercase()) {
+                out.push_str(&piece.replacen(core, "[withheld]", 1));
+            } else {
+                out.push_str(piece);
+            }
+        }
+        match self.phone.as_deref().filter(|p| !p.is_empty()) {
+            Some(phone) => out.replace(phone, "[withheld]"),
+            None => out,
+        }
+    }
+
     pub fn parse(draft: &ApplicationDraft<'_>) -> Result<Self, ValidationError> {
         let phone = match draft.phone {
             Some(phone) => {
@@ -126,5 +178,50 @@ impl NoteText {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate() -> Candidate {
+        let skills = vec!["Rust".to_owned()];
+        Candidate::parse(&ApplicationDraft {
+            full_name: "Sana Mirza",
+            email: "sana.mirza@example.org",
+            phone: Some("+92 300 1234567"),
+            skills: &skills,
+            years_experience: 4.0,
+            education: "bachelor",
+            resume_text: "SANA MIRZA\nsana.mirza@example.org, +92 300 1234567\nMirza built Rust services.",
+            cover_letter: Some("Dear panel, I am Sana."),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn name_blind_hides_who_the_candidate_is_and_keeps_what_they_did() {
+        let blind = candidate().name_blind("Candidate 7F3A");
+        assert_eq!(blind.full_name.as_str(), "Candidate 7F3A");
+        assert_eq!(blind.email, Email::withheld());
+        assert_eq!((blind.phone, blind.cover_letter), (None, None));
+        assert_eq!(
+            blind.resume_text,
+            "[withheld] [withheld]\n[withheld], [withheld]\n[withheld] built Rust services."
+        );
+        assert_eq!(
+            (blind.skills, blind.years_experience),
+            (vec!["Rust".to_owned()], 4.0)
+        );
+    }
+
+    #[test]
+    fn the_scorer_sees_no_identity() {
+        let seen = candidate().without_identity();
+        assert_eq!(seen.full_name.as_str(), "Withheld");
+        assert_eq!(seen.email, Email::withheld());
+        assert_eq!(seen.phone, None);
+        assert_eq!(seen.resume_text, candidate().resume_text, "what is scored stays");
     }
 }

@@ -21,6 +21,18 @@ pub struct Requirements {
     /// New applications wait for a person instead of the scorer ("awaiting manual assessment").
     #[serde(default)]
     pub scoring_paused: bool,
+    /// Name-blind sifting: staff do not see who a candidate is until an interview is scheduled.
+    #[serde(default)]
+    pub name_blind: bool,
+}
+
+impl Requirements {
+    /// Whether staff see the candidate of an application in `status` without their identity:
+    /// under name-blind sifting, until the application reaches an interview.
+    pub fn hides_identity(&self, status: crate::status::Status) -> bool {
+        use crate::status::Status;
+        self.name_blind && !matches!(status, Status::InterviewScheduled | Status::OfferExtended)
+    }
 }
 
 /// A job as the API receives it, before validation.
@@ -94,6 +106,7 @@ impl Job {
             education: Education::parse("requirements.education", draft.education)?,
             rubric: crate::scoring::Rubric::default(),
             scoring_paused: false,
+            name_blind: false,
         };
         Ok(Job {
             id,

@@ -70,6 +70,12 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The address shown where the real one is withheld (name-blind sifting, the scorer's
+    /// input): a reserved domain that reaches nobody.
+    pub fn withheld() -> Self {
+        Self("withheld@withheld.invalid".to_owned())
+    }
 }
 
 /// A person's name as they want it used in correspondence.
@@ -91,6 +97,11 @@ impl FullName {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The name shown where the real one is withheld: `label` (a pseudonym, "Withheld").
+    pub fn withheld(label: &str) -> Self {
+        Self(label.to_owned())
     }
 }
 

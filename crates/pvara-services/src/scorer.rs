@@ -12,6 +12,15 @@ use pvara_storage::model::ScoringInput;
 #[error("{0}")]
 pub struct ScoringError(pub String);
 
+/// What a scorer is given: the application without the candidate's name, address or phone
+/// number. No scorer sees who a candidate is, whichever scorer it is.
+pub fn scorer_view(input: &ScoringInput) -> ScoringInput {
+    ScoringInput {
+        candidate: input.candidate.without_identity(),
+        ..input.clone()
+    }
+}
+
 #[async_trait]
 pub trait Scorer: Send + Sync + 'static {
     /// Scores each input; one result per input, in order.

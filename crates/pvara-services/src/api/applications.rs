@@ -173,6 +173,9 @@ pub struct ApplicationView {
     score_refined: Option<bool>,
     /// The score's changes after the first (refinements), oldest first.
     score_changes: Vec<pvara_storage::model::ScoreChange>,
+    /// Name-blind sifting: the candidate's name, address, phone and cover letter are withheld
+    /// from staff (and their name, address and phone from the CV text) until an interview.
+    identity_hidden: bool,
     full_name: String,
     email: String,
     phone: Option<String>,
@@ -274,6 +277,7 @@ impl From<ApplicationRecord> for ApplicationView {
             score_refined: scorer_version.as_deref().map(is_refined_version),
             scorer_version,
             score_changes: r.score_changes,
+            identity_hidden: false,
             full_name: r.candidate.full_name.as_str().to_owned(),
             email: r.candidate.email.as_str().to_owned(),
             phone: r.candidate.phone,
@@ -296,6 +300,7 @@ impl From<usecase::applications::ApplicationDetail> for ApplicationView {
     fn from(detail: usecase::applications::ApplicationDetail) -> Self {
         Self {
             mail: detail.mail.into_iter().map(MailView::from).collect(),
+            identity_hidden: detail.identity_hidden,
             ..ApplicationView::from(detail.record)
         }
     }
@@ -455,7 +460,8 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Json<PageView>, ApiError> {
     let query = parse_query(params)?;
-    let page = state.store.list_applications(&query).await?;
+    let mut page = state.store.list_applications(&query).await?;
+    crate::usecase::applications::blind_page(state.store.as_ref(), &mut page).await?;
     let next_cursor = next_cursor(&page, query.limit);
     let items = page
         .into_iter()

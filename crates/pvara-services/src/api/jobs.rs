@@ -43,6 +43,9 @@ pub struct CreateJobBody {
     requirements: RequirementsBody,
     /// What the score weighs; the default rubric (40/15/20/10/15, both knock-outs) without it.
     rubric: Option<RubricBody>,
+    /// Name-blind sifting: staff do not see who a candidate is until an interview is scheduled.
+    #[serde(default)]
+    name_blind: bool,
 }
 
 /// A rubric as a recruiter sets it: the points of the five criteria (adding up to 100) and the
@@ -113,6 +116,8 @@ pub struct RequirementsView {
     rubric: Rubric,
     /// New applications wait for manual assessment instead of the scorer.
     scoring_paused: bool,
+    /// Staff do not see who a candidate is until an interview is scheduled.
+    name_blind: bool,
 }
 
 impl JobView {
@@ -125,6 +130,7 @@ impl JobView {
             education,
             rubric,
             scoring_paused,
+            name_blind,
         } = job.requirements;
         Self {
             id: job.id,
@@ -139,6 +145,7 @@ impl JobView {
                 education,
                 rubric,
                 scoring_paused,
+                name_blind,
             },
             created_by: job.created_by,
             created_at: job.created_at,
@@ -169,8 +176,11 @@ pub async fn create(
         min_years_experience: body.requirements.min_years_experience,
         education: &body.requirements.education,
     };
-    let rubric = body.rubric.map(Into::into);
-    let job = crate::usecase::jobs::create(state.store.as_ref(), user, &draft, rubric).await?;
+    let options = crate::usecase::jobs::JobOptions {
+        rubric: body.rubric.map(Into::into),
+        name_blind: body.name_blind,
+    };
+    let job = crate::usecase::jobs::create(state.store.as_ref(), user, &draft, options).await?;
     Ok((StatusCode::CREATED, Json(JobView::new(job, now))))
 }
 

@@ -5,7 +5,7 @@ use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication, Not
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::Step;
 use pvara_domain::status::{Action, Status};
-use pvara_storage::model::{ApplicationRecord, CvFile, NewNote, Submission, Transition};
+use pvara_storage::model::{ApplicationRecord, ApplicationSummary, CvFile, NewNote, Submission, Transition};
 use pvara_storage::{Store, StoreError};
 
 use super::verification::EmailVerification;
@@ -299,16 +299,73 @@ pub async fn add_note(store: &dyn Store, actor: Actor, id: ApplicationId, text: 
 /// An application as staff or its applicant see it. A staff member's read is recorded in the
 /// audit trail before the data is returned; anyone else gets not-found.
 pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<ApplicationDetail, Error> {
-    let record = store
+    let mut record = store
         .application(id)
         .await?
         .filter(|r| actor.role.is_staff() || r.applicant_id == actor.id)
         .ok_or(Error::NotFound("application"))?;
+    let mut identity_hidden = false;
     if actor.role.is_staff() {
         audit::record_read(store, actor, "application.read", format!("application:{id}")).await?;
+        identity_hidden = hides_identity(store, record.job_id, record.status).await?;
+        if identity_hidden {
+            // The card quotes the CV (the passages the model read): withheld there too.
+            if let Some(score) = record.score.as_mut() {
+                withhold_in_json(&mut score.breakdown, &record.candidate);
+            }
+            record.candidate = record.candidate.name_blind(&pseudonym(id));
+            record.cv_file_name = None;
+        }
     }
     let mail = store.deliveries(id).await?;
-    Ok(ApplicationDetail { record, mail })
+    Ok(ApplicationDetail {
+        record,
+        mail,
+        identity_hidden,
+    })
+}
+
+/// Every string in `value` with the candidate's identity withheld.
+fn withhold_in_json(value: &mut serde_json::Value, candidate: &Candidate) {
+    match value {
+        serde_json::Value::String(text) => *text = candidate.withhold_identity_in(text),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| withhold_in_json(v, candidate)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| withhold_in_json(v, candidate)),
+        _ => {}
+    }
+}
+
+/// What staff call a candidate whose name is withheld: the random end of the application id.
+pub fn pseudonym(id: ApplicationId) -> String {
+    let id = id.to_string();
+    format!("Candidate {}", id[id.len().saturating_sub(6)..].to_uppercase())
+}
+
+/// Whether staff see an application of `job` in `status` without the candidate's identity.
+async fn hides_identity(store: &dyn Store, job: JobId, status: Status) -> Result<bool, Error> {
+    Ok(store
+        .job(job)
+        .await?
+        .is_some_and(|j| j.requirements.hides_identity(status)))
+}
+
+/// A page of applications as staff see it: under name-blind sifting, pseudonyms for the names.
+pub async fn blind_page(store: &dyn Store, page: &mut [ApplicationSummary]) -> Result<(), Error> {
+    let mut jobs: std::collections::HashMap<JobId, Option<pvara_domain::job::Requirements>> =
+        std::collections::HashMap::new();
+    for summary in page.iter_mut() {
+        if let std::collections::hash_map::Entry::Vacant(entry) = jobs.entry(summary.job_id) {
+            entry.insert(store.job(summary.job_id).await?.map(|j| j.requirements));
+        }
+        let hidden = jobs
+            .get(&summary.job_id)
+            .and_then(Option::as_ref)
+            .is_some_and(|r| r.hides_identity(summary.status));
+        if hidden {
+            summary.full_name = pseudonym(summary.id);
+        }
+    }
+    Ok(())
 }
 
 /// An application with the mail sent about it: what the relay accepted, and what it refused
@@ -317,6 +374,8 @@ pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<
 pub struct ApplicationDetail {
     pub record: ApplicationRecord,
     pub mail: Vec<pvara_storage::model::Delivery>,
+    /// Name-blind sifting withheld the candidate's identity from this staff reader.
+    pub identity_hidden: bool,
 }
 
 /// The original CV file, for staff and for the applicant who sent it.
@@ -327,6 +386,17 @@ pub async fn cv_file(store: &dyn Store, actor: Actor, id: ApplicationId) -> Resu
         .ok_or(Error::NotFound("application"))?;
     if !actor.role.is_staff() && owner != actor.id {
         return Err(Error::NotFound("application"));
+    }
+    if actor.role.is_staff() {
+        let (_, job, status) = store
+            .application_owner(id)
+            .await?
+            .ok_or(Error::NotFound("application"))?;
+        if hides_identity(store, job, status).await? {
+            return Err(Error::Forbidden(
+                "name-blind sifting: the CV file is shown once an interview is scheduled",
+            ));
+        }
     }
     let file = store.cv_file(id).await?.ok_or(Error::NotFound("CV file"))?;
     if actor.role.is_staff() {

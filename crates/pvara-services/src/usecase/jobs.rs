@@ -18,18 +18,28 @@ pub struct RubricDraft {
     pub knockouts: KnockoutRules,
 }
 
-/// Posts a job, with its own rubric or the default one.
+/// How a new job's applications are sifted, beyond its requirements.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JobOptions {
+    /// Its own rubric; the default one without it.
+    pub rubric: Option<RubricDraft>,
+    /// Name-blind sifting.
+    pub name_blind: bool,
+}
+
+/// Posts a job.
 pub async fn create(
     store: &dyn Store,
     actor: Actor,
     draft: &JobDraft<'_>,
-    rubric: Option<RubricDraft>,
+    options: JobOptions,
 ) -> Result<Job, Error> {
     actor.require_staff()?;
     let mut job = Job::parse(draft, JobId::new(), actor.id, crate::now())?;
-    if let Some(rubric) = rubric {
+    if let Some(rubric) = options.rubric {
         job.requirements.rubric = Rubric::parse(1, rubric.weights, rubric.knockouts)?;
     }
+    job.requirements.name_blind = options.name_blind;
     store.create_job(job.clone()).await?;
     super::audit::record(
         store,

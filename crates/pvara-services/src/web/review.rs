@@ -50,6 +50,8 @@ struct ApplicationPage {
     score: ScoreView,
     /// Submitted to a job whose automatic scoring is paused.
     awaiting_manual: bool,
+    /// Name-blind sifting withholds who the candidate is.
+    identity_hidden: bool,
     details: Vec<(&'static str, String)>,
     has_file: bool,
     resume_text: String,
@@ -138,8 +140,11 @@ async fn application_page(
     id: ApplicationId,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let usecase::applications::ApplicationDetail { record, mail } =
-        usecase::applications::view(state.store.as_ref(), actor, id).await?;
+    let usecase::applications::ApplicationDetail {
+        record,
+        mail,
+        identity_hidden,
+    } = usecase::applications::view(state.store.as_ref(), actor, id).await?;
     let mail = mail.into_iter().map(MailRow::from).collect();
     let job = state.store.job(record.job_id).await?;
     let awaiting_manual =
@@ -149,7 +154,14 @@ async fn application_page(
     let names = actor_names(state, &record).await?;
     let c = &record.candidate;
     let details = vec![
-        ("Email", c.email.as_str().to_owned()),
+        (
+            "Email",
+            if identity_hidden {
+                "Withheld until an interview is scheduled".to_owned()
+            } else {
+                c.email.as_str().to_owned()
+            },
+        ),
         ("Phone", c.phone.clone().unwrap_or_else(|| "–".to_owned())),
         ("Skills", c.skills.join(", ")),
         ("Years of experience", c.years_experience.to_string()),
@@ -176,6 +188,7 @@ async fn application_page(
         status: record.status,
         score: ScoreView::new(&record, state.web.semantic),
         awaiting_manual,
+        identity_hidden,
         details,
         has_file: record.cv_file_name.is_some(),
         resume_text: c.resume_text.clone(),

@@ -89,6 +89,8 @@ pub struct JobForm {
     min_years: String,
     #[serde(default)]
     education: String,
+    #[serde(default, rename = "nameBlind")]
+    name_blind: String,
 }
 
 #[derive(Template)]
@@ -177,7 +179,11 @@ pub async fn create_job(
         min_years_experience: years.unwrap_or_default(),
         education: &form.education,
     };
-    match usecase::jobs::create(state.store.as_ref(), actor, &draft, None).await {
+    let options = usecase::jobs::JobOptions {
+        rubric: None,
+        name_blind: form.name_blind == "yes",
+    };
+    match usecase::jobs::create(state.store.as_ref(), actor, &draft, options).await {
         Ok(job) => Ok(Redirect::to(&format!("/staff/jobs/{}", job.id)).into_response()),
         Err(error) => {
             let errors = FormErrors::from_use_case(error, &JOB_FIELDS)?;
@@ -279,7 +285,8 @@ async fn pipeline_page(
         limit: PAGE,
         after: query.cursor.as_deref().and_then(decode_cursor),
     };
-    let page = state.store.list_applications(&filter).await?;
+    let mut page = state.store.list_applications(&filter).await?;
+    usecase::applications::blind_page(state.store.as_ref(), &mut page).await?;
     let next_page = next_cursor(&page, PAGE).map(|cursor| {
         format!(
             "/staff/jobs/{}?status={}&minScore={}&cursor={cursor}",

@@ -18,7 +18,7 @@ use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInpu
 
 use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
 use crate::events::SOURCE_SCORING;
-use crate::scorer::{Scorer, ScoringError};
+use crate::scorer::{Scorer, ScoringError, scorer_view};
 
 const ACTOR: &str = "system:rescore";
 
@@ -117,7 +117,7 @@ impl BatchHandler for RescoreWorker {
             .into_values()
             .filter_map(stale)
             .collect();
-        let inputs: Vec<ScoringInput> = pending.iter().map(|(input, _)| input.clone()).collect();
+        let inputs: Vec<ScoringInput> = pending.iter().map(|(input, _)| scorer_view(input)).collect();
         let scorer = &self.scorer;
         let outcomes = with_retries(
             &inputs,

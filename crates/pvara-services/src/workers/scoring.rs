@@ -16,7 +16,7 @@ use pvara_storage::model::{Checkpoint, Record, ScoreRecord, ScoringInput, Transi
 
 use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
 use crate::events::{SOURCE_SCORING, to_messages};
-use crate::scorer::Scorer;
+use crate::scorer::{Scorer, scorer_view};
 
 pub const GROUP: &str = pvara_domain::event::SCORING_GROUP.name;
 
@@ -177,7 +177,8 @@ impl BatchHandler for ScoringWorker {
                 input.status == Status::Submitted && !input.job.requirements.scoring_paused
             })
             .collect();
-        let scoring_inputs: Vec<ScoringInput> = pending.iter().map(|(input, _, _)| input.clone()).collect();
+        let scoring_inputs: Vec<ScoringInput> =
+            pending.iter().map(|(input, _, _)| scorer_view(input)).collect();
         let scorer = &self.scorer;
         let outcomes = with_retries(
             &scoring_inputs,

@@ -95,3 +95,133 @@ async fn pause_story(backend: Backend) {
 }
 
 crate::on_every_engine!(pause_story);
+
+async fn name_blind_story(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
+    let mut body = job_body("Analyst", "Data analysis for the ministry", &["SQL"], &[], 1.0);
+    body["nameBlind"] = json!(true);
+    let job = app.create_job(&recruiter, &body).await;
+    let sana = app.applicant("Sana Mirza").await;
+    let cv = "SANA MIRZA, sana.mirza@example.org, +92 51 1234567\nMirza wrote SQL reports for a bank.";
+    let id = app
+        .submit(
+            &sana,
+            &application_body(&job, &sana, &["SQL"], 3.0, "bachelor", cv),
+        )
+        .await;
+    let hidden = app.wait_for_status(&recruiter, &id, "Under Review").await;
+    assert_eq!(hidden["identityHidden"], true);
+    assert!(hidden["fullName"].as_str().unwrap().starts_with("Candidate "));
+    assert_eq!(hidden["email"], "withheld@withheld.invalid");
+    assert!(hidden["phone"].is_null() && hidden["coverLetter"].is_null());
+    let text = hidden.to_string();
+    for personal in [
+        "Sana",
+        "SANA",
+        "Mirza",
+        "MIRZA",
+        "sana.mirza",
+        "1234567",
+        "glad to serve",
+    ] {
+        assert!(
+            !text.contains(personal),
+            "{personal} shown to staff under name-blind sifting"
+        );
+    }
+    assert!(
+        hidden["resumeText"]
+            .as_str()
+            .unwrap()
+            .contains("wrote SQL reports"),
+        "what they did stays"
+    );
+    let page: Value = app
+        .get(&format!("/api/applications?jobId={job}"), Some(&recruiter))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"][0]["fullName"], hidden["fullName"]);
+    let cv_file = app
+        .get(&format!("/api/applications/{id}/cv"), Some(&recruiter))
+        .await;
+    assert_eq!(cv_file.status(), StatusCode::FORBIDDEN);
+    // The candidate sees herself as she is.
+    assert_eq!(app.application(&sana.token, &id).await["fullName"], "Sana Mirza");
+
+    // Still hidden at the test; shown once the interview is scheduled.
+    let later = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339();
+    let invite = json!({ "testUrl": "https://tests.pvara.gov/t/1", "deadline": later(7) });
+    let response = app
+        .post(
+            &format!("/api/applications/{id}/test-invitation"),
+            Some(&recruiter),
+            &invite,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(app.application(&recruiter, &id).await["identityHidden"], true);
+    let interview = json!({ "scheduledAt": later(14), "location": "Room 4", "interviewers": ["S. Ali"] });
+    let response = app
+        .post(
+            &format!("/api/applications/{id}/interview"),
+            Some(&recruiter),
+            &interview,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let shown = app.application(&recruiter, &id).await;
+    assert_eq!(
+        (shown["identityHidden"].clone(), shown["fullName"].clone()),
+        (json!(false), json!("Sana Mirza"))
+    );
+    app.stop().await;
+}
+
+crate::on_every_engine!(name_blind_story);
+
+/// Every scorer gets the application without the candidate's name, address or phone.
+#[derive(Debug, Default)]
+struct Recording(std::sync::Mutex<Vec<String>>);
+
+#[async_trait::async_trait]
+impl pvara_services::scorer::Scorer for Recording {
+    async fn score_batch(
+        &self,
+        inputs: &[pvara_storage::model::ScoringInput],
+    ) -> Vec<Result<pvara_domain::scoring::ScoreCard, pvara_services::scorer::ScoringError>> {
+        for input in inputs {
+            let c = &input.candidate;
+            self.0.lock().unwrap().push(format!(
+                "{} {} {:?}",
+                c.full_name.as_str(),
+                c.email.as_str(),
+                c.phone
+            ));
+        }
+        pvara_services::scorer::RuleScorer.score_batch(inputs).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scorer_never_sees_who_the_candidate_is() {
+    let recording = std::sync::Arc::new(Recording::default());
+    let app = spawn_app_with(Backend::Sqlite, recording.clone()).await;
+    let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
+    let job = app
+        .create_job(&recruiter, &job_body("Clerk", "Filing", &["Filing"], &[], 0.0))
+        .await;
+    let who = app.applicant("Omar Farooq").await;
+    let id = app
+        .submit(
+            &who,
+            &application_body(&job, &who, &["Filing"], 1.0, "bachelor", "Filing."),
+        )
+        .await;
+    app.wait_for_status(&recruiter, &id, "Under Review").await;
+    let seen = recording.0.lock().unwrap().clone();
+    assert_eq!(seen, ["Withheld withheld@withheld.invalid None"]);
+    app.stop().await;
+}
