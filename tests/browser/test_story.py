@@ -56,6 +56,12 @@ def post_job(page, base):
     page.get_by_label("Preferred skills").fill("Kafka")
     page.get_by_label("Minimum years of experience").fill("3")
     page.get_by_label("Education").select_option("bachelor")
+    # The rubric: weights that do not add up to 100 are refused, naming the fields.
+    page.get_by_label("Points for relevance to the job").fill("30")
+    page.get_by_role("button", name="Post job").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must add up to 100; they add up to 115")
+    look(page, "staff-new-job-rubric-error")
+    page.get_by_label("Points for relevance to the job").fill("15")
     page.get_by_role("button", name="Post job").click()
     expect(page.get_by_role("heading", name="Backend Engineer")).to_be_visible()
     return page.url.rsplit("/", 1)[1]

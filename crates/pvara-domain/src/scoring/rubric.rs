@@ -89,7 +89,7 @@ impl Rubric {
         if total != 100 {
             return Err(ValidationError::new(
                 "rubric.weights",
-                format!("the weights must add up to 100; they add up to {total}"),
+                format!("must add up to 100; they add up to {total}"),
             ));
         }
         Ok(Rubric {
