@@ -27,9 +27,9 @@ pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 's
 
     async fn create_job(&self, job: Job) -> Result<(), StoreError>;
     async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError>;
-    /// Replaces a job's rubric and writes a re-score event for each of its open applications,
-    /// in one transaction; returns how many. `StaleStatus` if the rubric changed meanwhile,
-    /// `NotFound` for no such job.
+    /// Changes how a job's applications are scored (its rubric, its pause) and writes an event
+    /// for each application the change concerns, in one transaction; returns how many.
+    /// `Changed` if the rubric changed meanwhile, `NotFound` for no such job.
     async fn change_scoring(&self, change: ScoringChange) -> Result<u64, StoreError>;
     /// How many of the job's open, scored applications have a score by rubric `version`.
     async fn rescore_progress(&self, job: JobId, version: u32) -> Result<RescoreProgress, StoreError>;

@@ -1,14 +1,11 @@
 //! Human oversight of scores: a recruiter's score in place of the machine's, with a reason.
 
+use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored};
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::scoring::{Override, overridden_version, parse_override};
-use pvara_storage::Store;
-use pvara_storage::model::{Rescore, ScoreRecord, WorkBatch};
-
-use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored};
 use pvara_domain::status::{Action, Status};
-use pvara_storage::StoreError;
-use pvara_storage::model::{ApplicationRecord, Transition};
+use pvara_storage::model::{ApplicationRecord, Rescore, ScoreRecord, Transition, WorkBatch};
+use pvara_storage::{Store, StoreError};
 
 use super::{Actor, Error, audit};
 

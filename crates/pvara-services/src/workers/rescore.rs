@@ -46,13 +46,14 @@ impl RescoreWorker {
     }
 }
 
-/// A scored application whose score is not yet by its job's current rubric, with that score. A
-/// score a person set stands: a new rubric does not replace it.
+/// A scored application still in play whose score is not yet by its job's current rubric, with
+/// that score. A score a person set stands: a new rubric does not replace it; nor is a final
+/// application (offered, rejected, withdrawn since the change) scored again.
 fn stale(input: ScoringInput) -> Option<(ScoringInput, ScoreRecord)> {
     let score = input
         .score
         .clone()
-        .filter(|s| !is_overridden_version(&s.scorer_version))?;
+        .filter(|s| !is_overridden_version(&s.scorer_version) && !input.status.is_final())?;
     let current = rubric_tag(input.job.requirements.rubric.version);
     (!score.scorer_version.contains(&current)).then_some((input, score))
 }

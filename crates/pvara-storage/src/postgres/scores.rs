@@ -102,8 +102,9 @@ pub(super) async fn score_changes(pool: &PgPool, application: Uuid) -> Result<Ve
         .collect()
 }
 
-/// Replaces the job's rubric if it is still version `change.replaces`, and writes a re-score
-/// event for each open application of the job, in one transaction; returns how many.
+/// Replaces the job's requirements while its rubric is still version `change.replaces`, and
+/// writes `change.event` for each of its applications in `change.applications_in`, in one
+/// transaction; returns how many.
 pub(super) async fn change_scoring(pool: &PgPool, change: &ScoringChange) -> Result<u64, StoreError> {
     let mut tx = pool.begin().await?;
     let updated = sqlx::query(

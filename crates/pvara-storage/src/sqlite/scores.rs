@@ -63,8 +63,9 @@ pub(super) fn score_changes(conn: &Connection, application: &str) -> Result<Vec<
     Ok(changes)
 }
 
-/// Replaces the job's rubric if it is still version `change.replaces`, and writes a re-score
-/// event for each open application of the job; returns the events.
+/// Replaces the job's requirements while its rubric is still version `change.replaces`, and
+/// writes `change.event` for each of its applications in `change.applications_in`; returns the
+/// events.
 pub(super) fn change_scoring(
     conn: &Connection,
     change: &ScoringChange,
