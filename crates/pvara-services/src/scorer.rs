@@ -12,6 +12,11 @@ use pvara_storage::model::ScoringInput;
 #[error("{0}")]
 pub struct ScoringError(pub String);
 
+/// The failure of an item a scorer answered nothing for: it is retried, then recorded.
+pub fn no_score() -> ScoringError {
+    ScoringError("the scorer gave no result for this application".to_owned())
+}
+
 /// What a scorer is given: the application without the candidate's name, address or phone
 /// number. No scorer sees who a candidate is, whichever scorer it is.
 pub fn scorer_view(input: &ScoringInput) -> ScoringInput {

@@ -367,6 +367,23 @@ pub struct Applied {
     pub rescores: Vec<bool>,
 }
 
+/// Rows ordered by application into one list per application, in order: both engines read a
+/// job's histories this way.
+pub(crate) fn group_by_application<K: PartialEq, T>(rows: Vec<(K, T)>) -> Vec<Vec<T>> {
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    let mut last: Option<K> = None;
+    for (key, row) in rows {
+        match (&last, groups.last_mut()) {
+            (Some(previous), Some(group)) if *previous == key => group.push(row),
+            _ => {
+                groups.push(vec![row]);
+                last = Some(key);
+            }
+        }
+    }
+    groups
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {

@@ -25,7 +25,13 @@ pub const SCORER_VERSION: &str = "rules-2";
 
 /// The version a score made by these rules under `rubric` is stored with: `rules-2/rubric-3`.
 pub fn scorer_version(rubric: &Rubric) -> String {
-    format!("{SCORER_VERSION}/rubric-{}", rubric.version)
+    format!("{SCORER_VERSION}{}", rubric_tag(rubric.version))
+}
+
+/// What the scorer version of every score made under rubric `version` contains, refined or not
+/// (`rules-2/rubric-3`, `rules-2/rubric-3+model`): how the stores count a job's re-scoring.
+pub fn rubric_tag(version: u32) -> String {
+    format!("/rubric-{version}")
 }
 
 /// A candidate lacking any required skill scores at most this.

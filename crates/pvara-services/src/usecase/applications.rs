@@ -305,9 +305,13 @@ pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<
         .filter(|r| actor.role.is_staff() || r.applicant_id == actor.id)
         .ok_or(Error::NotFound("application"))?;
     let mut identity_hidden = false;
+    let mut job = None;
     if actor.role.is_staff() {
         audit::record_read(store, actor, "application.read", format!("application:{id}")).await?;
-        identity_hidden = hides_identity(store, record.job_id, record.status).await?;
+        job = store.job(record.job_id).await?;
+        identity_hidden = job
+            .as_ref()
+            .is_some_and(|j| j.requirements.hides_identity(record.status));
         if identity_hidden {
             // The card quotes the CV (the passages the model read): withheld there too.
             if let Some(score) = record.score.as_mut() {
@@ -322,6 +326,7 @@ pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<
         record,
         mail,
         identity_hidden,
+        job,
     })
 }
 
@@ -376,6 +381,8 @@ pub struct ApplicationDetail {
     pub mail: Vec<pvara_storage::model::Delivery>,
     /// Name-blind sifting withheld the candidate's identity from this staff reader.
     pub identity_hidden: bool,
+    /// The application's job, read for a staff reader (whose pages show it).
+    pub job: Option<pvara_domain::job::Job>,
 }
 
 /// The original CV file, for staff and for the applicant who sent it.

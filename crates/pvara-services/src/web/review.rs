@@ -144,9 +144,9 @@ async fn application_page(
         record,
         mail,
         identity_hidden,
+        job,
     } = usecase::applications::view(state.store.as_ref(), actor, id).await?;
     let mail = mail.into_iter().map(MailRow::from).collect();
-    let job = state.store.job(record.job_id).await?;
     let awaiting_manual =
         record.status == Status::Submitted && job.as_ref().is_some_and(|j| j.requirements.scoring_paused);
     let job_title = job.map(|j| j.title).unwrap_or_default();

@@ -12,13 +12,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pvara_domain::event::{Event, RESCORE_GROUP, Scored};
 use pvara_domain::ids::ApplicationId;
-use pvara_domain::scoring::{ScoreCard, is_overridden_version};
+use pvara_domain::scoring::{ScoreCard, is_overridden_version, rubric_tag};
 use pvara_storage::Store;
-use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInput, WorkBatch, rubric_tag};
+use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInput, WorkBatch};
 
 use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
 use crate::events::SOURCE_SCORING;
-use crate::scorer::{Scorer, ScoringError, scorer_view};
+use crate::scorer::{Scorer, scorer_view};
 
 const ACTOR: &str = "system:rescore";
 
@@ -83,10 +83,6 @@ fn rescore(
     super::new_score_version((input, stored, card), because, event)
 }
 
-fn no_score() -> ScoringError {
-    ScoringError("the scorer gave no result for this application".to_owned())
-}
-
 #[async_trait]
 impl BatchHandler for RescoreWorker {
     fn group(&self) -> &'static str {
@@ -123,7 +119,7 @@ impl BatchHandler for RescoreWorker {
         let outcomes = with_retries(
             &inputs,
             &self.config,
-            ("rescoring", no_score),
+            ("rescoring", crate::scorer::no_score),
             |batch| async move { scorer.score_batch(&batch).await },
         )
         .await;

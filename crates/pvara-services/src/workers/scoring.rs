@@ -20,9 +20,6 @@ use crate::scorer::{Scorer, scorer_view};
 
 pub const GROUP: &str = pvara_domain::event::SCORING_GROUP.name;
 
-fn no_score() -> crate::scorer::ScoringError {
-    crate::scorer::ScoringError("the scorer gave no result for this application".to_owned())
-}
 const ACTOR: &str = "system:scoring";
 
 pub struct ScoringWorker {
@@ -183,7 +180,7 @@ impl BatchHandler for ScoringWorker {
         let outcomes = with_retries(
             &scoring_inputs,
             &self.config,
-            ("scoring", no_score),
+            ("scoring", crate::scorer::no_score),
             |batch| async move {
                 let started = Instant::now();
                 let results = scorer.score_batch(&batch).await;

@@ -46,32 +46,9 @@ pub struct ScoringChange {
     pub event: fn(ApplicationId, &ScoringChange) -> Result<OutboxMessage, String>,
 }
 
-/// Rows ordered by application into one list per application, in order: both engines read a
-/// job's histories this way.
-pub(crate) fn group_by_application<K: PartialEq, T>(rows: Vec<(K, T)>) -> Vec<Vec<T>> {
-    let mut groups: Vec<Vec<T>> = Vec::new();
-    let mut last: Option<K> = None;
-    for (key, row) in rows {
-        match (&last, groups.last_mut()) {
-            (Some(previous), Some(group)) if *previous == key => group.push(row),
-            _ => {
-                groups.push(vec![row]);
-                last = Some(key);
-            }
-        }
-    }
-    groups
-}
-
 /// The statuses of applications still in play: a rubric change re-scores these.
 pub fn open_statuses() -> Vec<Status> {
     Status::ALL.into_iter().filter(|s| !s.is_final()).collect()
-}
-
-/// What the scorer version of a score made under rubric `version` contains: the domain writes
-/// `rules-2/rubric-3`, and a refinement keeps it (`rules-2/rubric-3+model`).
-pub fn rubric_tag(version: u32) -> String {
-    format!("/rubric-{version}")
 }
 
 /// How far a job's re-scoring has come: open applications scored with the current rubric.

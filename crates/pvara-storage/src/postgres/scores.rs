@@ -148,13 +148,14 @@ pub(super) async fn rescore_progress(
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
     let (open, current): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), count(*) FILTER (WHERE strpos(scorer_version, $3) > 0 OR scorer_version LIKE 'override:%')
+        "SELECT count(*), count(*) FILTER (WHERE strpos(scorer_version, $3) > 0 OR starts_with(scorer_version, $4))
          FROM applications
          WHERE job_id = $1 AND ai_score IS NOT NULL AND status = ANY($2)",
     )
     .bind(job)
     .bind(names(&open_statuses()))
-    .bind(crate::model::rubric_tag(version))
+    .bind(pvara_domain::scoring::rubric_tag(version))
+    .bind(pvara_domain::scoring::OVERRIDE_PREFIX)
     .fetch_one(pool)
     .await?;
     Ok(RescoreProgress {

@@ -110,15 +110,20 @@ pub(super) fn rescore_progress(
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
     let sql = format!(
-        "SELECT count(*), coalesce(sum(instr(scorer_version, ?2) > 0 OR scorer_version LIKE 'override:%'), 0)
+        "SELECT count(*), coalesce(sum(instr(scorer_version, ?2) > 0 OR substr(scorer_version, 1, length(?3)) = ?3), 0)
          FROM applications
          WHERE job_id = ?1 AND ai_score IS NOT NULL AND status IN ({})",
         status_list(&open_statuses())
     );
-    let (open, current): (i64, i64) =
-        conn.query_row(&sql, params![job, crate::model::rubric_tag(version)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (open, current): (i64, i64) = conn.query_row(
+        &sql,
+        params![
+            job,
+            pvara_domain::scoring::rubric_tag(version),
+            pvara_domain::scoring::OVERRIDE_PREFIX
+        ],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(RescoreProgress {
         rubric_version: version,
         open: open.max(0) as u64,

@@ -3,7 +3,7 @@
 //! mail. And the `pvara mail` commands, and a broken template stopping the start.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use mail_parser::MimeHeaders;
@@ -178,31 +178,26 @@ fn mail_preview_prints_each_template_in_the_installations_money_and_zone() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("ofer"));
 }
 
-#[test]
-fn a_broken_template_override_stops_the_start_and_says_which() {
+#[tokio::test]
+async fn a_broken_template_override_stops_the_start_and_says_which() {
     let dir = tempfile::tempdir().unwrap();
     let templates = dir.path().join("templates");
     std::fs::create_dir(&templates).unwrap();
     std::fs::write(templates.join("offer.html"), "{% if %}").unwrap();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_pvara"))
+    let mut serve = tokio::process::Command::new(env!("CARGO_BIN_EXE_pvara"));
+    serve
         .args(["--data-dir"])
         .arg(dir.path().join("data"))
         .args(["serve", "--listen", "127.0.0.1:0", "--mail-templates"])
         .arg(&templates)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = serve.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "serve started with a broken template");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(!status.success());
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut serve.stderr.take().unwrap(), &mut stderr).unwrap();
+        .kill_on_drop(true);
+    let exited = tokio::time::timeout(Duration::from_secs(30), serve.output())
+        .await
+        .expect("serve started with a broken template");
+    let output = exited.unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("offer.html"), "{stderr}");
 }
