@@ -13,12 +13,15 @@
 //! - [`status`]: the application lifecycle as a transition table.
 //! - [`pipeline`]: the recruiter actions (test, interview, offer, rejection) and their details.
 //! - [`scoring`]: the deterministic, explainable scorer.
+//! - [`equality`]: the voluntary equality questionnaire, kept apart from everything else.
+//! - [`report`]: the funnel, adverse-impact and scorer reports, from histories.
 //! - [`event`]: topics, CloudEvents envelopes and payloads (ids, statuses and scores only).
 //! - [`time`]: the timestamp precision all engines store.
 
 #![forbid(unsafe_code)]
 
 pub mod application;
+pub mod equality;
 pub mod event;
 pub mod ids;
 pub mod job;

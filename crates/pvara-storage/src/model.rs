@@ -117,6 +117,8 @@ pub struct Submission {
     pub application: NewApplication,
     pub cv: Option<CvFile>,
     pub messages: Vec<OutboxMessage>,
+    /// The candidate's voluntary equality answers, stored in their own table and nowhere else.
+    pub equality: pvara_domain::equality::Answers,
 }
 
 #[derive(Debug, Clone)]
@@ -367,21 +369,51 @@ pub struct Applied {
     pub rescores: Vec<bool>,
 }
 
+/// Where an overridden score's card keeps the machine's total (`ScoreCard::overridden`): the
+/// reports judge the machine, so both engines read this path of the stored breakdown.
+pub const MACHINE_TOTAL: [&str; 2] = ["overridden", "machineTotal"];
+
 /// Rows ordered by application into one list per application, in order: both engines read a
-/// job's histories this way.
-pub(crate) fn group_by_application<K: PartialEq, T>(rows: Vec<(K, T)>) -> Vec<Vec<T>> {
-    let mut groups: Vec<Vec<T>> = Vec::new();
-    let mut last: Option<K> = None;
+/// job's histories and equality answers this way.
+pub(crate) fn group_by_application<K: PartialEq, T>(rows: Vec<(K, T)>) -> Vec<(K, Vec<T>)> {
+    let mut groups: Vec<(K, Vec<T>)> = Vec::new();
     for (key, row) in rows {
-        match (&last, groups.last_mut()) {
-            (Some(previous), Some(group)) if *previous == key => group.push(row),
-            _ => {
-                groups.push(vec![row]);
-                last = Some(key);
-            }
+        match groups.last_mut() {
+            Some((previous, group)) if *previous == key => group.push(row),
+            _ => groups.push((key, vec![row])),
         }
     }
     groups
+}
+
+/// History rows (application, machine score, step), ordered by application, as histories.
+pub(crate) fn histories(
+    rows: Vec<(ApplicationId, Option<u8>, pvara_domain::report::Step)>,
+) -> Vec<pvara_domain::report::History> {
+    let keyed = rows
+        .into_iter()
+        .map(|(id, score, step)| ((id, score), step))
+        .collect();
+    group_by_application(keyed)
+        .into_iter()
+        .map(
+            |((application, machine_score), steps)| pvara_domain::report::History {
+                application,
+                machine_score,
+                steps,
+            },
+        )
+        .collect()
+}
+
+/// Answer rows (application, dimension, answer), ordered by application, as answer sets.
+pub(crate) fn answer_sets(
+    rows: Vec<(ApplicationId, (String, String))>,
+) -> Vec<(ApplicationId, pvara_domain::equality::Answers)> {
+    group_by_application(rows)
+        .into_iter()
+        .map(|(id, pairs)| (id, pvara_domain::equality::Answers(pairs.into_iter().collect())))
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

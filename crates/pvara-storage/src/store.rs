@@ -52,6 +52,7 @@ pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 's
             application,
             cv: None,
             messages,
+            equality: Default::default(),
         })
         .await
     }

@@ -4,14 +4,23 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, TokenId, UserId};
 use pvara_domain::job::Job;
+use pvara_domain::report::History;
 
 use crate::error::StoreError;
 use crate::model::{
     AccountMailContext, AccountTokenRecord, AuditEntry, AuditQuery, CvFile, NewAccountToken, NewNote,
     NewSession, Note, OwnApplication, Redemption, SessionRecord, StatusCount, UserRecord,
 };
+
+/// Whose equality answers to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswersOf {
+    Job(JobId),
+    Application(ApplicationId),
+}
 
 /// Users and browser sessions.
 #[async_trait]
@@ -69,8 +78,12 @@ pub trait Workspace: Send + Sync + 'static {
     async fn close_job(&self, id: JobId, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Applications per job and status, for `jobs` (every job when empty); zero counts omitted.
     async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError>;
-    /// The status history of each application of `job` (each oldest first), for its reports.
-    async fn job_histories(&self, job: JobId) -> Result<Vec<Vec<pvara_domain::report::Step>>, StoreError>;
+    /// What the reports read of each application of `job`: its status history (oldest first) and
+    /// the machine's score ([`crate::model::MACHINE_TOTAL`] of an overridden one).
+    async fn job_histories(&self, job: JobId) -> Result<Vec<History>, StoreError>;
+    /// Equality answers: of every application to a job, for the aggregate impact report; or of
+    /// one application, for its candidate's own data export. Nothing else reads them.
+    async fn equality_answers(&self, of: AnswersOf) -> Result<Vec<(ApplicationId, Answers)>, StoreError>;
     /// An applicant's own applications, newest first.
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError>;
     async fn cv_file(&self, application: ApplicationId) -> Result<Option<CvFile>, StoreError>;

@@ -1,8 +1,10 @@
-//! `pvara users deactivate`, `pvara audit` and `pvara dlq list|replay`: the same use cases as
+//! `pvara users create|deactivate`, `pvara audit` and `pvara dlq list|replay`: the same use cases as
 //! the admin pages and API.
 
-use anyhow::Context;
-use pvara_domain::user::{Email, Role};
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context, bail};
+use pvara_domain::user::{Email, FullName, Password, Role};
 use pvara_services::auth::ActiveUsers;
 use pvara_services::usecase::{self, Actor};
 
@@ -10,7 +12,7 @@ use crate::config::Config;
 use crate::startup::open_engines;
 
 /// The operator at the terminal acts as an admin; what they do is logged as `operator`.
-fn operator() -> Actor {
+pub(crate) fn operator() -> Actor {
     Actor {
         id: pvara_domain::ids::UserId(uuid::Uuid::nil()),
         role: Role::Admin,
@@ -94,5 +96,55 @@ pub async fn audit(config: &Config, query: pvara_storage::model::AuditQuery) -> 
             entry.subject
         );
     }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() && !from_stdin {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Repeat password: ")?;
+        if first != again {
+            bail!("the passwords do not match");
+        }
+        return Ok(first);
+    }
+    if !from_stdin {
+        bail!("standard input is not a terminal: pass --password-stdin to read the password from it");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+pub async fn create_user(
+    config: &Config,
+    email: &str,
+    role: &str,
+    full_name: Option<&str>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let role = Role::parse(role)?;
+    let email = Email::parse("email", email)?;
+    let full_name = FullName::parse(full_name.unwrap_or(email.as_str()))?;
+    let password = Password::parse(&read_password(password_stdin)?)?;
+    let engines = open_engines(config).await?;
+    let user = pvara_services::usecase::accounts::create_user(
+        engines.store.as_ref(),
+        email,
+        full_name,
+        password,
+        role,
+    )
+    .await
+    .context("cannot create the user")?;
+    println!(
+        "created {} {} ({})",
+        user.role.as_str(),
+        user.email.as_str(),
+        user.id
+    );
     Ok(())
 }

@@ -1,13 +1,11 @@
 //! The command line. Every flag has a `PVARA_*` environment fallback; secrets are hidden from
 //! `--help` output and never echoed.
 
-use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, Parser, Subcommand};
-use pvara_domain::user::{Email, FullName, Password, Role};
 use pvara_services::usecase::verification::EmailVerification;
 use tokio_util::sync::CancellationToken;
 
@@ -18,7 +16,7 @@ use crate::config::{
     DEFAULT_TOKEN_TTL_MINUTES, Roles, Secret,
 };
 use crate::ops;
-use crate::startup::{Application, open_engines};
+use crate::startup::Application;
 use crate::telemetry::LogFormat;
 
 #[derive(Debug, Parser)]
@@ -54,6 +52,10 @@ pub struct Cli {
     /// refined by it in the background (the semantic worker; `serve` runs one).
     #[arg(long, env = "PVARA_SEMANTIC_MODEL", global = true)]
     pub semantic_model: Option<PathBuf>,
+    /// A JSON file of the voluntary equality questions applicants are offered (README, "Fair
+    /// and accountable scoring"); sex, age band, disability and province without it.
+    #[arg(long, env = "PVARA_EQUALITY_QUESTIONS", global = true)]
+    pub equality_questions: Option<PathBuf>,
     /// Log output format.
     #[arg(
         long,
@@ -126,6 +128,11 @@ pub enum Command {
     Dlq {
         #[command(subcommand)]
         command: DlqCommand,
+    },
+    /// A job's reports: adverse impact, how well the score predicts, the funnel.
+    Report {
+        #[command(subcommand)]
+        command: crate::report::ReportCommand,
     },
 }
 
@@ -366,6 +373,7 @@ impl Cli {
         config.database_url = self.database_url.clone();
         config.database_pool = self.database_pool;
         config.semantic_model = self.semantic_model.clone();
+        config.equality_questions = self.equality_questions.clone();
         config.kafka = self.kafka_brokers.as_ref().map(|brokers| KafkaOptions {
             brokers: brokers.clone(),
             properties: self.kafka_properties.clone(),
@@ -433,7 +441,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     full_name,
                     password_stdin,
                 },
-        } => create_user(&config, &email, &role, full_name.as_deref(), password_stdin).await,
+        } => crate::admin::create_user(&config, &email, &role, full_name.as_deref(), password_stdin).await,
         Command::Users {
             command: UsersCommand::Deactivate { email },
         } => crate::admin::deactivate(&config, &email).await,
@@ -466,6 +474,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => crate::admin::replay(&config, &topic, partition, offset).await,
         Command::Mail { command } => crate::mail::run(config, command),
+        Command::Report { command } => crate::report::run(&config, command).await,
         Command::Topics => ops::print_topics(&config).await,
         Command::Groups { command: None } => ops::print_groups(&config).await,
         Command::Groups {
@@ -545,54 +554,4 @@ async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-fn read_password(from_stdin: bool) -> anyhow::Result<String> {
-    if std::io::stdin().is_terminal() && !from_stdin {
-        let first = rpassword::prompt_password("Password: ")?;
-        let again = rpassword::prompt_password("Repeat password: ")?;
-        if first != again {
-            bail!("the passwords do not match");
-        }
-        return Ok(first);
-    }
-    if !from_stdin {
-        bail!("standard input is not a terminal: pass --password-stdin to read the password from it");
-    }
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the password from standard input")?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-async fn create_user(
-    config: &Config,
-    email: &str,
-    role: &str,
-    full_name: Option<&str>,
-    password_stdin: bool,
-) -> anyhow::Result<()> {
-    let role = Role::parse(role)?;
-    let email = Email::parse("email", email)?;
-    let full_name = FullName::parse(full_name.unwrap_or(email.as_str()))?;
-    let password = Password::parse(&read_password(password_stdin)?)?;
-    let engines = open_engines(config).await?;
-    let user = pvara_services::usecase::accounts::create_user(
-        engines.store.as_ref(),
-        email,
-        full_name,
-        password,
-        role,
-    )
-    .await
-    .context("cannot create the user")?;
-    println!(
-        "created {} {} ({})",
-        user.role.as_str(),
-        user.email.as_str(),
-        user.id
-    );
-    Ok(())
 }

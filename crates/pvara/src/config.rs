@@ -106,6 +106,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The sentence-embedding model's directory: scores are refined by it (semantic role).
     pub semantic_model: Option<PathBuf>,
+    /// The installation's equality questions (a JSON file); the default four without it.
+    pub equality_questions: Option<PathBuf>,
 }
 
 // Every default of the binary is here; the command line's are these same constants.
@@ -153,6 +155,7 @@ impl Config {
             max_lag: Some(DEFAULT_MAX_LAG),
             public_url: None,
             semantic_model: None,
+            equality_questions: None,
         }
     }
 
@@ -199,6 +202,23 @@ impl Config {
             )
         })?;
         Ok(Some(Arc::new(pvara_services::semantic::Refiner::new(embedder))))
+    }
+
+    /// The equality questions applicants are offered and the impact report counts by: read now,
+    /// so that a bad file stops the start.
+    pub fn questionnaire(&self) -> anyhow::Result<pvara_domain::equality::Questionnaire> {
+        let Some(path) = self.equality_questions.as_deref() else {
+            return Ok(Default::default());
+        };
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read the equality questions {} (--equality-questions)",
+                path.display()
+            )
+        })?;
+        pvara_domain::equality::Questionnaire::parse(&text)
+            .map_err(|e| anyhow::anyhow!(e))
+            .with_context(|| format!("the equality questions in {} are not usable", path.display()))
     }
 
     /// Secure cookies unless told otherwise, except on a loopback listener (a developer's

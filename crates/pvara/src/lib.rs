@@ -6,9 +6,10 @@
 //! - [`config`]: everything `serve` needs, with defaults for the embedded deployment.
 //! - [`startup`]: [`startup::Application`]: opens the engines, binds the listener (port 0 in
 //!   tests), and runs the API, relay and workers until a shutdown token fires.
-//! - [`cli`]: the command-line interface and `users create`.
+//! - [`cli`]: the command-line interface.
 //! - [`ops`]: the operator commands `status`, `topics` and `groups`.
-//! - [`admin`]: `users deactivate` and `dlq list|replay`.
+//! - [`admin`]: `users create|deactivate|verify`, `audit` and `dlq list|replay`.
+//! - [`report`]: `report impact|scorer`, a job's reports at the terminal.
 //! - [`mail`]: mail settings (mbox or SMTP, templates, locale) and `pvara mail preview`.
 //! - [`telemetry`]: log output setup.
 //! - [`bench`]: `pvara bench`, the load generator.
@@ -21,5 +22,6 @@ pub mod cli;
 pub mod config;
 pub mod mail;
 pub mod ops;
+pub mod report;
 pub mod startup;
 pub mod telemetry;

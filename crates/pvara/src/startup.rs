@@ -40,6 +40,8 @@ pub struct Application {
     /// The semantic role's model, loaded (and checked) at build time.
     refiner: Option<Arc<Refiner>>,
     /// Held for the life of the process; see [`lock_roles`].
+    /// The equality questions, read at build so that a bad file stops the start.
+    equality: Arc<pvara_domain::equality::Questionnaire>,
     _locks: Vec<std::fs::File>,
 }
 
@@ -148,6 +150,7 @@ impl Application {
             None
         };
         let refiner = config.semantic_refiner()?;
+        let equality = Arc::new(config.questionnaire()?);
         let listener = if config.roles.api {
             let listener = TcpListener::bind(config.listen)
                 .await
@@ -176,6 +179,7 @@ impl Application {
             tls,
             mail,
             refiner,
+            equality,
             _locks: locks,
         })
     }
@@ -209,6 +213,7 @@ impl Application {
             tls,
             mail,
             refiner,
+            equality,
             _locks,
         } = self;
         let background = CancellationToken::new();
@@ -306,6 +311,7 @@ impl Application {
                     services.web.semantic = config.semantic_model.is_some();
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();
+                    services.equality = equality;
                     services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_sender()?));
                     let router = api::router(ApiState::from(services));
                     api::server::serve(listener, router, tls, shutdown.clone())

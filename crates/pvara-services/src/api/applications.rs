@@ -1,5 +1,7 @@
 //! Submitting, reading and listing applications.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -42,6 +44,10 @@ pub struct SubmitBody {
     /// Must be true: the applicant accepts the privacy notice at `/privacy`.
     #[serde(default)]
     accept_privacy_notice: bool,
+    /// Optional answers to the equality questions (`GET /api/equality-questions`), by question
+    /// key: `{"sex": "female", "province": "prefer-not-to-say"}`. Seen only in aggregate.
+    #[serde(default)]
+    equality: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -102,6 +108,7 @@ impl FromRequest<ApiState> for SubmitPayload {
             resume_text: form.field("resumeText").to_owned(),
             cover_letter: Some(form.field("coverLetter").to_owned()),
             accept_privacy_notice: matches!(form.field("acceptPrivacyNotice").trim(), "true" | "on" | "yes"),
+            equality: form.equality_answers(),
         };
         Ok(SubmitPayload { body, cv: form.cv })
     }
@@ -112,7 +119,7 @@ impl FromRequest<ApiState> for SubmitPayload {
 #[utoipa::path(
     post, path = "/api/applications", tag = "applications", security(("bearer" = [])),
     request_body(content((SubmitBody = "application/json"), (SubmitForm = "multipart/form-data")),
-        description = "As JSON, or as a form with the same fields (skills comma-separated) and a `cv` file"),
+        description = "As JSON, or as a form with the same fields (skills comma-separated, equality answers as `equality.<question>` fields) and a `cv` file"),
     responses((status = 201, description = "Stored with its events", body = SubmittedView,
             headers(("location" = String, description = "The application's URL"))),
         (status = 403, description = "`forbidden` (not an applicant) or `email_unverified`", body = ErrorBody),
@@ -141,6 +148,7 @@ pub async fn submit(
         },
         cv,
         accepted_privacy_notice: body.accept_privacy_notice,
+        equality: body.equality,
     };
     let application =
         usecase::applications::submit(&state, client, user, input, request_id.as_deref()).await?;

@@ -56,6 +56,9 @@ pub struct RubricBody {
     weights: RubricWeights,
     #[serde(default = "all_knockouts")]
     knockouts: KnockoutRules,
+    /// On a change: the version the edit starts from; 409 `stale` when it is no longer the
+    /// job's. Optional.
+    version: Option<u32>,
 }
 
 fn all_knockouts() -> KnockoutRules {
@@ -67,6 +70,7 @@ impl From<RubricBody> for crate::usecase::jobs::RubricDraft {
         Self {
             weights: body.weights,
             knockouts: body.knockouts,
+            based_on: body.version,
         }
     }
 }

@@ -11,7 +11,7 @@ mod jobs;
 pub mod openapi;
 mod pipeline;
 mod privacy;
-mod reports;
+pub(crate) mod reports;
 mod scores;
 pub mod server;
 pub mod upload;
@@ -85,6 +85,8 @@ pub struct Services {
     pub mail_archive: Option<crate::mail::FileMailer>,
     /// Proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The voluntary equality questions applicants are offered (`--equality-questions`).
+    pub equality: Arc<pvara_domain::equality::Questionnaire>,
 }
 
 impl Services {
@@ -107,6 +109,7 @@ impl Services {
             backpressure: crate::backpressure::Backpressure::default(),
             mail_archive: None,
             trusted_proxies: Arc::from(Vec::new()),
+            equality: Arc::default(),
         }
     }
 }
@@ -252,6 +255,9 @@ fn api_routes() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::rubric, jobs::change_rubric))
         .routes(routes!(jobs::scoring))
         .routes(routes!(reports::funnel))
+        .routes(routes!(reports::impact))
+        .routes(routes!(reports::scorer))
+        .routes(routes!(reports::equality_questions))
         .routes(routes!(scores::override_score))
         .routes(submit_or_list)
         .routes(routes!(applications::get))

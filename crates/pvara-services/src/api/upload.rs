@@ -20,6 +20,14 @@ impl ApplicationForm {
         self.fields.get(name).map_or("", String::as_str)
     }
 
+    /// The `equality.<question>` fields, by question key.
+    pub fn equality_answers(&self) -> std::collections::BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter_map(|(name, value)| Some((name.strip_prefix("equality.")?.to_owned(), value.clone())))
+            .collect()
+    }
+
     pub async fn read(mut multipart: Multipart) -> Result<Self, MultipartError> {
         let mut form = ApplicationForm::default();
         while let Some(field) = multipart.next_field().await? {

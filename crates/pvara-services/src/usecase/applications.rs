@@ -24,6 +24,8 @@ pub struct SubmitInput<'a> {
     pub cv: Option<Upload>,
     /// The applicant accepted the privacy notice ([`super::privacy::NOTICE_VERSION`]).
     pub accepted_privacy_notice: bool,
+    /// Answers to the voluntary equality questions, by question key; any may be missing.
+    pub equality: std::collections::BTreeMap<String, String>,
 }
 
 /// Stores an application and its events; answers once both are committed. The applicant's
@@ -66,6 +68,7 @@ pub async fn submit(
         )
         .into());
     }
+    let equality = services.equality.parse_answers(&input.equality)?;
     let (extracted, cv) = match input.cv {
         Some(upload) => {
             let document = cv::extract(upload).await?;
@@ -105,6 +108,7 @@ pub async fn submit(
         application: application.clone(),
         cv,
         messages,
+        equality,
     };
     store.submit(submission).await.map_err(|e| match e {
         StoreError::Conflict(_) => Error::conflict(

@@ -16,6 +16,9 @@ use super::{Actor, Error};
 pub struct RubricDraft {
     pub weights: RubricWeights,
     pub knockouts: KnockoutRules,
+    /// The rubric version the editor started from, when known: another's change since then
+    /// refuses this one (`stale`) rather than overwrite it unseen.
+    pub based_on: Option<u32>,
 }
 
 /// How a new job's applications are sifted, beyond its requirements.
@@ -63,6 +66,16 @@ pub async fn change_rubric(
 ) -> Result<(Rubric, u64), Error> {
     actor.require_staff()?;
     let job = store.job(id).await?.ok_or(Error::NotFound("job"))?;
+    let current = job.requirements.rubric.version;
+    if draft.based_on.is_some_and(|v| v != current) {
+        return Err(Error::conflict(
+            "stale",
+            format!(
+                "the rubric has changed since you opened it (it is now version {current}); look at it again"
+            ),
+            None,
+        ));
+    }
     let rubric = job.requirements.rubric.revise(draft.weights, draft.knockouts)?;
     let mut requirements = job.requirements.clone();
     requirements.rubric = rubric;

@@ -10,7 +10,8 @@
 //! - [`privacy`]: a person's export and erasure.
 //! - [`jobs`]: posting and closing jobs, their rubrics, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
-//! - [`reports`]: a job's funnel, from its applications' histories.
+//! - [`reports`]: a job's funnel, adverse-impact and scorer reports, from its applications'
+//!   histories (and, for the impact report alone, its equality answers).
 //! - [`scores`]: a recruiter's score in place of the machine's.
 //! - [`verification`]: verified addresses and password reset, by single-use links in mail.
 

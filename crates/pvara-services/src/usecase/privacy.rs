@@ -3,6 +3,7 @@
 
 use pvara_domain::ids::UserId;
 use pvara_storage::model::{ApplicationRecord, AuditEntry, AuditQuery, Note};
+use pvara_storage::workspace::AnswersOf;
 use pvara_storage::{Store, StoreError};
 use serde::Serialize;
 
@@ -12,7 +13,7 @@ use crate::mail::FileMailer;
 
 /// The version of the privacy notice applicants accept (the page `/privacy`), recorded with
 /// each application. Change it whenever the notice's text changes.
-pub const NOTICE_VERSION: &str = "2026-11-27";
+pub const NOTICE_VERSION: &str = "2026-11-28";
 
 /// Everything about one person, as JSON.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -43,6 +44,9 @@ pub struct ExportApplication {
     #[schema(value_type = Object)]
     pub application: serde_json::Value,
     pub staff_notes: Vec<ExportNote>,
+    /// The candidate's own answers to the equality questions, by question key (shown to no one
+    /// else but in aggregate).
+    pub equality_answers: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -97,9 +101,16 @@ pub async fn export(
                 })
                 .await?,
         );
+        let equality_answers = store
+            .equality_answers(AnswersOf::Application(own.id))
+            .await?
+            .into_iter()
+            .flat_map(|(_, answers)| answers.0)
+            .collect();
         applications.push(ExportApplication {
             application: view(record),
             staff_notes,
+            equality_answers,
         });
     }
     audit_trail.sort_by_key(|e| e.at);

@@ -11,21 +11,27 @@
 //! - [`assets`]: embedded CSS and JavaScript under content-hashed names.
 //! - [`account`]: registration, sign-in and sign-out.
 //! - [`email`]: the mailed links: confirming an address, resetting a password.
-//! - [`candidate`]: the job board, applying, and the candidate's own applications.
+//! - [`candidate`]: the job board and the candidate's own applications.
+//! - [`apply`]: the application form, with the voluntary equality questions.
 //! - `privacy`: the privacy notice applicants accept.
 //! - [`staff`]: jobs with counts, and the ranked pipeline with bulk actions.
 //! - [`review`]: the workspace's candidate page and the actions on it.
+//! - [`rubric`]: what the score weighs, on the job form and the job's own rubric page.
+//! - [`reports`]: a job's funnel, adverse-impact and scorer reports.
 //! - `steps`: form fields to pipeline steps, shared by the candidate page and bulk actions.
 //! - [`admin`]: staff accounts and the system's health.
 
 pub mod account;
 pub mod admin;
+pub mod apply;
 pub mod assets;
 pub mod candidate;
 pub mod email;
 pub mod forms;
 mod privacy;
+pub mod reports;
 pub mod review;
+pub mod rubric;
 pub mod score;
 pub mod session;
 pub mod staff;
@@ -231,8 +237,8 @@ pub fn router(state: ApiState) -> Router<ApiState> {
         .route("/jobs/{id}", get(candidate::job))
         .route(
             "/jobs/{id}/apply",
-            get(candidate::apply_form)
-                .post(candidate::apply)
+            get(apply::apply_form)
+                .post(apply::apply)
                 .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES)),
         )
         .route("/register", get(account::register_form).post(account::register))
@@ -257,6 +263,9 @@ pub fn router(state: ApiState) -> Router<ApiState> {
         .route("/staff/jobs/{id}", get(staff::pipeline))
         .route("/staff/jobs/{id}/close", post(staff::close_job))
         .route("/staff/jobs/{id}/scoring", post(staff::scoring))
+        .route("/staff/jobs/{id}/rubric", get(rubric::show).post(rubric::change))
+        .route("/staff/jobs/{id}/reports", get(reports::show))
+        .route("/staff/jobs/{id}/reports/impact.csv", get(reports::impact_csv))
         .route("/staff/jobs/{id}/bulk", post(staff::bulk))
         .route("/staff/applications/{id}", get(review::application))
         .route("/staff/applications/{id}/cv", get(review::cv))

@@ -91,72 +91,8 @@ pub struct JobForm {
     education: String,
     #[serde(default, rename = "nameBlind")]
     name_blind: String,
-    #[serde(default)]
-    weight_required: String,
-    #[serde(default)]
-    weight_preferred: String,
-    #[serde(default)]
-    weight_experience: String,
-    #[serde(default)]
-    weight_education: String,
-    #[serde(default)]
-    weight_relevance: String,
-    #[serde(default)]
-    knockout_skill: String,
-    #[serde(default)]
-    knockout_experience: String,
-}
-
-/// The rubric fields of the job form, each a whole number of points; the use case checks that
-/// they add up to 100.
-fn rubric_of(errors: &mut FormErrors, form: &JobForm) -> Option<usecase::jobs::RubricDraft> {
-    let mut points = |anchor: &str, label: &str, value: &str| match value.trim().parse::<u8>() {
-        Ok(n) if n <= 100 => Some(n),
-        _ => {
-            errors.add(anchor, format!("{label} must be a whole number from 0 to 100"));
-            None
-        }
-    };
-    // Each field is checked, so that every wrong one is named at once.
-    let required = points(
-        "weight-required",
-        "Points for must-have skills",
-        &form.weight_required,
-    );
-    let preferred = points(
-        "weight-preferred",
-        "Points for nice-to-have skills",
-        &form.weight_preferred,
-    );
-    let experience = points(
-        "weight-experience",
-        "Points for years of experience",
-        &form.weight_experience,
-    );
-    let education = points(
-        "weight-education",
-        "Points for qualifications",
-        &form.weight_education,
-    );
-    let relevance = points(
-        "weight-relevance",
-        "Points for relevance to the job",
-        &form.weight_relevance,
-    );
-    let weights = pvara_domain::scoring::RubricWeights {
-        required_skills: required?,
-        preferred_skills: preferred?,
-        experience: experience?,
-        education: education?,
-        relevance: relevance?,
-    };
-    Some(usecase::jobs::RubricDraft {
-        weights,
-        knockouts: pvara_domain::scoring::KnockoutRules {
-            missing_required_skill: form.knockout_skill == "yes",
-            below_minimum_experience: form.knockout_experience == "yes",
-        },
-    })
+    #[serde(flatten)]
+    rubric: super::rubric::RubricFields,
 }
 
 #[derive(Template)]
@@ -164,6 +100,7 @@ fn rubric_of(errors: &mut FormErrors, form: &JobForm) -> Option<usecase::jobs::R
 struct NewJobPage {
     layout: Layout,
     errors: FormErrors,
+    rubric: super::rubric::RubricFields,
     form: JobForm,
     education: Vec<(&'static str, &'static str)>,
 }
@@ -172,6 +109,7 @@ fn new_job_page(viewer: &Viewer, form: JobForm, errors: FormErrors) -> Response 
     render(&NewJobPage {
         layout: Layout::new(viewer),
         errors,
+        rubric: form.rubric.clone(),
         form,
         education: Education::ALL.iter().map(|e| (e.as_str(), e.label())).collect(),
     })
@@ -179,16 +117,9 @@ fn new_job_page(viewer: &Viewer, form: JobForm, errors: FormErrors) -> Response 
 
 pub async fn new_job(viewer: Viewer) -> Result<Response, PageError> {
     viewer.require_staff("/staff/jobs/new")?;
-    let rubric = pvara_domain::scoring::Rubric::default();
     let form = JobForm {
         education: Education::None.as_str().to_owned(),
-        weight_required: rubric.weights.required_skills.to_string(),
-        weight_preferred: rubric.weights.preferred_skills.to_string(),
-        weight_experience: rubric.weights.experience.to_string(),
-        weight_education: rubric.weights.education.to_string(),
-        weight_relevance: rubric.weights.relevance.to_string(),
-        knockout_skill: "yes".to_owned(),
-        knockout_experience: "yes".to_owned(),
+        rubric: super::rubric::RubricFields::of(&pvara_domain::scoring::Rubric::default()),
         ..JobForm::default()
     };
     Ok(new_job_page(&viewer, form, FormErrors::default()))
@@ -215,11 +146,7 @@ const JOB_FIELDS: [(&str, &str, &str); 9] = [
         "Minimum years of experience",
     ),
     ("requirements.education", "education", "Education"),
-    (
-        "rubric.weights",
-        "weight-required",
-        "The points of the five criteria",
-    ),
+    super::rubric::RUBRIC_FIELDS[0],
 ];
 
 pub async fn create_job(
@@ -241,7 +168,7 @@ pub async fn create_job(
         "Minimum years of experience",
         &form.min_years,
     );
-    let rubric = rubric_of(&mut errors, &form);
+    let rubric = form.rubric.draft(&mut errors, None);
     if !errors.is_empty() {
         return Ok(new_job_page(&viewer, form, errors));
     }

@@ -238,6 +238,16 @@ CREATE TABLE score_changes (
 );
 CREATE INDEX score_changes_by_application ON score_changes (application_id, id);
 "#,
+    r#"
+-- Answers to the voluntary equality questionnaire (special-category data): a table of their own,
+-- read only for the aggregate impact report and deleted when the person is erased.
+CREATE TABLE equality_answers (
+    application_id UUID NOT NULL REFERENCES applications (id),
+    dimension      TEXT NOT NULL,
+    answer         TEXT NOT NULL,
+    PRIMARY KEY (application_id, dimension)
+);
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

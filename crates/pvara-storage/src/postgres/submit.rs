@@ -1,6 +1,6 @@
 //! Submissions on PostgreSQL, committed in groups.
 //!
-//! Each submission is five statements and a commit; at a few thousand a second that is a backend
+//! Each submission is five or six statements and a commit; at a few thousand a second that is a backend
 //! woken for every statement, and the profile in BENCHMARKS.md shows the cost is per statement and
 //! per transaction, not per row. So, like the SQLite writer, submissions queue for a writer task
 //! that takes whatever is waiting (up to [`MAX_BATCH`]) and writes it in one transaction, each
@@ -271,6 +271,37 @@ async fn write_effects(conn: &mut PgConnection, written: &[&Submission]) -> Resu
         .execute(&mut *conn)
         .await?;
     }
+    insert_equality(conn, written).await?;
     let messages: Vec<_> = written.iter().flat_map(|s| s.messages.iter().cloned()).collect();
     insert_outbox(conn, &messages, Utc::now()).await
+}
+
+/// The candidates' equality answers, in their own table.
+async fn insert_equality(conn: &mut PgConnection, written: &[&Submission]) -> Result<(), StoreError> {
+    let answers: Vec<(Uuid, &str, &str)> = written
+        .iter()
+        .flat_map(|s| {
+            let id = s.application.id.0;
+            s.equality
+                .0
+                .iter()
+                .map(move |(d, a)| (id, d.as_str(), a.as_str()))
+        })
+        .collect();
+    if answers.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = answers.iter().map(|a| a.0).collect();
+    let dimensions: Vec<&str> = answers.iter().map(|a| a.1).collect();
+    let values: Vec<&str> = answers.iter().map(|a| a.2).collect();
+    sqlx::query(
+        "INSERT INTO equality_answers (application_id, dimension, answer)
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[])",
+    )
+    .bind(&ids)
+    .bind(&dimensions)
+    .bind(&values)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -2,8 +2,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::job::Job;
+use pvara_domain::report::History;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -14,14 +16,15 @@ use crate::model::{
     AuditEntry, AuditQuery, CvFile, ERASED_EMAIL, ERASED_NAME, NewNote, NewSession, Note, OwnApplication,
     SessionRecord, StatusCount, UserRecord,
 };
-use crate::workspace::{Accounts, Audit, Workspace};
+use crate::workspace::{Accounts, AnswersOf, Audit, Workspace};
 
-/// Replaces every personal field of these applications and removes their files, notes and the
-/// free text of their history; ids, statuses, scores and times stay.
+/// Replaces every personal field of these applications and removes their files, notes, equality
+/// answers and the free text of their history; ids, statuses, scores and times stay.
 async fn anonymise(conn: &mut sqlx::PgConnection, ids: &[Uuid], at: DateTime<Utc>) -> Result<(), StoreError> {
     for sql in [
         "DELETE FROM application_files WHERE application_id = ANY($1)",
         "DELETE FROM application_notes WHERE application_id = ANY($1)",
+        "DELETE FROM equality_answers WHERE application_id = ANY($1)",
         "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ANY($1)",
         "UPDATE score_changes SET reason = 'erased' WHERE application_id = ANY($1)",
     ] {
@@ -214,13 +217,15 @@ impl Workspace for PgEngine {
             .collect()
     }
 
-    async fn job_histories(&self, job: JobId) -> Result<Vec<Vec<pvara_domain::report::Step>>, StoreError> {
+    async fn job_histories(&self, job: JobId) -> Result<Vec<History>, StoreError> {
         let found = sqlx::query(
-            "SELECT h.application_id, h.to_status, h.at FROM application_history h
-             JOIN applications a ON a.id = h.application_id
+            "SELECT h.application_id, h.to_status, h.at,
+                    coalesce((a.score_breakdown #>> $2)::int, a.ai_score::int) AS machine_score
+             FROM application_history h JOIN applications a ON a.id = h.application_id
              WHERE a.job_id = $1 ORDER BY h.application_id, h.id",
         )
         .bind(job.0)
+        .bind(crate::model::MACHINE_TOTAL)
         .fetch_all(self.pool())
         .await?;
         let steps = found
@@ -230,10 +235,37 @@ impl Workspace for PgEngine {
                     status: rows::status(row.try_get("to_status")?)?,
                     at: row.try_get("at")?,
                 };
-                Ok((row.try_get::<Uuid, _>("application_id")?, step))
+                let score = row
+                    .try_get::<Option<i32>, _>("machine_score")?
+                    .and_then(|s| u8::try_from(s).ok());
+                Ok((
+                    ApplicationId(row.try_get::<Uuid, _>("application_id")?),
+                    score,
+                    step,
+                ))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(crate::model::group_by_application(steps))
+        Ok(crate::model::histories(steps))
+    }
+
+    async fn equality_answers(&self, of: AnswersOf) -> Result<Vec<(ApplicationId, Answers)>, StoreError> {
+        let (filter, id) = match of {
+            AnswersOf::Job(job) => ("a.job_id = $1", job.0),
+            AnswersOf::Application(application) => ("e.application_id = $1", application.0),
+        };
+        let found: Vec<(Uuid, String, String)> = sqlx::query_as(&format!(
+            "SELECT e.application_id, e.dimension, e.answer FROM equality_answers e
+             JOIN applications a ON a.id = e.application_id
+             WHERE {filter} ORDER BY e.application_id"
+        ))
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let rows = found
+            .into_iter()
+            .map(|(id, dimension, answer)| (ApplicationId(id), (dimension, answer)))
+            .collect();
+        Ok(crate::model::answer_sets(rows))
     }
 
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError> {

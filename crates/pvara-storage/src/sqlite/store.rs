@@ -15,7 +15,9 @@ use super::rows::{
     CANDIDATE_COLUMNS, JOB_COLUMNS, USER_COLUMNS, candidate_from_row, history_from_row, job_from_row,
     on_constraint, parse_id, parse_status, parse_ts, score_from_row, to_json, ts, user_from_row,
 };
-use super::writes::{apply_transition, count_move, emit, insert_history, oldest_outbox, record_delivery};
+use super::writes::{
+    apply_transition, count_move, emit, insert_equality, insert_history, oldest_outbox, record_delivery,
+};
 use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
@@ -154,7 +156,12 @@ impl Store for SqliteEngine {
     async fn submit(&self, submission: Submission) -> Result<(), StoreError> {
         let in_place = self.events_in_place();
         let messages = self.write(move |conn| {
-            let Submission { application: a, cv, messages } = submission;
+            let Submission {
+                application: a,
+                cv,
+                messages,
+                equality,
+            } = submission;
             let c = &a.candidate;
             let at = ts(a.submitted_at);
             let job_id = a.job_id.to_string();
@@ -209,6 +216,7 @@ impl Store for SqliteEngine {
                 )?
                 .execute(params![a.id.to_string(), cv.file_name, cv.content_type, cv.content])?;
             }
+            insert_equality(conn, a.id, &equality)?;
             emit(conn, &messages, &at, in_place)?;
             Ok(messages)
         })

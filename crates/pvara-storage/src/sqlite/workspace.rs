@@ -2,8 +2,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::job::Job;
+use pvara_domain::report::History;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
@@ -16,7 +18,7 @@ use crate::model::{
     AuditEntry, AuditQuery, CvFile, ERASED_EMAIL, ERASED_NAME, NewNote, NewSession, Note, OwnApplication,
     SessionRecord, StatusCount, UserRecord,
 };
-use crate::workspace::{Accounts, Audit, Workspace};
+use crate::workspace::{Accounts, AnswersOf, Audit, Workspace};
 
 /// The ids of the applications matching `filter` (an SQL condition on `applications`).
 fn ids_where(
@@ -33,8 +35,8 @@ fn ids_where(
     Ok(ids)
 }
 
-/// Replaces every personal field of these applications and removes their files, notes and the
-/// free text of their history; ids, statuses, scores and times stay.
+/// Replaces every personal field of these applications and removes their files, notes, equality
+/// answers and the free text of their history; ids, statuses, scores and times stay.
 fn anonymise(
     conn: &rusqlite::Connection,
     ids: &[ApplicationId],
@@ -45,6 +47,8 @@ fn anonymise(
         conn.prepare_cached("DELETE FROM application_files WHERE application_id = ?1")?
             .execute([&id])?;
         conn.prepare_cached("DELETE FROM application_notes WHERE application_id = ?1")?
+            .execute([&id])?;
+        conn.prepare_cached("DELETE FROM equality_answers WHERE application_id = ?1")?
             .execute([&id])?;
         conn.prepare_cached(
             "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ?1",
@@ -247,23 +251,48 @@ impl Workspace for SqliteEngine {
         .await
     }
 
-    async fn job_histories(&self, job: JobId) -> Result<Vec<Vec<pvara_domain::report::Step>>, StoreError> {
+    async fn job_histories(&self, job: JobId) -> Result<Vec<History>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT h.application_id, h.to_status, h.at FROM application_history h
-                 JOIN applications a ON a.id = h.application_id
+                "SELECT h.application_id, h.to_status, h.at,
+                        coalesce(json_extract(a.score_breakdown, ?2), a.ai_score)
+                 FROM application_history h JOIN applications a ON a.id = h.application_id
                  WHERE a.job_id = ?1 ORDER BY h.application_id, h.id",
             )?;
-            let mut rows = stmt.query([job.to_string()])?;
+            let machine_total = format!("$.{}", crate::model::MACHINE_TOTAL.join("."));
+            let mut rows = stmt.query(params![job.to_string(), machine_total])?;
             let mut steps = Vec::new();
             while let Some(row) = rows.next()? {
                 let step = pvara_domain::report::Step {
                     status: parse_status(&row.get::<_, String>(1)?)?,
-                    at: super::rows::parse_ts(&row.get::<_, String>(2)?)?,
+                    at: parse_ts(&row.get::<_, String>(2)?)?,
                 };
-                steps.push((row.get::<_, String>(0)?, step));
+                let score = row.get::<_, Option<i64>>(3)?.and_then(|s| u8::try_from(s).ok());
+                steps.push((parse_id(&row.get::<_, String>(0)?)?, score, step));
             }
-            Ok(crate::model::group_by_application(steps))
+            Ok(crate::model::histories(steps))
+        })
+        .await
+    }
+
+    async fn equality_answers(&self, of: AnswersOf) -> Result<Vec<(ApplicationId, Answers)>, StoreError> {
+        let (filter, id) = match of {
+            AnswersOf::Job(job) => ("a.job_id = ?1", job.to_string()),
+            AnswersOf::Application(application) => ("e.application_id = ?1", application.to_string()),
+        };
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT e.application_id, e.dimension, e.answer FROM equality_answers e
+                 JOIN applications a ON a.id = e.application_id
+                 WHERE {filter} ORDER BY e.application_id"
+            ))?;
+            let mut rows = stmt.query([id])?;
+            let mut answers = Vec::new();
+            while let Some(row) = rows.next()? {
+                let id = parse_id(&row.get::<_, String>(0)?)?;
+                answers.push((id, (row.get(1)?, row.get(2)?)));
+            }
+            Ok(crate::model::answer_sets(answers))
         })
         .await
     }

@@ -38,6 +38,21 @@ pub(super) fn insert_history(conn: &Connection, row: HistoryRow<'_>) -> Result<(
     Ok(())
 }
 
+/// A candidate's equality answers, in the submission's transaction.
+pub(super) fn insert_equality(
+    conn: &Connection,
+    application: ApplicationId,
+    answers: &pvara_domain::equality::Answers,
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO equality_answers (application_id, dimension, answer) VALUES (?1, ?2, ?3)",
+    )?;
+    for (dimension, answer) in &answers.0 {
+        insert.execute(params![application.to_string(), dimension, answer])?;
+    }
+    Ok(())
+}
+
 fn insert_outbox(conn: &Connection, messages: &[OutboxMessage], now: &str) -> Result<(), StoreError> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO outbox (topic, key, value, headers, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -9,6 +9,7 @@
 mod database;
 mod fixtures;
 mod log_story;
+mod report_story;
 mod rubric_story;
 mod store_story;
 mod token_story;
@@ -16,6 +17,7 @@ mod token_story;
 pub use database::{TestDatabase, test_kafka};
 pub use fixtures::*;
 pub use log_story::*;
+pub use report_story::*;
 pub use rubric_story::*;
 pub use store_story::*;
 pub use token_story::*;

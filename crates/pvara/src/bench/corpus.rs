@@ -160,6 +160,23 @@ impl Corpus {
             "resumeText": self.resume(&skills),
             "coverLetter": "I would be glad to serve the authority in this role.",
             "acceptPrivacyNotice": true,
+            "equality": self.equality(),
         })
+    }
+
+    /// Equality answers as a drive gets them: four candidates in five answer, each question
+    /// left blank now and then.
+    fn equality(&mut self) -> Value {
+        let mut answers = serde_json::Map::new();
+        if self.rng.gen_bool(0.8) {
+            for d in pvara_domain::equality::Questionnaire::default().dimensions {
+                if self.rng.gen_bool(0.9)
+                    && let Some(c) = d.categories.choose(&mut self.rng)
+                {
+                    answers.insert(d.key, Value::from(c.key.clone()));
+                }
+            }
+        }
+        Value::Object(answers)
     }
 }

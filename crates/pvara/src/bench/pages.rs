@@ -166,6 +166,7 @@ async fn seed_one(
             application,
             cv: None,
             messages,
+            equality: Default::default(),
         })
         .await?;
     Ok(())

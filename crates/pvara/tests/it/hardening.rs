@@ -232,13 +232,16 @@ async fn the_api_contract_is_published() {
         "POST /api/applications/{id}/withdrawal",
         "DELETE /api/users/{id}",
         "GET /api/ready",
+        "GET /api/reports/impact",
+        "GET /api/reports/scorer",
+        "GET /api/equality-questions",
     ] {
         assert!(
             operations.iter().any(|o| o == route),
             "{route} is not in {operations:?}"
         );
     }
-    assert_eq!(operations.len(), 30, "{operations:?}");
+    assert_eq!(operations.len(), 33, "{operations:?}");
     let submit = &document["paths"]["/api/applications"]["post"];
     let types: Vec<&String> = submit["requestBody"]["content"]
         .as_object()

@@ -59,6 +59,27 @@ macro_rules! on_every_engine {
     )*};
 }
 
+/// The rules scorer, keeping every input it was given, to check what a scorer sees.
+#[derive(Debug, Default)]
+pub struct RecordingScorer(std::sync::Mutex<Vec<pvara_storage::model::ScoringInput>>);
+
+impl RecordingScorer {
+    pub fn inputs(&self) -> Vec<pvara_storage::model::ScoringInput> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl Scorer for RecordingScorer {
+    async fn score_batch(
+        &self,
+        inputs: &[pvara_storage::model::ScoringInput],
+    ) -> Vec<Result<pvara_domain::scoring::ScoreCard, pvara_services::scorer::ScoringError>> {
+        self.0.lock().unwrap().extend_from_slice(inputs);
+        pvara_services::scorer::RuleScorer.score_batch(inputs).await
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -304,6 +325,13 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// GET that must answer 200, as JSON.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        let response = self.get(path, token).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
     }
 
     pub async fn application(&self, token: &str, id: &str) -> Value {

@@ -10,6 +10,7 @@ mod bad_input;
 mod bench;
 mod broker_down;
 mod crash;
+mod equality;
 mod failures;
 mod hardening;
 mod helpers;

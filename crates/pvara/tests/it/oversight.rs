@@ -182,32 +182,10 @@ async fn name_blind_story(backend: Backend) {
 
 crate::on_every_engine!(name_blind_story);
 
-/// Every scorer gets the application without the candidate's name, address or phone.
-#[derive(Debug, Default)]
-struct Recording(std::sync::Mutex<Vec<String>>);
-
-#[async_trait::async_trait]
-impl pvara_services::scorer::Scorer for Recording {
-    async fn score_batch(
-        &self,
-        inputs: &[pvara_storage::model::ScoringInput],
-    ) -> Vec<Result<pvara_domain::scoring::ScoreCard, pvara_services::scorer::ScoringError>> {
-        for input in inputs {
-            let c = &input.candidate;
-            self.0.lock().unwrap().push(format!(
-                "{} {} {:?}",
-                c.full_name.as_str(),
-                c.email.as_str(),
-                c.phone
-            ));
-        }
-        pvara_services::scorer::RuleScorer.score_batch(inputs).await
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scorer_never_sees_who_the_candidate_is() {
-    let recording = std::sync::Arc::new(Recording::default());
+    // Every scorer gets the application without the candidate's name, address or phone.
+    let recording = std::sync::Arc::new(RecordingScorer::default());
     let app = spawn_app_with(Backend::Sqlite, recording.clone()).await;
     let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
     let job = app
@@ -221,7 +199,14 @@ async fn the_scorer_never_sees_who_the_candidate_is() {
         )
         .await;
     app.wait_for_status(&recruiter, &id, "Under Review").await;
-    let seen = recording.0.lock().unwrap().clone();
+    let seen: Vec<String> = recording
+        .inputs()
+        .iter()
+        .map(|input| {
+            let c = &input.candidate;
+            format!("{} {} {:?}", c.full_name.as_str(), c.email.as_str(), c.phone)
+        })
+        .collect();
     assert_eq!(seen, ["Withheld withheld@withheld.invalid None"]);
     app.stop().await;
 }

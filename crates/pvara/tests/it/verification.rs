@@ -141,7 +141,10 @@ async fn verified_addresses_and_password_reset(backend: Backend) {
     let record = app.application(&nadia.token, &id).await;
     assert_eq!(
         (record["email"].as_str(), record["consentVersion"].as_str()),
-        (Some(email), Some("2026-11-27"))
+        (
+            Some(email),
+            Some(pvara_services::usecase::privacy::NOTICE_VERSION)
+        )
     );
     mail_to(&app, email, "We received your application", 0).await;
     assert!(

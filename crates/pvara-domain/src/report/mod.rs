@@ -1,9 +1,17 @@
 //! Reports computed from applications' histories: exact, because every status change is in the
 //! history with its time.
+//!
+//! - the funnel (here): how many reached each stage, and how long they stayed;
+//! - [`impact`]: selection rates per equality category at each stage, and impact ratios;
+//! - [`scorer`]: how well the machine's score ranked the applications recruiters decided on.
+
+pub mod impact;
+pub mod scorer;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::ids::ApplicationId;
 use crate::status::Status;
 
 /// The stages an application passes on its way to an offer, in order.
@@ -23,6 +31,30 @@ pub const EXITS: [Status; 3] = [Status::Rejected, Status::Withdrawn, Status::Sco
 pub struct Step {
     pub status: Status,
     pub at: DateTime<Utc>,
+}
+
+/// What the reports know of one application: its history and the machine's score. Never who
+/// the candidate is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    pub application: ApplicationId,
+    /// The scorer's total, or the machine's total a person's override replaced: the reports
+    /// judge the machine, not the override.
+    pub machine_score: Option<u8>,
+    /// Oldest first.
+    pub steps: Vec<Step>,
+}
+
+impl History {
+    /// Whether the application ever entered `status`.
+    pub fn reached(&self, status: Status) -> bool {
+        self.steps.iter().any(|s| s.status == status)
+    }
+
+    /// The status it is in now.
+    pub fn current(&self) -> Option<Status> {
+        self.steps.last().map(|s| s.status)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,7 +89,8 @@ pub struct Funnel {
     pub exits: Vec<ExitCount>,
 }
 
-fn median(values: &mut [f64]) -> Option<f64> {
+/// The median of `values` (sorted in place); none for no values.
+pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -90,18 +123,15 @@ fn durations(steps: &[Step]) -> Vec<(Status, f64)> {
 }
 
 /// The funnel of one job from its applications' histories (each oldest first).
-pub fn funnel(histories: &[Vec<Step>]) -> Funnel {
+pub fn funnel(histories: &[History]) -> Funnel {
     let mut previous: Option<u64> = None;
     let stages = FUNNEL
         .iter()
         .map(|&stage| {
-            let reached = histories
-                .iter()
-                .filter(|h| h.iter().any(|s| s.status == stage))
-                .count() as u64;
+            let reached = histories.iter().filter(|h| h.reached(stage)).count() as u64;
             let mut times: Vec<f64> = histories
                 .iter()
-                .flat_map(|h| durations(h))
+                .flat_map(|h| durations(&h.steps))
                 .filter(|(status, _)| *status == stage)
                 .map(|(_, seconds)| seconds)
                 .collect();
@@ -120,10 +150,7 @@ pub fn funnel(histories: &[Vec<Step>]) -> Funnel {
         .iter()
         .map(|&status| ExitCount {
             status,
-            applications: histories
-                .iter()
-                .filter(|h| h.last().is_some_and(|s| s.status == status))
-                .count() as u64,
+            applications: histories.iter().filter(|h| h.current() == Some(status)).count() as u64,
         })
         .collect();
     Funnel {
@@ -143,11 +170,15 @@ mod tests {
         Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).single().unwrap() + chrono::Duration::hours(hours)
     }
 
-    fn history(steps: &[(Status, i64)]) -> Vec<Step> {
-        steps
-            .iter()
-            .map(|&(status, h)| Step { status, at: at(h) })
-            .collect()
+    fn history(steps: &[(Status, i64)]) -> History {
+        History {
+            application: ApplicationId::new(),
+            machine_score: None,
+            steps: steps
+                .iter()
+                .map(|&(status, h)| Step { status, at: at(h) })
+                .collect(),
+        }
     }
 
     #[test]

@@ -1,0 +1,243 @@
+//! Applying for a job: the form (with the voluntary equality questions) and its submission.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use pvara_domain::application::ApplicationDraft;
+use pvara_domain::equality::{Dimension, PREFER_NOT_TO_SAY};
+use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::job::Job;
+use pvara_domain::scoring::education::Education;
+
+use super::forms::FormErrors;
+use super::session::Viewer;
+use super::{Layout, PageError, find_job, render};
+use crate::api::ApiState;
+use crate::api::extract::RequestId;
+use crate::api::upload::ApplicationForm;
+use crate::cv::Upload;
+use crate::usecase::verification::EmailVerification;
+use crate::usecase::{self, applications::SubmitInput};
+
+/// The apply form's fields as typed, to show them again next to their errors.
+#[derive(Debug, Default, Clone)]
+pub struct ApplyFields {
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+    pub skills: String,
+    pub years_experience: String,
+    pub education: String,
+    pub resume_text: String,
+    pub cover_letter: String,
+    pub accept_privacy_notice: bool,
+    /// Equality answers by question key.
+    pub equality: BTreeMap<String, String>,
+}
+
+/// One equality question on the form: radios, "Prefer not to say" last, none required.
+#[derive(Debug)]
+pub struct Question {
+    pub key: String,
+    pub text: String,
+    /// (value, label, HTML id, checked)
+    pub options: Vec<(String, String, String, bool)>,
+}
+
+impl Question {
+    fn new(dimension: &Dimension, chosen: Option<&String>) -> Self {
+        let choices = dimension
+            .categories
+            .iter()
+            .map(|c| (c.key.as_str(), c.label.as_str()))
+            .chain([(PREFER_NOT_TO_SAY, "Prefer not to say")]);
+        Question {
+            key: dimension.key.clone(),
+            text: dimension.question.clone(),
+            options: choices
+                .map(|(value, label)| {
+                    let id = format!("equality-{}-{value}", dimension.key);
+                    let checked = chosen.is_some_and(|c| c == value);
+                    (value.to_owned(), label.to_owned(), id, checked)
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+struct ApplyPage {
+    layout: Layout,
+    errors: FormErrors,
+    job_id: JobId,
+    job_title: String,
+    form: ApplyFields,
+    education: Vec<(&'static str, &'static str)>,
+    questions: Vec<Question>,
+}
+
+impl ApplyPage {
+    fn new(state: &ApiState, viewer: &Viewer, job: &Job, form: ApplyFields, errors: FormErrors) -> Self {
+        let questions = state
+            .equality
+            .dimensions
+            .iter()
+            .map(|d| Question::new(d, form.equality.get(&d.key)))
+            .collect();
+        ApplyPage {
+            questions,
+            layout: Layout::new(viewer),
+            errors,
+            job_id: job.id,
+            job_title: job.title.clone(),
+            form,
+            education: Education::ALL.iter().map(|e| (e.as_str(), e.label())).collect(),
+        }
+    }
+}
+
+pub async fn apply_form(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let here = format!("/jobs/{id}/apply");
+    let actor = viewer.require(&here)?;
+    actor.require_applicant()?;
+    let job = find_job(&state, &id).await?;
+    let user = viewer.user.as_ref();
+    let unverified = user.is_some_and(|u| !u.email_verified);
+    if unverified && state.email_verification == EmailVerification::Required {
+        let next = super::urlencode(&here);
+        return Ok(Redirect::to(&format!("/account/email?next={next}")).into_response());
+    }
+    let fields = ApplyFields {
+        full_name: user.map(|u| u.full_name.clone()).unwrap_or_default(),
+        email: user.map(|u| u.email.clone()).unwrap_or_default(),
+        education: Education::Bachelor.as_str().to_owned(),
+        ..ApplyFields::default()
+    };
+    Ok(render(&ApplyPage::new(
+        &state,
+        &viewer,
+        &job,
+        fields,
+        FormErrors::default(),
+    )))
+}
+
+/// The multipart form: text fields and at most one file.
+async fn read_apply_form(multipart: Multipart) -> Result<(String, ApplyFields, Option<Upload>), PageError> {
+    let form = ApplicationForm::read(multipart)
+        .await
+        .map_err(|e| PageError::Internal(format!("unreadable form: {e}")))?;
+    let fields = ApplyFields {
+        full_name: form.field("fullName").to_owned(),
+        email: String::new(),
+        phone: form.field("phone").to_owned(),
+        skills: form.field("skills").to_owned(),
+        years_experience: form.field("yearsExperience").to_owned(),
+        education: form.field("education").to_owned(),
+        resume_text: form.field("resumeText").to_owned(),
+        cover_letter: form.field("coverLetter").to_owned(),
+        accept_privacy_notice: !form.field("acceptPrivacyNotice").is_empty(),
+        equality: form.equality_answers(),
+    };
+    Ok((form.field("csrf").to_owned(), fields, form.cv))
+}
+
+#[derive(Template)]
+#[template(path = "applied.html")]
+struct AppliedPage {
+    layout: Layout,
+    id: ApplicationId,
+    reference: String,
+    email: String,
+    job_title: String,
+}
+
+const APPLY_FIELDS: [(&str, &str, &str); 12] = [
+    ("fullName", "full-name", "Full name"),
+    ("email", "full-name", "Email"),
+    (
+        "acceptPrivacyNotice",
+        "accept-privacy-notice",
+        "The privacy notice",
+    ),
+    ("phone", "phone", "Phone"),
+    ("skills", "skills", "Skills"),
+    ("yearsExperience", "years-experience", "Years of experience"),
+    ("education", "education", "Education"),
+    ("cv", "cv", "CV"),
+    ("resumeText", "resume-text", "CV text"),
+    ("coverLetter", "cover-letter", "Cover letter"),
+    ("jobId", "full-name", "Job"),
+    ("equality", "equality", "Equality monitoring:"),
+];
+
+pub async fn apply(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    RequestId(request_id): RequestId,
+    client: usecase::Client,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let here = format!("/jobs/{id}/apply");
+    let actor = viewer.require(&here)?;
+    let job = find_job(&state, &id).await?;
+    let (csrf, mut fields, upload) = read_apply_form(multipart).await?;
+    // Applications are answered at the account's address; the form shows it, never asks it.
+    fields.email = viewer.user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
+    viewer.check_csrf(&csrf)?;
+    let mut errors = FormErrors::default();
+    let years = super::forms::parse_number(
+        &mut errors,
+        "years-experience",
+        "Years of experience",
+        &fields.years_experience,
+    );
+    let skills = super::forms::split_list(&fields.skills);
+    if fields.resume_text.trim().is_empty() && upload.is_none() {
+        errors.add("cv", "Upload your CV or paste its text into CV text");
+    }
+    let outcome = match years.filter(|_| errors.is_empty()) {
+        None => None,
+        Some(years) => {
+            let input = SubmitInput {
+                job_id: job.id,
+                draft: ApplicationDraft {
+                    full_name: &fields.full_name,
+                    email: &fields.email,
+                    phone: Some(fields.phone.as_str()),
+                    skills: &skills,
+                    years_experience: years,
+                    education: &fields.education,
+                    resume_text: &fields.resume_text,
+                    cover_letter: Some(fields.cover_letter.as_str()),
+                },
+                cv: upload,
+                accepted_privacy_notice: fields.accept_privacy_notice,
+                equality: fields.equality.clone(),
+            };
+            Some(usecase::applications::submit(&state, client, actor, input, request_id.as_deref()).await)
+        }
+    };
+    match outcome {
+        Some(Ok(application)) => Ok(render(&AppliedPage {
+            layout: Layout::new(&viewer),
+            id: application.id,
+            reference: application.id.to_string(),
+            email: application.candidate.email.as_str().to_owned(),
+            job_title: job.title,
+        })),
+        Some(Err(error)) => {
+            let errors = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
+            Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors)))
+        }
+        None => Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors))),
+    }
+}
