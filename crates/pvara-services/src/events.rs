@@ -34,3 +34,32 @@ pub fn to_messages(
         })
         .collect()
 }
+
+/// One event as one message, for the stores' per-application event builders (a rubric change,
+/// a stale-rubric guard), whose errors are strings.
+pub fn one_message(
+    event: Event,
+    source: &str,
+    request_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OutboxMessage, String> {
+    to_messages(&[event], source, request_id, now)
+        .map_err(|e| e.to_string())?
+        .pop()
+        .ok_or_else(|| "no message for the event".to_owned())
+}
+
+/// The re-score event of an application scored under a rubric its job replaced meanwhile: the
+/// scoring worker's [`pvara_storage::model::StaleRubricEvent`].
+pub fn stale_rubric_event(
+    application: pvara_domain::ids::ApplicationId,
+    job: pvara_domain::ids::JobId,
+    rubric_version: u32,
+) -> Result<OutboxMessage, String> {
+    let event = Event::RescoreRequested(pvara_domain::event::RescoreRequested {
+        application_id: application,
+        job_id: job,
+        rubric_version,
+    });
+    one_message(event, SOURCE_SCORING, None, crate::now())
+}

@@ -9,6 +9,8 @@ use pvara_domain::status::Status;
 use pvara_domain::user::{Email, FullName, Role};
 use serde::{Deserialize, Serialize};
 
+use crate::error::StoreError;
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub id: UserId,
@@ -360,6 +362,59 @@ pub struct WorkBatch {
     /// The group's positions after the batch, when they live in this database (the embedded
     /// logs): stored in the same transaction, so effects and progress commit together.
     pub checkpoint: Option<Checkpoint>,
+    /// The scoring worker's guard against a rubric change racing it: an applied transition
+    /// scored under a rubric its job has replaced by then gets this re-score event, written in
+    /// the same transaction (the store reads the job's rubric with a lock against the change).
+    pub stale_rubric: Option<StaleRubricEvent>,
+}
+
+/// Builds the re-score event of an application scored under an older rubric than its job's
+/// current one (application, job, current rubric version).
+pub type StaleRubricEvent = fn(ApplicationId, JobId, u32) -> Result<OutboxMessage, String>;
+
+impl WorkBatch {
+    /// The jobs of applied transitions that carry a machine score, if the batch asks for the
+    /// stale-rubric guard: whose current rubric version the store must read.
+    pub(crate) fn scored_jobs(&self, applied: &[bool]) -> Vec<JobId> {
+        if self.stale_rubric.is_none() {
+            return Vec::new();
+        }
+        let mut jobs: Vec<JobId> = self.scored_under(applied).map(|(t, _)| t.job_id).collect();
+        jobs.sort();
+        jobs.dedup();
+        jobs
+    }
+
+    /// Applied transitions with a machine score, and the rubric version it was made under.
+    fn scored_under<'a>(&'a self, applied: &'a [bool]) -> impl Iterator<Item = (&'a Transition, u32)> + 'a {
+        self.transitions
+            .iter()
+            .zip(applied)
+            .filter(|(_, applied)| **applied)
+            .filter_map(|(t, _)| {
+                let version = t.score.as_ref()?.scorer_version.as_str();
+                Some((t, pvara_domain::scoring::rubric_of_version(version)?))
+            })
+    }
+
+    /// The re-score events of applied transitions scored under a rubric older than their job's
+    /// `current` one (one engine reads the versions, this decides: one rule for both).
+    pub(crate) fn stale_rubric_events(
+        &self,
+        applied: &[bool],
+        current: &std::collections::HashMap<JobId, u32>,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let Some(event) = self.stale_rubric else {
+            return Ok(Vec::new());
+        };
+        self.scored_under(applied)
+            .filter_map(|(t, used)| {
+                let now = *current.get(&t.job_id)?;
+                (now != used).then_some((t, now))
+            })
+            .map(|(t, now)| event(t.application_id, t.job_id, now).map_err(StoreError::Corrupt))
+            .collect()
+    }
 }
 
 /// Which of a batch's conditional changes were applied, each in the batch's order.
@@ -368,10 +423,6 @@ pub struct Applied {
     pub transitions: Vec<bool>,
     pub rescores: Vec<bool>,
 }
-
-/// Where an overridden score's card keeps the machine's total (`ScoreCard::overridden`): the
-/// reports judge the machine, so both engines read this path of the stored breakdown.
-pub const MACHINE_TOTAL: [&str; 2] = ["overridden", "machineTotal"];
 
 /// Rows ordered by application into one list per application, in order: both engines read a
 /// job's histories and equality answers this way.

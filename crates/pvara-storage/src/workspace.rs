@@ -79,7 +79,8 @@ pub trait Workspace: Send + Sync + 'static {
     /// Applications per job and status, for `jobs` (every job when empty); zero counts omitted.
     async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError>;
     /// What the reports read of each application of `job`: its status history (oldest first) and
-    /// the machine's score ([`crate::model::MACHINE_TOTAL`] of an overridden one).
+    /// the machine's score (of an overridden one, its
+    /// [`pvara_domain::scoring::MACHINE_TOTAL_PATH`]).
     async fn job_histories(&self, job: JobId) -> Result<Vec<History>, StoreError>;
     /// Equality answers: of every application to a job, for the aggregate impact report; or of
     /// one application, for its candidate's own data export. Nothing else reads them.

@@ -31,7 +31,21 @@ pub fn scorer_version(rubric: &Rubric) -> String {
 /// What the scorer version of every score made under rubric `version` contains, refined or not
 /// (`rules-2/rubric-3`, `rules-2/rubric-3+model`): how the stores count a job's re-scoring.
 pub fn rubric_tag(version: u32) -> String {
-    format!("/rubric-{version}")
+    format!("{RUBRIC_TAG}{version}")
+}
+
+/// What [`rubric_tag`] puts before the version.
+const RUBRIC_TAG: &str = "/rubric-";
+
+/// The rubric version a scorer version names (`rules-2/rubric-3+model@hash` -> 3); none for a
+/// score a person set or one from before rubrics.
+pub fn rubric_of_version(scorer_version: &str) -> Option<u32> {
+    if is_overridden_version(scorer_version) {
+        return None;
+    }
+    let (_, rest) = scorer_version.split_once(RUBRIC_TAG)?;
+    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    rest[..end].parse().ok()
 }
 
 /// A candidate lacking any required skill scores at most this.
@@ -129,6 +143,10 @@ pub struct Override {
     pub by: String,
     pub at: chrono::DateTime<chrono::Utc>,
 }
+
+/// Where a stored card keeps the machine's total under a person's override, as a JSON path:
+/// both storage engines read it there, because the reports judge the machine, not the override.
+pub const MACHINE_TOTAL_PATH: [&str; 2] = ["overridden", "machineTotal"];
 
 /// What the scorer version of an overridden score starts with, before the machine's own.
 pub const OVERRIDE_PREFIX: &str = "override:";

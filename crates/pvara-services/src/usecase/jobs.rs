@@ -143,15 +143,12 @@ fn submitted_event(application: ApplicationId, change: &ScoringChange) -> Result
 
 /// `event` as the one outbox message the store writes for an application.
 fn one_message(event: Event, change: &ScoringChange) -> Result<OutboxMessage, String> {
-    crate::events::to_messages(
-        &[event],
+    crate::events::one_message(
+        event,
         crate::events::SOURCE_API,
         change.request_id.as_deref(),
         change.at,
     )
-    .map_err(|e| e.to_string())?
-    .pop()
-    .ok_or_else(|| "no message for the event".to_owned())
 }
 
 /// How far the job's re-scoring under its current rubric has come.

@@ -208,6 +208,8 @@ impl BatchHandler for ScoringWorker {
                 transitions,
                 messages: dead_letters,
                 checkpoint,
+                // The job was read before scoring: a rubric change since then is caught at commit.
+                stale_rubric: Some(crate::events::stale_rubric_event),
                 ..Default::default()
             })
             .await?

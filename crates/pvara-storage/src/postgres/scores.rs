@@ -168,3 +168,28 @@ pub(super) async fn rescore_progress(
 fn names(statuses: &[pvara_domain::status::Status]) -> Vec<&'static str> {
     statuses.iter().map(|s| s.as_str()).collect()
 }
+
+/// The current rubric version of each of `jobs`, locked against a rubric change until the
+/// caller's transaction ends: the stale-rubric guard of a worker's batch. A change that began
+/// first is waited for and seen; one that begins later waits, and then finds the batch's scores
+/// and writes their re-score events itself.
+pub(super) async fn rubric_versions(
+    conn: &mut PgConnection,
+    jobs: &[pvara_domain::ids::JobId],
+) -> Result<std::collections::HashMap<pvara_domain::ids::JobId, u32>, StoreError> {
+    if jobs.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<Uuid> = jobs.iter().map(|j| j.0).collect();
+    let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+        "SELECT id, coalesce((requirements->'rubric'->>'version')::int8, 1) FROM jobs
+         WHERE id = ANY($1) ORDER BY id FOR SHARE",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, v)| (pvara_domain::ids::JobId(id), u32::try_from(v).unwrap_or(u32::MAX)))
+        .collect())
+}

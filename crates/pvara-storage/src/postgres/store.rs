@@ -259,7 +259,11 @@ impl Store for PgEngine {
             transitions: super::batch::apply_transitions(&mut tx, &batch.transitions).await?,
             rescores: super::scores::apply_rescores(&mut tx, &batch.rescores).await?,
         };
+        let jobs = batch.scored_jobs(&applied.transitions);
+        let current = super::scores::rubric_versions(&mut tx, &jobs).await?;
+        let stale = batch.stale_rubric_events(&applied.transitions, &current)?;
         insert_outbox(&mut tx, &batch.messages, Utc::now()).await?;
+        insert_outbox(&mut tx, &stale, Utc::now()).await?;
         super::batch::insert_deliveries(&mut tx, &batch.deliveries).await?;
         super::tokens::mark_mailed(&mut tx, &batch.account_mails, Utc::now()).await?;
         if let Some(Checkpoint { group, positions }) = &batch.checkpoint {

@@ -225,7 +225,7 @@ impl Workspace for PgEngine {
              WHERE a.job_id = $1 ORDER BY h.application_id, h.id",
         )
         .bind(job.0)
-        .bind(crate::model::MACHINE_TOTAL)
+        .bind(pvara_domain::scoring::MACHINE_TOTAL_PATH)
         .fetch_all(self.pool())
         .await?;
         let steps = found

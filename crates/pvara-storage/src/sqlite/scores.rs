@@ -1,6 +1,6 @@
 //! Score versions after the first on SQLite: the conditional rescore and the score history.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::rows::{parse_ts, to_json, ts};
 use super::writes::emit;
@@ -139,4 +139,25 @@ fn status_list(statuses: &[pvara_domain::status::Status]) -> String {
         .map(|s| format!("'{}'", s.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The current rubric version of each of `jobs` (the stale-rubric guard of a worker's batch; the
+/// single writer orders it against rubric changes).
+pub(super) fn rubric_versions(
+    conn: &Connection,
+    jobs: &[pvara_domain::ids::JobId],
+) -> Result<std::collections::HashMap<pvara_domain::ids::JobId, u32>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(json_extract(requirements, '$.rubric.version'), 1) FROM jobs WHERE id = ?1",
+    )?;
+    let mut versions = std::collections::HashMap::new();
+    for job in jobs {
+        if let Some(version) = stmt
+            .query_row([job.to_string()], |row| row.get::<_, i64>(0))
+            .optional()?
+        {
+            versions.insert(*job, u32::try_from(version).unwrap_or(u32::MAX));
+        }
+    }
+    Ok(versions)
 }

@@ -407,7 +407,12 @@ impl Store for SqliteEngine {
                     .iter()
                     .map(|r| super::scores::apply_rescore(conn, r, in_place))
                     .collect::<Result<Vec<_>, _>>()?;
+                let current = super::scores::rubric_versions(conn, &batch.scored_jobs(&transitions))?;
+                let stale = batch.stale_rubric_events(&transitions, &current)?;
                 emit(conn, &batch.messages, &ts(Utc::now()), in_place)?;
+                if !stale.is_empty() {
+                    emit(conn, &stale, &ts(Utc::now()), in_place)?;
+                }
                 for delivery in &batch.deliveries {
                     record_delivery(conn, delivery)?;
                 }
@@ -420,10 +425,11 @@ impl Store for SqliteEngine {
                         transitions,
                         rescores,
                     },
-                    batch,
+                    (batch, stale),
                 ))
             })
             .await?;
+        let (batch, stale) = batch;
         let transitions = batch
             .transitions
             .iter()
@@ -433,7 +439,7 @@ impl Store for SqliteEngine {
         let caused = transitions
             .flat_map(|(t, _)| &t.messages)
             .chain(rescores.flat_map(|(r, _)| &r.messages));
-        self.events_committed(in_place, caused.chain(&batch.messages));
+        self.events_committed(in_place, caused.chain(&batch.messages).chain(&stale));
         Ok(applied)
     }
 

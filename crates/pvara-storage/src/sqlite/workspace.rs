@@ -259,7 +259,7 @@ impl Workspace for SqliteEngine {
                  FROM application_history h JOIN applications a ON a.id = h.application_id
                  WHERE a.job_id = ?1 ORDER BY h.application_id, h.id",
             )?;
-            let machine_total = format!("$.{}", crate::model::MACHINE_TOTAL.join("."));
+            let machine_total = format!("$.{}", pvara_domain::scoring::MACHINE_TOTAL_PATH.join("."));
             let mut rows = stmt.query(params![job.to_string(), machine_total])?;
             let mut steps = Vec::new();
             while let Some(row) = rows.next()? {

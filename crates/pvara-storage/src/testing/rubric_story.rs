@@ -21,6 +21,15 @@ fn event(application: ApplicationId, change: &ScoringChange) -> Result<OutboxMes
     })
 }
 
+fn stale_event(application: ApplicationId, _job: JobId, version: u32) -> Result<OutboxMessage, String> {
+    Ok(OutboxMessage {
+        topic: "rescore-requested".to_owned(),
+        key: Some(application.to_string()),
+        value: format!("{version}").into_bytes(),
+        headers: vec![],
+    })
+}
+
 /// Moves an application on from Submitted, scored `version`.
 fn moved(id: ApplicationId, job: JobId, to: Status, version: &str) -> Transition {
     Transition {
@@ -102,6 +111,31 @@ pub async fn rubric_story(engines: &Engines) {
         Err(StoreError::Changed(_))
     ));
     assert_eq!(events_written(engines).await, before + 2);
+    // A score made under rubric 1 that commits after the change (the scoring worker read the job
+    // before it) gets a re-score event in its own transaction; one made under rubric 2 does not.
+    let mut late = Vec::new();
+    for (i, version) in ["rules-2/rubric-1", "rules-2/rubric-2"].into_iter().enumerate() {
+        let applicant = a_user(store, &format!("late{i}@example.org"), Role::Applicant).await;
+        let application = an_application(job.id, applicant, &format!("Late {i}"));
+        store
+            .submit_application(application.clone(), vec![])
+            .await
+            .unwrap();
+        late.push(moved(application.id, job.id, Status::UnderReview, version));
+    }
+    let before_late = events_written(engines).await;
+    let batch = WorkBatch {
+        transitions: late,
+        stale_rubric: Some(stale_event),
+        ..Default::default()
+    };
+    store.apply_batch(batch).await.unwrap();
+    assert_eq!(
+        events_written(engines).await,
+        before_late + 1,
+        "one re-score event, for the score by the old rubric"
+    );
+
     let unknown = ScoringChange {
         job_id: JobId::new(),
         ..change
