@@ -43,6 +43,7 @@ pub async fn funnel(store: &dyn Store, actor: Actor, job: JobId) -> Result<(Job,
 }
 
 /// The job's adverse-impact report. Reading equality answers, even in aggregate, is audited.
+#[tracing::instrument(skip(store, questionnaire))]
 pub async fn impact(
     store: &dyn Store,
     actor: Actor,
@@ -64,6 +65,7 @@ pub struct Reports {
 }
 
 /// One read of the histories for every report (the reports page).
+#[tracing::instrument(skip(store, questionnaire))]
 pub async fn all(
     store: &dyn Store,
     actor: Actor,

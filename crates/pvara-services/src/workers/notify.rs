@@ -167,6 +167,7 @@ impl BatchHandler for NotifyWorker {
         Topic::EmailNotification.name()
     }
 
+    #[tracing::instrument(name = "notify_batch", skip_all, fields(records = records.len()))]
     async fn handle(&self, records: &[Record], checkpoint: Option<Checkpoint>) -> Result<(), WorkerError> {
         let mut rendered = Rendered::default();
         let requests = decode_batch(

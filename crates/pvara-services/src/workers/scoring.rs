@@ -143,6 +143,7 @@ impl BatchHandler for ScoringWorker {
         Topic::ApplicationSubmitted.name()
     }
 
+    #[tracing::instrument(name = "scoring_batch", skip_all, fields(records = records.len()))]
     async fn handle(&self, records: &[Record], checkpoint: Option<Checkpoint>) -> Result<(), WorkerError> {
         let mut dead_letters = Vec::new();
         let mut wanted: Vec<(ApplicationId, Option<String>, DateTime<Utc>)> = Vec::new();

@@ -217,6 +217,7 @@ impl Workspace for PgEngine {
             .collect()
     }
 
+    #[tracing::instrument(skip(self))]
     async fn job_histories(&self, job: JobId) -> Result<Vec<History>, StoreError> {
         let found = sqlx::query(
             "SELECT h.application_id, h.to_status, h.at,
@@ -248,6 +249,7 @@ impl Workspace for PgEngine {
         Ok(crate::model::histories(steps))
     }
 
+    #[tracing::instrument(skip(self))]
     async fn equality_answers(&self, of: AnswersOf) -> Result<Vec<(ApplicationId, Answers)>, StoreError> {
         let (filter, id) = match of {
             AnswersOf::Job(job) => ("a.job_id = $1", job.0),

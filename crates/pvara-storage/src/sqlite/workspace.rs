@@ -251,6 +251,7 @@ impl Workspace for SqliteEngine {
         .await
     }
 
+    #[tracing::instrument(skip(self))]
     async fn job_histories(&self, job: JobId) -> Result<Vec<History>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
@@ -275,6 +276,7 @@ impl Workspace for SqliteEngine {
         .await
     }
 
+    #[tracing::instrument(skip(self))]
     async fn equality_answers(&self, of: AnswersOf) -> Result<Vec<(ApplicationId, Answers)>, StoreError> {
         let (filter, id) = match of {
             AnswersOf::Job(job) => ("a.job_id = ?1", job.to_string()),
