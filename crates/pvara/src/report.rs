@@ -43,6 +43,12 @@ pub enum ReportCommand {
 }
 
 pub async fn run(config: &Config, command: ReportCommand) -> anyhow::Result<()> {
+    if let ReportCommand::Scorer {
+        format: Format::Csv, ..
+    } = command
+    {
+        anyhow::bail!("--format csv is for `pvara report impact`; use table or json");
+    }
     let engines = open_engines(config).await?;
     let store = engines.store.as_ref();
     let operator = crate::admin::operator();
