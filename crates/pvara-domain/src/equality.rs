@@ -14,8 +14,9 @@ use crate::ValidationError;
 
 /// The answer every question offers: counted with "not answered" as unknown.
 pub const PREFER_NOT_TO_SAY: &str = "prefer-not-to-say";
-/// What the report calls people whose answer it does not know.
+/// What the report calls people whose answer it does not know: the key, and the row's label.
 pub const UNKNOWN: &str = "unknown";
+pub const UNKNOWN_LABEL: &str = "Unknown";
 
 /// One answer a question offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,16 +40,6 @@ pub struct Dimension {
     pub question: String,
     /// The answers, in the order shown; "Prefer not to say" is added after them.
     pub categories: Vec<Category>,
-}
-
-impl Dimension {
-    /// The label of `category`, or "Unknown" for unknown, unanswered and prefer-not-to-say.
-    pub fn label_of(&self, category: &str) -> &str {
-        self.categories
-            .iter()
-            .find(|c| c.key == category)
-            .map_or("Unknown", |c| c.label.as_str())
-    }
 }
 
 /// The questions of an installation (`--equality-questions FILE`, a JSON file of this shape).

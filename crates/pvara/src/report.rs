@@ -78,6 +78,11 @@ pub async fn run(config: &Config, command: ReportCommand) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// A rate as a percentage with one decimal, "-" for none.
+fn percent(rate: Option<f64>) -> String {
+    or_dash(rate.map(|r| format!("{:.1}%", r * 100.0)))
+}
+
 fn or_dash<T: std::fmt::Display>(value: Option<T>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| v.to_string())
 }
@@ -111,14 +116,13 @@ fn impact_table(title: &str, report: &ImpactReport) -> String {
                 } else {
                     (or_dash(row.assessed), or_dash(row.selected))
                 };
-                let rate = row.selection_rate.map(|r| format!("{:.1}%", r * 100.0));
                 let ratio = row.impact_ratio.map(|r| format!("{r:.2}"));
                 let flag = if row.flagged { " !" } else { "" };
                 let _ = writeln!(
                     out,
                     "  {:<44} {assessed:>9} {selected:>9} {:>8} {:>7}{flag}",
                     row.category,
-                    or_dash(rate),
+                    percent(row.selection_rate),
                     or_dash(ratio)
                 );
             }
@@ -143,14 +147,13 @@ fn scorer_table(title: &str, report: &ScorerReport) -> String {
         "rate"
     );
     for band in &report.bands {
-        let rate = band.advance_rate.map(|r| format!("{:.1}%", r * 100.0));
         let _ = writeln!(
             out,
             "  {:<10} {:>8} {:>9} {:>8}",
             format!("{}-{}", band.lowest, band.highest),
             band.decided,
             band.advanced,
-            or_dash(rate)
+            percent(band.advance_rate)
         );
     }
     out

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::History;
-use crate::equality::{Answers, Dimension, Questionnaire, UNKNOWN};
+use crate::equality::{Answers, Dimension, Questionnaire, UNKNOWN, UNKNOWN_LABEL};
 use crate::ids::ApplicationId;
 use crate::status::Status;
 
@@ -222,7 +222,7 @@ fn single_table(dimension: &Dimension, at: usize, outcomes: &[(bool, &[usize])])
         .enumerate()
         .map(|(i, counts)| match dimension.categories.get(i) {
             Some(c) => row(c.label.clone(), vec![c.key.clone()], counts),
-            None => row("Unknown".to_owned(), vec![UNKNOWN.to_owned()], counts),
+            None => row(UNKNOWN_LABEL.to_owned(), vec![UNKNOWN.to_owned()], counts),
         })
         .collect();
     compare(&mut rows);
@@ -264,7 +264,11 @@ fn pair_table(
         }
     }
     if unknown.0 > 0 {
-        rows.push(row("Unknown".to_owned(), vec![UNKNOWN.to_owned(); 2], unknown));
+        rows.push(row(
+            UNKNOWN_LABEL.to_owned(),
+            vec![UNKNOWN.to_owned(); 2],
+            unknown,
+        ));
     }
     compare(&mut rows);
     Table {

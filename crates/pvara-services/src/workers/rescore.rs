@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pvara_domain::event::{Event, RESCORE_GROUP, Scored};
 use pvara_domain::ids::ApplicationId;
-use pvara_domain::scoring::{ScoreCard, is_overridden_version, rubric_tag};
+use pvara_domain::scoring::{ScoreCard, is_overridden_version, rubric_of_version};
 use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInput, WorkBatch};
 
@@ -54,8 +54,8 @@ fn stale(input: ScoringInput) -> Option<(ScoringInput, ScoreRecord)> {
         .score
         .clone()
         .filter(|s| !is_overridden_version(&s.scorer_version) && !input.status.is_final())?;
-    let current = rubric_tag(input.job.requirements.rubric.version);
-    (!score.scorer_version.contains(&current)).then_some((input, score))
+    let current = input.job.requirements.rubric.version;
+    (rubric_of_version(&score.scorer_version) != Some(current)).then_some((input, score))
 }
 
 fn rescore(

@@ -95,12 +95,15 @@ const EDUCATION: &[&str] = &[
 #[derive(Debug)]
 pub struct Corpus {
     rng: StdRng,
+    /// The questions applicants answer, built once rather than per application.
+    questions: pvara_domain::equality::Questionnaire,
 }
 
 impl Corpus {
     pub fn new(seed: u64) -> Self {
         Self {
             rng: StdRng::seed_from_u64(seed),
+            questions: Default::default(),
         }
     }
 
@@ -169,11 +172,11 @@ impl Corpus {
     fn equality(&mut self) -> Value {
         let mut answers = serde_json::Map::new();
         if self.rng.gen_bool(0.8) {
-            for d in pvara_domain::equality::Questionnaire::default().dimensions {
+            for d in &self.questions.dimensions {
                 if self.rng.gen_bool(0.9)
                     && let Some(c) = d.categories.choose(&mut self.rng)
                 {
-                    answers.insert(d.key, Value::from(c.key.clone()));
+                    answers.insert(d.key.clone(), Value::from(c.key.clone()));
                 }
             }
         }
