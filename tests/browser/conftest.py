@@ -64,7 +64,7 @@ class Api:
     def applicant(self, name):
         email = name.lower().replace(" ", ".") + "@example.org"
         status, body = self.call("POST", "/api/auth/register", {"email": email, "password": PASSWORD, "fullName": name})
-        assert status == 201, body
+        assert status == 202, body
         return email, self.token(email)
 
     def wait_for_status(self, token, application, wanted):

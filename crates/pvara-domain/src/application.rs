@@ -55,7 +55,7 @@ impl Candidate {
     }
 
     /// The candidate as staff see them under name-blind sifting: a pseudonym for the name, no
-    /// address, phone or cover letter, and the CV text with the name, address and phone number
+    /// address, phone or cover letter, and the CV text with everything that identifies them
     /// replaced by "[withheld]".
     pub fn name_blind(&self, pseudonym: &str) -> Candidate {
         Candidate {
@@ -68,31 +68,19 @@ impl Candidate {
         }
     }
 
-    /// `text` with this candidate's name, e-mail address and phone number replaced by
-    /// "[withheld]": for the CV text and anything quoted from it.
+    /// `text` with everything that identifies this candidate replaced by "[withheld]" (see
+    /// [`crate::redaction`]): for the CV text and anything quoted from it.
     pub fn withhold_identity_in(&self, text: &str) -> String {
-        let mut hidden: Vec<String> = self
-            .full_name
-            .as_str()
-            .split_whitespace()
-            .filter(|w| w.chars().count() >= 2)
-            .map(str::to_lowercase)
-            .collect();
-        hidden.push(self.email.as_str().to_lowercase());
-        let mut out = String::with_capacity(text.len());
-        for piece in text.split_inclusive(char::is_whitespace) {
-            let word = piece.trim_end();
-            let core = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '@');
-            if !core.is_empty() && hidden.contains(&core.to_lowercase()) {
-                out.push_str(&piece.replacen(core, "[withheld]", 1));
-            } else {
-                out.push_str(piece);
-            }
-        }
-        match self.phone.as_deref().filter(|p| !p.is_empty()) {
-            Some(phone) => out.replace(phone, "[withheld]"),
-            None => out,
-        }
+        self.redactor().redact(text)
+    }
+
+    /// The redactor for this candidate's identity.
+    pub fn redactor(&self) -> crate::redaction::Redactor {
+        crate::redaction::Redactor::new(
+            self.full_name.as_str(),
+            self.email.as_str(),
+            self.phone.as_deref(),
+        )
     }
 
     pub fn parse(draft: &ApplicationDraft<'_>) -> Result<Self, ValidationError> {

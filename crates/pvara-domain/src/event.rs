@@ -245,16 +245,29 @@ pub enum AccountMail {
     VerifyEmail,
     /// "Choose a new password": sent on request, to a known address only.
     PasswordReset,
+    /// "You already have an account": sent when someone registers a known address, with a link
+    /// that chooses a new password (registration answers alike for new and known addresses).
+    AlreadyRegistered,
 }
 
 impl AccountMail {
-    pub const ALL: [AccountMail; 2] = [AccountMail::VerifyEmail, AccountMail::PasswordReset];
+    pub const ALL: [AccountMail; 3] = [
+        AccountMail::VerifyEmail,
+        AccountMail::PasswordReset,
+        AccountMail::AlreadyRegistered,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             AccountMail::VerifyEmail => "verifyEmail",
             AccountMail::PasswordReset => "passwordReset",
+            AccountMail::AlreadyRegistered => "alreadyRegistered",
         }
+    }
+
+    /// Its link chooses a new password (rather than confirming the address).
+    pub fn resets_password(self) -> bool {
+        matches!(self, AccountMail::PasswordReset | AccountMail::AlreadyRegistered)
     }
 
     pub fn parse(value: &str) -> Option<Self> {

@@ -14,6 +14,8 @@
 //! - [`pipeline`]: the recruiter actions (test, interview, offer, rejection) and their details.
 //! - [`scoring`]: the deterministic, explainable scorer.
 //! - [`equality`]: the voluntary equality questionnaire, kept apart from everything else.
+//! - [`redaction`]: what identifies a person in free text (names, contact details, addresses),
+//!   withheld under name-blind sifting.
 //! - [`report`]: the funnel, adverse-impact and scorer reports, from histories.
 //! - [`event`]: topics, CloudEvents envelopes and payloads (ids, statuses and scores only).
 //! - [`time`]: the timestamp precision all engines store.
@@ -26,6 +28,7 @@ pub mod event;
 pub mod ids;
 pub mod job;
 pub mod pipeline;
+pub mod redaction;
 pub mod report;
 pub mod scoring;
 pub mod status;

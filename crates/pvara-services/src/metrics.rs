@@ -43,6 +43,8 @@ pub const COLLECT_ERRORS: &str = "pvara_metrics_collect_errors_total";
 pub const APPLICATIONS_RETIRED: &str = "pvara_applications_retired_total";
 pub const SHEDDING: &str = "pvara_backpressure_shedding";
 pub const SHED: &str = "pvara_applications_shed_total";
+pub const CV_REFUSED: &str = "pvara_cv_reader_failures_total";
+pub const CONNECTIONS_REFUSED: &str = "pvara_http_connections_refused_total";
 
 /// Every name above, for checks that dashboards and alert rules name real metrics.
 pub const ALL: &[&str] = &[
@@ -72,6 +74,8 @@ pub const ALL: &[&str] = &[
     APPLICATIONS_RETIRED,
     SHEDDING,
     SHED,
+    CV_REFUSED,
+    CONNECTIONS_REFUSED,
 ];
 
 /// From half a millisecond (an HTTP answer) to two minutes (a backlog drained after an outage).
@@ -133,6 +137,14 @@ fn describe() {
         "1 while new applications are refused because the scorers are over --max-lag behind"
     );
     describe_counter!(SHED, "Applications refused with 503 by backpressure");
+    describe_counter!(
+        CV_REFUSED,
+        "CV files whose reader crashed, was killed at its deadline or exceeded its limits"
+    );
+    describe_counter!(
+        CONNECTIONS_REFUSED,
+        "Connections closed at once or cut off, by reason (per_address, first_bytes, idle)"
+    );
     describe_gauge!(
         OUTBOX_AGE,
         Unit::Seconds,

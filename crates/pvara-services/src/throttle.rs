@@ -2,11 +2,18 @@
 //! registration and applying per address. One policy, over counters kept in the process or, with
 //! `--redis-url`, in Redis so that every API process shares them.
 //!
-//! Counters are fixed windows: `INCR` a key named after the window, expiring with it. A sign-in
-//! that fails [`Limits::failures_before_lock`] times locks the account for 30 s, doubling with
-//! each further failure up to 15 minutes; a success clears the count. When Redis cannot be
-//! reached the limits let requests through (and say so in the log): a broken limiter must not
-//! lock every user out.
+//! Counters are fixed windows: `INCR` a key named after the window, expiring with it. Clients
+//! are counted by network ([`network_of`]): an IPv4 address, or an IPv6 /64, which one
+//! subscriber holds whole and could otherwise rotate through freely.
+//!
+//! Sign-in failures lock the pair of account and client network, not the account: after
+//! [`Limits::failures_before_lock`] failures from one network that network waits 30 s, doubling
+//! with each further failure up to 15 minutes, while the account's owner signing in from
+//! anywhere else is not held up. An account failing from many networks at once
+//! ([`Limits::account_alarm`] failures in 15 minutes) makes every attempt on it pay a short
+//! delay instead: slower guessing, never a lock-out. A success clears its network's count.
+//! When Redis cannot be reached the limits let requests through (and say so in the log): a
+//! broken limiter must not lock every user out.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -20,8 +27,11 @@ use async_trait::async_trait;
 pub struct Limits {
     /// Sign-in attempts per client address per minute.
     pub sign_in_per_address: u64,
-    /// Failed sign-ins of one account before it is locked.
+    /// Failed sign-ins of one account from one client network before that pair is locked.
     pub failures_before_lock: u64,
+    /// Failed sign-ins of one account, from anywhere, within 15 minutes before every further
+    /// attempt on it is delayed by [`ALARM_DELAY`].
+    pub account_alarm: u64,
     /// Registrations per client address per minute.
     pub register_per_address: u64,
     /// Applications submitted per client address per minute.
@@ -37,6 +47,7 @@ impl Default for Limits {
         Limits {
             sign_in_per_address: 60,
             failures_before_lock: 5,
+            account_alarm: 20,
             register_per_address: 20,
             apply_per_address: 60,
             account_mail_per_address: 10,
@@ -49,7 +60,23 @@ const WINDOW: Duration = Duration::from_secs(60);
 const FAILURE_MEMORY: Duration = Duration::from_secs(15 * 60);
 const FIRST_LOCK: Duration = Duration::from_secs(30);
 const LONGEST_LOCK: Duration = Duration::from_secs(15 * 60);
+/// What an attempt on an account under a spread-out attack waits before its password is hashed.
+pub const ALARM_DELAY: Duration = Duration::from_secs(1);
 
+/// The network a client address is counted as: an IPv4 address itself (an IPv4-mapped IPv6
+/// address as IPv4), an IPv6 address's /64.
+pub fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(std::net::Ipv6Addr::from(bits))
+            }
+        },
+    }
+}
 /// Told to come back later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refused {
@@ -65,6 +92,8 @@ pub trait Counters: Send + Sync + 'static {
     async fn set(&self, key: &str, ttl: Duration) -> Result<(), String>;
     /// How long `key` still lives, if it exists.
     async fn ttl(&self, key: &str) -> Result<Option<Duration>, String>;
+    /// The count at `key` (0 when it does not exist).
+    async fn count(&self, key: &str) -> Result<u64, String>;
     async fn delete(&self, key: &str) -> Result<(), String>;
 }
 
@@ -127,59 +156,76 @@ impl Throttle {
         }
     }
 
+    /// Admits a sign-in attempt on `account` from `address`, or says when to come back. An
+    /// account under a spread-out attack admits after [`ALARM_DELAY`].
     pub async fn sign_in(&self, address: IpAddr, account: &str) -> Result<(), Refused> {
-        self.per_address("signin", address, self.limits.sign_in_per_address)
+        let network = network_of(address);
+        self.per_address("signin", network, self.limits.sign_in_per_address)
             .await?;
         let Some(counters) = &self.counters else {
             return Ok(());
         };
-        match counters.ttl(&format!("pvara:lock:{account}")).await {
-            Ok(Some(left)) => Err(Refused {
-                retry_after: left.max(Duration::from_secs(1)),
-            }),
-            Ok(None) => Ok(()),
+        match counters.ttl(&format!("pvara:lock:{account}:{network}")).await {
+            Ok(Some(left)) => {
+                return Err(Refused {
+                    retry_after: left.max(Duration::from_secs(1)),
+                });
+            }
+            Ok(None) => {}
             Err(error) => {
                 tracing::warn!(%error, "rate limiter unavailable; letting the request through");
-                Ok(())
+                return Ok(());
             }
         }
+        match counters.count(&format!("pvara:fail:{account}")).await {
+            Ok(failures) if failures >= self.limits.account_alarm => tokio::time::sleep(ALARM_DELAY).await,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "rate limiter unavailable; letting the request through"),
+        }
+        Ok(())
     }
 
-    /// Counts a failed sign-in; past the allowance the account is locked for a time that doubles
-    /// with each failure.
-    pub async fn sign_in_failed(&self, account: &str) {
+    /// Counts a failed sign-in; past the allowance the account is locked for that client
+    /// network, for a time that doubles with each failure.
+    pub async fn sign_in_failed(&self, address: IpAddr, account: &str) {
         let Some(counters) = &self.counters else { return };
-        let failures = counters
-            .incr(&format!("pvara:fail:{account}"), FAILURE_MEMORY)
-            .await;
-        let outcome = match failures {
-            Ok(n) if n >= self.limits.failures_before_lock => {
+        let network = network_of(address);
+        let outcome = async {
+            counters
+                .incr(&format!("pvara:fail:{account}"), FAILURE_MEMORY)
+                .await?;
+            let n = counters
+                .incr(&format!("pvara:fail:{account}:{network}"), FAILURE_MEMORY)
+                .await?;
+            if n >= self.limits.failures_before_lock {
                 let doublings = (n - self.limits.failures_before_lock).min(10) as u32;
                 let lock = FIRST_LOCK.saturating_mul(1 << doublings).min(LONGEST_LOCK);
-                counters.set(&format!("pvara:lock:{account}"), lock).await
+                counters
+                    .set(&format!("pvara:lock:{account}:{network}"), lock)
+                    .await?;
             }
-            Ok(_) => Ok(()),
-            Err(error) => Err(error),
+            Ok::<(), String>(())
         };
-        if let Err(error) = outcome {
+        if let Err(error) = outcome.await {
             tracing::warn!(%error, "rate limiter unavailable; a failed sign-in was not counted");
         }
     }
 
-    pub async fn sign_in_succeeded(&self, account: &str) {
+    pub async fn sign_in_succeeded(&self, address: IpAddr, account: &str) {
         let Some(counters) = &self.counters else { return };
-        if let Err(error) = counters.delete(&format!("pvara:fail:{account}")).await {
+        let network = network_of(address);
+        if let Err(error) = counters.delete(&format!("pvara:fail:{account}:{network}")).await {
             tracing::warn!(%error, "rate limiter unavailable");
         }
     }
 
     pub async fn register(&self, address: IpAddr) -> Result<(), Refused> {
-        self.per_address("register", address, self.limits.register_per_address)
+        self.per_address("register", network_of(address), self.limits.register_per_address)
             .await
     }
 
     pub async fn apply(&self, address: IpAddr) -> Result<(), Refused> {
-        self.per_address("apply", address, self.limits.apply_per_address)
+        self.per_address("apply", network_of(address), self.limits.apply_per_address)
             .await
     }
 
@@ -187,7 +233,7 @@ impl Throttle {
     /// account (`account` is the address asked about, whether or not it exists, so the answer
     /// does not tell).
     pub async fn account_mail(&self, address: IpAddr, account: &str) -> Result<(), Refused> {
-        self.per_address("mail", address, self.limits.account_mail_per_address)
+        self.per_address("mail", network_of(address), self.limits.account_mail_per_address)
             .await?;
         self.per_address("mailto", account, self.limits.account_mail_per_account)
             .await
@@ -245,6 +291,15 @@ impl Counters for MemoryCounters {
                 .get(key)
                 .map(|(_, expires)| expires.saturating_duration_since(now))
                 .filter(|left| !left.is_zero())
+        })
+    }
+
+    async fn count(&self, key: &str) -> Result<u64, String> {
+        self.with(|entries, now| {
+            entries
+                .get(key)
+                .filter(|(_, expires)| *expires > now)
+                .map_or(0, |(count, _)| *count)
         })
     }
 
@@ -318,6 +373,16 @@ impl Counters for RedisCounters {
         Ok((millis > 0).then(|| Duration::from_millis(millis as u64)))
     }
 
+    async fn count(&self, key: &str) -> Result<u64, String> {
+        let mut connection = self.connection.clone();
+        let count: Option<u64> = redis::cmd("GET")
+            .arg(key)
+            .query_async(&mut connection)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(count.unwrap_or(0))
+    }
+
     async fn delete(&self, key: &str) -> Result<(), String> {
         let mut connection = self.connection.clone();
         redis::cmd("DEL")
@@ -337,20 +402,61 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn failures_lock_the_account_and_success_forgives() {
+    async fn failures_lock_the_guessing_network_only_and_success_forgives() {
         let throttle = Throttle::default();
         for _ in 0..4 {
             assert!(throttle.sign_in(address(), "a@x.org").await.is_ok());
-            throttle.sign_in_failed("a@x.org").await;
+            throttle.sign_in_failed(address(), "a@x.org").await;
         }
         assert!(throttle.sign_in(address(), "a@x.org").await.is_ok());
-        throttle.sign_in_failed("a@x.org").await;
+        throttle.sign_in_failed(address(), "a@x.org").await;
         let refused = throttle.sign_in(address(), "a@x.org").await.unwrap_err();
         assert!(refused.retry_after > Duration::from_secs(20), "{refused:?}");
+        let owner = IpAddr::from([192, 0, 2, 7]);
+        assert!(
+            throttle.sign_in(owner, "a@x.org").await.is_ok(),
+            "the owner elsewhere is not locked out"
+        );
         assert!(
             throttle.sign_in(address(), "b@x.org").await.is_ok(),
             "other accounts are not locked"
         );
+        throttle.sign_in_succeeded(owner, "a@x.org").await;
+        assert!(
+            throttle.sign_in(address(), "a@x.org").await.is_err(),
+            "the guesser stays locked"
+        );
+    }
+
+    #[test]
+    fn ipv6_counts_by_its_64_and_mapped_ipv4_as_ipv4() {
+        let a: IpAddr = "2001:db8:aa:bb:1:2:3:4".parse().unwrap();
+        let b: IpAddr = "2001:db8:aa:bb:ffff:ffff:ffff:ffff".parse().unwrap();
+        let c: IpAddr = "2001:db8:aa:bc::1".parse().unwrap();
+        assert_eq!(network_of(a), network_of(b));
+        assert_ne!(network_of(a), network_of(c));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert_eq!(network_of(mapped), address());
+    }
+
+    #[tokio::test]
+    async fn a_64_rotating_its_addresses_is_one_client() {
+        let throttle = Throttle::new(
+            Some(Arc::new(MemoryCounters::default())),
+            Limits {
+                sign_in_per_address: 10,
+                ..Limits::default()
+            },
+        );
+        let mut refused = 0;
+        for i in 0..40u16 {
+            let rotated = IpAddr::from([0x2001, 0xdb8, 7, 7, i, i, i, 1]);
+            if throttle.sign_in(rotated, &format!("v{i}@x.org")).await.is_err() {
+                refused += 1;
+            }
+        }
+        // 40 attempts over at most two windows of 10: at least 20 refused.
+        assert!(refused >= 20, "{refused} refused");
     }
 
     #[tokio::test]

@@ -168,6 +168,7 @@ pub async fn open(location: &Location, options: &OpenOptions) -> Result<Engines,
         };
     let (log, relay): (Arc<dyn EventLog>, Arc<dyn Relay>) = match &options.kafka {
         Some(kafka_options) => {
+            kafka::KafkaLog::check_contact(kafka_options).await?;
             let kafka = kafka::KafkaLog::connect(kafka_options.clone())?;
             (Arc::new(kafka.clone()), Arc::new(kafka.relay(store.clone())))
         }

@@ -108,6 +108,11 @@ pub struct Config {
     pub semantic_model: Option<PathBuf>,
     /// The installation's equality questions (a JSON file); the default four without it.
     pub equality_questions: Option<PathBuf>,
+    /// The binary whose `sandbox-extract` reads uploaded CV files: this process's own unless
+    /// set (tests running in another binary name pvara's).
+    pub sandbox_program: Option<PathBuf>,
+    /// Deadlines and caps of client connections (the trusted proxies are added at start).
+    pub connections: pvara_services::api::server::ConnectionLimits,
 }
 
 // Every default of the binary is here; the command line's are these same constants.
@@ -156,6 +161,8 @@ impl Config {
             public_url: None,
             semantic_model: None,
             equality_questions: None,
+            sandbox_program: None,
+            connections: Default::default(),
         }
     }
 
@@ -221,11 +228,33 @@ impl Config {
             .with_context(|| format!("the equality questions in {} are not usable", path.display()))
     }
 
-    /// Secure cookies unless told otherwise, except on a loopback listener (a developer's
-    /// `http://127.0.0.1:5000`, where a Secure cookie would never come back).
+    /// Secure cookies unless told otherwise, except on a plain-HTTP loopback listener (a
+    /// developer's `http://127.0.0.1:5000`, where a Secure cookie would never come back). A
+    /// loopback listener behind a TLS proxy is told so by an `https` public URL.
     pub fn cookie_secure(&self) -> bool {
         self.cookie_secure
-            .unwrap_or(self.tls_cert.is_some() || !self.listen.ip().is_loopback())
+            .unwrap_or(self.https() || !self.listen.ip().is_loopback())
+    }
+
+    /// People reach pvara over HTTPS: it serves TLS itself, or its public URL says a proxy
+    /// does. Then cookies are Secure and answers carry HSTS.
+    pub fn https(&self) -> bool {
+        self.tls_cert.is_some()
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"))
+    }
+
+    /// Where uploaded CV files are read: child processes of this binary (or of
+    /// `sandbox_program`), with the default limits.
+    pub fn cv_sandbox(&self) -> anyhow::Result<pvara_services::cv::Sandbox> {
+        let limits = pvara_services::cv::sandbox::Limits::default();
+        let program = match &self.sandbox_program {
+            Some(program) => program.clone(),
+            None => std::env::current_exe().context("cannot find pvara's own binary for the CV sandbox")?,
+        };
+        Ok(pvara_services::cv::Sandbox::new(program, limits))
     }
 
     /// The portal's address in mailed links: `--public-url`, or this process's own listener as

@@ -11,11 +11,23 @@ use pvara::cli::{self, Cli};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // The CV sandbox's child (see `pvara_services::cv::child`): no runtime, no logging, no
+    // configuration; it limits itself before it reads anything.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(pvara_services::cv::child::SUBCOMMAND) {
+        return pvara_services::cv::child::main(&args[2..]);
+    }
     let cli = Cli::parse();
     pvara::telemetry::init(cli.log_format);
-    match cli::run(cli).await {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");

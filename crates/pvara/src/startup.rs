@@ -42,6 +42,8 @@ pub struct Application {
     /// Held for the life of the process; see [`lock_roles`].
     /// The equality questions, read at build so that a bad file stops the start.
     equality: Arc<pvara_domain::equality::Questionnaire>,
+    /// Where CV files are read, checked at build (API role only).
+    cv_sandbox: Option<pvara_services::cv::Sandbox>,
     _locks: Vec<std::fs::File>,
 }
 
@@ -137,6 +139,19 @@ impl Application {
         pvara_services::metrics::handle();
         pvara_storage::private_fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+        let tightened = pvara_storage::private_fs::tighten(&config.data_dir).with_context(|| {
+            format!(
+                "cannot make the data directory {} private (chmod -R go-rwx it, as the user pvara runs as)",
+                config.data_dir.display()
+            )
+        })?;
+        if tightened > 0 {
+            tracing::warn!(
+                entries = tightened,
+                dir = %config.data_dir.display(),
+                "the data directory was readable by other users; group and other permissions removed"
+            );
+        }
         let locks = lock_roles(&config)?;
         let secret = config.jwt_secret()?;
         let tokens = Tokens::new(secret.expose_secret().as_bytes(), config.token_ttl);
@@ -151,7 +166,21 @@ impl Application {
         };
         let refiner = config.semantic_refiner()?;
         let equality = Arc::new(config.questionnaire()?);
+        let cv_sandbox = if config.roles.api {
+            let sandbox = config.cv_sandbox()?;
+            sandbox
+                .check()
+                .await
+                .context("the CV sandbox does not work: uploaded CV files could not be read safely")?;
+            Some(sandbox)
+        } else {
+            None
+        };
         let listener = if config.roles.api {
+            match api::server::raise_open_files_limit() {
+                Ok(limit) => tracing::info!(limit, "open files limit raised to the hard limit"),
+                Err(error) => tracing::warn!(%error, "cannot raise the open files limit"),
+            }
             let listener = TcpListener::bind(config.listen)
                 .await
                 .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -180,6 +209,7 @@ impl Application {
             mail,
             refiner,
             equality,
+            cv_sandbox,
             _locks: locks,
         })
     }
@@ -214,6 +244,7 @@ impl Application {
             mail,
             refiner,
             equality,
+            cv_sandbox,
             _locks,
         } = self;
         let background = CancellationToken::new();
@@ -308,13 +339,21 @@ impl Application {
                     services.email_verification = config.email_verification;
                     services.backpressure = backpressure;
                     services.web.cookie_secure = config.cookie_secure();
+                    services.web.https = config.https();
                     services.web.semantic = config.semantic_model.is_some();
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();
                     services.equality = equality;
+                    if let Some(sandbox) = cv_sandbox {
+                        services.cv_sandbox = sandbox;
+                    }
                     services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_sender()?));
                     let router = api::router(ApiState::from(services));
-                    api::server::serve(listener, router, tls, shutdown.clone())
+                    let limits = api::server::ConnectionLimits {
+                        exempt: config.trusted_proxies.clone().into(),
+                        ..config.connections.clone()
+                    };
+                    api::server::serve(listener, router, tls, limits, shutdown.clone())
                         .await
                         .context("the HTTP server failed")
                 }

@@ -87,6 +87,8 @@ pub struct Services {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// The voluntary equality questions applicants are offered (`--equality-questions`).
     pub equality: Arc<pvara_domain::equality::Questionnaire>,
+    /// Where uploaded CV files are read: child processes of pvara's own binary.
+    pub cv_sandbox: crate::cv::Sandbox,
 }
 
 impl Services {
@@ -110,6 +112,10 @@ impl Services {
             mail_archive: None,
             trusted_proxies: Arc::from(Vec::new()),
             equality: Arc::default(),
+            cv_sandbox: crate::cv::Sandbox::new(
+                std::env::current_exe().unwrap_or_else(|_| "/proc/self/exe".into()),
+                crate::cv::sandbox::Limits::default(),
+            ),
         }
     }
 }
@@ -221,15 +227,32 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     }
 }
 
+/// Answers are not kept by browsers or proxies unless they say otherwise (the static assets,
+/// which are immutable): most carry personal data (applications, exports, CV files), and a
+/// shared computer's back button or a proxy's cache must not show them to the next person.
+const NO_STORE: &str = "no-store";
+/// Under HTTPS, browsers are told to use nothing else for a year.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 pub fn router(state: ApiState) -> Router {
-    SECURITY_HEADERS
+    let https = state.web.https;
+    let router = SECURITY_HEADERS
         .into_iter()
+        .chain([(header::CACHE_CONTROL, NO_STORE)])
         .fold(routes(state), |router, (name, value)| {
             router.layer(SetResponseHeaderLayer::if_not_present(
                 name,
                 HeaderValue::from_static(value),
             ))
-        })
+        });
+    if https {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    }
 }
 
 /// The JSON API's routes, each registered with its OpenAPI operation, and the document they make.

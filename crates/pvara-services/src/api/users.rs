@@ -35,11 +35,26 @@ pub struct UserView {
     pub email_verified: bool,
 }
 
-/// Self-service registration; always creates an applicant.
+/// What registration answers, alike for a new address and a known one.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationView {
+    /// The address written to.
+    pub email: String,
+    /// What to do next, in words.
+    pub message: String,
+}
+
+/// What the person is told after registering, on the API and the page alike.
+pub const REGISTERED_MESSAGE: &str = "We have sent a message to this address. If it is new here, your account is \
+     ready (follow the link in the message to confirm your address, if it asks you to); if it \
+     already has an account, the message says how to sign in.";
+
+/// Self-service registration; always creates an applicant. The answer is the same whether or
+/// not the address already has an account (the mail to the address tells which).
 #[utoipa::path(
     post, path = "/api/auth/register", tag = "accounts", request_body = RegisterBody,
-    responses((status = 201, description = "The applicant's account; a verification link is mailed", body = UserView),
-        (status = 409, description = "`email_taken`", body = ErrorBody),
+    responses((status = 202, description = "Accepted: a new address gets an applicant's account (and a verification link when verification is on); a known one gets a mail saying it has an account", body = RegistrationView),
         (status = 422, description = "`validation_failed`: a weak password, a bad address", body = ErrorBody),
         (status = 429, description = "`too_many_requests`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
@@ -47,8 +62,8 @@ pub async fn register(
     State(state): State<ApiState>,
     client: usecase::Client,
     ApiJson(body): ApiJson<RegisterBody>,
-) -> Result<(StatusCode, Json<UserView>), ApiError> {
-    let user = usecase::accounts::register(
+) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
+    let registered = usecase::accounts::register(
         state.store.as_ref(),
         (&state.throttle, client),
         state.email_verification,
@@ -57,7 +72,13 @@ pub async fn register(
         &body.full_name,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(UserView::from(&user))))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(RegistrationView {
+            email: registered.email,
+            message: REGISTERED_MESSAGE.to_owned(),
+        }),
+    ))
 }
 
 impl From<&NewUser> for UserView {

@@ -71,7 +71,7 @@ impl Links {
     pub fn url(&self, token: &AccountTokenRecord) -> String {
         let page = match token.purpose {
             AccountMail::VerifyEmail => "verify-email",
-            AccountMail::PasswordReset => "reset-password",
+            AccountMail::PasswordReset | AccountMail::AlreadyRegistered => "reset-password",
         };
         format!("{}/{page}?token={}", self.base_url, self.token(token))
     }

@@ -36,9 +36,10 @@ pub enum AuthError {
     Busy,
 }
 
-/// Hashes on the hashing threads (see [`hashing`]).
-pub async fn hash_password(password: String) -> Result<String, AuthError> {
-    hashing::run(move || {
+/// Hashes on the hashing threads (see [`hashing`]) for `asker`'s client network, if a client
+/// asked (an operator or an admin does not count).
+pub async fn hash_password(password: String, asker: Option<std::net::IpAddr>) -> Result<String, AuthError> {
+    hashing::run(asker, move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -50,8 +51,12 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
 
 /// Checks `password` against `hash`; with no hash (unknown user) checks against a dummy so that
 /// the answer takes as long and an attacker cannot tell which e-mails are registered.
-pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AuthError> {
-    hashing::run(move || {
+pub async fn verify_password(
+    password: String,
+    hash: Option<String>,
+    asker: Option<std::net::IpAddr>,
+) -> Result<bool, AuthError> {
+    hashing::run(asker, move || {
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W/9kNUOL1QT6bRWAkD2ATtzsXBQ2fxa9dLX6wO+G7fA";
         let known = hash.is_some();
         let stored = hash.unwrap_or_else(|| DUMMY.to_owned());
@@ -326,18 +331,22 @@ mod tests {
 
     #[tokio::test]
     async fn passwords_verify_and_unknown_users_never_match() {
-        let hash = hash_password("correct horse 9".to_owned()).await.unwrap();
+        let hash = hash_password("correct horse 9".to_owned(), None).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(
-            verify_password("correct horse 9".to_owned(), Some(hash.clone()))
+            verify_password("correct horse 9".to_owned(), Some(hash.clone()), None)
                 .await
                 .unwrap()
         );
         assert!(
-            !verify_password("wrong horse 9".to_owned(), Some(hash))
+            !verify_password("wrong horse 9".to_owned(), Some(hash), None)
                 .await
                 .unwrap()
         );
-        assert!(!verify_password("correct horse 9".to_owned(), None).await.unwrap());
+        assert!(
+            !verify_password("correct horse 9".to_owned(), None, None)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -88,6 +88,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "passwordReset.html",
         include_str!("../../mail-templates/passwordReset.html"),
     ),
+    (
+        "alreadyRegistered.txt",
+        include_str!("../../mail-templates/alreadyRegistered.txt"),
+    ),
+    (
+        "alreadyRegistered.html",
+        include_str!("../../mail-templates/alreadyRegistered.html"),
+    ),
 ];
 
 /// How long an interview lasts in the calendar when the recruiter did not say.
@@ -252,9 +260,10 @@ impl MailTemplates {
     ) -> Result<MailMessage, TemplateError> {
         use crate::usecase::verification::{RESET_LINK_TTL, VERIFY_LINK_TTL};
         let purpose = context.token.purpose;
-        let valid_for = match purpose {
-            AccountMail::VerifyEmail => format!("{} hours", VERIFY_LINK_TTL.num_hours()),
-            AccountMail::PasswordReset => format!("{} minutes", RESET_LINK_TTL.num_minutes()),
+        let valid_for = if purpose.resets_password() {
+            format!("{} minutes", RESET_LINK_TTL.num_minutes())
+        } else {
+            format!("{} hours", VERIFY_LINK_TTL.num_hours())
         };
         let vars = context! { name => &context.full_name, link => link, valid_for => valid_for, reference => Jinja::from(()) };
         self.message(purpose.as_str(), id, &context.full_name, &context.email, vars)

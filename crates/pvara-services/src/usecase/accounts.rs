@@ -11,8 +11,18 @@ use super::{Actor, Client, Error};
 use crate::auth::{ActiveUsers, hash_password, verify_password};
 use crate::throttle::Throttle;
 
+/// What a registration answers: the same for a new address and a known one, so that nobody
+/// learns from it who has an account here. What happened is told by mail, to the address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// The address as it will be written to.
+    pub email: String,
+}
+
 /// Self-service registration: always an applicant, limited per client address. With
-/// verification required, the account's first mail is the link that proves its address.
+/// verification required, the account's first mail is the link that proves its address. An
+/// address that already has an account gets a mail saying so (with a link to choose a new
+/// password), and the caller gets the same answer as for a new one, after as long.
 pub async fn register(
     store: &dyn Store,
     (throttle, client): (&Throttle, Client),
@@ -20,24 +30,63 @@ pub async fn register(
     email: &str,
     password: &str,
     full_name: &str,
-) -> Result<NewUser, Error> {
+) -> Result<Registration, Error> {
     throttle.register(client.address).await?;
     let email = Email::parse("email", email)?;
     let full_name = FullName::parse(full_name)?;
     let password = Password::parse(password)?;
+    let answer = Registration {
+        email: email.as_str().to_owned(),
+    };
+    let existing = store.user_by_email(email.as_str()).await?;
+    if let Some(user) = existing {
+        // As long as a new account's hash takes, so that the time does not tell either.
+        hash_password(password.expose().to_owned(), Some(client.address)).await?;
+        tell_already_registered(store, throttle, client, &user).await?;
+        return Ok(answer);
+    }
     let id = UserId::new();
     let token = match verification {
         EmailVerification::Required => Some(new_token(id, AccountMail::VerifyEmail, None)?),
         EmailVerification::Off => None,
     };
-    insert_user(
+    let created = insert_user(
         store,
         id,
-        (email, full_name, password, Role::Applicant),
-        None,
+        (email.clone(), full_name, password, Role::Applicant),
+        (None, Some(client.address)),
         token,
     )
-    .await
+    .await;
+    match created {
+        Ok(_) => Ok(answer),
+        // Registered by someone else between the look-up and the insert: a known address now.
+        Err(Error::Conflict { .. }) => {
+            if let Some(user) = store.user_by_email(email.as_str()).await? {
+                tell_already_registered(store, throttle, client, &user).await?;
+            }
+            Ok(answer)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Mails the owner of a known address that someone tried to register it, with a link to choose
+/// a new password, within the account-mail limits; past them nothing is sent (and nothing is
+/// said to the caller, who must not learn the address is known).
+async fn tell_already_registered(
+    store: &dyn Store,
+    throttle: &Throttle,
+    client: Client,
+    user: &UserRecord,
+) -> Result<(), Error> {
+    if !user.active || throttle.account_mail(client.address, &user.email).await.is_err() {
+        return Ok(());
+    }
+    store
+        .issue_token(new_token(user.id, AccountMail::AlreadyRegistered, None)?)
+        .await?;
+    Ok(())
 }
 
 /// Creates a user of any role as an operator or admin does: the address counts as verified,
@@ -54,7 +103,7 @@ pub async fn create_user(
         store,
         UserId::new(),
         (email, full_name, password, role),
-        verified,
+        (verified, None),
         None,
     )
     .await
@@ -64,10 +113,10 @@ async fn insert_user(
     store: &dyn Store,
     id: UserId,
     (email, full_name, password, role): (Email, FullName, Password, Role),
-    email_verified_at: Option<chrono::DateTime<chrono::Utc>>,
+    (email_verified_at, asker): (Option<chrono::DateTime<chrono::Utc>>, Option<std::net::IpAddr>),
     verification: Option<NewAccountToken>,
 ) -> Result<NewUser, Error> {
-    let password_hash = hash_password(password.expose().to_owned()).await?;
+    let password_hash = hash_password(password.expose().to_owned(), asker).await?;
     let user = NewUser {
         id,
         email,
@@ -134,14 +183,14 @@ pub async fn sign_in(
         Err(_) => None,
     };
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = verify_password(password.to_owned(), hash).await?;
+    let ok = verify_password(password.to_owned(), hash, Some(client.address)).await?;
     match user.filter(|u| ok && u.active) {
         Some(user) => {
-            throttle.sign_in_succeeded(&account).await;
+            throttle.sign_in_succeeded(client.address, &account).await;
             Ok(Some(user))
         }
         None => {
-            throttle.sign_in_failed(&account).await;
+            throttle.sign_in_failed(client.address, &account).await;
             Ok(None)
         }
     }

@@ -2,7 +2,7 @@
 
 use pvara_domain::ValidationError;
 use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication, NoteText};
-use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::pipeline::Step;
 use pvara_domain::status::{Action, Status};
 use pvara_storage::model::{ApplicationRecord, ApplicationSummary, CvFile, NewNote, Submission, Transition};
@@ -71,7 +71,7 @@ pub async fn submit(
     let equality = services.equality.parse_answers(&input.equality)?;
     let (extracted, cv) = match input.cv {
         Some(upload) => {
-            let document = cv::extract(upload).await?;
+            let document = cv::extract(&services.cv_sandbox, upload).await?;
             (Some(document.text), Some(document.file))
         }
         None => (None, None),
@@ -323,6 +323,14 @@ pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<
             }
             record.candidate = record.candidate.name_blind(&pseudonym(id));
             record.cv_file_name = None;
+            // No id that links this application to the person's others (or to their account).
+            let person = record.applicant_id.to_string();
+            record.applicant_id = pseudonymous_applicant(id);
+            for entry in &mut record.history {
+                if entry.actor == person {
+                    entry.actor = "applicant".to_owned();
+                }
+            }
         }
     }
     let mail = store.deliveries(id).await?;
@@ -348,6 +356,13 @@ fn withhold_in_json(value: &mut serde_json::Value, candidate: &Candidate) {
 pub fn pseudonym(id: ApplicationId) -> String {
     let id = id.to_string();
     format!("Candidate {}", id[id.len().saturating_sub(6)..].to_uppercase())
+}
+
+/// The applicant's id as staff see it under name-blind sifting: derived from the application
+/// alone (a UUIDv5 of its id), so the same person's applications do not share it.
+pub fn pseudonymous_applicant(id: ApplicationId) -> UserId {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x7076_6172_612d_626c_696e_642d_6170_706c);
+    UserId(uuid::Uuid::new_v5(&NAMESPACE, id.0.as_bytes()))
 }
 
 /// Whether staff see an application of `job` in `status` without the candidate's identity.

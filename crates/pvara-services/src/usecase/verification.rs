@@ -41,9 +41,10 @@ pub fn new_token(
 ) -> Result<NewAccountToken, Error> {
     let id = TokenId::new();
     let now = pvara_domain::time::to_stored_precision(crate::now());
-    let ttl = match purpose {
-        AccountMail::VerifyEmail => VERIFY_LINK_TTL,
-        AccountMail::PasswordReset => RESET_LINK_TTL,
+    let ttl = if purpose.resets_password() {
+        RESET_LINK_TTL
+    } else {
+        VERIFY_LINK_TTL
     };
     let event = Event::AccountMailRequested(AccountMailRequested {
         user_id,
@@ -96,7 +97,8 @@ async fn genuine(
     let Some(token) = store.account_token(id).await? else {
         return Ok(None);
     };
-    let good = token.purpose == purpose && links.verify(text, &token) && !token.used;
+    let fits = token.purpose == purpose || (purpose.resets_password() && token.purpose.resets_password());
+    let good = fits && links.verify(text, &token) && !token.used;
     Ok(good.then_some(id))
 }
 
@@ -165,7 +167,7 @@ pub async fn reset_password(
         .await?
         .ok_or_else(bad_link)?;
     let password = Password::parse(password)?;
-    let password_hash = hash_password(password.expose().to_owned()).await?;
+    let password_hash = hash_password(password.expose().to_owned(), None).await?;
     let user = store
         .redeem_token(id, crate::now(), Redemption::ResetPassword { password_hash })
         .await?

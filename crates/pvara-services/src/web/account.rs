@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forms::{CsrfForm, FormErrors};
@@ -54,7 +54,9 @@ pub struct RegisterForm {
     password: String,
 }
 
-/// Creates the account and signs in, then goes where the person was going.
+/// Registers the address, then says to check the mail: the same page whether the address was
+/// new or already had an account (the mail tells which), so nobody learns who is registered
+/// here. Nobody is signed in by registering.
 pub async fn register(
     State(state): State<ApiState>,
     viewer: Viewer,
@@ -62,7 +64,7 @@ pub async fn register(
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
-    let created = usecase::accounts::register(
+    let registered = usecase::accounts::register(
         state.store.as_ref(),
         (&state.throttle, client),
         state.email_verification,
@@ -71,31 +73,50 @@ pub async fn register(
         &form.full_name,
     )
     .await;
-    let user = match created {
-        Ok(user) => user,
-        Err(error) => {
-            let fields = [
-                ("fullName", "full-name", "Full name"),
-                ("email", "email", "Email"),
-                ("password", "password", "Password"),
-            ];
-            let next = local_path(Some(&form.next)).unwrap_or_default();
-            return Ok(render(&RegisterPage {
-                layout: Layout::new(&viewer),
-                errors: FormErrors::from_use_case(error, &fields)?,
-                next_encoded: urlencode(&next),
-                next,
-                full_name: form.full_name,
-                email: form.email,
-            }));
-        }
-    };
-    let cookie = session::start(&state, user.id).await?;
-    let mut target = local_path(Some(&form.next)).unwrap_or_else(|| "/jobs".to_owned());
-    if user.email_verified_at.is_none() && state.email_verification == EmailVerification::Required {
-        target = format!("/account/email?next={}", urlencode(&target));
+    let next = local_path(Some(&form.next)).unwrap_or_default();
+    if let Err(error) = registered {
+        let fields = [
+            ("fullName", "full-name", "Full name"),
+            ("email", "email", "Email"),
+            ("password", "password", "Password"),
+        ];
+        return Ok(render(&RegisterPage {
+            layout: Layout::new(&viewer),
+            errors: FormErrors::from_use_case(error, &fields)?,
+            next_encoded: urlencode(&next),
+            next,
+            full_name: form.full_name,
+            email: form.email,
+        }));
     }
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
+    let target = if next.is_empty() {
+        "/register/check-email".to_owned()
+    } else {
+        format!("/register/check-email?next={}", urlencode(&next))
+    };
+    Ok(super::see_other(&target))
+}
+
+#[derive(Template)]
+#[template(path = "register_sent.html")]
+struct RegisterSentPage {
+    layout: Layout,
+    next_encoded: String,
+    verification: bool,
+}
+
+/// After registering: check your mail, then sign in.
+pub async fn register_sent(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let next = local_path(query.next.as_deref()).unwrap_or_default();
+    render(&RegisterSentPage {
+        layout: Layout::new(&viewer),
+        next_encoded: urlencode(&next),
+        verification: state.email_verification == EmailVerification::Required,
+    })
 }
 
 #[derive(Template)]
@@ -174,7 +195,7 @@ pub async fn login(
         "/me/applications"
     };
     let target = next.unwrap_or_else(|| home.to_owned());
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], super::see_other(&target)).into_response())
 }
 
 pub async fn logout(
@@ -184,5 +205,5 @@ pub async fn logout(
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let cookie = session::end(&state, &viewer).await?;
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], super::see_other("/")).into_response())
 }

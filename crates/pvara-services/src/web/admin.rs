@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pvara_domain::ids::UserId;
 use pvara_domain::user::Role;
 use pvara_storage::model::GroupOffset;
@@ -115,7 +115,7 @@ pub async fn create_user(
     )
     .await
     {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok(_) => Ok(super::see_other("/admin/users")),
         Err(error) => {
             let fields = [
                 ("fullName", "full-name", "Full name"),
@@ -138,7 +138,7 @@ pub async fn deactivate(
     let actor = viewer.require_admin("/admin/users")?;
     let id: UserId = id.parse().map_err(|_| PageError::NotFound)?;
     match usecase::accounts::deactivate(state.store.as_ref(), &state.active_users, actor, id).await {
-        Ok(()) | Err(usecase::Error::Conflict { .. }) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok(()) | Err(usecase::Error::Conflict { .. }) => Ok(super::see_other("/admin/users")),
         Err(other) => Err(other.into()),
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pvara_domain::application::ApplicationDraft;
 use pvara_domain::equality::{Dimension, PREFER_NOT_TO_SAY};
 use pvara_domain::ids::{ApplicationId, JobId};
@@ -112,7 +112,7 @@ pub async fn apply_form(
     let unverified = user.is_some_and(|u| !u.email_verified);
     if unverified && state.email_verification == EmailVerification::Required {
         let next = super::urlencode(&here);
-        return Ok(Redirect::to(&format!("/account/email?next={next}")).into_response());
+        return Ok(super::see_other(&format!("/account/email?next={next}")));
     }
     let fields = ApplyFields {
         full_name: user.map(|u| u.full_name.clone()).unwrap_or_default(),

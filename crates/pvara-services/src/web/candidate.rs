@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::{Step, Withdrawal};
 use pvara_domain::scoring::ScoreCard;
@@ -341,7 +341,7 @@ pub async fn withdraw(
         Ok(_) | Err(usecase::Error::Conflict { .. }) => {}
         Err(other) => return Err(other.into()),
     }
-    Ok(Redirect::to(&format!("/me/applications/{}", record.id)).into_response())
+    Ok(super::see_other(&format!("/me/applications/{}", record.id)))
 }
 
 /// Everything about the signed-in person, as a JSON download (the same as `GET /api/me/export`).
@@ -379,5 +379,5 @@ pub async fn erase(
     let context = (&state.active_users, state.mail_archive.as_ref());
     usecase::privacy::erase(state.store.as_ref(), context, actor, actor.id).await?;
     let cookie = super::session::end(&state, &viewer).await?;
-    Ok(([(axum::http::header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+    Ok(([(axum::http::header::SET_COOKIE, cookie)], super::see_other("/")).into_response())
 }

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::forms::{CsrfForm, FormErrors};
@@ -59,9 +59,9 @@ pub async fn resend(
     let actor = viewer.require("/account/email")?;
     viewer.check_csrf(&form.csrf)?;
     match verification::resend_verification(state.store.as_ref(), &state.throttle, client, actor).await {
-        Ok(()) => Ok(Redirect::to("/account/email?sent=1").into_response()),
+        Ok(()) => Ok(super::see_other("/account/email?sent=1")),
         // Asked too often: the link already sent is still good.
-        Err(usecase::Error::Throttled { .. }) => Ok(Redirect::to("/account/email").into_response()),
+        Err(usecase::Error::Throttled { .. }) => Ok(super::see_other("/account/email")),
         Err(error) => Err(error.into()),
     }
 }

@@ -41,7 +41,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use pvara_domain::user::Role;
 use pvara_storage::StoreError;
@@ -55,6 +55,8 @@ use session::Viewer;
 pub struct WebConfig {
     /// Session cookies only over HTTPS.
     pub cookie_secure: bool,
+    /// People reach pvara over HTTPS (TLS here, or a declared TLS proxy): answers carry HSTS.
+    pub https: bool,
     /// A language model refines scores in this deployment: unrefined scores show as pending.
     pub semantic: bool,
 }
@@ -158,8 +160,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, heading, message) = match self {
             PageError::SignIn(next) => {
-                let target = format!("/login?next={}", urlencode(&next));
-                return Redirect::to(&target).into_response();
+                return see_other(&format!("/login?next={}", urlencode(&next)));
             }
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -220,10 +221,22 @@ pub fn urlencode(text: &str) -> String {
         .collect()
 }
 
-/// A place to go back to after signing in: a path on this site only.
+/// A place to go back to after signing in: a path on this site only. Control characters are
+/// removed first (browsers drop tabs and line breaks from a URL, so `/<tab>/host` would be
+/// followed as `//host`, another site), and what is left must start with exactly one `/`.
 pub fn local_path(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_owned)
+    let cleaned: String = next?.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim_matches(' ');
+    let local = cleaned.starts_with('/') && !cleaned.starts_with("//") && !cleaned.contains('\\');
+    local.then(|| cleaned.to_owned())
+}
+
+/// A 303 to `target`, a path on this site. Never panics: a target that is not a valid header
+/// value (it cannot be, after [`local_path`] and [`urlencode`]) goes to the home page instead.
+pub fn see_other(target: &str) -> Response {
+    let location = axum::http::HeaderValue::try_from(target)
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 /// Bigger than a 5 MB CV with the other fields, so that an oversized file gets a page explaining
@@ -242,6 +255,7 @@ pub fn router(state: ApiState) -> Router<ApiState> {
                 .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES)),
         )
         .route("/register", get(account::register_form).post(account::register))
+        .route("/register/check-email", get(account::register_sent))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account/email", get(email::account_email).post(email::resend))
@@ -279,4 +293,40 @@ pub fn router(state: ApiState) -> Router<ApiState> {
             state,
             session::ensure_csrf_cookie,
         ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_path_of_this_site_is_a_place_to_go_back_to() {
+        for fine in ["/jobs", "/jobs/1/apply?x=1", "/%2F%2Fhost"] {
+            assert_eq!(local_path(Some(fine)).as_deref(), Some(fine), "{fine}");
+        }
+        for hostile in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            " //evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(Some(hostile)), None, "{hostile:?}");
+        }
+        assert_eq!(
+            local_path(Some("/jobs\r\nSet-Cookie: x=1")).as_deref(),
+            Some("/jobsSet-Cookie: x=1")
+        );
+    }
+
+    #[test]
+    fn a_redirect_never_panics() {
+        let answer = see_other("/a\r\nSet-Cookie: x=1");
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+        assert_eq!(answer.headers()[header::LOCATION], "/");
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::Step;
 use pvara_domain::status::{Action, Status};
@@ -336,7 +336,7 @@ pub async fn act(
         }
     }
     if errors.is_empty() {
-        return Ok(Redirect::to(&here).into_response());
+        return Ok(super::see_other(&here));
     }
     application_page(&state, (&viewer, actor), id, errors).await
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pvara_domain::ids::JobId;
 use pvara_domain::scoring::Rubric;
 use pvara_storage::model::RescoreProgress;
@@ -195,7 +195,7 @@ pub async fn change(
         None => return page(&state, &viewer, id, Some(form.rubric), errors, None).await,
     };
     match outcome {
-        Ok((_, n)) => Ok(Redirect::to(&format!("/staff/jobs/{id}/rubric?saved={n}")).into_response()),
+        Ok((_, n)) => Ok(super::see_other(&format!("/staff/jobs/{id}/rubric?saved={n}"))),
         Err(error) => {
             let errors = FormErrors::from_use_case(error, &RUBRIC_FIELDS)?;
             page(&state, &viewer, id, Some(form.rubric), errors, None).await

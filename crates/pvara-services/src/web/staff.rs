@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::job::{Job, JobDraft};
 use pvara_domain::scoring::education::Education;
@@ -191,7 +191,7 @@ pub async fn create_job(
         name_blind: form.name_blind == "yes",
     };
     match usecase::jobs::create(state.store.as_ref(), actor, &draft, options).await {
-        Ok(job) => Ok(Redirect::to(&format!("/staff/jobs/{}", job.id)).into_response()),
+        Ok(job) => Ok(super::see_other(&format!("/staff/jobs/{}", job.id))),
         Err(error) => {
             let errors = FormErrors::from_use_case(error, &JOB_FIELDS)?;
             Ok(new_job_page(&viewer, form, errors))
@@ -221,7 +221,7 @@ pub async fn scoring(
     let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
     let paused = form.paused == "true";
     usecase::jobs::set_scoring_paused(state.store.as_ref(), actor, id, paused, request_id).await?;
-    Ok(Redirect::to(&here).into_response())
+    Ok(super::see_other(&here))
 }
 
 pub async fn close_job(
@@ -234,7 +234,7 @@ pub async fn close_job(
     let actor = viewer.require_staff("/staff/jobs")?;
     let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
     usecase::jobs::close(state.store.as_ref(), actor, id).await?;
-    Ok(Redirect::to("/staff/jobs").into_response())
+    Ok(super::see_other("/staff/jobs"))
 }
 
 #[derive(Debug)]

@@ -100,7 +100,87 @@ impl std::fmt::Debug for KafkaLog {
     }
 }
 
+/// Keeps the last error librdkafka reported, so that a failed first contact says why (wrong
+/// SASL password, untrusted certificate) instead of timing out with no reason.
+#[derive(Default)]
+struct FirstContact {
+    last_error: Mutex<Option<String>>,
+}
+
+impl rdkafka::ClientContext for FirstContact {
+    fn error(&self, error: KafkaError, reason: &str) {
+        if let Ok(mut last) = self.last_error.lock() {
+            *last = Some(format!("{error}: {reason}"));
+        }
+    }
+
+    /// librdkafka's own account of a failed connection (`FAIL`: "SASL authentication error:
+    /// ...", "SSL handshake failed: ... certificate verify failed"), the clearest reason it gives.
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        use rdkafka::config::RDKafkaLogLevel as Level;
+        let serious = matches!(
+            level,
+            Level::Emerg | Level::Alert | Level::Critical | Level::Error
+        );
+        if fac == "FAIL"
+            && serious
+            && let Ok(mut last) = self.last_error.lock()
+        {
+            // "sasl_ssl://host:port/bootstrap: SASL authentication error: ...": the reason.
+            let reason = message.find(": ").map_or(message, |at| &message[at + 2..]);
+            *last = Some(reason.to_owned());
+        }
+    }
+}
+
+impl rdkafka::consumer::ConsumerContext for FirstContact {}
+
+/// How long the first contact may take before pvara gives up at start.
+const FIRST_CONTACT_TIMEOUT: Duration = Duration::from_secs(15);
+
 impl KafkaLog {
+    /// Asks the cluster for its brokers once, with the configured security: a wrong password
+    /// or an untrusted certificate stops the start with librdkafka's reason and a hint, rather
+    /// than leaving a process that retries in the background for ever.
+    pub async fn check_contact(options: &KafkaOptions) -> Result<(), LogError> {
+        let probe: BaseConsumer<FirstContact> = options
+            .client_config()
+            .set("group.id", format!("{}pvara-contact", options.prefix))
+            .create_with_context(FirstContact::default())?;
+        let brokers = options.brokers.clone();
+        tokio::task::spawn_blocking(move || {
+            // Short rounds, so that a refusal that will not change (a password, a certificate)
+            // ends the wait at once instead of at the deadline.
+            let deadline = std::time::Instant::now() + FIRST_CONTACT_TIMEOUT;
+            loop {
+                // Serves the client's events: errors and logs reach the context through it.
+                let _ = probe.poll(Duration::from_millis(100));
+                let error = match probe.fetch_metadata(None, Duration::from_secs(1)) {
+                    Ok(_) => return Ok(()),
+                    Err(error) => error,
+                };
+                let reason = probe
+                    .context()
+                    .last_error
+                    .lock()
+                    .ok()
+                    .and_then(|last| last.clone());
+                let lasting = reason
+                    .as_deref()
+                    .is_some_and(|r| contact_hint(r) != UNREACHABLE_HINT);
+                if lasting || std::time::Instant::now() >= deadline {
+                    let reason = reason.unwrap_or_else(|| error.to_string());
+                    return Err(LogError::Unavailable(format!(
+                        "cannot reach Kafka at {brokers}: {reason}{}",
+                        contact_hint(&reason)
+                    )));
+                }
+            }
+        })
+        .await
+        .map_err(blocking_failed)?
+    }
+
     pub fn connect(options: KafkaOptions) -> Result<Self, LogError> {
         let producer = Self::new_producer(&options)?;
         Ok(Self {
@@ -211,6 +291,20 @@ impl KafkaLog {
 
 fn poisoned() -> LogError {
     LogError::Unavailable("partition cache lock poisoned".to_owned())
+}
+
+const UNREACHABLE_HINT: &str = " (check --kafka-brokers and that the brokers are up)";
+
+/// What an operator should check, from librdkafka's words for the failure.
+fn contact_hint(reason: &str) -> &'static str {
+    let reason = reason.to_ascii_lowercase();
+    if reason.contains("authentication") || reason.contains("sasl") {
+        " (check --kafka-property sasl.mechanism, sasl.username and sasl.password)"
+    } else if reason.contains("certificate") || reason.contains("ssl") {
+        " (check that --kafka-property ssl.ca.location names the CA that signed the brokers' certificates)"
+    } else {
+        UNREACHABLE_HINT
+    }
 }
 
 impl KafkaOptions {

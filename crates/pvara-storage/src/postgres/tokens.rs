@@ -96,11 +96,11 @@ async fn redeem(
             .execute(&mut *conn)
             .await?;
         sqlx::query(
-            "UPDATE account_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+            "UPDATE account_tokens SET used_at = $1 WHERE user_id = $2 AND purpose <> $3 AND used_at IS NULL",
         )
         .bind(at)
         .bind(user)
-        .bind(AccountMail::PasswordReset.as_str())
+        .bind(AccountMail::VerifyEmail.as_str())
         .execute(&mut *conn)
         .await?;
     }

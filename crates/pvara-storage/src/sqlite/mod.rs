@@ -101,9 +101,12 @@ impl EventLogKind {
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     // FULL: a commit is on disk before anyone hears about it. Group commit pays for it.
+    // secure_delete: deleted and overwritten content is zeroed in the page, so an erased
+    // person's name is not left in free space of the file (see SqliteEngine::purge_wal).
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 10000;
          PRAGMA temp_store = MEMORY;
@@ -210,6 +213,13 @@ impl SqliteEngine {
 
     pub(super) fn events_in_place(&self) -> bool {
         self.inner.events_in_place.load(Ordering::Relaxed)
+    }
+
+    /// Moves the WAL's pages into the database file and truncates the WAL: after an erasure or
+    /// a retention batch, the old pages that still held the person (the WAL keeps every version
+    /// of a page until a checkpoint) are gone from both files.
+    pub(crate) async fn purge_wal(&self) -> Result<(), StoreError> {
+        self.inner.writer.checkpoint().await
     }
 
     pub fn writer_stats(&self) -> Arc<WriterStats> {

@@ -90,9 +90,9 @@ fn redeem(
         conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
             .execute([&user])?;
         conn.prepare_cached(
-            "UPDATE account_tokens SET used_at = ?1 WHERE user_id = ?2 AND purpose = ?3 AND used_at IS NULL",
+            "UPDATE account_tokens SET used_at = ?1 WHERE user_id = ?2 AND purpose <> ?3 AND used_at IS NULL",
         )?
-        .execute(params![at, user, AccountMail::PasswordReset.as_str()])?;
+        .execute(params![at, user, AccountMail::VerifyEmail.as_str()])?;
     }
     Ok(Some(parse_id(&user)?))
 }

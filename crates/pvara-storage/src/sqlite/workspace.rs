@@ -159,24 +159,28 @@ impl Accounts for SqliteEngine {
     }
 
     async fn erase_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Vec<ApplicationId>, StoreError> {
-        self.write(move |conn| {
-            let user = id.to_string();
-            let erased_email = format!("erased-{user}@erased.invalid");
-            let changed = conn
-                .prepare_cached(
-                    "UPDATE users SET email = ?1, full_name = ?2, password_hash = '!',
+        let ids = self
+            .write(move |conn| {
+                let user = id.to_string();
+                let erased_email = format!("erased-{user}@erased.invalid");
+                let changed = conn
+                    .prepare_cached(
+                        "UPDATE users SET email = ?1, full_name = ?2, password_hash = '!',
                             deactivated_at = coalesce(deactivated_at, ?3) WHERE id = ?4",
-                )?
-                .execute(params![erased_email, ERASED_NAME, ts(at), user])?;
-            if changed == 0 {
-                return Err(StoreError::NotFound("user"));
-            }
-            let ids = ids_where(conn, "applicant_id = ?1", params![user])?;
-            anonymise(conn, &ids, at)?;
-            end_access(conn, &user, at)?;
-            Ok(ids)
-        })
-        .await
+                    )?
+                    .execute(params![erased_email, ERASED_NAME, ts(at), user])?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound("user"));
+                }
+                let ids = ids_where(conn, "applicant_id = ?1", params![user])?;
+                anonymise(conn, &ids, at)?;
+                end_access(conn, &user, at)?;
+                Ok(ids)
+            })
+            .await?;
+        // Before answering: the person's old pages leave the WAL too.
+        self.purge_wal().await?;
+        Ok(ids)
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
@@ -345,14 +349,19 @@ impl Workspace for SqliteEngine {
         at: DateTime<Utc>,
         limit: u32,
     ) -> Result<usize, StoreError> {
-        self.write(move |conn| {
-            let filter = "erased_at IS NULL AND job_id IN
+        let retired = self
+            .write(move |conn| {
+                let filter = "erased_at IS NULL AND job_id IN
                           (SELECT id FROM jobs WHERE closes_at IS NOT NULL AND closes_at <= ?1) LIMIT ?2";
-            let ids = ids_where(conn, filter, params![ts(closed_before), limit])?;
-            anonymise(conn, &ids, at)?;
-            Ok(ids.len())
-        })
-        .await
+                let ids = ids_where(conn, filter, params![ts(closed_before), limit])?;
+                anonymise(conn, &ids, at)?;
+                Ok(ids.len())
+            })
+            .await?;
+        if retired > 0 {
+            self.purge_wal().await?;
+        }
+        Ok(retired)
     }
 
     async fn add_note(&self, note: NewNote) -> Result<(), StoreError> {

@@ -28,7 +28,8 @@ pub struct WriterStats {
     pub rows: AtomicU64,
 }
 
-type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// Told how the COMMIT went; runs on the writer's connection outside any transaction.
+type Completion = Box<dyn FnOnce(Result<(), String>, &Connection) + Send>;
 
 trait Request: Send {
     /// Runs inside the open transaction; the returned completion hears how the COMMIT went.
@@ -50,7 +51,7 @@ where
     fn run(self: Box<Self>, conn: &Connection) -> Completion {
         let WriteRequest { work, reply } = *self;
         let result = in_savepoint(conn, work);
-        Box::new(move |commit: Result<(), String>| {
+        Box::new(move |commit: Result<(), String>, _: &Connection| {
             let outcome = commit.map_err(StoreError::Unavailable).and(result);
             // The caller may have gone away (client disconnected); the write still happened.
             let _ = reply.send(outcome);
@@ -81,6 +82,47 @@ fn in_savepoint<T>(
     }
 }
 
+/// Copies every committed page from the WAL into the database file and truncates the WAL to
+/// nothing, once the transaction it joined has committed. After an erasure, the person's old
+/// pages are then in neither file (deleted content is zeroed, `secure_delete`).
+struct CheckpointRequest {
+    reply: oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// Attempts a checkpoint makes while readers still hold older snapshots.
+const CHECKPOINT_ATTEMPTS: u32 = 50;
+
+impl Request for CheckpointRequest {
+    fn run(self: Box<Self>, _: &Connection) -> Completion {
+        let reply = self.reply;
+        Box::new(move |commit: Result<(), String>, conn: &Connection| {
+            let outcome = commit
+                .map_err(StoreError::Unavailable)
+                .and_then(|()| checkpoint(conn));
+            let _ = reply.send(outcome);
+        })
+    }
+
+    fn fail(self: Box<Self>, error: String) {
+        let _ = self.reply.send(Err(StoreError::Unavailable(error)));
+    }
+}
+
+fn checkpoint(conn: &Connection) -> Result<(), StoreError> {
+    for _ in 0..CHECKPOINT_ATTEMPTS {
+        // (busy, frames in the WAL, frames checkpointed); busy while a reader holds a snapshot
+        // the WAL's frames are still needed for.
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+        if busy == 0 {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Err(StoreError::Unavailable(
+        "the WAL could not be checkpointed: readers kept it busy".to_owned(),
+    ))
+}
+
 /// Handle to the writer thread. The thread ends when the last handle is dropped, after finishing
 /// (and committing) everything already queued.
 #[derive(Clone)]
@@ -104,6 +146,15 @@ impl Writer {
             .name("pvara-sqlite-writer".to_owned())
             .spawn(move || run(conn, receiver, &thread_stats))?;
         Ok(Writer { sender, stats })
+    }
+
+    /// Checkpoints the WAL into the database file and truncates it, after the next commit.
+    pub(crate) async fn checkpoint(&self) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let request: Box<dyn Request> = Box::new(CheckpointRequest { reply });
+        let stopped = || StoreError::Unavailable("the database writer has stopped".to_owned());
+        self.sender.send(request).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// Runs `work` in the next group commit and returns its result once that commit is durable.
@@ -154,7 +205,7 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn Request>>, stats: 
         }
         completions
             .drain(..)
-            .for_each(|complete| complete(committed.clone()));
+            .for_each(|complete| complete(committed.clone(), &conn));
     }
     tracing::debug!("sqlite writer stopped");
 }

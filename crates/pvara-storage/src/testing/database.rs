@@ -43,6 +43,39 @@ impl TestDatabase {
     }
 }
 
+/// Kafka options for one test against the suite broker's SASL_SSL listener (`scripts/kafka`):
+/// SCRAM-SHA-512 as `pvara` with `password`, trusting the CA in `PVARA_TEST_KAFKA_TLS` (unless
+/// `trust_ca` is false).
+pub fn test_kafka_sasl(password: Option<&str>, trust_ca: bool) -> crate::kafka::KafkaOptions {
+    #[allow(clippy::expect_used)]
+    let tls = std::path::PathBuf::from(
+        std::env::var("PVARA_TEST_KAFKA_TLS").expect("PVARA_TEST_KAFKA_TLS: run the suite with scripts/test"),
+    );
+    #[allow(clippy::expect_used)]
+    let real = std::fs::read_to_string(tls.join("password")).expect("the SCRAM password of scripts/kafka");
+    let mut properties = vec![
+        ("security.protocol".to_owned(), "SASL_SSL".to_owned()),
+        ("sasl.mechanism".to_owned(), "SCRAM-SHA-512".to_owned()),
+        ("sasl.username".to_owned(), "pvara".to_owned()),
+        (
+            "sasl.password".to_owned(),
+            password.unwrap_or(real.trim()).to_owned(),
+        ),
+    ];
+    if trust_ca {
+        properties.push((
+            "ssl.ca.location".to_owned(),
+            tls.join("ca.pem").display().to_string(),
+        ));
+    }
+    crate::kafka::KafkaOptions {
+        brokers: std::env::var("PVARA_TEST_KAFKA_SASL_BROKERS")
+            .unwrap_or_else(|_| "127.0.0.1:9094".to_owned()),
+        properties,
+        ..test_kafka()
+    }
+}
+
 /// Kafka options for one test: the brokers from `PVARA_TEST_KAFKA_BROKERS` (default
 /// 127.0.0.1:9092) and a prefix of its own, so tests sharing the broker never see each other.
 pub fn test_kafka() -> crate::kafka::KafkaOptions {

@@ -14,7 +14,7 @@ mod rubric_story;
 mod store_story;
 mod token_story;
 
-pub use database::{TestDatabase, test_kafka};
+pub use database::{TestDatabase, test_kafka, test_kafka_sasl};
 pub use fixtures::*;
 pub use log_story::*;
 pub use report_story::*;

@@ -143,7 +143,7 @@ async fn set_up(
                     json!({ "email": email, "password": PASSWORD, "fullName": format!("Applicant {a}") });
                 let (status, answer) =
                     post(&client, &format!("{base}/api/auth/register"), None, &body).await?;
-                ensure!(status == 201, "registering failed with {status}: {answer}");
+                ensure!(status == 202, "registering failed with {status}: {answer}");
                 let token = login(&client, &base, &email, PASSWORD).await?;
                 Ok::<_, anyhow::Error>((a, email, token))
             });

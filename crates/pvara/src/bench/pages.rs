@@ -105,7 +105,7 @@ async fn seed(
     }
     let big = big.context("no job")?;
     // One hash for every applicant: hashing 100,000 passwords would be the whole benchmark.
-    let hash = pvara_services::auth::hash_password(PASSWORD.to_owned()).await?;
+    let hash = pvara_services::auth::hash_password(PASSWORD.to_owned(), None).await?;
     let started = Instant::now();
     let mut writes = JoinSet::new();
     for i in 0..applications {

@@ -66,7 +66,7 @@ async fn acknowledged_applications_survive_sigkill_and_are_scored_once() {
         let url = format!("{}/api/auth/register", server.base());
         assert_eq!(
             post(&client, url, None, &body).await.unwrap().0,
-            StatusCode::CREATED
+            StatusCode::ACCEPTED
         );
         tokens.push(login(&client, server.base(), &email).await);
     }

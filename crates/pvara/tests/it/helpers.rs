@@ -129,6 +129,8 @@ pub async fn spawn_app_configured(
     config.rate_limits = false;
     // Stories' applicants do not read their mail; verification has a story of its own.
     config.email_verification = EmailVerification::Off;
+    // The test binary is not pvara: CV files are read by children of the real one.
+    config.sandbox_program = Some(PathBuf::from(env!("CARGO_BIN_EXE_pvara")));
     adjust(&mut config);
     let kafka = config.kafka.clone();
     let app = Application::build_with_scorer(config, scorer).await.unwrap();
@@ -286,7 +288,7 @@ impl TestApp {
         let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
         let body = json!({ "email": email, "password": PASSWORD, "fullName": name });
         let response = self.post("/api/auth/register", None, &body).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
         let token = self.token(&email).await;
         Applicant {
             name: name.to_owned(),
@@ -493,6 +495,23 @@ pub fn mails_in(dir: &std::path::Path) -> Vec<(String, String)> {
         mails.insert(format!("{id}-{template}.eml"), message);
     }
     mails.into_iter().collect()
+}
+
+/// An application as the apply form posts it (multipart, the CV as a file `file_name`), for a
+/// job requiring Rust.
+pub fn cv_form(job: &str, full_name: &str, file_name: &str, file: Vec<u8>) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("jobId", job.to_owned())
+        .text("fullName", full_name.to_owned())
+        .text("skills", "Rust, PostgreSQL")
+        .text("yearsExperience", "5")
+        .text("education", "bachelor")
+        .text("resumeText", "")
+        .text("acceptPrivacyNotice", "true")
+        .part(
+            "cv",
+            reqwest::multipart::Part::bytes(file).file_name(file_name.to_owned()),
+        )
 }
 
 pub async fn error_of(response: Response) -> (StatusCode, Value) {

@@ -103,7 +103,10 @@ async fn name_blind_story(backend: Backend) {
     body["nameBlind"] = json!(true);
     let job = app.create_job(&recruiter, &body).await;
     let sana = app.applicant("Sana Mirza").await;
-    let cv = "SANA MIRZA, sana.mirza@example.org, +92 51 1234567\nMirza wrote SQL reports for a bank.";
+    let cv = "SANA MIRZA, sana.mirza@example.org, +92 51 1234567\nMirza wrote SQL reports for a bank.\n\
+              Sana's dashboards; the Mirza-Khan audit; mail s.m@gmail.com; call 0301 2345678, \
+              0301-7654321 or (051) 123 4567; CNIC 12345-1234567-1; github.com/sanamirza and \
+              @sana_m.\nAddress: House 12, Street 5, F-7/2, Islamabad\nDate of birth: 4 May 1994";
     let id = app
         .submit(
             &sana,
@@ -124,6 +127,16 @@ async fn name_blind_story(backend: Backend) {
         "sana.mirza",
         "1234567",
         "glad to serve",
+        "s.m@gmail.com",
+        "2345678",
+        "7654321",
+        "123 4567",
+        "1234567-1",
+        "github",
+        "sana_m",
+        "House 12",
+        "Islamabad",
+        "1994",
     ] {
         assert!(
             !text.contains(personal),
@@ -137,6 +150,22 @@ async fn name_blind_story(backend: Backend) {
             .contains("wrote SQL reports"),
         "what they did stays"
     );
+    // No id that leads back to the person: not her account's, and not shared by her other
+    // applications.
+    let sana_id = app.get_json("/api/me/export", Some(&sana.token)).await["account"]["id"].clone();
+    assert_ne!(hidden["applicantId"], sana_id);
+    let mut second = job_body("Analyst II", "More data analysis", &["SQL"], &[], 1.0);
+    second["nameBlind"] = json!(true);
+    let second = app.create_job(&recruiter, &second).await;
+    let other = app
+        .submit(
+            &sana,
+            &application_body(&second, &sana, &["SQL"], 3.0, "bachelor", "SQL."),
+        )
+        .await;
+    let other = app.wait_for_status(&recruiter, &other, "Under Review").await;
+    assert_ne!(other["applicantId"], hidden["applicantId"]);
+    assert_ne!(other["applicantId"], sana_id);
     let page: Value = app
         .get(&format!("/api/applications?jobId={job}"), Some(&recruiter))
         .await

@@ -214,19 +214,7 @@ async fn an_application_comes_with_a_cv_file_as_multipart(backend: Backend) {
     let alice = app.applicant("Alice Anwar").await;
     let cv = "Alice Anwar. Five years of Rust services on PostgreSQL, and the on-call rota.";
     let form = |cv_bytes: Vec<u8>, name: &str| {
-        reqwest::multipart::Form::new()
-            .text("jobId", job.clone())
-            .text("fullName", "Alice Anwar")
-            .text("email", alice.email.clone())
-            .text("skills", "Rust, PostgreSQL")
-            .text("yearsExperience", "5")
-            .text("education", "bachelor")
-            .text("resumeText", "")
-            .text("acceptPrivacyNotice", "true")
-            .part(
-                "cv",
-                reqwest::multipart::Part::bytes(cv_bytes).file_name(name.to_owned()),
-            )
+        cv_form(&job, "Alice Anwar", name, cv_bytes).text("email", alice.email.clone())
     };
     let submit = |form| {
         app.client

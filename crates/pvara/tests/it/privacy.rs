@@ -84,6 +84,20 @@ async fn everything_stored(app: &TestApp) -> String {
     }
 }
 
+/// Every file under `dir`, read whole.
+fn bytes_of_every_file(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            pending.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            files.push((path, bytes));
+        }
+    }
+    files
+}
+
 fn mail_text(app: &TestApp) -> String {
     app.mails()
         .into_iter()
@@ -100,7 +114,12 @@ async fn an_applicant_exports_then_erases_their_data(backend: Backend) {
         .create_job(&recruiter, &job_body("Analyst", "Data work", &["SQL"], &[], 0.0))
         .await;
     let zainab = app.applicant("Zainab Qureshi").await;
-    let marker = "Xylophonist of the Karakoram archives";
+    // A unique passage longer than a B-tree cell's inline part, so that it lives in overflow
+    // pages too.
+    let marker = "Xylophonist of the Karakoram archives, who catalogued eleven thousand folios of \
+                  the Gilgit manuscripts by lamplight, rebound the Hunza ledgers in goatskin and \
+                  taught the Shigar apprentices to read Kharosthi inscriptions on river stones.";
+    assert!(marker.len() >= 200);
     let mut body = application_body(&job, &zainab, &["SQL"], 3.0, "bachelor", marker);
     body["phone"] = json!("+92 333 7654321");
     let id = app.submit(&zainab, &body).await;
@@ -221,6 +240,33 @@ async fn an_applicant_exports_then_erases_their_data(backend: Backend) {
         stored.contains("Bilal Ahmed") && mail.contains("bilal.ahmed@example.org"),
         "others are kept"
     );
+    if backend == Backend::Sqlite {
+        // Down to the bytes: not in the database file, its WAL or any other file of the data
+        // directory (deleted content is zeroed, and the WAL is checkpointed and truncated).
+        let files = bytes_of_every_file(app.data_dir.path());
+        for personal in [
+            "Zainab",
+            "Qureshi",
+            "zainab.qureshi@example.org",
+            "7654321",
+            &marker[..60],
+            &marker[140..],
+        ] {
+            for (path, bytes) in &files {
+                assert!(
+                    !bytes.windows(personal.len()).any(|w| w == personal.as_bytes()),
+                    "{personal:?} is still in {}",
+                    path.display()
+                );
+            }
+        }
+        assert!(
+            files
+                .iter()
+                .any(|(_, b)| b.windows(11).any(|w| w == b"Bilal Ahmed")),
+            "the search does find what is kept"
+        );
+    }
     assert_eq!(
         app.engines.store.status_counts(&[job]).await.unwrap(),
         counts_before

@@ -313,7 +313,7 @@ pub async fn applicants_apply(
         let url = format!("{base}/api/auth/register");
         assert_eq!(
             post(client, url, None, &body).await.unwrap().0,
-            StatusCode::CREATED
+            StatusCode::ACCEPTED
         );
         let token = login(client, base, &email).await;
         let mut body = application(a, &email);

@@ -139,7 +139,7 @@ async fn scale_out(log: Log, applicants: usize, jobs_wanted: usize) {
                 .await
                 .unwrap()
                 .0,
-            StatusCode::CREATED
+            StatusCode::ACCEPTED
         );
         tokens.push(login(&client, &apis[(a + 1) % 2], &email).await);
     }

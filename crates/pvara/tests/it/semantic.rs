@@ -113,6 +113,7 @@ async fn a_missing_or_corrupt_model_stops_the_start() {
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.jwt_secret = Some(pvara::config::Secret::from(TEST_SECRET));
     config.semantic_model = Some(empty.path().to_owned());
+    config.sandbox_program = Some(env!("CARGO_BIN_EXE_pvara").into());
     let error = Application::build(config.clone()).await.expect_err("refused");
     let chain = format!("{error:#}");
     assert!(chain.contains("--semantic-model"), "{chain}");

@@ -52,8 +52,7 @@ async fn verified_addresses_and_password_reset(backend: Backend) {
     let email = "nadia@example.org";
     let body = json!({ "email": email, "password": PASSWORD, "fullName": "Nadia Malik" });
     let response = app.post("/api/auth/register", None, &body).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    assert_eq!(response.json::<Value>().await.unwrap()["emailVerified"], false);
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
     let nadia = Applicant {
         name: "Nadia Malik".to_owned(),
         email: email.to_owned(),
