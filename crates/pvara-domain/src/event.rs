@@ -270,6 +270,16 @@ impl AccountMail {
         matches!(self, AccountMail::PasswordReset | AccountMail::AlreadyRegistered)
     }
 
+    /// How long its link works: short for one that opens the account, two days to confirm an
+    /// address.
+    pub fn link_ttl(self) -> chrono::Duration {
+        if self.resets_password() {
+            chrono::Duration::hours(1)
+        } else {
+            chrono::Duration::hours(48)
+        }
+    }
+
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == value)
     }

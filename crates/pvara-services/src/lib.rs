@@ -8,15 +8,20 @@
 //! # Layout
 //! - [`usecase`]: every use case as one function (register, submit, act, withdraw, bulk, note,
 //!   post and close a job), called by the JSON API and the web pages alike.
+//! - [`state`]: the process's engines and services, built once at start ([`state::Services`]),
+//!   which use cases take.
+//! - [`front`]: what both front ends share above the use cases: request parts, the multipart
+//!   application form, applications as JSON, downloads, cursors.
 //! - [`api`]: the axum router, one module per resource, with [`api::error::ApiError`] as the one
 //!   error shape (`{"error":{"code","message","field"}}`).
+//! - [`http`]: both front ends under one router, the layers every answer goes through, and the
+//!   listener with its connection limits.
 //! - [`web`]: the server-rendered portal (candidates) and workspace (staff), on the same port.
 //! - [`backpressure`]: refusing new applications while the scorers are over `--max-lag` behind.
 //! - [`throttle`]: sign-in, registration and applying limited per account and address, in
 //!   process or shared through Redis.
 //! - [`cv`]: CV files: size and type checks and text extraction under a time limit.
 //! - [`auth`]: argon2id password hashing and signed, expiring JWTs carrying the role.
-//! - [`events`]: turns domain events into outbox messages (CloudEvents binary mode).
 //! - [`relay`]: the loop that moves outbox rows onto the log.
 //! - [`retention`]: anonymising applications past `--retention-days`.
 //! - [`workers`]: the batch-consuming loop shared by all workers, the scoring worker and the
@@ -34,7 +39,8 @@ pub mod api;
 pub mod auth;
 pub mod backpressure;
 pub mod cv;
-pub mod events;
+pub mod front;
+pub mod http;
 pub mod mail;
 pub mod metrics;
 pub mod relay;
@@ -42,6 +48,7 @@ pub mod retention;
 pub mod retry;
 pub mod scorer;
 pub mod semantic;
+pub mod state;
 pub mod throttle;
 pub mod usecase;
 pub mod web;
@@ -65,9 +72,10 @@ impl std::fmt::Display for ErrorChain<'_> {
     }
 }
 
-/// The current time at stored precision; every timestamp pvara writes comes from here.
+/// The current time at stored precision; every timestamp pvara writes comes from here (the
+/// storage crate's one clock).
 pub fn now() -> chrono::DateTime<chrono::Utc> {
-    pvara_domain::time::to_stored_precision(chrono::Utc::now())
+    pvara_storage::clock::now()
 }
 
 #[cfg(test)]

@@ -25,11 +25,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod clock;
 pub mod error;
 pub mod kafka;
 pub mod log;
 pub mod metrics;
 pub mod model;
+pub mod outbox;
 pub mod partition;
 pub mod postgres;
 pub mod private_fs;

@@ -280,9 +280,33 @@ pub struct ScoreRecord {
 }
 
 impl ScoreRecord {
+    /// Which scorer made this score, and whether a person set it: the one reading of it.
+    pub fn version(&self) -> pvara_domain::scoring::ScorerVersion {
+        pvara_domain::scoring::ScorerVersion::parse(&self.scorer_version)
+    }
+
     /// The breakdown as the scorer's card, when it is one this build can read.
     pub fn card(&self) -> Option<pvara_domain::scoring::ScoreCard> {
         serde_json::from_value(self.breakdown.clone()).ok()
+    }
+}
+
+/// What the stores keep of a score's provenance as columns, to count by (a job's re-scoring
+/// progress): the rubric it was made under, and whether a person set it. Derived from the one
+/// typed reading of the version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoreBasis {
+    pub rubric: Option<i64>,
+    pub by_person: bool,
+}
+
+impl ScoreBasis {
+    pub fn of(score: &ScoreRecord) -> Self {
+        let version = score.version();
+        ScoreBasis {
+            rubric: version.rubric.map(i64::from),
+            by_person: version.overridden,
+        }
     }
 }
 
@@ -363,20 +387,16 @@ pub struct WorkBatch {
     /// logs): stored in the same transaction, so effects and progress commit together.
     pub checkpoint: Option<Checkpoint>,
     /// The scoring worker's guard against a rubric change racing it: an applied transition
-    /// scored under a rubric its job has replaced by then gets this re-score event, written in
-    /// the same transaction (the store reads the job's rubric with a lock against the change).
-    pub stale_rubric: Option<StaleRubricEvent>,
+    /// scored under a rubric its job has replaced by then gets a re-score event, written by the
+    /// store in the same transaction (it reads the job's rubric with a lock against the change).
+    pub stale_rubric: bool,
 }
-
-/// Builds the re-score event of an application scored under an older rubric than its job's
-/// current one (application, job, current rubric version).
-pub type StaleRubricEvent = fn(ApplicationId, JobId, u32) -> Result<OutboxMessage, String>;
 
 impl WorkBatch {
     /// The jobs of applied transitions that carry a machine score, if the batch asks for the
     /// stale-rubric guard: whose current rubric version the store must read.
     pub(crate) fn scored_jobs(&self, applied: &[bool]) -> Vec<JobId> {
-        if self.stale_rubric.is_none() {
+        if !self.stale_rubric {
             return Vec::new();
         }
         let mut jobs: Vec<JobId> = self.scored_under(applied).map(|(t, _)| t.job_id).collect();
@@ -391,10 +411,7 @@ impl WorkBatch {
             .iter()
             .zip(applied)
             .filter(|(_, applied)| **applied)
-            .filter_map(|(t, _)| {
-                let version = t.score.as_ref()?.scorer_version.as_str();
-                Some((t, pvara_domain::scoring::rubric_of_version(version)?))
-            })
+            .filter_map(|(t, _)| Some((t, t.score.as_ref()?.version().machine_rubric()?)))
     }
 
     /// The re-score events of applied transitions scored under a rubric older than their job's
@@ -404,15 +421,24 @@ impl WorkBatch {
         applied: &[bool],
         current: &std::collections::HashMap<JobId, u32>,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let Some(event) = self.stale_rubric else {
+        if !self.stale_rubric {
             return Ok(Vec::new());
-        };
+        }
+        let at = crate::clock::now();
         self.scored_under(applied)
             .filter_map(|(t, used)| {
                 let now = *current.get(&t.job_id)?;
                 (now != used).then_some((t, now))
             })
-            .map(|(t, now)| event(t.application_id, t.job_id, now).map_err(StoreError::Corrupt))
+            .map(|(t, now)| {
+                let event =
+                    pvara_domain::event::Event::RescoreRequested(pvara_domain::event::RescoreRequested {
+                        application_id: t.application_id,
+                        job_id: t.job_id,
+                        rubric_version: now,
+                    });
+                crate::outbox::one_message(event, crate::outbox::SOURCE_SCORING, None, at)
+            })
             .collect()
     }
 }
@@ -556,6 +582,18 @@ pub struct ScoringInput {
     pub score: Option<ScoreRecord>,
     pub job: Job,
     pub candidate: Candidate,
+    /// The application was erased (its personal fields blanked): no worker scores it again.
+    pub erased: bool,
+}
+
+impl ScoringInput {
+    /// The stored score, if a worker may put a new one in its place
+    /// ([`pvara_domain::scoring::may_replace`]).
+    pub fn replaceable_score(&self) -> Option<&ScoreRecord> {
+        self.score
+            .as_ref()
+            .filter(|s| pvara_domain::scoring::may_replace(self.status, self.erased, &s.version()))
+    }
 }
 
 /// What a mail template needs: the personal data stays in the database until this moment.
@@ -664,7 +702,7 @@ mod tests {
             key: None,
             value: vec![],
             headers: vec![],
-            timestamp: chrono::Utc::now(),
+            timestamp: crate::clock::now(),
         };
         let positions = Position::after(&[record(1, 7), record(0, 3), record(1, 9), record(0, 2)]);
         let got: Vec<(u32, u64)> = positions.iter().map(|p| (p.partition, p.next_offset)).collect();

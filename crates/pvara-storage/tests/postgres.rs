@@ -34,6 +34,7 @@ story!(
     concurrent_submission_story,
     transition_story,
     rubric_story,
+    rubric_progress_story,
     report_story,
     listing_story,
     worker_reads_story,

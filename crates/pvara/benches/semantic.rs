@@ -113,6 +113,7 @@ fn inputs(n: usize) -> Vec<ScoringInput> {
                 score: None,
                 job,
                 candidate,
+                erased: false,
             }
         })
         .collect()

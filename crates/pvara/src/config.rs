@@ -112,7 +112,7 @@ pub struct Config {
     /// set (tests running in another binary name pvara's).
     pub sandbox_program: Option<PathBuf>,
     /// Deadlines and caps of client connections (the trusted proxies are added at start).
-    pub connections: pvara_services::api::server::ConnectionLimits,
+    pub connections: pvara_services::http::server::ConnectionLimits,
 }
 
 // Every default of the binary is here; the command line's are these same constants.
@@ -175,7 +175,7 @@ impl Config {
 
     /// The TLS settings, read and checked now so that a bad certificate stops the start, not
     /// the first connection.
-    pub fn tls(&self) -> anyhow::Result<Option<pvara_services::api::server::Tls>> {
+    pub fn tls(&self) -> anyhow::Result<Option<pvara_services::http::server::Tls>> {
         let (cert, key) = match (&self.tls_cert, &self.tls_key) {
             (None, None) => return Ok(None),
             (Some(cert), Some(key)) => (cert, key),
@@ -183,7 +183,7 @@ impl Config {
         };
         let read =
             |path: &PathBuf| std::fs::read(path).with_context(|| format!("cannot read {}", path.display()));
-        let tls = pvara_services::api::server::Tls::from_pem(&read(cert)?, &read(key)?)
+        let tls = pvara_services::http::server::Tls::from_pem(&read(cert)?, &read(key)?)
             .map_err(|e| anyhow::anyhow!("{e} ({} / {})", cert.display(), key.display()))?;
         Ok(Some(tls))
     }

@@ -4,13 +4,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use pvara_services::api::{self, ApiState, Services};
 use pvara_services::auth::Tokens;
 use pvara_services::auth::links::Links;
 use pvara_services::backpressure::Backpressure;
+use pvara_services::http;
 use pvara_services::mail::{FileMailer, MailTemplates, Mailer};
 use pvara_services::scorer::{RuleScorer, Scorer};
 use pvara_services::semantic::Refiner;
+use pvara_services::state::{AppState, Services};
 use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
 use pvara_services::workers::notify::NotifyWorker;
 use pvara_services::workers::rescore::RescoreWorker;
@@ -34,7 +35,7 @@ pub struct Application {
     links: Links,
     scorer: Arc<dyn Scorer>,
     throttle: Throttle,
-    tls: Option<api::server::Tls>,
+    tls: Option<http::server::Tls>,
     /// The notify role's mailer and templates, made (and checked) at build time.
     mail: Option<(Arc<dyn Mailer>, Arc<MailTemplates>)>,
     /// The semantic role's model, loaded (and checked) at build time.
@@ -177,7 +178,7 @@ impl Application {
             None
         };
         let listener = if config.roles.api {
-            match api::server::raise_open_files_limit() {
+            match http::server::raise_open_files_limit() {
                 Ok(limit) => tracing::info!(limit, "open files limit raised to the hard limit"),
                 Err(error) => tracing::warn!(%error, "cannot raise the open files limit"),
             }
@@ -348,12 +349,12 @@ impl Application {
                         services.cv_sandbox = sandbox;
                     }
                     services.mail_archive = Some(FileMailer::new(config.mail_dir(), config.mail_sender()?));
-                    let router = api::router(ApiState::from(services));
-                    let limits = api::server::ConnectionLimits {
+                    let router = http::router(AppState::from(services));
+                    let limits = http::server::ConnectionLimits {
                         exempt: config.trusted_proxies.clone().into(),
                         ..config.connections.clone()
                     };
-                    api::server::serve(listener, router, tls, limits, shutdown.clone())
+                    http::server::serve(listener, router, tls, limits, shutdown.clone())
                         .await
                         .context("the HTTP server failed")
                 }

@@ -11,6 +11,7 @@ pub mod relevance;
 pub mod rubric;
 pub mod semantic;
 pub mod skills;
+pub mod version;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,35 +19,7 @@ use crate::application::Candidate;
 use crate::job::Job;
 use education::Education;
 pub use rubric::{KnockoutRules, Rubric, RubricWeights};
-
-/// Bumped whenever a rule changes, so stored scores say which rules produced them. (2: the
-/// weights and knock-outs come from the job's rubric.)
-pub const SCORER_VERSION: &str = "rules-2";
-
-/// The version a score made by these rules under `rubric` is stored with: `rules-2/rubric-3`.
-pub fn scorer_version(rubric: &Rubric) -> String {
-    format!("{SCORER_VERSION}{}", rubric_tag(rubric.version))
-}
-
-/// What the scorer version of every score made under rubric `version` contains, refined or not
-/// (`rules-2/rubric-3`, `rules-2/rubric-3+model`): how the stores count a job's re-scoring.
-pub fn rubric_tag(version: u32) -> String {
-    format!("{RUBRIC_TAG}{version}")
-}
-
-/// What [`rubric_tag`] puts before the version.
-const RUBRIC_TAG: &str = "/rubric-";
-
-/// The rubric version a scorer version names (`rules-2/rubric-3+model@hash` -> 3); none for a
-/// score a person set or one from before rubrics.
-pub fn rubric_of_version(scorer_version: &str) -> Option<u32> {
-    if is_overridden_version(scorer_version) {
-        return None;
-    }
-    let (_, rest) = scorer_version.split_once(RUBRIC_TAG)?;
-    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-    rest[..end].parse().ok()
-}
+pub use version::{ScorerVersion, may_replace};
 
 /// A candidate lacking any required skill scores at most this.
 pub const CAP_MISSING_REQUIRED_SKILL: u8 = 40;
@@ -148,22 +121,6 @@ pub struct Override {
 /// both storage engines read it there, because the reports judge the machine, not the override.
 pub const MACHINE_TOTAL_PATH: [&str; 2] = ["overridden", "machineTotal"];
 
-/// What the scorer version of an overridden score starts with, before the machine's own.
-pub const OVERRIDE_PREFIX: &str = "override:";
-
-/// The scorer version of a score a person set over the machine's `machine_version`.
-pub fn overridden_version(machine_version: &str) -> String {
-    let machine = machine_version
-        .strip_prefix(OVERRIDE_PREFIX)
-        .unwrap_or(machine_version);
-    format!("{OVERRIDE_PREFIX}{machine}")
-}
-
-/// Whether a stored score's version says a person set it: no worker replaces such a score.
-pub fn is_overridden_version(scorer_version: &str) -> bool {
-    scorer_version.starts_with(OVERRIDE_PREFIX)
-}
-
 /// A score a recruiter sets: 0 to 100, with a reason of up to 500 characters.
 pub fn parse_override(score: i64, reason: &str) -> Result<(u8, String), crate::ValidationError> {
     let total = u8::try_from(score)
@@ -175,9 +132,10 @@ pub fn parse_override(score: i64, reason: &str) -> Result<(u8, String), crate::V
 }
 
 impl ScoreCard {
-    /// Whether the semantic model has refined this score.
-    pub fn is_refined(&self) -> bool {
-        self.semantic.is_some()
+    /// Which scorer made this card (whether a person later set the score over it is the stored
+    /// score's version to say, not the card's).
+    pub fn version(&self) -> ScorerVersion {
+        ScorerVersion::parse(&self.scorer_version)
     }
 }
 
@@ -330,7 +288,7 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
         ScoreCard {
             total: 0,
             uncapped_total: 0,
-            scorer_version: scorer_version(rubric),
+            scorer_version: ScorerVersion::rules(rubric.version).to_string(),
             required_skills,
             preferred_skills,
             experience,

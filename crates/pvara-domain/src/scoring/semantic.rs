@@ -134,16 +134,6 @@ pub struct Passages {
     pub ignored: Vec<IgnoredPassage>,
 }
 
-/// The scorer version of a refined score: the rules card's own, then the model's.
-fn refined_version(card: &ScoreCard, model: &str) -> String {
-    format!("{}+{model}", card.scorer_version)
-}
-
-/// Whether a stored score's version says the model refined it (see [`refine`]).
-pub fn is_refined_version(scorer_version: &str) -> bool {
-    scorer_version.contains('+')
-}
-
 /// The text passages are compared with for relevance.
 pub fn job_text(job: &Job) -> String {
     format!("{}. {}", job.title, job.description)
@@ -343,7 +333,9 @@ pub fn refine(
     relevance.points = round1(relevance.max_points * share);
     with_totals(
         ScoreCard {
-            scorer_version: refined_version(card, model),
+            scorer_version: super::ScorerVersion::parse(&card.scorer_version)
+                .refined_by(model)
+                .to_string(),
             required_skills: match_by_meaning(&card.required_skills, read, &found),
             preferred_skills: match_by_meaning(&card.preferred_skills, read, &found),
             relevance,

@@ -202,19 +202,3 @@ fn an_overridden_card_keeps_the_machine_total_where_storage_reads_it() {
     let pointer = format!("/{}", MACHINE_TOTAL_PATH.join("/"));
     assert_eq!(json.pointer(&pointer), Some(&serde_json::json!(card.total)));
 }
-
-#[test]
-fn the_rubric_version_is_read_back_from_a_scorer_version() {
-    assert_eq!(rubric_of_version("rules-2/rubric-3"), Some(3));
-    assert_eq!(
-        rubric_of_version("rules-2/rubric-12+all-MiniLM-L6-v2@53aa51172d14"),
-        Some(12)
-    );
-    assert_eq!(
-        rubric_of_version("override:rules-2/rubric-3"),
-        None,
-        "a person's score"
-    );
-    assert_eq!(rubric_of_version("override:by-hand"), None);
-    assert_eq!(rubric_of_version("rules-1"), None, "from before rubrics");
-}

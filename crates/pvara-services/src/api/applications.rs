@@ -5,25 +5,24 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use pvara_domain::application::ApplicationDraft;
-use pvara_domain::ids::{ApplicationId, JobId, UserId};
-use pvara_domain::scoring::education::Education;
-use pvara_domain::scoring::semantic::is_refined_version;
+use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::scoring::ScorerVersion;
 use pvara_domain::status::Status;
-use pvara_storage::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Cursor, Delivery, HistoryEntry, SortOrder,
-};
+use pvara_storage::model::{ApplicationQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 
-use super::ApiState;
 use super::error::ApiError;
-use super::extract::{ApiJson, RequestId};
+use super::extract::ApiJson;
+use super::extract::{ApplicantUser, AuthUser, StaffUser};
 use super::openapi::{ErrorBody, SubmitForm};
-use super::upload::ApplicationForm;
-use crate::auth::{ApplicantUser, AuthUser, StaffUser};
+use crate::front::cursor::{decode_cursor, next_cursor};
+use crate::front::download::attachment;
+use crate::front::request::RequestId;
+use crate::front::upload::ApplicationForm;
+use crate::front::views::ApplicationView;
+use crate::state::AppState;
 use crate::usecase;
 use crate::usecase::applications::SubmitInput;
 
@@ -67,10 +66,10 @@ pub struct SubmitPayload {
     cv: Option<crate::cv::Upload>,
 }
 
-impl FromRequest<ApiState> for SubmitPayload {
+impl FromRequest<AppState> for SubmitPayload {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &ApiState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         if !super::is_multipart(req.headers()) {
             let ApiJson(body) = ApiJson::<SubmitBody>::from_request(req, state).await?;
             return Ok(SubmitPayload { body, cv: None });
@@ -128,7 +127,7 @@ impl FromRequest<ApiState> for SubmitPayload {
         (status = 503, description = "`overloaded`: the scorers are behind (backpressure); retry after `Retry-After`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn submit(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     ApplicantUser(user): ApplicantUser,
     client: usecase::Client,
     RequestId(request_id): RequestId,
@@ -166,154 +165,6 @@ pub async fn submit(
     Ok((StatusCode::CREATED, headers, Json(view)))
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationView {
-    id: ApplicationId,
-    job_id: JobId,
-    applicant_id: UserId,
-    status: Status,
-    ai_score: Option<u8>,
-    score_breakdown: Option<serde_json::Value>,
-    scorer_version: Option<String>,
-    /// Whether the semantic model has refined the score (null while unscored): false means the
-    /// rules score, pending refinement where a model is configured.
-    score_refined: Option<bool>,
-    /// The score's changes after the first (refinements), oldest first.
-    score_changes: Vec<pvara_storage::model::ScoreChange>,
-    /// Name-blind sifting: the candidate's name, address, phone and cover letter are withheld
-    /// from staff (and their name, address and phone from the CV text) until an interview.
-    identity_hidden: bool,
-    full_name: String,
-    email: String,
-    phone: Option<String>,
-    skills: Vec<String>,
-    years_experience: f64,
-    education: Education,
-    resume_text: String,
-    cover_letter: Option<String>,
-    submitted_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    cv_file_name: Option<String>,
-    /// The privacy notice the applicant accepted.
-    consent_version: Option<String>,
-    history: Vec<HistoryView>,
-    /// The mail sent about this application, oldest first.
-    mail: Vec<MailView>,
-}
-
-/// One mail about an application: delivered (the relay took it), or failed (the relay refused
-/// it for good; it is not tried again).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MailView {
-    /// The template: applicationReceived, interview, offer, ...
-    template: String,
-    message_id: String,
-    /// `delivered` or `failed`.
-    status: &'static str,
-    /// The relay's reply, when it refused the mail.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reply: Option<String>,
-    at: DateTime<Utc>,
-}
-
-impl From<Delivery> for MailView {
-    fn from(d: Delivery) -> Self {
-        Self {
-            template: d.template,
-            message_id: d.message_id,
-            status: if d.failure.is_some() {
-                "failed"
-            } else {
-                "delivered"
-            },
-            reply: d.failure,
-            at: d.delivered_at,
-        }
-    }
-}
-
-/// One step of an application's history: who moved it from which status to which, when and why.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryView {
-    from: Option<Status>,
-    to: Status,
-    /// A user id, or `system:<worker>`.
-    actor: String,
-    reason: String,
-    /// The step's details (test link, interview, offer), when it has any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    details: Option<serde_json::Value>,
-    at: DateTime<Utc>,
-}
-
-impl From<HistoryEntry> for HistoryView {
-    fn from(h: HistoryEntry) -> Self {
-        Self {
-            from: h.from,
-            to: h.to,
-            actor: h.actor,
-            reason: h.reason,
-            details: h.details,
-            at: h.at,
-        }
-    }
-}
-
-impl ApplicationView {
-    /// The record in its API shape, as JSON (for the data export).
-    pub fn json(record: ApplicationRecord) -> serde_json::Value {
-        serde_json::to_value(ApplicationView::from(record)).unwrap_or_default()
-    }
-}
-
-impl From<ApplicationRecord> for ApplicationView {
-    fn from(r: ApplicationRecord) -> Self {
-        let (ai_score, score_breakdown, scorer_version) = match r.score {
-            Some(s) => (Some(s.total), Some(s.breakdown), Some(s.scorer_version)),
-            None => (None, None, None),
-        };
-        Self {
-            id: r.id,
-            job_id: r.job_id,
-            applicant_id: r.applicant_id,
-            status: r.status,
-            ai_score,
-            score_breakdown,
-            score_refined: scorer_version.as_deref().map(is_refined_version),
-            scorer_version,
-            score_changes: r.score_changes,
-            identity_hidden: false,
-            full_name: r.candidate.full_name.as_str().to_owned(),
-            email: r.candidate.email.as_str().to_owned(),
-            phone: r.candidate.phone,
-            skills: r.candidate.skills,
-            years_experience: r.candidate.years_experience,
-            education: r.candidate.education,
-            resume_text: r.candidate.resume_text,
-            cover_letter: r.candidate.cover_letter,
-            submitted_at: r.submitted_at,
-            updated_at: r.updated_at,
-            cv_file_name: r.cv_file_name,
-            consent_version: r.consent_version,
-            history: r.history.into_iter().map(HistoryView::from).collect(),
-            mail: Vec::new(),
-        }
-    }
-}
-
-impl From<usecase::applications::ApplicationDetail> for ApplicationView {
-    fn from(detail: usecase::applications::ApplicationDetail) -> Self {
-        Self {
-            mail: detail.mail.into_iter().map(MailView::from).collect(),
-            identity_hidden: detail.identity_hidden,
-            ..ApplicationView::from(detail.record)
-        }
-    }
-}
-
 /// The owner or staff see it (a staff read is audited); everyone else gets the same 404 as for a
 /// missing id.
 #[utoipa::path(
@@ -323,7 +174,7 @@ impl From<usecase::applications::ApplicationDetail> for ApplicationView {
         (status = 404, description = "`not_found`, also for someone else's", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn get(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
@@ -373,25 +224,6 @@ pub struct PageView {
 
 pub const DEFAULT_PAGE: u32 = 20;
 pub const MAX_PAGE: u32 = 100;
-
-/// The cursor of the page after `page`, when `page` is full: opaque to clients.
-pub fn next_cursor(page: &[ApplicationSummary], limit: u32) -> Option<String> {
-    if page.len() as u32 != limit {
-        return None;
-    }
-    let cursor = Cursor::after(page.last()?);
-    serde_json::to_vec(&cursor)
-        .ok()
-        .map(|bytes| URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// A cursor this server handed out, or `None`.
-pub fn decode_cursor(text: &str) -> Option<Cursor> {
-    URL_SAFE_NO_PAD
-        .decode(text.as_bytes())
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Cursor>(&bytes).ok())
-}
 
 fn invalid(field: &'static str, message: &str) -> ApiError {
     ApiError::bad_request(message).with_field(field)
@@ -463,7 +295,7 @@ fn parse_query(params: ListParams) -> Result<ApplicationQuery, ApiError> {
         (status = 403, description = "`forbidden`: staff only", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn list(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     _staff: StaffUser,
     Query(params): Query<ListParams>,
 ) -> Result<Json<PageView>, ApiError> {
@@ -479,7 +311,10 @@ pub async fn list(
             full_name: s.full_name,
             status: s.status,
             ai_score: s.ai_score,
-            score_refined: s.scorer_version.as_deref().map(is_refined_version),
+            score_refined: s
+                .scorer_version
+                .as_deref()
+                .map(|v| ScorerVersion::parse(v).is_refined()),
             submitted_at: s.submitted_at,
         })
         .collect();
@@ -495,26 +330,11 @@ pub async fn list(
         (status = 404, description = "`not_found`: no such application, not yours, or no file", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn cv(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
     let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
     let file = usecase::applications::cv_file(state.store.as_ref(), user, id).await?;
     Ok(attachment(file))
-}
-
-/// A stored file as a download: never rendered by the browser, whatever it holds.
-pub fn attachment(file: pvara_storage::model::CvFile) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let disposition = format!("attachment; filename=\"{}\"", file.file_name.replace('"', ""));
-    (
-        [
-            (header::CONTENT_TYPE, file.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        file.content,
-    )
-        .into_response()
 }

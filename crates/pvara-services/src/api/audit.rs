@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use pvara_storage::model::{AuditEntry, AuditQuery};
 use serde::{Deserialize, Serialize};
 
-use super::ApiState;
 use super::error::ApiError;
+use super::extract::AuthUser;
 use super::openapi::ErrorBody;
-use crate::auth::AuthUser;
+use crate::state::AppState;
 use crate::usecase;
 
 /// One line of the audit trail: ids only.
@@ -56,7 +56,7 @@ pub struct AuditParams {
         (status = 403, description = "`forbidden`: admins only", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn list(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     user: AuthUser,
     Query(params): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditView>>, ApiError> {

@@ -96,59 +96,43 @@ impl From<ValidationError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Conflict(what) => ApiError::conflict("conflict", format!("{what} already exists")),
-            StoreError::NotFound(what) => ApiError::not_found(what),
-            StoreError::StaleStatus => ApiError::conflict(
-                "invalid_transition",
-                "the application's status changed meanwhile; reload it",
-            ),
-            StoreError::Changed(what) => ApiError::conflict(
-                "stale",
-                format!("the {what} changed meanwhile; reload it and try again"),
-            ),
-            StoreError::Unavailable(_) | StoreError::Log(LogError::Unavailable(_)) => {
-                ApiError::unavailable(&crate::ErrorChain(&error))
-            }
-            other => ApiError::internal(&crate::ErrorChain(&other)),
-        }
+        crate::usecase::Error::from(error).into()
+    }
+}
+
+impl From<crate::auth::Forbidden> for ApiError {
+    fn from(forbidden: crate::auth::Forbidden) -> Self {
+        crate::usecase::Error::from(forbidden).into()
     }
 }
 
 impl From<crate::usecase::Error> for ApiError {
+    /// By the error's one classification ([`crate::usecase::Kind`]).
     fn from(error: crate::usecase::Error) -> Self {
-        use crate::usecase::Error;
-        match error {
-            Error::Invalid(e) => e.into(),
-            Error::Forbidden(message) => ApiError::forbidden(message),
-            Error::Unverified => ApiError::new(StatusCode::FORBIDDEN, "email_unverified", error.to_string()),
-            Error::NotFound(what) => ApiError::not_found(what),
-            Error::Conflict { code, message, field } => with_field(ApiError::conflict(code, message), field),
-            Error::Unprocessable { code, message, field } => {
-                with_field(ApiError::unprocessable(code, message), field)
+        use crate::usecase::Kind;
+        let status = match error.kind() {
+            Kind::Invalid | Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::Forbidden | Kind::Unverified => StatusCode::FORBIDDEN,
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        match error.kind() {
+            Kind::Internal => return ApiError::internal(&crate::ErrorChain(&error)),
+            Kind::Unavailable if error.retry_after().is_none() => {
+                return ApiError::unavailable(&crate::ErrorChain(&error));
             }
-            Error::Throttled { retry_after_secs } => ApiError {
-                retry_after: Some(retry_after_secs),
-                ..ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_requests",
-                    format!("too many attempts; try again in {retry_after_secs} seconds"),
-                )
-            },
-            Error::Overloaded { retry_after_secs } => ApiError {
-                retry_after: Some(retry_after_secs),
-                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", error.to_string())
-            },
-            Error::Store(e) => e.into(),
-            Error::Internal(detail) => ApiError::internal(&detail),
+            _ => {}
         }
-    }
-}
-
-fn with_field(error: ApiError, field: Option<&'static str>) -> ApiError {
-    match field {
-        Some(field) => error.with_field(field),
-        None => error,
+        ApiError {
+            status,
+            code: error.code(),
+            message: error.public_message(),
+            field: error.field().map(str::to_owned),
+            retry_after: error.retry_after(),
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Extractors that fail with [`ApiError`] instead of axum's plain-text rejections.
+//! Extractors that fail with [`ApiError`] instead of axum's plain-text rejections: JSON bodies,
+//! request ids, client addresses, and the caller from a Bearer token.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -8,6 +9,8 @@ use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use crate::auth::HasTokens;
+use crate::usecase::Actor;
 
 /// A JSON body. Syntax errors are 400; a missing field or a wrong type is 422 naming the field
 /// (`requirements.minYearsExperience`); a body over the limit is 413.
@@ -157,57 +160,73 @@ mod tests {
     }
 }
 
-/// A request id worth keeping: short, and made of characters safe in a log line and a header.
-/// Anything else is replaced by a fresh id before the request is handled.
-pub fn valid_request_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-}
+// Callers, from their Bearer token: the API's side of `auth`, rejected in the API's error shape.
 
-/// The request id set by the request-id middleware, if it is safe to copy into events and logs.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub Option<String>);
+/// The caller of an API route: from a valid `Authorization: Bearer` token whose user exists and
+/// is active; requests without one get 401.
+pub type AuthUser = Actor;
 
-impl<S: Send + Sync> FromRequestParts<S> for RequestId {
-    type Rejection = std::convert::Infallible;
+/// A caller with a staff role, checked from the token before the body is read: an applicant
+/// posting a job hears 403, not a validation message about the job.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffUser(pub Actor);
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let id = parts
-            .headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| valid_request_id(v))
-            .map(str::to_owned);
-        Ok(RequestId(id))
+/// A caller with the applicant role, checked before the body is read.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplicantUser(pub Actor);
+
+impl<S> FromRequestParts<S> for StaffUser
+where
+    S: HasTokens + Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let actor = Actor::from_request_parts(parts, state).await?;
+        actor.require_staff()?;
+        Ok(StaffUser(actor))
     }
 }
 
-/// The client's address: the peer's, or with a trusted proxy in front, the last address in
-/// `X-Forwarded-For` that is not one of the trusted proxies. A header from anyone else is
-/// ignored, or every attacker would name a fresh address per request.
-impl axum::extract::FromRequestParts<super::ApiState> for crate::usecase::Client {
-    type Rejection = std::convert::Infallible;
+impl<S> FromRequestParts<S> for ApplicantUser
+where
+    S: HasTokens + Send + Sync,
+{
+    type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &super::ApiState) -> Result<Self, Self::Rejection> {
-        use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-        let trusted = |ip: &IpAddr| state.trusted_proxies.contains(ip);
-        let address = if trusted(&peer) {
-            parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-                .rev()
-                .find(|ip| !trusted(ip))
-                .unwrap_or(peer)
-        } else {
-            peer
-        };
-        Ok(crate::usecase::Client { address })
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let actor = Actor::from_request_parts(parts, state).await?;
+        actor.require_applicant()?;
+        Ok(ApplicantUser(actor))
+    }
+}
+
+impl<S> FromRequestParts<S> for Actor
+where
+    S: HasTokens + Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
+        let (actor, issued_at) = state
+            .tokens()
+            .verify_issued(token.trim())
+            .ok_or_else(|| ApiError::unauthorized("invalid or expired token"))?;
+        let standing = state.active_users().standing(state.store(), actor.id).await?;
+        if !standing.is_some_and(|s| s.accepts(issued_at)) {
+            return Err(ApiError::unauthorized(
+                "this account no longer exists, was deactivated, or its password changed: sign in again",
+            ));
+        }
+        Ok(actor)
     }
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 
-use super::ApiState;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HealthView {
@@ -39,7 +39,7 @@ pub async fn health() -> Json<HealthView> {
     responses((status = 200, description = "Ready", body = ReadyView),
         (status = 503, description = "The database or the event log does not answer", body = ReadyView))
 )]
-pub async fn ready(State(state): State<ApiState>) -> (StatusCode, Json<ReadyView>) {
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<ReadyView>) {
     let database = state
         .store
         .ping()

@@ -11,11 +11,12 @@ use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
 use pvara_storage::model::RescoreProgress;
 use serde::{Deserialize, Serialize};
 
-use super::ApiState;
 use super::error::ApiError;
-use super::extract::{ApiJson, RequestId};
+use super::extract::ApiJson;
+use super::extract::StaffUser;
 use super::openapi::ErrorBody;
-use crate::auth::StaffUser;
+use crate::front::request::RequestId;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -165,7 +166,7 @@ impl JobView {
         (status = 422, description = "`validation_failed`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn create(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     ApiJson(body): ApiJson<CreateJobBody>,
 ) -> Result<(StatusCode, Json<JobView>), ApiError> {
@@ -193,7 +194,7 @@ pub async fn create(
     get, path = "/api/jobs", tag = "jobs",
     responses((status = 200, description = "Open jobs, newest first", body = Vec<JobView>), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
-pub async fn list_open(State(state): State<ApiState>) -> Result<Json<Vec<JobView>>, ApiError> {
+pub async fn list_open(State(state): State<AppState>) -> Result<Json<Vec<JobView>>, ApiError> {
     let now = crate::now();
     let jobs = state.store.open_jobs(now, 500).await?;
     Ok(Json(jobs.into_iter().map(|job| JobView::new(job, now)).collect()))
@@ -207,7 +208,7 @@ pub async fn list_open(State(state): State<ApiState>) -> Result<Json<Vec<JobView
         (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn close(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
@@ -227,7 +228,7 @@ pub async fn close(
     responses((status = 200, description = "The job", body = JobView),
         (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
-pub async fn get(State(state): State<ApiState>, Path(id): Path<String>) -> Result<Json<JobView>, ApiError> {
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<JobView>, ApiError> {
     let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
     let job = state
         .store
@@ -245,7 +246,7 @@ pub async fn get(State(state): State<ApiState>, Path(id): Path<String>) -> Resul
         (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn rubric(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Path(id): Path<String>,
 ) -> Result<Json<RubricView>, ApiError> {
@@ -264,7 +265,7 @@ pub async fn rubric(
         (status = 422, description = "`validation_failed`: the weights do not add up to 100", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn change_rubric(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
@@ -302,7 +303,7 @@ pub struct ScoringView {
         (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn scoring(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,

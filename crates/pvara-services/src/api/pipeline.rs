@@ -9,11 +9,12 @@ use pvara_domain::pipeline::{Interview, Offer, Rejection, Step, TestInvitation, 
 use pvara_domain::status::Status;
 use serde::{Deserialize, Serialize};
 
-use super::ApiState;
 use super::error::ApiError;
-use super::extract::{ApiJson, RequestId};
+use super::extract::ApiJson;
+use super::extract::{ApplicantUser, AuthUser, StaffUser};
 use super::openapi::ErrorBody;
-use crate::auth::{ApplicantUser, AuthUser, StaffUser};
+use crate::front::request::RequestId;
+use crate::state::AppState;
 use crate::usecase;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -26,7 +27,7 @@ pub struct StepView {
 }
 
 async fn act(
-    state: &ApiState,
+    state: &AppState,
     user: AuthUser,
     id: &str,
     request_id: Option<&str>,
@@ -56,7 +57,7 @@ pub struct TestInvitationBody {
         (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn invite_to_test(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
@@ -85,7 +86,7 @@ pub struct InterviewBody {
         (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn schedule_interview(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
@@ -122,7 +123,7 @@ pub struct OfferBody {
         (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn extend_offer(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
@@ -144,7 +145,7 @@ pub struct RejectionBody {
         (status = 409, description = "`invalid_transition`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn reject(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
@@ -168,7 +169,7 @@ pub struct WithdrawalBody {
         (status = 409, description = "`invalid_transition`: already final", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn withdraw(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     ApplicantUser(user): ApplicantUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,

@@ -5,18 +5,18 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use pvara_domain::ids::UserId;
 
-use super::ApiState;
-use super::applications::ApplicationView;
 use super::error::ApiError;
+use super::extract::AuthUser;
 use super::openapi::ErrorBody;
-use crate::auth::AuthUser;
+use crate::front::views::ApplicationView;
+use crate::state::AppState;
 use crate::usecase::{self, privacy::Export};
 
 #[utoipa::path(
     get, path = "/api/me/export", tag = "privacy", security(("bearer" = [])),
     responses((status = 200, description = "Everything pvara holds about the caller", body = Export), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
-pub async fn export(State(state): State<ApiState>, user: AuthUser) -> Result<Json<Export>, ApiError> {
+pub async fn export(State(state): State<AppState>, user: AuthUser) -> Result<Json<Export>, ApiError> {
     let export = usecase::privacy::export(state.store.as_ref(), user, ApplicationView::json).await?;
     Ok(Json(export))
 }
@@ -26,7 +26,7 @@ pub async fn export(State(state): State<ApiState>, user: AuthUser) -> Result<Jso
     responses((status = 204, description = "The caller is erased"),
         (status = 409, description = "`staff_account`: staff are deactivated, not erased", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
-pub async fn erase_me(State(state): State<ApiState>, user: AuthUser) -> Result<StatusCode, ApiError> {
+pub async fn erase_me(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     erase(&state, user, user.id).await
 }
 
@@ -38,7 +38,7 @@ pub async fn erase_me(State(state): State<ApiState>, user: AuthUser) -> Result<S
         (status = 409, description = "`staff_account`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn erase_user(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
@@ -46,7 +46,7 @@ pub async fn erase_user(
     erase(&state, user, id).await
 }
 
-async fn erase(state: &ApiState, actor: AuthUser, target: UserId) -> Result<StatusCode, ApiError> {
+async fn erase(state: &AppState, actor: AuthUser, target: UserId) -> Result<StatusCode, ApiError> {
     let context = (&state.active_users, state.mail_archive.as_ref());
     usecase::privacy::erase(state.store.as_ref(), context, actor, target).await?;
     Ok(StatusCode::NO_CONTENT)

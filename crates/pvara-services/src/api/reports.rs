@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pvara_domain::equality::Dimension;
 use pvara_domain::ids::JobId;
@@ -11,10 +10,10 @@ use pvara_domain::report::scorer::Band;
 use pvara_domain::status::Status;
 use serde::{Deserialize, Serialize};
 
-use super::ApiState;
 use super::error::ApiError;
+use super::extract::StaffUser;
 use super::openapi::ErrorBody;
-use crate::auth::StaffUser;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -84,7 +83,7 @@ pub struct FunnelView {
         (status = 422, description = "`validation_failed`: jobId missing", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn funnel(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Query(params): Query<ReportParams>,
 ) -> Result<Json<FunnelView>, ApiError> {
@@ -141,7 +140,7 @@ pub struct ImpactView {
         (status = 422, description = "`validation_failed`: jobId missing or an unknown format", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn impact(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Query(params): Query<ImpactParams>,
 ) -> Result<Response, ApiError> {
@@ -159,7 +158,11 @@ pub async fn impact(
     let (job, report) =
         crate::usecase::reports::impact(state.store.as_ref(), user, job, &state.equality).await?;
     if csv {
-        return Ok(impact_csv_download(&job, &report)?);
+        let body = crate::usecase::reports::impact_csv(&job, &report)?;
+        return Ok(crate::front::download::csv(
+            &format!("impact-{}.csv", job.id),
+            body,
+        ));
     }
     Ok(Json(ImpactView {
         job_id: job.id,
@@ -195,7 +198,7 @@ pub struct ScorerView {
         (status = 422, description = "`validation_failed`: jobId missing", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn scorer(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Query(params): Query<ReportParams>,
 ) -> Result<Json<ScorerView>, ApiError> {
@@ -227,26 +230,9 @@ pub struct EqualityQuestionsView {
     get, path = "/api/equality-questions", tag = "applications",
     responses((status = 200, description = "The questions and their answers", body = EqualityQuestionsView))
 )]
-pub async fn equality_questions(State(state): State<ApiState>) -> Json<EqualityQuestionsView> {
+pub async fn equality_questions(State(state): State<AppState>) -> Json<EqualityQuestionsView> {
     Json(EqualityQuestionsView {
         prefer_not_to_say: pvara_domain::equality::PREFER_NOT_TO_SAY,
         questions: state.equality.dimensions.clone(),
     })
-}
-
-/// The impact report as a CSV download (the API's `format=csv` and the reports page's link).
-pub(crate) fn impact_csv_download(
-    job: &pvara_domain::job::Job,
-    report: &pvara_domain::report::impact::ImpactReport,
-) -> Result<Response, crate::usecase::Error> {
-    let body = crate::usecase::reports::impact_csv(job, report)?;
-    let disposition = format!("attachment; filename=\"impact-{}.csv\"", job.id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
 }

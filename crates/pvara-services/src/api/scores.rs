@@ -5,11 +5,11 @@ use axum::extract::{Path, State};
 use pvara_domain::ids::ApplicationId;
 use serde::{Deserialize, Serialize};
 
-use super::ApiState;
 use super::error::ApiError;
 use super::extract::ApiJson;
+use super::extract::StaffUser;
 use super::openapi::ErrorBody;
-use crate::auth::StaffUser;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct OverrideBody {
@@ -38,7 +38,7 @@ pub struct OverrideView {
         (status = 422, description = "`validation_failed`: score outside 0-100, or no reason", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn override_score(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     StaffUser(user): StaffUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<OverrideBody>,

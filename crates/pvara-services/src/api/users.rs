@@ -10,10 +10,10 @@ use pvara_storage::Store;
 use pvara_storage::model::NewUser;
 use serde::{Deserialize, Serialize};
 
-use super::ApiState;
 use super::error::ApiError;
 use super::extract::ApiJson;
 use super::openapi::ErrorBody;
+use crate::state::AppState;
 use crate::usecase;
 use crate::usecase::Actor;
 
@@ -59,7 +59,7 @@ pub const REGISTERED_MESSAGE: &str = "We have sent a message to this address. If
         (status = 429, description = "`too_many_requests`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn register(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     client: usecase::Client,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
@@ -126,7 +126,7 @@ pub struct LoginView {
         (status = 429, description = "`too_many_requests`: the account is locked for a while", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn login(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     client: usecase::Client,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<LoginView>, ApiError> {
@@ -162,7 +162,7 @@ pub struct TokenBody {
         (status = 422, description = "`invalid_token`: forged, used or expired", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn verify_email(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     ApiJson(body): ApiJson<TokenBody>,
 ) -> Result<StatusCode, ApiError> {
     usecase::verification::verify_email(
@@ -181,7 +181,7 @@ pub async fn verify_email(
         (status = 401, description = "`unauthorized`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn resend_verification(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     actor: Actor,
     client: usecase::Client,
 ) -> Result<StatusCode, ApiError> {
@@ -200,7 +200,7 @@ pub struct ResetRequestBody {
     responses((status = 202, description = "The same answer whether or not the address has an account"), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn request_password_reset(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     client: usecase::Client,
     ApiJson(body): ApiJson<ResetRequestBody>,
 ) -> Result<StatusCode, ApiError> {
@@ -222,7 +222,7 @@ pub struct ResetBody {
         (status = 422, description = "`invalid_token`, or `validation_failed` for a weak password", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn reset_password(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     ApiJson(body): ApiJson<ResetBody>,
 ) -> Result<StatusCode, ApiError> {
     usecase::verification::reset_password(

@@ -9,9 +9,6 @@ use std::time::Instant;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
-use axum::extract::FromRequestParts;
-use axum::http::header;
-use axum::http::request::Parts;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use pvara_domain::ids::UserId;
@@ -20,8 +17,53 @@ use serde::{Deserialize, Serialize};
 
 use pvara_storage::{Store, StoreError};
 
-use crate::api::error::ApiError;
-pub use crate::usecase::Actor;
+/// Who is acting: from a Bearer token or a browser session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: UserId,
+    pub role: Role,
+}
+
+impl Actor {
+    /// How the actor appears in the audit trail: their user id, or `operator` for the command
+    /// line (which acts as the nil user).
+    pub fn audit_name(&self) -> String {
+        if self.id.0.is_nil() {
+            "operator".to_owned()
+        } else {
+            self.id.to_string()
+        }
+    }
+
+    pub fn require_staff(&self) -> Result<(), Forbidden> {
+        if self.role.is_staff() {
+            Ok(())
+        } else {
+            Err(Forbidden("only recruiters and admins may do this"))
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), Forbidden> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Forbidden("only admins may do this"))
+        }
+    }
+
+    pub fn require_applicant(&self) -> Result<(), Forbidden> {
+        if self.role == Role::Applicant {
+            Ok(())
+        } else {
+            Err(Forbidden("only applicants may apply"))
+        }
+    }
+}
+
+/// A caller's role does not allow what they asked; the message says who may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Forbidden(pub &'static str);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -158,46 +200,8 @@ impl Tokens {
     }
 }
 
-/// The caller of an API route: from a valid `Authorization: Bearer` token whose user exists and
-/// is active; requests without one get 401.
-pub type AuthUser = Actor;
-
-/// A caller with a staff role, checked from the token before the body is read: an applicant
-/// posting a job hears 403, not a validation message about the job.
-#[derive(Debug, Clone, Copy)]
-pub struct StaffUser(pub Actor);
-
-/// A caller with the applicant role, checked before the body is read.
-#[derive(Debug, Clone, Copy)]
-pub struct ApplicantUser(pub Actor);
-
-impl<S> FromRequestParts<S> for StaffUser
-where
-    S: HasTokens + Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let actor = Actor::from_request_parts(parts, state).await?;
-        actor.require_staff()?;
-        Ok(StaffUser(actor))
-    }
-}
-
-impl<S> FromRequestParts<S> for ApplicantUser
-where
-    S: HasTokens + Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let actor = Actor::from_request_parts(parts, state).await?;
-        actor.require_applicant()?;
-        Ok(ApplicantUser(actor))
-    }
-}
-
-/// Anything that can check a caller: implemented by the API state.
+/// Anything that can check a caller: implemented by the application state (the API's Bearer
+/// extractors in `api::extract` and the pages' sessions use it).
 pub trait HasTokens {
     fn tokens(&self) -> &Tokens;
     fn active_users(&self) -> &ActiveUsers;
@@ -275,36 +279,6 @@ impl ActiveUsers {
         if let Ok(mut seen) = self.seen.write() {
             seen.remove(&id);
         }
-    }
-}
-
-impl<S> FromRequestParts<S> for Actor
-where
-    S: HasTokens + Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <token>"))?;
-        let (actor, issued_at) = state
-            .tokens()
-            .verify_issued(token.trim())
-            .ok_or_else(|| ApiError::unauthorized("invalid or expired token"))?;
-        let standing = state.active_users().standing(state.store(), actor.id).await?;
-        if !standing.is_some_and(|s| s.accepts(issued_at)) {
-            return Err(ApiError::unauthorized(
-                "this account no longer exists, was deactivated, or its password changed: sign in again",
-            ));
-        }
-        Ok(actor)
     }
 }
 

@@ -13,10 +13,8 @@ pub mod child;
 pub mod read;
 pub mod sandbox;
 
-use pvara_domain::ValidationError;
 use pvara_storage::model::CvFile;
 
-use crate::usecase::Error;
 pub use sandbox::Sandbox;
 
 /// Largest CV file accepted.
@@ -84,39 +82,50 @@ impl Kind {
     }
 }
 
-fn refused(message: &str) -> Error {
-    ValidationError::new("cv", message).into()
+/// Why an upload is not a CV pvara can read: each a sentence for the person who sent it, except
+/// the two faults of the installation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("must be smaller than 5 MB")]
+    TooLarge,
+    #[error("is empty")]
+    Empty,
+    #[error("must be a PDF, a Word (DOCX) or a plain text file")]
+    NotADocument,
+    #[error("could not be read: paste the text of your CV into CV text instead")]
+    Unreadable,
+    /// Every reader is busy: try again shortly.
+    #[error("every CV reader is busy")]
+    Busy,
+    /// The sandbox cannot run here.
+    #[error("{0}")]
+    Broken(String),
 }
 
-const UNREADABLE: &str = "could not be read: paste the text of your CV into CV text instead";
-
 /// Checks the upload and reads its text in `sandbox`.
-pub async fn extract(sandbox: &Sandbox, upload: Upload) -> Result<Document, Error> {
+pub async fn extract(sandbox: &Sandbox, upload: Upload) -> Result<Document, Refusal> {
     if upload.content.len() > MAX_CV_BYTES {
-        return Err(refused("must be smaller than 5 MB"));
+        return Err(Refusal::TooLarge);
     }
     if upload.content.is_empty() {
-        return Err(refused("is empty"));
+        return Err(Refusal::Empty);
     }
-    let kind = Kind::sniff(&upload.content)
-        .ok_or_else(|| refused("must be a PDF, a Word (DOCX) or a plain text file"))?;
+    let kind = Kind::sniff(&upload.content).ok_or(Refusal::NotADocument)?;
     let reading = match sandbox.read(kind, upload.content.clone()).await {
         Ok(reading) => reading,
-        Err(sandbox::Failure::NoText) => return Err(refused(UNREADABLE)),
-        Err(sandbox::Failure::Busy) => return Err(Error::Overloaded { retry_after_secs: 5 }),
-        Err(failure @ sandbox::Failure::Broken(_)) => {
-            return Err(Error::Internal(failure.to_string()));
-        }
+        Err(sandbox::Failure::NoText) => return Err(Refusal::Unreadable),
+        Err(sandbox::Failure::Busy) => return Err(Refusal::Busy),
+        Err(failure @ sandbox::Failure::Broken(_)) => return Err(Refusal::Broken(failure.to_string())),
         Err(failure) => {
             // No personal data: the reason is the child's status, never the document.
             tracing::warn!(kind = kind.as_arg(), bytes = upload.content.len(), %failure, "a CV could not be read");
             metrics::counter!(crate::metrics::CV_REFUSED).increment(1);
-            return Err(refused(UNREADABLE));
+            return Err(Refusal::Unreadable);
         }
     };
     let text = Some(normalise(&reading.text))
         .filter(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 20)
-        .ok_or_else(|| refused(UNREADABLE))?;
+        .ok_or(Refusal::Unreadable)?;
     let file_name = safe_file_name(&upload.file_name, kind);
     Ok(Document {
         text,

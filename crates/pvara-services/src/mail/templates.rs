@@ -258,12 +258,12 @@ impl MailTemplates {
         context: &AccountMailContext,
         link: &str,
     ) -> Result<MailMessage, TemplateError> {
-        use crate::usecase::verification::{RESET_LINK_TTL, VERIFY_LINK_TTL};
         let purpose = context.token.purpose;
-        let valid_for = if purpose.resets_password() {
-            format!("{} minutes", RESET_LINK_TTL.num_minutes())
+        let ttl = purpose.link_ttl();
+        let valid_for = if ttl.num_hours() >= 2 {
+            format!("{} hours", ttl.num_hours())
         } else {
-            format!("{} hours", VERIFY_LINK_TTL.num_hours())
+            format!("{} minutes", ttl.num_minutes())
         };
         let vars = context! { name => &context.full_name, link => link, valid_for => valid_for, reference => Jinja::from(()) };
         self.message(purpose.as_str(), id, &context.full_name, &context.email, vars)

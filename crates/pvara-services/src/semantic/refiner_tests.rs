@@ -60,6 +60,7 @@ fn input(job: &Job, skills: &[&str], resume: &str) -> ScoringInput {
         score: None,
         job: job.clone(),
         candidate,
+        erased: false,
     }
 }
 

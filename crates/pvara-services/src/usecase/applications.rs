@@ -10,9 +10,9 @@ use pvara_storage::{Store, StoreError};
 
 use super::verification::EmailVerification;
 use super::{Actor, Client, Error, audit};
-use crate::api::Services;
 use crate::cv::{self, Upload};
-use crate::events::{SOURCE_API, to_messages};
+use crate::state::Services;
+use pvara_storage::outbox::{SOURCE_API, to_messages};
 
 /// An application as a form or a JSON body gives it; `resume_text` may be empty when a CV file
 /// comes along, whose text is then extracted. `draft.email` may be empty: the contact address is

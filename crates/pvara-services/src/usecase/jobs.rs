@@ -1,12 +1,11 @@
 //! Posting, closing and finding jobs.
 
 use chrono::{DateTime, Utc};
-use pvara_domain::event::{Event, RescoreRequested, StatusChanged};
-use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::ids::JobId;
 use pvara_domain::job::{Job, JobDraft};
 use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
 use pvara_domain::status::Status;
-use pvara_storage::model::{OutboxMessage, RescoreProgress, ScoringChange, open_statuses};
+use pvara_storage::model::{RescoreProgress, ScoringChange, ScoringEffect, open_statuses};
 use pvara_storage::{Store, StoreError};
 
 use super::{Actor, Error};
@@ -86,7 +85,7 @@ pub async fn change_rubric(
         applications_in: open_statuses(),
         at: crate::now(),
         request_id,
-        event: rescore_event,
+        effect: ScoringEffect::Rescore,
     };
     let n = store.change_scoring(change).await?;
     super::audit::record(store, &actor.audit_name(), "job.rubric", format!("job:{id}")).await;
@@ -119,7 +118,7 @@ pub async fn set_scoring_paused(
         },
         at: crate::now(),
         request_id,
-        event: submitted_event,
+        effect: ScoringEffect::Resubmit,
     };
     let n = store.change_scoring(change).await?;
     let action = if paused {
@@ -129,26 +128,6 @@ pub async fn set_scoring_paused(
     };
     super::audit::record(store, &actor.audit_name(), action, format!("job:{id}")).await;
     Ok(n)
-}
-
-/// The event that hands a waiting application to the scorer, as its submission did.
-fn submitted_event(application: ApplicationId, change: &ScoringChange) -> Result<OutboxMessage, String> {
-    let event = Event::ApplicationSubmitted(StatusChanged {
-        application_id: application,
-        job_id: change.job_id,
-        status: Status::Submitted,
-    });
-    one_message(event, change)
-}
-
-/// `event` as the one outbox message the store writes for an application.
-fn one_message(event: Event, change: &ScoringChange) -> Result<OutboxMessage, String> {
-    crate::events::one_message(
-        event,
-        crate::events::SOURCE_API,
-        change.request_id.as_deref(),
-        change.at,
-    )
 }
 
 /// How far the job's re-scoring under its current rubric has come.
@@ -161,16 +140,6 @@ pub async fn rescore_progress(
     let job = store.job(id).await?.ok_or(Error::NotFound("job"))?;
     let rubric = job.requirements.rubric;
     Ok((rubric, store.rescore_progress(id, rubric.version).await?))
-}
-
-/// The re-score event of one open application, written by the store in the rubric's transaction.
-fn rescore_event(application: ApplicationId, change: &ScoringChange) -> Result<OutboxMessage, String> {
-    let event = Event::RescoreRequested(RescoreRequested {
-        application_id: application,
-        job_id: change.job_id,
-        rubric_version: change.requirements.rubric.version,
-    });
-    one_message(event, change)
 }
 
 /// Closes a job at once: it takes no more applications, in every API process (the store checks

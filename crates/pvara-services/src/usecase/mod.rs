@@ -26,52 +26,9 @@ pub mod scores;
 pub mod verification;
 
 use pvara_domain::ValidationError;
-use pvara_domain::ids::UserId;
-use pvara_domain::user::Role;
 use pvara_storage::StoreError;
 
-/// Who is acting: from a Bearer token or a browser session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    pub id: UserId,
-    pub role: Role,
-}
-
-impl Actor {
-    /// How the actor appears in the audit trail: their user id, or `operator` for the command
-    /// line (which acts as the nil user).
-    pub fn audit_name(&self) -> String {
-        if self.id.0.is_nil() {
-            "operator".to_owned()
-        } else {
-            self.id.to_string()
-        }
-    }
-
-    pub fn require_staff(&self) -> Result<(), Error> {
-        if self.role.is_staff() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden("only recruiters and admins may do this"))
-        }
-    }
-
-    pub fn require_admin(&self) -> Result<(), Error> {
-        if self.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(Error::Forbidden("only admins may do this"))
-        }
-    }
-
-    pub fn require_applicant(&self) -> Result<(), Error> {
-        if self.role == Role::Applicant {
-            Ok(())
-        } else {
-            Err(Error::Forbidden("only applicants may apply"))
-        }
-    }
-}
+pub use crate::auth::Actor;
 
 /// Why a use case refused or failed. The API turns it into its JSON error, a page into an error
 /// summary; [`Error::Store`] and [`Error::Internal`] become 5xx and are logged whole there.
@@ -114,7 +71,112 @@ pub enum Error {
     Internal(String),
 }
 
+/// What kind of refusal or failure an [`Error`] is: the one classification both front ends read,
+/// so that the API's status code and the page a person sees never disagree (a rubric changed by
+/// someone else is a 409 and "reload it" on both, not a 409 on one and a 500 on the other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A field breaks a rule (422, beside the field on a page).
+    Invalid,
+    /// The caller's role does not allow it (403).
+    Forbidden,
+    /// No such thing, or not the caller's (404).
+    NotFound,
+    /// A rule of the pipeline, a duplicate, or a change by someone else meanwhile (409).
+    Conflict,
+    /// The input names something that cannot take it (422).
+    Unprocessable,
+    /// The account's address is not verified yet (403).
+    Unverified,
+    /// Too many attempts (429, with when to come back).
+    Throttled,
+    /// The service sheds load or a dependency is down: try again (503).
+    Unavailable,
+    /// A fault of pvara's: logged whole, never shown (500).
+    Internal,
+}
+
 impl Error {
+    /// The one classification of this error.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Error::Invalid(_) => Kind::Invalid,
+            Error::Forbidden(_) => Kind::Forbidden,
+            Error::NotFound(_) => Kind::NotFound,
+            Error::Conflict { .. } => Kind::Conflict,
+            Error::Unprocessable { .. } => Kind::Unprocessable,
+            Error::Unverified => Kind::Unverified,
+            Error::Throttled { .. } => Kind::Throttled,
+            Error::Overloaded { .. } => Kind::Unavailable,
+            Error::Store(store) => match store {
+                StoreError::Conflict(_)
+                | StoreError::StaleStatus
+                | StoreError::Changed(_)
+                | StoreError::Closed(_) => Kind::Conflict,
+                StoreError::NotFound(_) => Kind::NotFound,
+                StoreError::Unavailable(_) | StoreError::Log(pvara_storage::LogError::Unavailable(_)) => {
+                    Kind::Unavailable
+                }
+                _ => Kind::Internal,
+            },
+            Error::Internal(_) => Kind::Internal,
+        }
+    }
+
+    /// What a person is told, in words: the error's own message for a refusal; a fault's cause
+    /// is never shown (it is logged by the front end that meets it).
+    pub fn public_message(&self) -> String {
+        match self {
+            Error::Store(StoreError::Conflict(what)) => format!("{what} already exists"),
+            Error::Store(StoreError::StaleStatus) => {
+                "the application's status changed meanwhile; reload it".to_owned()
+            }
+            Error::Store(StoreError::Changed(what)) => {
+                format!("the {what} changed meanwhile; reload it and try again")
+            }
+            Error::Store(StoreError::Closed(what)) => format!("the {what} is closed"),
+            Error::Store(StoreError::NotFound(what)) => format!("{what} not found"),
+            Error::Store(_) | Error::Internal(_) => match self.kind() {
+                Kind::Unavailable => {
+                    "the service is temporarily unavailable; try again in a few minutes".to_owned()
+                }
+                _ => "internal error".to_owned(),
+            },
+            other => other.to_string(),
+        }
+    }
+
+    /// A short code for the API's error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "validation_failed",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) | Error::Store(StoreError::NotFound(_)) => "not_found",
+            Error::Conflict { code, .. } | Error::Unprocessable { code, .. } => code,
+            Error::Unverified => "email_unverified",
+            Error::Throttled { .. } => "too_many_requests",
+            Error::Overloaded { .. } => "overloaded",
+            Error::Store(StoreError::Conflict(_)) => "conflict",
+            Error::Store(StoreError::StaleStatus) => "invalid_transition",
+            Error::Store(StoreError::Changed(_)) => "stale",
+            Error::Store(StoreError::Closed(_)) => "closed",
+            Error::Store(_) | Error::Internal(_) => match self.kind() {
+                Kind::Unavailable => "unavailable",
+                _ => "internal",
+            },
+        }
+    }
+
+    /// Seconds to wait before trying again, for the refusals that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::Throttled { retry_after_secs } | Error::Overloaded { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
     pub fn conflict(code: &'static str, message: impl Into<String>, field: Option<&'static str>) -> Self {
         Error::Conflict {
             code,
@@ -138,6 +200,23 @@ impl Error {
             Error::Conflict { field, .. } | Error::Unprocessable { field, .. } => *field,
             _ => None,
         }
+    }
+}
+
+impl From<crate::cv::Refusal> for Error {
+    fn from(refusal: crate::cv::Refusal) -> Self {
+        use crate::cv::Refusal;
+        match refusal {
+            Refusal::Busy => Error::Overloaded { retry_after_secs: 5 },
+            Refusal::Broken(why) => Error::Internal(why),
+            other => ValidationError::new("cv", other.to_string()).into(),
+        }
+    }
+}
+
+impl From<crate::auth::Forbidden> for Error {
+    fn from(forbidden: crate::auth::Forbidden) -> Self {
+        Error::Forbidden(forbidden.0)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored};
 use pvara_domain::ids::ApplicationId;
-use pvara_domain::scoring::{Override, overridden_version, parse_override};
+use pvara_domain::scoring::{Override, parse_override};
 use pvara_domain::status::{Action, Status};
 use pvara_storage::model::{ApplicationRecord, Rescore, ScoreRecord, Transition, WorkBatch};
 use pvara_storage::{Store, StoreError};
@@ -51,7 +51,7 @@ pub async fn override_score(
     let score = ScoreRecord {
         total,
         breakdown: serde_json::to_value(&card).map_err(|e| Error::Internal(e.to_string()))?,
-        scorer_version: overridden_version(&stored.scorer_version),
+        scorer_version: stored.version().overridden().to_string(),
     };
     let rescore = Rescore {
         application_id: id,
@@ -126,7 +126,7 @@ async fn assess_by_hand(
         details: None,
         at,
         score: Some(score.clone()),
-        messages: crate::events::to_messages(&events, crate::events::SOURCE_API, None, at)
+        messages: pvara_storage::outbox::to_messages(&events, pvara_storage::outbox::SOURCE_API, None, at)
             .map_err(|e| Error::Internal(e.to_string()))?,
     };
     store.transition(transition).await.map_err(|e| match e {

@@ -5,7 +5,6 @@
 //! transaction; the notify worker mails it like any other mail. Redeeming spends the token and
 //! does its work in one transaction, so a link works once.
 
-use chrono::Duration;
 use pvara_domain::event::{AccountMail, AccountMailRequested, Event};
 use pvara_domain::ids::{TokenId, UserId};
 use pvara_domain::user::{Email, Password};
@@ -15,23 +14,10 @@ use pvara_storage::{Store, StoreError};
 use super::{Actor, Client, Error, audit};
 use crate::auth::links::Links;
 use crate::auth::{ActiveUsers, hash_password};
-use crate::events::{SOURCE_API, to_messages};
 use crate::throttle::Throttle;
+use pvara_storage::outbox::{SOURCE_API, to_messages};
 
-/// Whether applicants must prove their address before applying (`--email-verification`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum EmailVerification {
-    /// Registration mails a link; applying waits for it.
-    #[default]
-    Required,
-    /// No verification mail and no check: closed deployments and load tests.
-    Off,
-}
-
-/// How long a verification link works.
-pub const VERIFY_LINK_TTL: Duration = Duration::hours(48);
-/// How long a password reset link works: short, since it opens the account.
-pub const RESET_LINK_TTL: Duration = Duration::hours(1);
+pub use crate::state::EmailVerification;
 
 /// A fresh token for `user` with the event that asks for its mail.
 pub fn new_token(
@@ -41,11 +27,7 @@ pub fn new_token(
 ) -> Result<NewAccountToken, Error> {
     let id = TokenId::new();
     let now = pvara_domain::time::to_stored_precision(crate::now());
-    let ttl = if purpose.resets_password() {
-        RESET_LINK_TTL
-    } else {
-        VERIFY_LINK_TTL
-    };
+    let ttl = purpose.link_ttl();
     let event = Event::AccountMailRequested(AccountMailRequested {
         user_id,
         token_id: id,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::forms::{CsrfForm, FormErrors};
 use super::session::{self, Viewer};
 use super::{Layout, PageError, local_path, render, urlencode};
-use crate::api::ApiState;
+use crate::state::AppState;
 use crate::usecase;
 use crate::usecase::verification::EmailVerification;
 
@@ -58,7 +58,7 @@ pub struct RegisterForm {
 /// new or already had an account (the mail tells which), so nobody learns who is registered
 /// here. Nobody is signed in by registering.
 pub async fn register(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     client: usecase::Client,
     Form(form): Form<RegisterForm>,
@@ -107,7 +107,7 @@ struct RegisterSentPage {
 
 /// After registering: check your mail, then sign in.
 pub async fn register_sent(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Query(query): Query<NextQuery>,
 ) -> Response {
@@ -151,7 +151,7 @@ pub struct LoginForm {
 }
 
 pub async fn login(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     client: usecase::Client,
     Form(form): Form<LoginForm>,
@@ -199,7 +199,7 @@ pub async fn login(
 }
 
 pub async fn logout(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::forms::{CsrfForm, FormErrors};
 use super::session::Viewer;
 use super::{Layout, PageError, render};
-use crate::api::ApiState;
+use crate::state::AppState;
 use crate::usecase;
 
 #[derive(Debug)]
@@ -36,7 +36,7 @@ struct UsersPage {
 }
 
 async fn users_page(
-    state: &ApiState,
+    state: &AppState,
     viewer: &Viewer,
     errors: FormErrors,
     name: String,
@@ -66,7 +66,7 @@ async fn users_page(
     }))
 }
 
-pub async fn users(State(state): State<ApiState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn users(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     viewer.require_admin("/admin/users")?;
     users_page(
         &state,
@@ -94,7 +94,7 @@ pub struct StaffForm {
 }
 
 pub async fn create_user(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<StaffForm>,
 ) -> Result<Response, PageError> {
@@ -129,7 +129,7 @@ pub async fn create_user(
 }
 
 pub async fn deactivate(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
@@ -162,7 +162,7 @@ struct SystemPage {
 }
 
 async fn system_page(
-    state: &ApiState,
+    state: &AppState,
     viewer: &Viewer,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
@@ -206,7 +206,7 @@ async fn system_page(
     }))
 }
 
-pub async fn system(State(state): State<ApiState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn system(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     viewer.require_admin("/admin/system")?;
     system_page(&state, &viewer, None).await
 }
@@ -221,7 +221,7 @@ pub struct ReplayForm {
 }
 
 pub async fn replay(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<ReplayForm>,
 ) -> Result<Response, PageError> {

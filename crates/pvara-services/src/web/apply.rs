@@ -14,10 +14,10 @@ use pvara_domain::scoring::education::Education;
 use super::forms::FormErrors;
 use super::session::Viewer;
 use super::{Layout, PageError, find_job, render};
-use crate::api::ApiState;
-use crate::api::extract::RequestId;
-use crate::api::upload::ApplicationForm;
 use crate::cv::Upload;
+use crate::front::request::RequestId;
+use crate::front::upload::ApplicationForm;
+use crate::state::AppState;
 use crate::usecase::verification::EmailVerification;
 use crate::usecase::{self, applications::SubmitInput};
 
@@ -80,7 +80,7 @@ struct ApplyPage {
 }
 
 impl ApplyPage {
-    fn new(state: &ApiState, viewer: &Viewer, job: &Job, form: ApplyFields, errors: FormErrors) -> Self {
+    fn new(state: &AppState, viewer: &Viewer, job: &Job, form: ApplyFields, errors: FormErrors) -> Self {
         let questions = state
             .equality
             .dimensions
@@ -100,7 +100,7 @@ impl ApplyPage {
 }
 
 pub async fn apply_form(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
@@ -179,7 +179,7 @@ const APPLY_FIELDS: [(&str, &str, &str); 12] = [
 ];
 
 pub async fn apply(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use super::forms::{CsrfForm, day, when};
 use super::session::Viewer;
 use super::{Layout, PageError, find_job, render, urlencode};
-use crate::api::ApiState;
-use crate::api::extract::RequestId;
+use crate::front::request::RequestId;
+use crate::state::AppState;
 use crate::usecase;
 
 const JOBS_PER_PAGE: usize = 20;
@@ -61,7 +61,7 @@ fn summary(description: &str) -> String {
 }
 
 pub async fn jobs(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Query(query): Query<JobsQuery>,
 ) -> Result<Response, PageError> {
@@ -123,7 +123,7 @@ fn or_none(list: &[String]) -> String {
 }
 
 pub async fn job(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
@@ -162,7 +162,7 @@ struct MyApplicationsPage {
     rows: Vec<OwnRow>,
 }
 
-pub async fn my_applications(State(state): State<ApiState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn my_applications(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let actor = viewer.require("/me/applications")?;
     let rows = state
         .store
@@ -212,7 +212,7 @@ struct StatusFragment {
 
 /// The applicant's own application, or not found (the same for someone else's).
 async fn own(
-    state: &ApiState,
+    state: &AppState,
     viewer: &Viewer,
     id: &str,
 ) -> Result<pvara_storage::model::ApplicationRecord, PageError> {
@@ -267,7 +267,7 @@ pub fn assessment(card: &ScoreCard) -> Vec<String> {
 }
 
 pub async fn my_application(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
@@ -306,7 +306,7 @@ pub async fn my_application(
 
 /// The status alone, for htmx to swap in while scoring runs.
 pub async fn status_fragment(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
@@ -319,7 +319,7 @@ pub async fn status_fragment(
 }
 
 pub async fn withdraw(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
@@ -345,12 +345,12 @@ pub async fn withdraw(
 }
 
 /// Everything about the signed-in person, as a JSON download (the same as `GET /api/me/export`).
-pub async fn export(State(state): State<ApiState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let actor = viewer.require("/me/applications")?;
     let export = usecase::privacy::export(
         state.store.as_ref(),
         actor,
-        crate::api::applications::ApplicationView::json,
+        crate::front::views::ApplicationView::json,
     )
     .await?;
     let body = serde_json::to_vec_pretty(&export).map_err(|e| PageError::Internal(e.to_string()))?;
@@ -369,7 +369,7 @@ pub async fn export(State(state): State<ApiState>, viewer: Viewer) -> Result<Res
 
 /// Erases the signed-in applicant and signs them out.
 pub async fn erase(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {

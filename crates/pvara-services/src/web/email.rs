@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::forms::{CsrfForm, FormErrors};
 use super::session::Viewer;
 use super::{Layout, PageError, local_path, render};
-use crate::api::ApiState;
+use crate::state::AppState;
 use crate::usecase;
 use crate::usecase::verification;
 
@@ -51,7 +51,7 @@ pub async fn account_email(
 
 /// Sends a new verification link.
 pub async fn resend(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     client: usecase::Client,
     Form(form): Form<CsrfForm>,
@@ -102,7 +102,7 @@ pub struct TokenForm {
 }
 
 pub async fn verify(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PageError> {
@@ -153,7 +153,7 @@ pub struct ResetRequestForm {
 
 /// Asks for a reset link: the same page follows whether or not the address has an account.
 pub async fn reset_request(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     client: usecase::Client,
     Form(form): Form<ResetRequestForm>,
@@ -194,7 +194,7 @@ pub async fn reset_form(viewer: Viewer, Query(query): Query<TokenQuery>) -> Resp
 }
 
 pub async fn reset(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PageError> {

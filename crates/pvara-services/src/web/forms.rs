@@ -81,13 +81,7 @@ impl FormErrors {
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
+use super::capitalise;
 
 /// "14 February 2030, 10:00 UTC".
 pub fn when(at: DateTime<Utc>) -> String {

@@ -20,9 +20,11 @@
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports.
 //! - `steps`: form fields to pipeline steps, shared by the candidate page and bulk actions.
 //! - [`admin`]: staff accounts and the system's health.
+//! - [`api_docs`]: the API reference page, rendered from the OpenAPI document.
 
 pub mod account;
 pub mod admin;
+pub mod api_docs;
 pub mod apply;
 pub mod assets;
 pub mod candidate;
@@ -46,20 +48,9 @@ use axum::routing::{get, post};
 use pvara_domain::user::Role;
 use pvara_storage::StoreError;
 
-use crate::api::ApiState;
+use crate::state::AppState;
 use crate::usecase;
 use session::Viewer;
-
-/// Settings of the pages.
-#[derive(Debug, Clone, Default)]
-pub struct WebConfig {
-    /// Session cookies only over HTTPS.
-    pub cookie_secure: bool,
-    /// People reach pvara over HTTPS (TLS here, or a declared TLS proxy): answers carry HSTS.
-    pub https: bool,
-    /// A language model refines scores in this deployment: unrefined scores show as pending.
-    pub semantic: bool,
-}
 
 /// What the shared page frame needs.
 #[derive(Debug, Clone)]
@@ -118,16 +109,16 @@ pub enum PageError {
     SignIn(String),
     /// A form without this viewer's CSRF token.
     Csrf,
+    /// A use case refused what was asked, for a reason the person can act on (a change by
+    /// someone else meanwhile, too many attempts): the status, and the reason in words.
+    Refused(StatusCode, String),
     Unavailable(String),
     Internal(String),
 }
 
 impl PageError {
     pub fn from_store(error: StoreError) -> Self {
-        match error {
-            StoreError::Unavailable(detail) => PageError::Unavailable(detail),
-            other => PageError::Internal(crate::ErrorChain(&other).to_string()),
-        }
+        usecase::Error::from(error).into()
     }
 }
 
@@ -137,13 +128,30 @@ impl From<StoreError> for PageError {
     }
 }
 
+impl From<crate::auth::Forbidden> for PageError {
+    fn from(_: crate::auth::Forbidden) -> Self {
+        PageError::Forbidden
+    }
+}
+
 impl From<usecase::Error> for PageError {
+    /// By the error's one classification ([`usecase::Kind`]), as the API does.
     fn from(error: usecase::Error) -> Self {
-        match error {
-            usecase::Error::NotFound(_) => PageError::NotFound,
-            usecase::Error::Forbidden(_) => PageError::Forbidden,
-            usecase::Error::Store(e) => PageError::from_store(e),
-            other => PageError::Internal(other.to_string()),
+        use usecase::Kind;
+        match error.kind() {
+            Kind::NotFound => PageError::NotFound,
+            Kind::Forbidden => PageError::Forbidden,
+            Kind::Conflict => PageError::Refused(StatusCode::CONFLICT, error.public_message()),
+            Kind::Invalid | Kind::Unprocessable => {
+                PageError::Refused(StatusCode::UNPROCESSABLE_ENTITY, error.public_message())
+            }
+            Kind::Unverified => PageError::Refused(StatusCode::FORBIDDEN, error.public_message()),
+            Kind::Throttled => PageError::Refused(StatusCode::TOO_MANY_REQUESTS, error.public_message()),
+            Kind::Unavailable if error.retry_after().is_some() => {
+                PageError::Refused(StatusCode::SERVICE_UNAVAILABLE, error.public_message())
+            }
+            Kind::Unavailable => PageError::Unavailable(crate::ErrorChain(&error).to_string()),
+            Kind::Internal => PageError::Internal(crate::ErrorChain(&error).to_string()),
         }
     }
 }
@@ -153,7 +161,7 @@ impl From<usecase::Error> for PageError {
 struct ErrorPage {
     layout: Layout,
     heading: &'static str,
-    message: &'static str,
+    message: String,
 }
 
 impl IntoResponse for PageError {
@@ -165,24 +173,25 @@ impl IntoResponse for PageError {
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Page not found",
-                "If you typed the web address, check it is correct.",
+                "If you typed the web address, check it is correct.".to_owned(),
             ),
             PageError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "You cannot see this page",
-                "Your account does not give access to this page.",
+                "Your account does not give access to this page.".to_owned(),
             ),
             PageError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "This form has expired",
-                "Go back, reload the page and try again.",
+                "Go back, reload the page and try again.".to_owned(),
             ),
+            PageError::Refused(status, message) => (status, "That could not be done", capitalise(&message)),
             PageError::Unavailable(detail) => {
                 tracing::warn!(error = %detail, "page: database unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Sorry, the service is unavailable",
-                    "Try again in a few minutes.",
+                    "Try again in a few minutes.".to_owned(),
                 )
             }
             PageError::Internal(detail) => {
@@ -190,7 +199,7 @@ impl IntoResponse for PageError {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Sorry, there is a problem with the service",
-                    "Try again later.",
+                    "Try again later.".to_owned(),
                 )
             }
         };
@@ -204,8 +213,16 @@ impl IntoResponse for PageError {
     }
 }
 
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// The job named in a path, or the not-found page.
-pub(crate) async fn find_job(state: &ApiState, id: &str) -> Result<pvara_domain::job::Job, PageError> {
+pub(crate) async fn find_job(state: &AppState, id: &str) -> Result<pvara_domain::job::Job, PageError> {
     let id: pvara_domain::ids::JobId = id.parse().map_err(|_| PageError::NotFound)?;
     state.store.job(id).await?.ok_or(PageError::NotFound)
 }
@@ -239,11 +256,7 @@ pub fn see_other(target: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-/// Bigger than a 5 MB CV with the other fields, so that an oversized file gets a page explaining
-/// the limit rather than a bare 413.
-pub const UPLOAD_LIMIT_BYTES: usize = 8 * 1024 * 1024;
-
-pub fn router(state: ApiState) -> Router<ApiState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(candidate::jobs))
         .route("/jobs", get(candidate::jobs))
@@ -252,7 +265,7 @@ pub fn router(state: ApiState) -> Router<ApiState> {
             "/jobs/{id}/apply",
             get(apply::apply_form)
                 .post(apply::apply)
-                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES)),
+                .layer(DefaultBodyLimit::max(crate::front::upload::LIMIT_BYTES)),
         )
         .route("/register", get(account::register_form).post(account::register))
         .route("/register/check-email", get(account::register_sent))

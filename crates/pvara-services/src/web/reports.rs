@@ -9,7 +9,7 @@ use pvara_domain::report::impact::{ImpactReport, Row};
 
 use super::session::Viewer;
 use super::{Layout, PageError, render};
-use crate::api::ApiState;
+use crate::state::AppState;
 use crate::usecase;
 
 #[derive(Debug)]
@@ -142,7 +142,7 @@ fn staff_on_job(viewer: &Viewer, id: &str) -> Result<(usecase::Actor, JobId), Pa
 }
 
 pub async fn show(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
@@ -207,11 +207,15 @@ pub async fn show(
 
 /// The impact report as a CSV download.
 pub async fn impact_csv(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let (actor, id) = staff_on_job(&viewer, &id)?;
     let (job, report) = usecase::reports::impact(state.store.as_ref(), actor, id, &state.equality).await?;
-    Ok(crate::api::reports::impact_csv_download(&job, &report)?)
+    let body = crate::usecase::reports::impact_csv(&job, &report)?;
+    Ok(crate::front::download::csv(
+        &format!("impact-{}.csv", job.id),
+        body,
+    ))
 }

@@ -18,8 +18,8 @@ use super::score::ScoreView;
 use super::session::Viewer;
 use super::steps::{interview, invitation, offer, rejection};
 use super::{Layout, PageError, render};
-use crate::api::ApiState;
-use crate::api::extract::RequestId;
+use crate::front::request::RequestId;
+use crate::state::AppState;
 use crate::usecase::{self, Actor};
 
 #[derive(Debug)]
@@ -112,7 +112,7 @@ impl Allowed {
 }
 
 async fn actor_names(
-    state: &ApiState,
+    state: &AppState,
     record: &ApplicationRecord,
 ) -> Result<HashMap<String, String>, PageError> {
     let mut names = HashMap::new();
@@ -135,7 +135,7 @@ async fn actor_names(
 
 /// The page for `actor`, whom the handler has already checked is staff.
 async fn application_page(
-    state: &ApiState,
+    state: &AppState,
     (viewer, actor): (&Viewer, Actor),
     id: ApplicationId,
     errors: FormErrors,
@@ -208,7 +208,7 @@ async fn application_page(
 }
 
 pub async fn application(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
@@ -218,14 +218,14 @@ pub async fn application(
 }
 
 pub async fn cv(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let actor = viewer.require_staff(&format!("/staff/applications/{id}"))?;
     let id: ApplicationId = id.parse().map_err(|_| PageError::NotFound)?;
     let file = usecase::applications::cv_file(state.store.as_ref(), actor, id).await?;
-    Ok(crate::api::applications::attachment(file))
+    Ok(crate::front::download::attachment(file))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -260,7 +260,7 @@ pub struct ActionForm {
 }
 
 async fn take_step(
-    state: &ApiState,
+    state: &AppState,
     actor: Actor,
     id: ApplicationId,
     step: &Step,
@@ -274,7 +274,7 @@ async fn take_step(
 
 /// The score override form: the page's own check of the number, then the use case's rules.
 async fn override_score(
-    state: &ApiState,
+    state: &AppState,
     actor: Actor,
     id: ApplicationId,
     (score, reason): (&str, &str),
@@ -295,7 +295,7 @@ async fn override_score(
 }
 
 pub async fn act(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path((id, action)): Path<(String, String)>,
     RequestId(request_id): RequestId,

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::forms::FormErrors;
 use super::session::Viewer;
 use super::{Layout, PageError, render};
-use crate::api::ApiState;
-use crate::api::extract::RequestId;
+use crate::front::request::RequestId;
+use crate::state::AppState;
 use crate::usecase;
 
 /// The rubric's fields as typed: five whole numbers of points and two knock-out checkboxes.
@@ -136,7 +136,7 @@ pub struct Saved {
 }
 
 async fn page(
-    state: &ApiState,
+    state: &AppState,
     viewer: &Viewer,
     id: JobId,
     fields: Option<RubricFields>,
@@ -159,7 +159,7 @@ async fn page(
 }
 
 pub async fn show(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     Query(query): Query<Saved>,
@@ -179,7 +179,7 @@ pub struct RubricForm {
 }
 
 pub async fn change(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,

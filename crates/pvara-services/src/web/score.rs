@@ -1,8 +1,8 @@
 //! How the workspace shows a score: its breakdown, whether the language model has refined it,
 //! what the model read, and how the score changed.
 
-use pvara_domain::scoring::semantic::{MeaningMatch, is_refined_version};
-use pvara_domain::scoring::{ScoreCard, SkillCriterion, is_overridden_version};
+use pvara_domain::scoring::semantic::MeaningMatch;
+use pvara_domain::scoring::{ScoreCard, ScorerVersion, SkillCriterion};
 use pvara_storage::model::{ApplicationRecord, ScoreRecord};
 
 use super::forms::when;
@@ -51,11 +51,13 @@ pub struct ScoreView {
 /// "overridden", or "refined" or "pending" where a model refines scores (`semantic`), beside a
 /// score.
 pub fn refinement(scorer_version: Option<&str>, semantic: bool) -> Option<&'static str> {
-    match scorer_version {
-        Some(v) if is_overridden_version(v) => Some("overridden"),
-        Some(v) if is_refined_version(v) => Some("refined"),
-        Some(_) if semantic => Some("pending"),
-        _ => None,
+    let version = scorer_version.map(ScorerVersion::parse)?;
+    if version.overridden {
+        Some("overridden")
+    } else if version.is_refined() {
+        Some("refined")
+    } else {
+        semantic.then_some("pending")
     }
 }
 

@@ -19,7 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::PageError;
-use crate::api::ApiState;
+use crate::state::AppState;
 use crate::usecase::Actor;
 
 pub const SESSION_COOKIE: &str = "pvara_session";
@@ -55,7 +55,7 @@ fn cookie<'c>(name: &'c str, value: String, secure: bool) -> Cookie<'c> {
 /// Gives every page visitor a CSRF cookie, so that even the sign-in and registration forms are
 /// protected.
 pub async fn ensure_csrf_cookie(
-    axum::extract::State(state): axum::extract::State<ApiState>,
+    axum::extract::State(state): axum::extract::State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -139,10 +139,10 @@ impl Viewer {
     }
 }
 
-impl FromRequestParts<ApiState> for Viewer {
+impl FromRequestParts<AppState> for Viewer {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let anonymous = parts
             .extensions
             .get::<AnonymousCsrf>()
@@ -182,7 +182,7 @@ impl FromRequestParts<ApiState> for Viewer {
 }
 
 /// Starts a session for `user`; returns the cookie to set.
-pub async fn start(state: &ApiState, user: UserId) -> Result<HeaderValue, PageError> {
+pub async fn start(state: &AppState, user: UserId) -> Result<HeaderValue, PageError> {
     let token = random_token();
     let now = crate::now();
     state
@@ -201,7 +201,7 @@ pub async fn start(state: &ApiState, user: UserId) -> Result<HeaderValue, PageEr
 }
 
 /// Ends the viewer's session; returns the cookie that clears it in the browser.
-pub async fn end(state: &ApiState, viewer: &Viewer) -> Result<HeaderValue, PageError> {
+pub async fn end(state: &AppState, viewer: &Viewer) -> Result<HeaderValue, PageError> {
     if let Some(id_hash) = viewer.session_hash() {
         state
             .store

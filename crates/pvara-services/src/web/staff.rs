@@ -18,9 +18,9 @@ use super::forms::{CsrfForm, FormErrors, day, parse_datetime_local, parse_number
 use super::session::Viewer;
 use super::steps::{invitation, rejection};
 use super::{Layout, PageError, find_job, render, urlencode};
-use crate::api::ApiState;
-use crate::api::applications::{decode_cursor, next_cursor};
-use crate::api::extract::RequestId;
+use crate::front::cursor::{decode_cursor, next_cursor};
+use crate::front::request::RequestId;
+use crate::state::AppState;
 use crate::usecase;
 
 #[derive(Debug)]
@@ -40,7 +40,7 @@ struct JobsPage {
     rows: Vec<JobCounts>,
 }
 
-pub async fn jobs(State(state): State<ApiState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn jobs(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     viewer.require_staff("/staff/jobs")?;
     let jobs = state.store.all_jobs(1_000).await?;
     let mut counts: HashMap<(JobId, Status), u64> = HashMap::new();
@@ -150,7 +150,7 @@ const JOB_FIELDS: [(&str, &str, &str); 9] = [
 ];
 
 pub async fn create_job(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<JobForm>,
 ) -> Result<Response, PageError> {
@@ -209,7 +209,7 @@ pub struct ScoringForm {
 
 /// "Pause automatic scoring" / "Resume automatic scoring" on the pipeline page.
 pub async fn scoring(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
@@ -225,7 +225,7 @@ pub async fn scoring(
 }
 
 pub async fn close_job(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
@@ -275,7 +275,7 @@ pub struct PipelineQuery {
 const PAGE: u32 = 50;
 
 async fn pipeline_page(
-    state: &ApiState,
+    state: &AppState,
     viewer: &Viewer,
     job: Job,
     query: PipelineQuery,
@@ -339,7 +339,7 @@ async fn pipeline_page(
 }
 
 pub async fn pipeline(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     Query(query): Query<PipelineQuery>,
@@ -367,7 +367,7 @@ pub struct BulkForm {
 }
 
 pub async fn bulk(
-    State(state): State<ApiState>,
+    State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,

@@ -147,7 +147,7 @@ pub(crate) fn new_score_version(
         actor: because.actor.to_owned(),
         reason: because.reason,
         at,
-        messages: crate::events::to_messages(&[event], because.source, because.request_id, at)?,
+        messages: pvara_storage::outbox::to_messages(&[event], because.source, because.request_id, at)?,
     })
 }
 

@@ -12,13 +12,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pvara_domain::event::{Event, RESCORE_GROUP, Scored};
 use pvara_domain::ids::ApplicationId;
-use pvara_domain::scoring::{ScoreCard, is_overridden_version, rubric_of_version};
+use pvara_domain::scoring::ScoreCard;
 use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInput, WorkBatch};
 
 use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
-use crate::events::SOURCE_SCORING;
 use crate::scorer::{Scorer, scorer_view};
+use pvara_storage::outbox::SOURCE_SCORING;
 
 const ACTOR: &str = "system:rescore";
 
@@ -46,16 +46,13 @@ impl RescoreWorker {
     }
 }
 
-/// A scored application still in play whose score is not yet by its job's current rubric, with
-/// that score. A score a person set stands: a new rubric does not replace it; nor is a final
-/// application (offered, rejected, withdrawn since the change) scored again.
+/// A scored application whose score is not yet by its job's current rubric, with that score,
+/// if a worker may replace it (one rule for every worker: not erased, not final, not a
+/// person's).
 fn stale(input: ScoringInput) -> Option<(ScoringInput, ScoreRecord)> {
-    let score = input
-        .score
-        .clone()
-        .filter(|s| !is_overridden_version(&s.scorer_version) && !input.status.is_final())?;
+    let score = input.replaceable_score()?.clone();
     let current = input.job.requirements.rubric.version;
-    (rubric_of_version(&score.scorer_version) != Some(current)).then_some((input, score))
+    (!score.version().is_current_for(current)).then_some((input, score))
 }
 
 fn rescore(

@@ -15,8 +15,8 @@ use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, ScoreRecord, ScoringInput, Transition, WorkBatch};
 
 use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
-use crate::events::{SOURCE_SCORING, to_messages};
 use crate::scorer::{Scorer, scorer_view};
+use pvara_storage::outbox::{SOURCE_SCORING, to_messages};
 
 pub const GROUP: &str = pvara_domain::event::SCORING_GROUP.name;
 
@@ -210,7 +210,7 @@ impl BatchHandler for ScoringWorker {
                 messages: dead_letters,
                 checkpoint,
                 // The job was read before scoring: a rubric change since then is caught at commit.
-                stale_rubric: Some(crate::events::stale_rubric_event),
+                stale_rubric: true,
                 ..Default::default()
             })
             .await?

@@ -19,8 +19,8 @@ use pvara_storage::Store;
 use pvara_storage::model::{Checkpoint, Record, Rescore, ScoreRecord, ScoringInput, WorkBatch};
 
 use super::{BatchHandler, WorkerConfig, WorkerError, decode_batch, with_retries};
-use crate::events::SOURCE_SEMANTIC;
 use crate::semantic::{ModelError, Refiner};
+use pvara_storage::outbox::SOURCE_SEMANTIC;
 
 pub const GROUP: pvara_domain::event::Group = pvara_domain::event::SEMANTIC_GROUP;
 const ACTOR: &str = "system:semantic";
@@ -87,13 +87,15 @@ impl SemanticWorker {
     }
 }
 
-/// An application still scored by the rules, with its card: what there is to refine. Erased
-/// applications (their card cleared), refined ones and scores a person set are left alone.
+/// An application still scored by the rules alone, with its card: what there is to refine.
+/// Whatever no worker may replace (erased, final, a person's: one rule for every worker) and
+/// refined ones are left alone.
 fn refinable(input: ScoringInput) -> Option<(ScoringInput, ScoreRecord, ScoreCard)> {
-    let score = input.score.clone()?;
-    let card = score
-        .card()
-        .filter(|c| !c.is_refined() && c.overridden.is_none())?;
+    let score = input.replaceable_score()?.clone();
+    if score.version().is_refined() {
+        return None;
+    }
+    let card = score.card()?;
     Some((input, score, card))
 }
 

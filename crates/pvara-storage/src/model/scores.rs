@@ -42,8 +42,43 @@ pub struct ScoringChange {
     pub applications_in: Vec<Status>,
     pub at: DateTime<Utc>,
     pub request_id: Option<String>,
-    /// The event of one such application.
-    pub event: fn(ApplicationId, &ScoringChange) -> Result<OutboxMessage, String>,
+    /// What each such application's event asks for.
+    pub effect: ScoringEffect,
+}
+
+/// What a scoring change asks of the applications it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoringEffect {
+    /// Score them again under the new rubric (`rescore-requested`).
+    Rescore,
+    /// Hand them to the scorer as their submission did (`application-submitted`), when a
+    /// paused job resumes.
+    Resubmit,
+}
+
+impl ScoringChange {
+    /// The event the store writes for `application` in the change's transaction.
+    pub fn event_for(&self, application: ApplicationId) -> Result<OutboxMessage, crate::StoreError> {
+        use pvara_domain::event::{Event, RescoreRequested, StatusChanged};
+        let event = match self.effect {
+            ScoringEffect::Rescore => Event::RescoreRequested(RescoreRequested {
+                application_id: application,
+                job_id: self.job_id,
+                rubric_version: self.requirements.rubric.version,
+            }),
+            ScoringEffect::Resubmit => Event::ApplicationSubmitted(StatusChanged {
+                application_id: application,
+                job_id: self.job_id,
+                status: Status::Submitted,
+            }),
+        };
+        crate::outbox::one_message(
+            event,
+            crate::outbox::SOURCE_API,
+            self.request_id.as_deref(),
+            self.at,
+        )
+    }
 }
 
 /// The statuses of applications still in play: a rubric change re-scores these.

@@ -10,7 +10,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::model::{Delivery, OutboxMessage, Transition, count_shard};
+use crate::model::{Delivery, OutboxMessage, ScoreBasis, Transition, count_shard};
 
 /// The outbox rows of `messages`, in one statement, in order (the outbox id keeps their order).
 pub(super) async fn insert_outbox(
@@ -100,14 +100,20 @@ async fn update_round(
         .iter()
         .map(|t| t.score.as_ref().map(|s| s.scorer_version.as_str()))
         .collect();
+    let bases: Vec<Option<ScoreBasis>> = ts.iter().map(|t| t.score.as_ref().map(ScoreBasis::of)).collect();
+    let rubrics: Vec<Option<i64>> = bases.iter().map(|b| b.and_then(|b| b.rubric)).collect();
+    let by_person: Vec<Option<bool>> = bases.iter().map(|b| b.map(|b| b.by_person)).collect();
     let updated: Vec<Uuid> = sqlx::query_scalar(
         "UPDATE applications a
          SET status = u.to_status, updated_at = u.at,
              ai_score = coalesce(u.score, a.ai_score),
              score_breakdown = coalesce(u.breakdown, a.score_breakdown),
-             scorer_version = coalesce(u.version, a.scorer_version)
-         FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::int2[], $6::jsonb[], $7::text[])
-             AS u(id, from_status, to_status, at, score, breakdown, version)
+             scorer_version = coalesce(u.version, a.scorer_version),
+             score_rubric = CASE WHEN u.version IS NULL THEN a.score_rubric ELSE u.rubric END,
+             score_by_person = coalesce(u.by_person, a.score_by_person)
+         FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::int2[], $6::jsonb[], $7::text[],
+                     $8::int8[], $9::bool[])
+             AS u(id, from_status, to_status, at, score, breakdown, version, rubric, by_person)
          WHERE a.id = u.id AND a.status = u.from_status
          RETURNING a.id",
     )
@@ -118,6 +124,8 @@ async fn update_round(
     .bind(&scores)
     .bind(&breakdowns)
     .bind(&versions)
+    .bind(&rubrics)
+    .bind(&by_person)
     .fetch_all(&mut *conn)
     .await?;
     Ok(updated.into_iter().collect())
@@ -151,7 +159,7 @@ async fn write_effects(conn: &mut PgConnection, applied: &[&Transition]) -> Resu
     .await?;
     move_counts(conn, applied).await?;
     let messages: Vec<OutboxMessage> = applied.iter().flat_map(|t| t.messages.iter().cloned()).collect();
-    insert_outbox(conn, &messages, Utc::now()).await
+    insert_outbox(conn, &messages, crate::clock::now()).await
 }
 
 /// The count moves of applied transitions, summed per counter row first.

@@ -248,6 +248,16 @@ CREATE TABLE equality_answers (
     PRIMARY KEY (application_id, dimension)
 );
 "#,
+    r#"
+-- Which rubric a score was made under, and whether a person set it, as data (the scorer
+-- version's text is for people; a substring test in it took rubric 1 for rubric 10).
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS score_rubric INTEGER;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS score_by_person BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE applications
+SET score_by_person = starts_with(scorer_version, 'override:'),
+    score_rubric = substring(scorer_version from '/rubric-([0-9]+)')::INTEGER
+WHERE scorer_version IS NOT NULL;
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::batch::insert_outbox;
 use crate::error::StoreError;
-use crate::model::{OutboxMessage, Rescore, RescoreProgress, ScoreChange, ScoringChange, open_statuses};
+use crate::model::{
+    OutboxMessage, Rescore, RescoreProgress, ScoreBasis, ScoreChange, ScoringChange, open_statuses,
+};
 use pvara_domain::ids::ApplicationId;
 
 /// Applies every rescore whose application's score is still by its `replaces`; returns, per
@@ -26,11 +28,17 @@ pub(super) async fn apply_rescores(
         rescores.iter().map(|r| Json(&r.score.breakdown)).collect();
     let versions: Vec<&str> = rescores.iter().map(|r| r.score.scorer_version.as_str()).collect();
     let replaces: Vec<&str> = rescores.iter().map(|r| r.replaces.as_str()).collect();
+    let rubrics: Vec<Option<i64>> = rescores.iter().map(|r| ScoreBasis::of(&r.score).rubric).collect();
+    let by_person: Vec<bool> = rescores
+        .iter()
+        .map(|r| ScoreBasis::of(&r.score).by_person)
+        .collect();
     let updated: Vec<Uuid> = sqlx::query_scalar(
         "UPDATE applications a
-         SET ai_score = u.score, score_breakdown = u.breakdown, scorer_version = u.version
-         FROM UNNEST($1::uuid[], $2::int2[], $3::jsonb[], $4::text[], $5::text[])
-             AS u(id, score, breakdown, version, replaces)
+         SET ai_score = u.score, score_breakdown = u.breakdown, scorer_version = u.version,
+             score_rubric = u.rubric, score_by_person = u.by_person
+         FROM UNNEST($1::uuid[], $2::int2[], $3::jsonb[], $4::text[], $5::text[], $6::int8[], $7::bool[])
+             AS u(id, score, breakdown, version, replaces, rubric, by_person)
          WHERE a.id = u.id AND a.scorer_version = u.replaces
          RETURNING a.id",
     )
@@ -39,6 +47,8 @@ pub(super) async fn apply_rescores(
     .bind(&breakdowns)
     .bind(&versions)
     .bind(&replaces)
+    .bind(&rubrics)
+    .bind(&by_person)
     .fetch_all(&mut *conn)
     .await?;
     let updated: std::collections::HashSet<Uuid> = updated.into_iter().collect();
@@ -73,7 +83,7 @@ pub(super) async fn apply_rescores(
     .execute(&mut *conn)
     .await?;
     let messages: Vec<OutboxMessage> = done.iter().flat_map(|r| r.messages.iter().cloned()).collect();
-    insert_outbox(conn, &messages, Utc::now()).await?;
+    insert_outbox(conn, &messages, crate::clock::now()).await?;
     Ok(applied)
 }
 
@@ -134,7 +144,7 @@ pub(super) async fn change_scoring(pool: &PgPool, change: &ScoringChange) -> Res
             .await?;
     let messages = ids
         .into_iter()
-        .map(|id| (change.event)(ApplicationId(id), change).map_err(StoreError::Corrupt))
+        .map(|id| change.event_for(ApplicationId(id)))
         .collect::<Result<Vec<_>, _>>()?;
     insert_outbox(&mut tx, &messages, change.at).await?;
     tx.commit().await?;
@@ -148,14 +158,13 @@ pub(super) async fn rescore_progress(
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
     let (open, current): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), count(*) FILTER (WHERE strpos(scorer_version, $3) > 0 OR starts_with(scorer_version, $4))
+        "SELECT count(*), count(*) FILTER (WHERE score_by_person OR score_rubric = $3)
          FROM applications
          WHERE job_id = $1 AND ai_score IS NOT NULL AND status = ANY($2)",
     )
     .bind(job)
     .bind(names(&open_statuses()))
-    .bind(pvara_domain::scoring::rubric_tag(version))
-    .bind(pvara_domain::scoring::OVERRIDE_PREFIX)
+    .bind(i64::from(version))
     .fetch_one(pool)
     .await?;
     Ok(RescoreProgress {

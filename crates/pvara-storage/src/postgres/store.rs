@@ -262,10 +262,10 @@ impl Store for PgEngine {
         let jobs = batch.scored_jobs(&applied.transitions);
         let current = super::scores::rubric_versions(&mut tx, &jobs).await?;
         let stale = batch.stale_rubric_events(&applied.transitions, &current)?;
-        insert_outbox(&mut tx, &batch.messages, Utc::now()).await?;
-        insert_outbox(&mut tx, &stale, Utc::now()).await?;
+        insert_outbox(&mut tx, &batch.messages, crate::clock::now()).await?;
+        insert_outbox(&mut tx, &stale, crate::clock::now()).await?;
         super::batch::insert_deliveries(&mut tx, &batch.deliveries).await?;
-        super::tokens::mark_mailed(&mut tx, &batch.account_mails, Utc::now()).await?;
+        super::tokens::mark_mailed(&mut tx, &batch.account_mails, crate::clock::now()).await?;
         if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
             log::store_positions(&mut tx, group, positions).await?;
         }
@@ -277,7 +277,8 @@ impl Store for PgEngine {
     async fn scoring_inputs(&self, ids: &[ApplicationId]) -> Result<Vec<ScoringInput>, StoreError> {
         let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
         let found = sqlx::query(&format!(
-            "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version
+            "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version,
+                    a.erased_at IS NOT NULL AS erased
              FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY($1)"
         ))
         .bind(&ids)
@@ -292,6 +293,7 @@ impl Store for PgEngine {
                     candidate: rows::candidate(row)?,
                     job: rows::job(row)?,
                     score: rows::score(row)?,
+                    erased: row.try_get("erased")?,
                 })
             })
             .collect()

@@ -273,7 +273,7 @@ async fn write_effects(conn: &mut PgConnection, written: &[&Submission]) -> Resu
     }
     insert_equality(conn, written).await?;
     let messages: Vec<_> = written.iter().flat_map(|s| s.messages.iter().cloned()).collect();
-    insert_outbox(conn, &messages, Utc::now()).await
+    insert_outbox(conn, &messages, crate::clock::now()).await
 }
 
 /// The candidates' equality answers, in their own table.

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -68,7 +67,7 @@ pub(super) fn append_records(conn: &Connection, messages: &[OutboxMessage]) -> R
     for (topic, partition, _) in placement.partitions() {
         first.insert((topic.to_owned(), partition), end_offset(conn, topic, partition)?);
     }
-    let now = ts(Utc::now());
+    let now = ts(crate::clock::now());
     let mut insert = conn.prepare_cached(
         "INSERT INTO log_records (topic, partition, offset, key, value, headers, timestamp)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -93,7 +92,7 @@ pub(super) fn store_positions(
     group: &str,
     positions: &[Position],
 ) -> Result<(), StoreError> {
-    let now = ts(Utc::now());
+    let now = ts(crate::clock::now());
     let mut upsert = conn.prepare_cached(
         "INSERT INTO log_offsets (group_id, topic, partition, next_offset, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (group_id, topic, partition) DO UPDATE
@@ -292,7 +291,7 @@ impl EventLog for SqliteLog {
                      ON CONFLICT (group_id, topic, partition) DO UPDATE
                      SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
                 )?;
-                let now = ts(Utc::now());
+                let now = ts(crate::clock::now());
                 for o in &result {
                     upsert.execute(params![group, topic, o.partition, o.committed as i64, now])?;
                 }

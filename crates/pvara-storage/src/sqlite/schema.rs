@@ -230,6 +230,17 @@ CREATE TABLE equality_answers (
     PRIMARY KEY (application_id, dimension)
 );
 "#,
+    r#"
+-- Which rubric a score was made under, and whether a person set it, as data (the scorer
+-- version's text is for people; a substring test in it took rubric 1 for rubric 10).
+ALTER TABLE applications ADD COLUMN score_rubric INTEGER;
+ALTER TABLE applications ADD COLUMN score_by_person INTEGER NOT NULL DEFAULT 0;
+UPDATE applications
+SET score_by_person = (scorer_version LIKE 'override:%'),
+    score_rubric = CASE WHEN instr(scorer_version, '/rubric-') > 0
+                        THEN CAST(substr(scorer_version, instr(scorer_version, '/rubric-') + 8) AS INTEGER) END
+WHERE scorer_version IS NOT NULL;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -5,13 +5,16 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::rows::{parse_ts, to_json, ts};
 use super::writes::emit;
 use crate::error::StoreError;
-use crate::model::{OutboxMessage, Rescore, RescoreProgress, ScoreChange, ScoringChange, open_statuses};
+use crate::model::{
+    OutboxMessage, Rescore, RescoreProgress, ScoreBasis, ScoreChange, ScoringChange, open_statuses,
+};
 
 /// Applies `r` if the stored score is still by `r.replaces`; returns whether it did.
 pub(super) fn apply_rescore(conn: &Connection, r: &Rescore, in_place: bool) -> Result<bool, StoreError> {
     let changed = conn
         .prepare_cached(
-            "UPDATE applications SET ai_score = ?1, score_breakdown = ?2, scorer_version = ?3
+            "UPDATE applications SET ai_score = ?1, score_breakdown = ?2, scorer_version = ?3,
+                    score_rubric = ?6, score_by_person = ?7
              WHERE id = ?4 AND scorer_version = ?5",
         )?
         .execute(params![
@@ -19,7 +22,9 @@ pub(super) fn apply_rescore(conn: &Connection, r: &Rescore, in_place: bool) -> R
             to_json(&r.score.breakdown)?,
             r.score.scorer_version,
             r.application_id.to_string(),
-            r.replaces
+            r.replaces,
+            ScoreBasis::of(&r.score).rubric,
+            ScoreBasis::of(&r.score).by_person,
         ])?;
     if changed == 0 {
         return Ok(false);
@@ -96,7 +101,7 @@ pub(super) fn change_scoring(
         .iter()
         .map(|id| {
             let id = super::rows::parse_id(id)?;
-            (change.event)(id, change).map_err(StoreError::Corrupt)
+            change.event_for(id)
         })
         .collect::<Result<Vec<_>, _>>()?;
     emit(conn, &messages, &ts(change.at), in_place)?;
@@ -110,20 +115,14 @@ pub(super) fn rescore_progress(
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
     let sql = format!(
-        "SELECT count(*), coalesce(sum(instr(scorer_version, ?2) > 0 OR substr(scorer_version, 1, length(?3)) = ?3), 0)
+        "SELECT count(*), coalesce(sum(score_by_person OR score_rubric = ?2), 0)
          FROM applications
          WHERE job_id = ?1 AND ai_score IS NOT NULL AND status IN ({})",
         status_list(&open_statuses())
     );
-    let (open, current): (i64, i64) = conn.query_row(
-        &sql,
-        params![
-            job,
-            pvara_domain::scoring::rubric_tag(version),
-            pvara_domain::scoring::OVERRIDE_PREFIX
-        ],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (open, current): (i64, i64) = conn.query_row(&sql, params![job, i64::from(version)], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(RescoreProgress {
         rubric_version: version,
         open: open.max(0) as u64,

@@ -409,14 +409,14 @@ impl Store for SqliteEngine {
                     .collect::<Result<Vec<_>, _>>()?;
                 let current = super::scores::rubric_versions(conn, &batch.scored_jobs(&transitions))?;
                 let stale = batch.stale_rubric_events(&transitions, &current)?;
-                emit(conn, &batch.messages, &ts(Utc::now()), in_place)?;
+                emit(conn, &batch.messages, &ts(crate::clock::now()), in_place)?;
                 if !stale.is_empty() {
-                    emit(conn, &stale, &ts(Utc::now()), in_place)?;
+                    emit(conn, &stale, &ts(crate::clock::now()), in_place)?;
                 }
                 for delivery in &batch.deliveries {
                     record_delivery(conn, delivery)?;
                 }
-                super::tokens::mark_mailed(conn, &batch.account_mails, Utc::now())?;
+                super::tokens::mark_mailed(conn, &batch.account_mails, crate::clock::now())?;
                 if let Some(Checkpoint { group, positions }) = &batch.checkpoint {
                     log::store_positions(conn, group, positions)?;
                 }
@@ -449,7 +449,8 @@ impl Store for SqliteEngine {
             let mut inputs = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(500) {
                 let sql = format!(
-                    "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version
+                    "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version,
+                            a.erased_at IS NOT NULL
                      FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id IN ({})",
                     in_list(chunk.len())
                 );
@@ -462,6 +463,7 @@ impl Store for SqliteEngine {
                         candidate: candidate_from_row(row, 2)?,
                         job: job_from_row(row, 10)?,
                         score: score_from_row(row, 18)?,
+                        erased: row.get(21)?,
                     });
                 }
             }

@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 use super::log;
 use super::rows::{to_json, ts};
 use crate::error::StoreError;
-use crate::model::{Delivery, HistoryRow, OutboxMessage, Transition, count_shard};
+use crate::model::{Delivery, HistoryRow, OutboxMessage, ScoreBasis, Transition, count_shard};
 
 pub(super) fn insert_history(conn: &Connection, row: HistoryRow<'_>) -> Result<(), StoreError> {
     let HistoryRow {
@@ -141,13 +141,14 @@ pub(super) fn apply_transition(
     t: &Transition,
     in_place: bool,
 ) -> Result<bool, StoreError> {
-    let (score, breakdown, version) = match &t.score {
+    let (score, breakdown, version, basis) = match &t.score {
         Some(s) => (
             Some(i64::from(s.total)),
             Some(to_json(&s.breakdown)?),
             Some(s.scorer_version.as_str()),
+            Some(ScoreBasis::of(s)),
         ),
-        None => (None, None, None),
+        None => (None, None, None, None),
     };
     let changed = conn
         .prepare_cached(
@@ -155,7 +156,9 @@ pub(super) fn apply_transition(
              SET status = ?1, updated_at = ?2,
                  ai_score = coalesce(?3, ai_score),
                  score_breakdown = coalesce(?4, score_breakdown),
-                 scorer_version = coalesce(?5, scorer_version)
+                 scorer_version = coalesce(?5, scorer_version),
+                 score_rubric = CASE WHEN ?5 IS NULL THEN score_rubric ELSE ?8 END,
+                 score_by_person = coalesce(?9, score_by_person)
              WHERE id = ?6 AND status = ?7",
         )?
         .execute(params![
@@ -165,7 +168,9 @@ pub(super) fn apply_transition(
             breakdown,
             version,
             t.application_id.to_string(),
-            t.from.as_str()
+            t.from.as_str(),
+            basis.and_then(|b| b.rubric),
+            basis.map(|b| b.by_person),
         ])?;
     if changed == 0 {
         return Ok(false);

@@ -10,27 +10,8 @@ use pvara_domain::user::Role;
 use super::fixtures::*;
 use crate::Engines;
 use crate::error::StoreError;
-use crate::model::{OutboxMessage, ScoreRecord, ScoringChange, Transition, WorkBatch};
+use crate::model::{ScoreRecord, ScoringChange, ScoringEffect, Transition, WorkBatch};
 
-fn event(application: ApplicationId, change: &ScoringChange) -> Result<OutboxMessage, String> {
-    Ok(OutboxMessage {
-        topic: "rescore-requested".to_owned(),
-        key: Some(application.to_string()),
-        value: format!("{}", change.requirements.rubric.version).into_bytes(),
-        headers: vec![],
-    })
-}
-
-fn stale_event(application: ApplicationId, _job: JobId, version: u32) -> Result<OutboxMessage, String> {
-    Ok(OutboxMessage {
-        topic: "rescore-requested".to_owned(),
-        key: Some(application.to_string()),
-        value: format!("{version}").into_bytes(),
-        headers: vec![],
-    })
-}
-
-/// Moves an application on from Submitted, scored `version`.
 fn moved(id: ApplicationId, job: JobId, to: Status, version: &str) -> Transition {
     Transition {
         application_id: id,
@@ -92,7 +73,7 @@ pub async fn rubric_story(engines: &Engines) {
         applications_in: crate::model::open_statuses(),
         at: pvara_domain::time::to_stored_precision(Utc::now()),
         request_id: None,
-        event,
+        effect: ScoringEffect::Rescore,
     };
     assert_eq!(store.change_scoring(change.clone()).await.unwrap(), 2);
     assert_eq!(
@@ -126,7 +107,7 @@ pub async fn rubric_story(engines: &Engines) {
     let before_late = events_written(engines).await;
     let batch = WorkBatch {
         transitions: late,
-        stale_rubric: Some(stale_event),
+        stale_rubric: true,
         ..Default::default()
     };
     store.apply_batch(batch).await.unwrap();
@@ -144,4 +125,47 @@ pub async fn rubric_story(engines: &Engines) {
         store.change_scoring(unknown).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// Progress counts by the rubric a score was made under, as data: a score under rubric 10 is not
+/// one under rubric 1 (a substring test on the version text took it for one), and a person's
+/// score counts as current whatever the rubric.
+pub async fn rubric_progress_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let staff = a_user(store, "staff@example.org", Role::Recruiter).await;
+    let job = a_job(staff);
+    store.create_job(job.clone()).await.unwrap();
+    let mut transitions = Vec::new();
+    for (i, version) in [
+        "rules-2/rubric-1",
+        "rules-2/rubric-10",
+        "override:rules-2/rubric-7",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let applicant = a_user(store, &format!("p{i}@example.org"), Role::Applicant).await;
+        let application = an_application(job.id, applicant, &format!("P {i}"));
+        store
+            .submit_application(application.clone(), vec![])
+            .await
+            .unwrap();
+        transitions.push(moved(application.id, job.id, Status::UnderReview, version));
+    }
+    store
+        .apply_batch(WorkBatch {
+            transitions,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let progress = |version| store.rescore_progress(job.id, version);
+    let one = progress(1).await.unwrap();
+    assert_eq!(
+        (one.open, one.current),
+        (3, 2),
+        "rubric 1 and the person's, not rubric 10"
+    );
+    let ten = progress(10).await.unwrap();
+    assert_eq!((ten.open, ten.current), (3, 2), "rubric 10 and the person's");
 }

@@ -197,7 +197,7 @@ pub async fn transition_story(engines: &Engines) {
         rescores: vec![],
         messages: vec![],
         deliveries: vec![],
-        stale_rubric: None,
+        stale_rubric: false,
         checkpoint: Some(Checkpoint {
             group: "g".to_owned(),
             positions: vec![Position {

@@ -12,9 +12,9 @@ use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication};
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::job::{Job, JobDraft};
 use pvara_domain::user::{Email, FullName, Password, Role};
-use pvara_services::events::{SOURCE_API, to_messages};
 use pvara_storage::Store;
 use pvara_storage::model::{NewUser, Submission};
+use pvara_storage::outbox::{SOURCE_API, to_messages};
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
 

@@ -135,7 +135,7 @@ async fn a_half_sent_request_is_cut_off() {
         .ok();
     let waited = started.elapsed();
     assert!(
-        waited >= pvara_services::api::server::HEADER_TIMEOUT / 2,
+        waited >= pvara_services::http::server::HEADER_TIMEOUT / 2,
         "closed after {waited:?}"
     );
     app.stop().await;

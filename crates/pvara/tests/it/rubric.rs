@@ -298,3 +298,70 @@ async fn a_scoring_worker_killed_during_a_rescore_rescores_each_application_once
         "one score event each, and one re-score event: {scored:?}"
     );
 }
+
+/// An erased application keeps its status (the counts add up) but no worker scores its blanked
+/// data again: a rubric change re-scores the others, and its history gains nothing.
+async fn erased_applications_are_not_rescored(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
+    let job = app
+        .create_job(
+            &recruiter,
+            &job_body("Engineer", "Rust services", &["Rust"], &[], 1.0),
+        )
+        .await;
+    let kept = app.applicant("Kept Person").await;
+    let gone = app.applicant("Erased Person").await;
+    let kept_id = app
+        .submit(
+            &kept,
+            &application_body(&job, &kept, &["Rust"], 3.0, "bachelor", "Rust services."),
+        )
+        .await;
+    let gone_id = app
+        .submit(
+            &gone,
+            &application_body(&job, &gone, &["Rust"], 3.0, "bachelor", "Rust services."),
+        )
+        .await;
+    app.wait_for_status(&recruiter, &kept_id, "Under Review").await;
+    app.wait_for_status(&recruiter, &gone_id, "Under Review").await;
+    let erased = app
+        .client
+        .delete(app.url("/api/me"))
+        .bearer_auth(&gone.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+    let before = app.application(&recruiter, &gone_id).await;
+    let response = app
+        .client
+        .put(app.url(&format!("/api/jobs/{job}/rubric")))
+        .bearer_auth(&recruiter)
+        .json(&json!({ "weights": weights(30, 25) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    eventually("the kept application re-scored", || async {
+        let now = app.application(&recruiter, &kept_id).await;
+        (now["scorerVersion"] == "rules-2/rubric-2").then_some(())
+    })
+    .await;
+    // Both re-score events were consumed (the group's lag is 0) before looking at the erased one.
+    app.settle().await;
+    let after = app.application(&recruiter, &gone_id).await;
+    assert_eq!(
+        after["scoreChanges"], before["scoreChanges"],
+        "no score change on erased data"
+    );
+    assert_eq!(
+        after["history"], before["history"],
+        "no history entry on erased data"
+    );
+    assert_eq!(after["scorerVersion"], before["scorerVersion"]);
+    app.stop().await;
+}
+
+crate::on_every_engine!(erased_applications_are_not_rescored);

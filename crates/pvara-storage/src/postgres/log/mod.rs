@@ -16,7 +16,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
 use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
 
@@ -139,7 +138,7 @@ async fn append_records(conn: &mut PgConnection, messages: &[OutboxMessage]) -> 
     .bind(&keys)
     .bind(&values)
     .bind(&headers)
-    .bind(Utc::now())
+    .bind(crate::clock::now())
     .execute(&mut *conn)
     .await?;
     Ok(())

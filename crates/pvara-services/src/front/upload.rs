@@ -8,6 +8,10 @@ use axum::extract::multipart::MultipartError;
 
 use crate::cv::Upload;
 
+/// Bigger than a 5 MB CV with the other fields, so that an oversized file gets a page explaining
+/// the limit rather than a bare 413.
+pub const LIMIT_BYTES: usize = 8 * 1024 * 1024;
+
 /// Text fields by name (the JSON API's camelCase names) and the `cv` file, if one was sent.
 #[derive(Debug, Default)]
 pub struct ApplicationForm {

@@ -1,8 +1,9 @@
-//! Closing dates of jobs, remembered after the first read, so that a submission does not read
-//! its job from the database again.
+//! Closing dates of jobs, remembered for a few seconds after a read, so that a burst of
+//! submissions does not read its job from the database each time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::JobId;
@@ -11,13 +12,21 @@ use pvara_storage::{Store, StoreError};
 /// Jobs remembered before the memory starts over (a few MB at most).
 const MAX_JOBS: usize = 100_000;
 
-/// A job's closing date is fixed when the job is posted: there is no route that edits or deletes
-/// a job. So what one read returned stays true in every process, and a cached answer is never
-/// stale. Unknown jobs are not remembered: one may be posted the next moment.
+/// How long a closing date read here is believed. A job can be closed (and, with staff editing
+/// jobs, reopened or given a new closing date) by any process; this is an early answer only: the
+/// store checks the job is open in the submission's own transaction, so a stale "open" costs a
+/// refused write, and a stale "closed" at most this long.
+const REMEMBERED_FOR: Duration = Duration::from_secs(5);
+
+/// Jobs' closing dates, remembered for [`REMEMBERED_FOR`]. Unknown jobs are not remembered: one
+/// may be posted the next moment.
 #[derive(Clone, Default)]
 pub struct JobDeadlines {
-    known: Arc<RwLock<HashMap<JobId, Option<DateTime<Utc>>>>>,
+    known: Arc<RwLock<HashMap<JobId, Remembered>>>,
 }
+
+/// A job's closing date (if it has one) and when it was read.
+type Remembered = (Option<DateTime<Utc>>, Instant);
 
 impl std::fmt::Debug for JobDeadlines {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -33,7 +42,9 @@ impl JobDeadlines {
         id: JobId,
     ) -> Result<Option<Option<DateTime<Utc>>>, StoreError> {
         let remembered = self.known.read().ok().and_then(|known| known.get(&id).copied());
-        if let Some(closes_at) = remembered {
+        if let Some((closes_at, read_at)) = remembered
+            && read_at.elapsed() < REMEMBERED_FOR
+        {
             return Ok(Some(closes_at));
         }
         let Some(job) = store.job(id).await? else {
@@ -43,7 +54,7 @@ impl JobDeadlines {
             if known.len() >= MAX_JOBS {
                 known.clear();
             }
-            known.insert(id, job.closes_at);
+            known.insert(id, (job.closes_at, Instant::now()));
         }
         Ok(Some(job.closes_at))
     }

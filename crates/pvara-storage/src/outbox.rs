@@ -1,9 +1,11 @@
-//! From domain events to outbox messages.
+//! From domain events to outbox messages: CloudEvents envelopes (binary mode), keyed by their
+//! subject. Everything that writes events, the use cases and the stores themselves (a stale
+//! rubric's re-score, a rubric change's per-application events), encodes them here.
 
+use crate::model::OutboxMessage;
 use chrono::{DateTime, Utc};
 use pvara_domain::event::Event;
 use pvara_domain::ids::EventId;
-use pvara_storage::model::OutboxMessage;
 
 /// `source` attribute of events emitted by the API.
 pub const SOURCE_API: &str = "/pvara/api";
@@ -35,31 +37,15 @@ pub fn to_messages(
         .collect()
 }
 
-/// One event as one message, for the stores' per-application event builders (a rubric change,
-/// a stale-rubric guard), whose errors are strings.
-pub fn one_message(
+/// One event as one message, for the events a store writes itself.
+pub(crate) fn one_message(
     event: Event,
     source: &str,
     request_id: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<OutboxMessage, String> {
+) -> Result<OutboxMessage, crate::StoreError> {
     to_messages(&[event], source, request_id, now)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| crate::StoreError::Corrupt(format!("cannot encode an event: {e}")))?
         .pop()
-        .ok_or_else(|| "no message for the event".to_owned())
-}
-
-/// The re-score event of an application scored under a rubric its job replaced meanwhile: the
-/// scoring worker's [`pvara_storage::model::StaleRubricEvent`].
-pub fn stale_rubric_event(
-    application: pvara_domain::ids::ApplicationId,
-    job: pvara_domain::ids::JobId,
-    rubric_version: u32,
-) -> Result<OutboxMessage, String> {
-    let event = Event::RescoreRequested(pvara_domain::event::RescoreRequested {
-        application_id: application,
-        job_id: job,
-        rubric_version,
-    });
-    one_message(event, SOURCE_SCORING, None, crate::now())
+        .ok_or_else(|| crate::StoreError::Corrupt("no message for the event".to_owned()))
 }

@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::routing::get;
 use serde_json::Value;
 
-use super::ApiState;
+use crate::state::AppState;
 
 /// The document, serialised once, and its reference page, served without copying.
 #[derive(Debug, Clone)]
@@ -30,8 +30,9 @@ impl Published {
     }
 }
 
-pub fn router(published: Published) -> Router<ApiState> {
-    let Published { json, page } = published;
+/// `/api/openapi.json` and `/api/docs` for `document`.
+pub fn router(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
+    let Published { json, page } = Published::new(document);
     Router::new()
         .route(
             "/api/openapi.json",
@@ -74,7 +75,7 @@ struct SchemaDoc {
 #[derive(Template)]
 #[template(path = "api_docs.html")]
 struct Reference {
-    layout: crate::web::Layout,
+    layout: super::Layout,
     title: String,
     version: String,
     description: String,
@@ -239,7 +240,7 @@ impl Reference {
             .map(|all| all.iter().map(|(name, s)| schema_doc(name, s)).collect())
             .unwrap_or_default();
         Reference {
-            layout: crate::web::Layout::anonymous(),
+            layout: super::Layout::anonymous(),
             title: document
                 .pointer("/info/title")
                 .and_then(Value::as_str)
