@@ -156,6 +156,23 @@ impl Step {
         }
     }
 
+    /// The step a history entry records, from the status it led to and its details: how the
+    /// mail and the pages read a step back, typed (`None` for an entry that is no step, such as
+    /// scoring, or whose details this build cannot read).
+    pub fn from_history(to: Status, details: Option<&serde_json::Value>) -> Option<Step> {
+        fn read<T: serde::de::DeserializeOwned>(details: Option<&serde_json::Value>) -> Option<T> {
+            serde_json::from_value(details?.clone()).ok()
+        }
+        match to {
+            Status::TestInvited => read(details).map(Step::InviteToTest),
+            Status::InterviewScheduled => read(details).map(Step::ScheduleInterview),
+            Status::OfferExtended => read(details).map(Step::ExtendOffer),
+            Status::Rejected => read(details).map(Step::Reject),
+            Status::Withdrawn => read(details).map(Step::Withdraw),
+            Status::Submitted | Status::UnderReview | Status::ScoringFailed => None,
+        }
+    }
+
     /// The details kept in the history entry; the mail to the candidate is rendered from them.
     pub fn details(&self) -> serde_json::Value {
         let value = match self {
@@ -202,6 +219,18 @@ impl Step {
     }
 }
 
+/// What an application's first score causes, by the scorer or by a person's assessment: the
+/// score's event and the candidate's "under review" mail. With [`Step::events`], this is the one
+/// home of which mail each change of an application sends.
+pub fn scored_events(scored: crate::event::Scored) -> Vec<Event> {
+    let mail = EmailRequested {
+        application_id: scored.application_id,
+        job_id: scored.job_id,
+        template: MailTemplate::UnderReview,
+    };
+    vec![Event::ScoringComplete(scored), Event::EmailRequested(mail)]
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
@@ -244,6 +273,39 @@ mod tests {
             "salary"
         );
         assert_eq!(Rejection::parse("  ").unwrap_err().field, "reason");
+    }
+
+    #[test]
+    fn a_step_reads_back_from_its_history_entry() {
+        let now = Utc::now();
+        let steps = [
+            Step::InviteToTest(
+                TestInvitation::parse("https://t.example", now + Duration::days(1), now).unwrap(),
+            ),
+            Step::ScheduleInterview(
+                Interview::parse(now + Duration::days(2), "Room 4", &["S. Ali".into()], now).unwrap(),
+            ),
+            Step::ExtendOffer(
+                Offer::parse(
+                    1000.0,
+                    (now + Duration::days(9)).date_naive(),
+                    now + Duration::days(5),
+                    now,
+                )
+                .unwrap(),
+            ),
+            Step::Reject(Rejection::parse("position filled").unwrap()),
+            Step::Withdraw(Withdrawal::parse(None).unwrap()),
+        ];
+        for step in steps {
+            let to = Status::InterviewScheduled
+                .apply(step.action())
+                .or(Status::UnderReview.apply(step.action()))
+                .or(Status::TestInvited.apply(step.action()))
+                .unwrap();
+            assert_eq!(Step::from_history(to, Some(&step.details())), Some(step));
+        }
+        assert_eq!(Step::from_history(Status::UnderReview, None), None);
     }
 
     #[test]

@@ -26,10 +26,12 @@
 #![forbid(unsafe_code)]
 
 pub mod clock;
+mod erasure;
 pub mod error;
 pub mod kafka;
 pub mod log;
 pub mod metrics;
+mod migrations;
 pub mod model;
 pub mod outbox;
 pub mod partition;

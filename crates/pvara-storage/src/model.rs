@@ -505,6 +505,13 @@ pub struct HistoryEntry {
     pub at: DateTime<Utc>,
 }
 
+impl HistoryEntry {
+    /// The step this entry records, typed ([`pvara_domain::pipeline::Step::from_history`]).
+    pub fn step(&self) -> Option<pvara_domain::pipeline::Step> {
+        pvara_domain::pipeline::Step::from_history(self.to, self.details.as_ref())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationRecord {
     pub id: ApplicationId,

@@ -39,6 +39,7 @@ story!(
     transition_story,
     rubric_story,
     rubric_progress_story,
+    workspace_story,
     report_story,
     listing_story,
     worker_reads_story,

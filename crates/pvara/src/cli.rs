@@ -379,9 +379,25 @@ impl Cli {
             properties: self.kafka_properties.clone(),
             replication: self.kafka_replication,
             prefix: self.kafka_topic_prefix.clone(),
+            client_id: client_id(&self.command),
         });
         config
     }
+}
+
+/// How this process names itself to Kafka: its command and host (`pvara-worker-scoring@db1`).
+fn client_id(command: &Command) -> String {
+    let role = match command {
+        Command::Serve(_) => "serve".to_owned(),
+        Command::Api(_) => "api".to_owned(),
+        Command::Relay(_) => "relay".to_owned(),
+        Command::Worker { kind, .. } => format!("worker-{}", format!("{kind:?}").to_lowercase()),
+        _ => "cli".to_owned(),
+    };
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("pvara-{role}@{host}")
 }
 
 /// Runs the parsed command line.

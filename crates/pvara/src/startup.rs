@@ -14,9 +14,10 @@ use pvara_services::semantic::Refiner;
 use pvara_services::state::{AppState, Services};
 use pvara_services::throttle::{Counters, Limits, MemoryCounters, RedisCounters, Throttle};
 use pvara_services::workers::notify::NotifyWorker;
-use pvara_services::workers::rescore::RescoreWorker;
+use pvara_services::workers::rescore::Rescore;
+use pvara_services::workers::score_versions::ScoreVersionWorker;
 use pvara_services::workers::scoring::ScoringWorker;
-use pvara_services::workers::semantic::SemanticWorker;
+use pvara_services::workers::semantic::Refine;
 use pvara_services::{relay, workers};
 use pvara_storage::{Engines, Location, OpenOptions};
 use tokio::net::TcpListener;
@@ -299,7 +300,7 @@ impl Application {
                 config.workers,
                 background.clone(),
             ));
-            let worker = RescoreWorker::new(engines.store.clone(), scorer, config.workers);
+            let worker = ScoreVersionWorker::new(engines.store.clone(), Rescore::new(scorer, config.workers));
             tasks.spawn(workers::run(
                 engines.log.clone(),
                 Arc::new(worker),
@@ -323,11 +324,14 @@ impl Application {
             ));
         }
         if let Some(refiner) = refiner {
-            let worker_config = SemanticWorker::config(config.workers);
+            let worker_config = Refine::config(config.workers);
             tracing::info!(model = refiner.model(), "refining scores with the semantic model");
             tasks.spawn(workers::run(
                 engines.log.clone(),
-                Arc::new(SemanticWorker::new(engines.store.clone(), refiner, worker_config)),
+                Arc::new(ScoreVersionWorker::new(
+                    engines.store.clone(),
+                    Refine::new(refiner, worker_config),
+                )),
                 worker_config,
                 background.clone(),
             ));

@@ -6,13 +6,12 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::{Environment, Value as Jinja, context};
 use pvara_domain::event::{AccountMail, MailTemplate};
 use pvara_domain::ids::EventId;
+use pvara_domain::pipeline::Step;
 use pvara_domain::status::Status;
-use pvara_storage::model::{AccountMailContext, MailContext};
-use serde_json::Value;
+use pvara_storage::model::{AccountMailContext, HistoryEntry, MailContext};
 
 use super::MailMessage;
 use super::calendar::{self, Interview, Party};
@@ -100,6 +99,26 @@ const EMBEDDED: &[(&str, &str)] = &[
 
 /// How long an interview lasts in the calendar when the recruiter did not say.
 const INTERVIEW_MINUTES: i64 = 60;
+
+/// What a pipeline mail's template can say: the person, the job, and the step's details as the
+/// candidate reads them (local times, money with its currency). Empty where the step has none.
+#[derive(Debug, Default, serde::Serialize)]
+struct MailVars {
+    name: String,
+    job: String,
+    reference: String,
+    test_url: String,
+    deadline: String,
+    when: String,
+    location: String,
+    interviewers: String,
+    rescheduled: bool,
+    salary: String,
+    start_date: String,
+    reply_by: String,
+    reason: String,
+    interview_cancelled: bool,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -192,35 +211,39 @@ impl MailTemplates {
         context: &MailContext,
     ) -> Result<MailMessage, TemplateError> {
         let entry = context.entry.as_ref();
-        let detail = |key: &str| -> Option<&Value> { entry?.details.as_ref()?.get(key) };
-        let text = |key: &str| detail(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let step = entry.and_then(HistoryEntry::step);
         let was_interviewing = entry.is_some_and(|e| e.from == Some(Status::InterviewScheduled));
-        let interviewers = detail("interviewers")
-            .and_then(Value::as_array)
-            .map(|names| {
-                names
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
-        let vars = context! {
-            name => &context.full_name,
-            job => &context.job_title,
-            reference => context.application_id.to_string(),
-            test_url => text("testUrl"),
-            deadline => self.when(detail("deadline")),
-            when => self.when(detail("scheduledAt")),
-            location => text("location"),
-            interviewers => interviewers,
-            rescheduled => was_interviewing && template == MailTemplate::Interview,
-            salary => detail("salary").and_then(Value::as_f64).map(|s| self.locale.money(s)).unwrap_or_default(),
-            start_date => self.day(detail("startDate")),
-            reply_by => self.when(detail("expiresAt")),
-            reason => text("reason"),
-            interview_cancelled => was_interviewing && matches!(template, MailTemplate::Rejection | MailTemplate::Withdrawal),
+        let mut vars = MailVars {
+            name: context.full_name.clone(),
+            job: context.job_title.clone(),
+            reference: context.application_id.to_string(),
+            rescheduled: was_interviewing && template == MailTemplate::Interview,
+            interview_cancelled: was_interviewing
+                && matches!(template, MailTemplate::Rejection | MailTemplate::Withdrawal),
+            ..MailVars::default()
         };
+        // Every step's details, typed: a new step is a compile error here until its mail is
+        // written.
+        match &step {
+            Some(Step::InviteToTest(invitation)) => {
+                vars.test_url = invitation.test_url.clone();
+                vars.deadline = self.locale.date_time(invitation.deadline);
+            }
+            Some(Step::ScheduleInterview(interview)) => {
+                vars.when = self.locale.date_time(interview.scheduled_at);
+                vars.location = interview.location.clone();
+                vars.interviewers = interview.interviewers.join(", ");
+            }
+            Some(Step::ExtendOffer(offer)) => {
+                vars.salary = self.locale.money(offer.salary);
+                vars.start_date = self.locale.date(offer.start_date);
+                vars.reply_by = self.locale.date_time(offer.expires_at);
+            }
+            Some(Step::Reject(rejection)) => vars.reason = rejection.reason.clone(),
+            Some(Step::Withdraw(withdrawal)) => vars.reason = withdrawal.reason.clone().unwrap_or_default(),
+            None => {}
+        }
+        let vars = minijinja::Value::from_serialize(&vars);
         let mut message = self.message(template.as_str(), id, &context.full_name, &context.email, vars)?;
         let party = |name: &str, address: &str| Party {
             name: name.to_owned(),
@@ -234,16 +257,13 @@ impl MailTemplates {
             changed_at: entry.map_or_else(crate::now, |e| e.at),
             sequence: context.step,
         };
-        message.calendar = match template {
-            MailTemplate::Interview => detail("scheduledAt")
-                .and_then(Value::as_str)
-                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                .map(|start| {
-                    let start = start.with_timezone(&Utc);
-                    let end = start + chrono::Duration::minutes(INTERVIEW_MINUTES);
-                    calendar::request(&interview, start, end, &text("location"))
-                }),
-            MailTemplate::Rejection | MailTemplate::Withdrawal if was_interviewing => {
+        message.calendar = match (template, &step) {
+            (MailTemplate::Interview, Some(Step::ScheduleInterview(details))) => {
+                let start = details.scheduled_at;
+                let end = start + chrono::Duration::minutes(INTERVIEW_MINUTES);
+                Some(calendar::request(&interview, start, end, &details.location))
+            }
+            (MailTemplate::Rejection | MailTemplate::Withdrawal, _) if was_interviewing => {
                 Some(calendar::cancel(&interview))
             }
             _ => None,
@@ -327,28 +347,6 @@ impl MailTemplates {
             html,
             calendar: None,
         })
-    }
-
-    /// A detail that holds a time, in the installation's zone; as given if it is not a time.
-    fn when(&self, value: Option<&Value>) -> String {
-        let raw = value.and_then(Value::as_str).unwrap_or_default();
-        DateTime::parse_from_rfc3339(raw)
-            .map(|at| self.locale.date_time(at.with_timezone(&Utc)))
-            .unwrap_or_else(|_| raw.to_owned())
-    }
-
-    /// A detail that holds a day (or a time, whose local day is meant).
-    fn day(&self, value: Option<&Value>) -> String {
-        let raw = value.and_then(Value::as_str).unwrap_or_default();
-        if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-            return self.locale.date(day);
-        }
-        DateTime::parse_from_rfc3339(raw)
-            .map(|at| {
-                self.locale
-                    .date(at.with_timezone(&self.locale.zone()).date_naive())
-            })
-            .unwrap_or_else(|_| raw.to_owned())
     }
 }
 

@@ -1,6 +1,6 @@
 //! Human oversight of scores: a recruiter's score in place of the machine's, with a reason.
 
-use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored};
+use pvara_domain::event::Scored;
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::scoring::{Override, parse_override};
 use pvara_domain::status::{Action, Status};
@@ -102,20 +102,13 @@ async fn assess_by_hand(
         breakdown: serde_json::json!({ "assessedByHand": { "total": total, "reason": reason, "by": actor.id, "at": at } }),
         scorer_version: BY_HAND.to_owned(),
     };
-    let events = [
-        Event::ScoringComplete(Scored {
-            application_id: record.id,
-            job_id: record.job_id,
-            status: to,
-            ai_score: total,
-            scorer_version: BY_HAND.to_owned(),
-        }),
-        Event::EmailRequested(EmailRequested {
-            application_id: record.id,
-            job_id: record.job_id,
-            template: MailTemplate::UnderReview,
-        }),
-    ];
+    let events = pvara_domain::pipeline::scored_events(Scored {
+        application_id: record.id,
+        job_id: record.job_id,
+        status: to,
+        ai_score: total,
+        scorer_version: BY_HAND.to_owned(),
+    });
     let transition = Transition {
         application_id: record.id,
         job_id: record.job_id,

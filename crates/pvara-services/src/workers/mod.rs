@@ -7,6 +7,7 @@
 
 pub mod notify;
 pub mod rescore;
+pub mod score_versions;
 pub mod scoring;
 pub mod semantic;
 
@@ -119,7 +120,8 @@ pub(crate) async fn inputs_by_id(
 }
 
 /// Who or what changes a score, and why, as its history shows it.
-pub(crate) struct Because<'a> {
+#[derive(Debug)]
+pub struct Because<'a> {
     pub actor: &'a str,
     pub reason: String,
     /// The CloudEvents source of the event, and the request that started it all, if any.

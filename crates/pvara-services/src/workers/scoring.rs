@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pvara_domain::event::{EmailRequested, Event, MailTemplate, Scored, ScoringFailed, Topic};
+use pvara_domain::event::{Event, Scored, ScoringFailed, Topic};
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::scoring::ScoreCard;
 use pvara_domain::status::{Action, Status};
@@ -59,20 +59,13 @@ fn transition(
             let to = Status::Submitted
                 .apply(Action::Score)
                 .unwrap_or(Status::UnderReview);
-            let events = vec![
-                Event::ScoringComplete(Scored {
-                    application_id,
-                    job_id,
-                    status: to,
-                    ai_score: card.total,
-                    scorer_version: card.scorer_version.clone(),
-                }),
-                Event::EmailRequested(EmailRequested {
-                    application_id,
-                    job_id,
-                    template: MailTemplate::UnderReview,
-                }),
-            ];
+            let events = pvara_domain::pipeline::scored_events(Scored {
+                application_id,
+                job_id,
+                status: to,
+                ai_score: card.total,
+                scorer_version: card.scorer_version.clone(),
+            });
             let reason = format!("scored {} by {}", card.total, card.scorer_version);
             let score = ScoreRecord {
                 total: card.total,

@@ -65,11 +65,14 @@ impl KafkaConsumer {
         let consumer: StreamConsumer = log
             .inner
             .options
-            .client_config_over(&[
-                ("auto.offset.reset", "earliest"),
-                ("session.timeout.ms", "10000"),
-                ("max.poll.interval.ms", "300000"),
-            ])
+            .client_config_over(
+                group,
+                &[
+                    ("auto.offset.reset", "earliest"),
+                    ("session.timeout.ms", "10000"),
+                    ("max.poll.interval.ms", "300000"),
+                ],
+            )
             // Not overridable: offsets are committed by hand, after the effects.
             .set("group.id", log.physical(group))
             .set("enable.auto.commit", "false")
@@ -302,7 +305,7 @@ pub(super) async fn group_offsets(log: &KafkaLog) -> Result<Vec<GroupOffset>, Lo
             let member: BaseConsumer = log
                 .inner
                 .options
-                .client_config()
+                .client_config("groups")
                 .set("group.id", &group)
                 .create()?;
             let mut wanted = TopicPartitionList::new();
@@ -395,7 +398,7 @@ pub(super) async fn reset_offsets(
         let member: BaseConsumer = log
             .inner
             .options
-            .client_config()
+            .client_config("groups")
             .set("group.id", &physical_group)
             .create()?;
         member.commit(&commit, CommitMode::Sync)?;

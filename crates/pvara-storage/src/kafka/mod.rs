@@ -43,6 +43,10 @@ pub struct KafkaOptions {
     pub replication: i32,
     /// Prepended to every topic and group name.
     pub prefix: String,
+    /// How this process names itself to the brokers (`client.id`), before the purpose of each
+    /// client (`pvara-worker-scoring@host1:pvara-scoring`): Kafka's own tools then tell a
+    /// scoring worker from a mailer. An operator's `client.id` property wins.
+    pub client_id: String,
 }
 
 impl std::fmt::Debug for KafkaOptions {
@@ -54,6 +58,7 @@ impl std::fmt::Debug for KafkaOptions {
             .field("properties", &names)
             .field("replication", &self.replication)
             .field("prefix", &self.prefix)
+            .field("client_id", &self.client_id)
             .finish()
     }
 }
@@ -144,7 +149,7 @@ impl KafkaLog {
     /// than leaving a process that retries in the background for ever.
     pub async fn check_contact(options: &KafkaOptions) -> Result<(), LogError> {
         let probe: BaseConsumer<FirstContact> = options
-            .client_config()
+            .client_config("contact")
             .set("group.id", format!("{}pvara-contact", options.prefix))
             .create_with_context(FirstContact::default())?;
         let brokers = options.brokers.clone();
@@ -194,12 +199,15 @@ impl KafkaLog {
 
     fn new_producer(options: &KafkaOptions) -> Result<FutureProducer, LogError> {
         Ok(options
-            .client_config_over(&[
-                ("enable.idempotence", "true"),
-                ("acks", "all"),
-                ("linger.ms", "5"),
-                ("message.timeout.ms", "30000"),
-            ])
+            .client_config_over(
+                "relay",
+                &[
+                    ("enable.idempotence", "true"),
+                    ("acks", "all"),
+                    ("linger.ms", "5"),
+                    ("message.timeout.ms", "30000"),
+                ],
+            )
             .create()?)
     }
 
@@ -232,7 +240,7 @@ impl KafkaLog {
         Ok(self
             .inner
             .options
-            .client_config()
+            .client_config("reader")
             .set("group.id", format!("{}pvara-reader", self.inner.options.prefix))
             .set("enable.auto.commit", "false")
             .create()?)
@@ -308,13 +316,15 @@ fn contact_hint(reason: &str) -> &'static str {
 }
 
 impl KafkaOptions {
-    fn client_config(&self) -> ClientConfig {
-        self.client_config_over(&[])
+    fn client_config(&self, purpose: &str) -> ClientConfig {
+        self.client_config_over(purpose, &[])
     }
 
-    /// pvara's `defaults`, then the operator's properties, which win.
-    fn client_config_over(&self, defaults: &[(&str, &str)]) -> ClientConfig {
+    /// pvara's `defaults` and a `client.id` naming this process and the client's `purpose`, then
+    /// the operator's properties, which win.
+    fn client_config_over(&self, purpose: &str, defaults: &[(&str, &str)]) -> ClientConfig {
         let mut config = ClientConfig::new();
+        config.set("client.id", format!("{}:{purpose}", self.client_id));
         for (key, value) in defaults {
             config.set(*key, *value);
         }
@@ -393,7 +403,7 @@ impl Relay for KafkaRelay {
 #[async_trait]
 impl EventLog for KafkaLog {
     async fn ensure_topics(&self, names: &[String], partitions: u32) -> Result<(), LogError> {
-        let admin: AdminClient<DefaultClientContext> = self.inner.options.client_config().create()?;
+        let admin: AdminClient<DefaultClientContext> = self.inner.options.client_config("admin").create()?;
         let physical: Vec<String> = names.iter().map(|n| self.physical(n)).collect();
         let replication = self.inner.options.replication;
         let topics: Vec<NewTopic<'_>> = physical

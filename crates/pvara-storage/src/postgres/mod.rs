@@ -98,11 +98,17 @@ impl PgEngine {
     /// `pool` bounds the connections this process opens: with many processes on one server, their
     /// pools together must stay under the server's `max_connections`.
     pub async fn open(url: &str, pool: u32) -> Result<Self, StoreError> {
+        // The server's NOTICEs ("relation ... already exists, skipping" from an idempotent
+        // migration) are not for operators: without this, every command printed them among its
+        // answers.
+        let options = url
+            .parse::<sqlx::postgres::PgConnectOptions>()?
+            .options([("client_min_messages", "warning")]);
         let pool = PgPoolOptions::new()
             .max_connections(pool.max(2))
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(5))
-            .connect(url)
+            .connect_with(options)
             .await?;
         schema::migrate(&pool).await?;
         let (submissions, queued) = submit::queue();

@@ -276,19 +276,13 @@ pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
         .fetch_one(&mut *tx)
         .await?;
     let version = version.unwrap_or(0) as usize;
-    if version > MIGRATIONS.len() {
-        return Err(StoreError::Config(format!(
-            "database schema version {version} is newer than this pvara ({}); upgrade pvara",
-            MIGRATIONS.len()
-        )));
-    }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+    for (version, sql) in crate::migrations::pending(version, MIGRATIONS)? {
         sqlx::raw_sql(sql).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO pvara_schema (version) VALUES ($1)")
-            .bind(index as i32 + 1)
+            .bind(version as i32)
             .execute(&mut *tx)
             .await?;
-        tracing::info!(version = index + 1, "applied database migration");
+        tracing::info!(version, "applied database migration");
     }
     tx.commit().await?;
     Ok(())

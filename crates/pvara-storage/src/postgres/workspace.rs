@@ -18,45 +18,43 @@ use crate::model::{
 };
 use crate::workspace::{Accounts, AnswersOf, Audit, Workspace};
 
-/// Replaces every personal field of these applications and removes their files, notes, equality
-/// answers and the free text of their history; ids, statuses, scores and times stay.
+/// How PostgreSQL writes the erasure plan ([`crate::erasure`]).
+const DIALECT: crate::erasure::Dialect = crate::erasure::Dialect {
+    placeholder: '$',
+    ids: "= ANY($1)",
+    empty_json: "'{}'::jsonb",
+};
+
+/// Erases these applications as the plan says.
 async fn anonymise(conn: &mut sqlx::PgConnection, ids: &[Uuid], at: DateTime<Utc>) -> Result<(), StoreError> {
-    for sql in [
-        "DELETE FROM application_files WHERE application_id = ANY($1)",
-        "DELETE FROM application_notes WHERE application_id = ANY($1)",
-        "DELETE FROM equality_answers WHERE application_id = ANY($1)",
-        "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ANY($1)",
-        "UPDATE score_changes SET reason = 'erased' WHERE application_id = ANY($1)",
-    ] {
+    let statements = DIALECT.erase_applications();
+    let (last, removals) = statements
+        .split_last()
+        .ok_or_else(|| StoreError::Corrupt("an empty erasure plan".into()))?;
+    for sql in removals {
         sqlx::query(sql).bind(ids).execute(&mut *conn).await?;
     }
-    sqlx::query(
-        "UPDATE applications SET full_name = $1, email = $2, phone = NULL, skills = '[]', resume_text = '',
-                cover_letter = NULL, updated_at = $3, erased_at = $3,
-                score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}'::jsonb END
-         WHERE id = ANY($4)",
-    )
-    .bind(ERASED_NAME)
-    .bind(ERASED_EMAIL)
-    .bind(at)
-    .bind(ids)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query(last)
+        .bind(ids)
+        .bind(ERASED_NAME)
+        .bind(ERASED_EMAIL)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-/// A deactivated or erased account keeps no way in: its sessions end and its mailed links are
-/// spent, in the caller's transaction.
+/// Ends an account's access as the plan says, in the caller's transaction.
 async fn end_access(conn: &mut sqlx::PgConnection, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE account_tokens SET used_at = coalesce(used_at, $1) WHERE user_id = $2")
-        .bind(at)
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
+    for sql in DIALECT.end_access() {
+        let query = sqlx::query(&sql).bind(id.0);
+        let query = if DIALECT.parameters(&sql) > 1 {
+            query.bind(at)
+        } else {
+            query
+        };
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -137,17 +135,13 @@ impl Accounts for PgEngine {
 
     async fn erase_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Vec<ApplicationId>, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let changed = sqlx::query(
-            "UPDATE users SET email = $1, full_name = $2, password_hash = '!',
-                    deactivated_at = coalesce(deactivated_at, $3) WHERE id = $4",
-        )
-        .bind(format!("erased-{id}@erased.invalid"))
-        .bind(ERASED_NAME)
-        .bind(at)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let changed = sqlx::query(&DIALECT.erase_account())
+            .bind(id.0)
+            .bind(at)
+            .bind(crate::erasure::erased_account_email(id))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if changed == 0 {
             return Err(StoreError::NotFound("user"));
         }

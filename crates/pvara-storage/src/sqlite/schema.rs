@@ -245,18 +245,12 @@ WHERE scorer_version IS NOT NULL;
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if version > MIGRATIONS.len() {
-        return Err(StoreError::Config(format!(
-            "database schema version {version} is newer than this pvara ({}); upgrade pvara",
-            MIGRATIONS.len()
-        )));
-    }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+    for (version, sql) in crate::migrations::pending(version, MIGRATIONS)? {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
-        tracing::info!(version = index + 1, "applied database migration");
+        tracing::info!(version, "applied database migration");
     }
     Ok(())
 }

@@ -35,45 +35,38 @@ fn ids_where(
     Ok(ids)
 }
 
-/// Replaces every personal field of these applications and removes their files, notes, equality
-/// answers and the free text of their history; ids, statuses, scores and times stay.
+/// How SQLite writes the erasure plan ([`crate::erasure`]): the applications as a JSON array.
+const DIALECT: crate::erasure::Dialect = crate::erasure::Dialect {
+    placeholder: '?',
+    ids: "IN (SELECT value FROM json_each(?1))",
+    empty_json: "'{}'",
+};
+
+/// Erases these applications as the plan says.
 fn anonymise(
     conn: &rusqlite::Connection,
     ids: &[ApplicationId],
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let ids = serde_json::to_string(&ids.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let at = ts(at);
-    for id in ids.iter().map(ToString::to_string) {
-        conn.prepare_cached("DELETE FROM application_files WHERE application_id = ?1")?
-            .execute([&id])?;
-        conn.prepare_cached("DELETE FROM application_notes WHERE application_id = ?1")?
-            .execute([&id])?;
-        conn.prepare_cached("DELETE FROM equality_answers WHERE application_id = ?1")?
-            .execute([&id])?;
-        conn.prepare_cached(
-            "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id = ?1",
-        )?
-        .execute([&id])?;
-        conn.prepare_cached("UPDATE score_changes SET reason = 'erased' WHERE application_id = ?1")?
-            .execute([&id])?;
-        conn.prepare_cached(
-            "UPDATE applications SET full_name = ?1, email = ?2, phone = NULL, skills = '[]', resume_text = '',
-                    cover_letter = NULL, updated_at = ?3, erased_at = ?3,
-                    score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE '{}' END
-             WHERE id = ?4",
-        )?
-        .execute(params![ERASED_NAME, ERASED_EMAIL, at, id])?;
+    for sql in DIALECT.erase_applications() {
+        let all: [&dyn rusqlite::ToSql; 4] = [&ids, &ERASED_NAME, &ERASED_EMAIL, &at];
+        conn.prepare_cached(&sql)?
+            .execute(&all[..DIALECT.parameters(&sql)])?;
     }
     Ok(())
 }
 
-/// A deactivated or erased account keeps no way in: its sessions end and its mailed links are
-/// spent, in the caller's transaction.
+/// Ends an account's access as the plan says, in the caller's transaction.
 fn end_access(conn: &rusqlite::Connection, user: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
-        .execute([user])?;
-    conn.prepare_cached("UPDATE account_tokens SET used_at = coalesce(used_at, ?1) WHERE user_id = ?2")?
-        .execute(params![ts(at), user])?;
+    let at = ts(at);
+    for sql in DIALECT.end_access() {
+        let all: [&dyn rusqlite::ToSql; 2] = [&user, &at];
+        conn.prepare_cached(&sql)?
+            .execute(&all[..DIALECT.parameters(&sql)])?;
+    }
     Ok(())
 }
 

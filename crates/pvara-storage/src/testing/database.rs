@@ -84,5 +84,6 @@ pub fn test_kafka() -> crate::kafka::KafkaOptions {
         properties: Vec::new(),
         replication: 1,
         prefix: format!("test-{}.", uuid::Uuid::new_v4().simple()),
+        client_id: "pvara-test".to_owned(),
     }
 }

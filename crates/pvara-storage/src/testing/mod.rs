@@ -13,6 +13,7 @@ mod report_story;
 mod rubric_story;
 mod store_story;
 mod token_story;
+mod workspace_story;
 
 pub use database::{TestDatabase, test_kafka, test_kafka_sasl};
 pub use fixtures::*;
@@ -21,3 +22,4 @@ pub use report_story::*;
 pub use rubric_story::*;
 pub use store_story::*;
 pub use token_story::*;
+pub use workspace_story::*;

@@ -21,6 +21,7 @@ async fn applications_keep_arriving_while_the_broker_is_down() {
         brokers: format!("127.0.0.1:{}", broker.port),
         properties: Vec::new(),
         replication: 1,
+        client_id: "pvara-test".to_owned(),
         prefix: String::new(),
     };
     let app = spawn_app_configured(Backend::Postgres, Arc::new(RuleScorer), |config| {

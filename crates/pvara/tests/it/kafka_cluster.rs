@@ -36,6 +36,7 @@ async fn a_broker_of_three_dies_under_load_and_nothing_is_lost() {
         brokers,
         properties: Vec::new(),
         replication: 3,
+        client_id: "pvara-test".to_owned(),
         prefix: String::new(),
     };
     let app = spawn_app_configured(Backend::Postgres, Arc::new(RuleScorer), |config| {
