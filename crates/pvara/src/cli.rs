@@ -52,7 +52,7 @@ pub struct Cli {
     /// refined by it in the background (the semantic worker; `serve` runs one).
     #[arg(long, env = "PVARA_SEMANTIC_MODEL", global = true)]
     pub semantic_model: Option<PathBuf>,
-    /// A JSON file of the voluntary equality questions applicants are offered (README, "Fair
+    /// A JSON file of the voluntary equality questions applicants are offered (the book, "Fair
     /// and accountable scoring"); sex, age band, disability and province without it.
     #[arg(long, env = "PVARA_EQUALITY_QUESTIONS", global = true)]
     pub equality_questions: Option<PathBuf>,
@@ -133,6 +133,11 @@ pub enum Command {
     Report {
         #[command(subcommand)]
         command: crate::report::ReportCommand,
+    },
+    /// Print the API's OpenAPI document (JSON), or with --markdown the book's API reference.
+    Openapi {
+        #[arg(long)]
+        markdown: bool,
     },
 }
 
@@ -491,6 +496,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => crate::admin::replay(&config, &topic, partition, offset).await,
         Command::Mail { command } => crate::mail::run(config, command),
         Command::Report { command } => crate::report::run(&config, command).await,
+        Command::Openapi { markdown } => {
+            let (_, document) = pvara_services::api::routes();
+            if markdown {
+                print!("{}", pvara_services::web::api_docs::markdown(&document));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&document)?);
+            }
+            Ok(())
+        }
         Command::Topics => ops::print_topics(&config).await,
         Command::Groups { command: None } => ops::print_groups(&config).await,
         Command::Groups {

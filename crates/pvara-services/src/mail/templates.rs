@@ -128,7 +128,9 @@ pub enum TemplateError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0} in --mail-templates is not a template pvara knows; the names are listed in the README")]
+    #[error(
+        "{0} in --mail-templates is not a template pvara knows; the names are listed in the book's Mail chapter"
+    )]
     Unknown(String),
     #[error("mail template {name} is broken")]
     Broken {

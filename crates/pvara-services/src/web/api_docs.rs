@@ -30,6 +30,82 @@ impl Published {
     }
 }
 
+/// The reference as Markdown, for the book (`pvara openapi --markdown`): the same reading of the
+/// document as the page's.
+pub fn markdown(document: &utoipa::openapi::OpenApi) -> String {
+    use std::fmt::Write;
+    let value = serde_json::to_value(document).unwrap_or_default();
+    let reference = Reference::from_document(&value);
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::new();
+    let _ = writeln!(out, "# API reference\n");
+    let _ = writeln!(
+        out,
+        "{} {}. Generated from the OpenAPI document the server publishes at `/api/openapi.json` \
+         (`pvara openapi --markdown`); a test keeps this page equal to it.\n",
+        reference.title, reference.version
+    );
+    for section in &reference.sections {
+        let _ = writeln!(out, "## {}\n", section.name);
+        if !section.description.is_empty() {
+            let _ = writeln!(out, "{}\n", section.description);
+        }
+        for op in &section.operations {
+            let _ = writeln!(out, "### `{} {}`\n", op.method, op.path);
+            let summary = [op.summary.as_str(), op.description.as_str()]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !summary.is_empty() {
+                let _ = writeln!(out, "{summary}\n");
+            }
+            if op.signed_in {
+                let _ = writeln!(out, "Needs `Authorization: Bearer <token>`.\n");
+            }
+            if !op.parameters.is_empty() {
+                let _ = writeln!(out, "| Parameter | In | |\n|---|---|---|");
+                for (name, place, description) in &op.parameters {
+                    let _ = writeln!(out, "| `{name}` | {place} | {} |", cell(description));
+                }
+                let _ = writeln!(out);
+            }
+            for (kind, schema) in &op.body {
+                let _ = writeln!(out, "Body: `{kind}`, {schema}.\n");
+            }
+            let _ = writeln!(out, "| Status | Meaning | Body |\n|---|---|---|");
+            for (status, description, body) in &op.responses {
+                let _ = writeln!(out, "| {status} | {} | {} |", cell(description), cell(body));
+            }
+            let _ = writeln!(out);
+        }
+    }
+    let _ = writeln!(out, "## Schemas\n");
+    for schema in &reference.schemas {
+        let _ = writeln!(out, "### {}\n", schema.name);
+        if !schema.description.is_empty() {
+            let _ = writeln!(out, "{}\n", cell(&schema.description));
+        }
+        if !schema.values.is_empty() {
+            let _ = writeln!(out, "One of {}.\n", schema.values);
+        }
+        if !schema.properties.is_empty() {
+            let _ = writeln!(out, "| Field | Type | Required | |\n|---|---|---|---|");
+            for (field, kind, required, description) in &schema.properties {
+                let required = if *required { "yes" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "| `{field}` | {} | {required} | {} |",
+                    cell(kind),
+                    cell(description)
+                );
+            }
+            let _ = writeln!(out);
+        }
+    }
+    out
+}
+
 /// `/api/openapi.json` and `/api/docs` for `document`.
 pub fn router(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
     let Published { json, page } = Published::new(document);

@@ -259,3 +259,19 @@ async fn the_api_contract_is_published() {
     assert!(html.contains("POST /api/applications") && html.contains("ErrorDetail"));
     app.stop().await;
 }
+
+/// The book's API reference is the OpenAPI document the server publishes, as Markdown: a route
+/// changed without regenerating the page fails here (`cargo run -- openapi --markdown >
+/// docs/src/developers/api-reference.md`).
+#[test]
+fn the_books_api_reference_is_the_published_document() {
+    let (_, document) = pvara_services::api::routes();
+    let generated = pvara_services::web::api_docs::markdown(&document);
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/src/developers/api-reference.md");
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == generated,
+        "docs/src/developers/api-reference.md is out of date: run `cargo run -- openapi --markdown > docs/src/developers/api-reference.md`"
+    );
+}
