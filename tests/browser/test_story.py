@@ -194,6 +194,8 @@ def test_the_whole_story(server, browser, tmp_path):
     staff.get_by_label("Interviewers").fill("S. Ali, R. Raza")
     staff.get_by_role("button", name="Schedule interview").click()
     expect(staff.locator("#status")).to_have_text("Interview Scheduled")
+    # One clock: typed at 10:00 in the installation's zone, read as 10:00 (PKT) by everyone.
+    expect(staff.locator("#current-step")).to_contain_text("Thursday 14 February 2030, 10:00 (PKT)")
     staff.get_by_label("Salary").fill("450000")
     staff.get_by_label("Start date").fill("2030-03-01")
     staff.get_by_label("Offer expiry").fill("2030-02-21T17:00")
@@ -203,6 +205,22 @@ def test_the_whole_story(server, browser, tmp_path):
 
     page.goto(application_url)
     expect(page.locator("[data-status]")).to_have_text("Offer Extended")
+    # The offer's terms, then accepted through its confirmation page.
+    expect(page.locator("#current-step")).to_contain_text("PKR 450,000 a month")
+    expect(page.locator("#current-step")).to_contain_text("Thursday 21 February 2030, 17:00 (PKT)")
+    look(page, "my-application-offer")
+    page.get_by_role("button", name="Accept offer").click()
+    expect(page.locator("#offer-terms")).to_contain_text("PKR 450,000 a month")
+    look(page, "offer-accept")
+    page.get_by_role("button", name="Yes, accept the offer").click()
+    expect(page.locator("[data-status]")).to_have_text("Offer Accepted")
+    staff.reload()
+    staff.get_by_label("First day at work").fill("2030-03-01")
+    staff.get_by_role("button", name="Mark as hired").click()
+    expect(staff.locator("#status")).to_have_text("Hired")
+    page.reload()
+    expect(page.locator("[data-status]")).to_have_text("Hired")
+    expect(page.locator("#current-step")).to_contain_text("Friday 1 March 2030")
 
     # Bulk: ten candidates rejected in one go.
     names = [f"Bulk Person {i}" for i in range(10)]
@@ -236,6 +254,7 @@ def test_the_whole_story(server, browser, tmp_path):
     staff.get_by_role("link", name="Reports: funnel, adverse impact").click()
     expect(staff.locator("#answered")).to_have_text("1 of 13 candidates answered at least one equality question.")
     expect(staff.locator("#funnel")).to_contain_text("Offer Extended")
+    expect(staff.locator("#funnel")).to_contain_text("Hired")
     look(staff, "staff-reports")
     staff.goto(base + "/staff/jobs")
     look(staff, "staff-jobs")
@@ -334,7 +353,7 @@ def test_bad_cv_files_are_refused_and_change_nothing(server, browser, tmp_path):
     cases = [
         (big, "smaller than 5 MB"),
         (elf, "must be a PDF"),
-        (blank, "CV could not be read"),
+        (blank, "it looks like a scanned image"),
         (broken, "CV could not be read"),
     ]
     for file, message in cases:

@@ -97,7 +97,7 @@ def test_every_step_is_mailed_once_readably_and_with_calendar_entries(relay, bac
         relay.wait_for(8)
         flow.step(ayesha, "interview", {"scheduledAt": later(15, hour=9), "location": "PVARA HQ, Room 7",
                                         "interviewers": ["S. Ali"]})
-        flow.step(ayesha, "offer", {"salary": 450000, "startDate": later(30)[:10], "expiresAt": later(21)})
+        flow.step(ayesha, "offer", {"salary": 450000, "salaryPeriod": "yearly", "startDate": later(30)[:10], "expiresAt": later(21)})
         flow.step(bilal, "rejection", {"reason": "Another candidate matched the role more closely"})
         messages = relay.wait_for(11)
         time.sleep(1)  # nothing more comes

@@ -84,42 +84,98 @@ impl Candidate {
     }
 
     pub fn parse(draft: &ApplicationDraft<'_>) -> Result<Self, ValidationError> {
-        let phone = match draft.phone {
-            Some(phone) => {
-                let phone = optional_text("phone", phone, 32)?;
-                if !phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
-                    return Err(ValidationError::new(
-                        "phone",
-                        "may contain digits, spaces and + - ( ) only",
-                    ));
-                }
-                Some(phone).filter(|p| !p.is_empty())
-            }
-            None => None,
-        };
-        if !(0.0..=60.0).contains(&draft.years_experience) {
-            return Err(ValidationError::new(
-                "yearsExperience",
-                "must be between 0 and 60",
-            ));
-        }
-        let cover_letter = match draft.cover_letter {
-            Some(letter) => {
-                Some(optional_text("coverLetter", letter, MAX_COVER_LETTER_CHARS)?).filter(|l| !l.is_empty())
-            }
-            None => None,
-        };
-        Ok(Candidate {
-            full_name: FullName::parse(draft.full_name)?,
-            email: Email::parse("email", draft.email)?,
-            phone,
-            skills: text_list("skills", draft.skills, 100, 100)?,
-            years_experience: draft.years_experience,
-            education: Education::parse("education", draft.education)?,
-            resume_text: required_text("resumeText", draft.resume_text, MAX_RESUME_CHARS)?,
-            cover_letter,
-        })
+        Self::parse_all(draft).map_err(|mut all| all.swap_remove(0))
     }
+
+    /// The candidate, or every rule the draft breaks (not only the first): a form shows them
+    /// all at once, each beside its field.
+    pub fn parse_all(draft: &ApplicationDraft<'_>) -> Result<Self, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let full_name = kept(FullName::parse(draft.full_name), &mut errors);
+        let email = kept(Email::parse("email", draft.email), &mut errors);
+        let phone = kept(phone(draft.phone), &mut errors);
+        let skills = kept(listed_skills(draft.skills), &mut errors);
+        let years = kept(years_experience(draft.years_experience), &mut errors);
+        let education = kept(Education::parse("education", draft.education), &mut errors);
+        let resume_text = kept(
+            required_text("resumeText", draft.resume_text, MAX_RESUME_CHARS),
+            &mut errors,
+        );
+        let cover_letter = kept(
+            draft
+                .cover_letter
+                .map(|letter| optional_text("coverLetter", letter, MAX_COVER_LETTER_CHARS))
+                .transpose()
+                .map(|letter| letter.filter(|l| !l.is_empty())),
+            &mut errors,
+        );
+        match (
+            full_name,
+            email,
+            phone,
+            skills,
+            years,
+            education,
+            resume_text,
+            cover_letter,
+        ) {
+            (
+                Some(full_name),
+                Some(email),
+                Some(phone),
+                Some(skills),
+                Some(years_experience),
+                Some(education),
+                Some(resume_text),
+                Some(cover_letter),
+            ) => Ok(Candidate {
+                full_name,
+                email,
+                phone,
+                skills,
+                years_experience,
+                education,
+                resume_text,
+                cover_letter,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn kept<T>(result: Result<T, ValidationError>, errors: &mut Vec<ValidationError>) -> Option<T> {
+    result.map_err(|error| errors.push(error)).ok()
+}
+
+fn phone(phone: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(phone) = phone else { return Ok(None) };
+    let phone = optional_text("phone", phone, 32)?;
+    if !phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
+        return Err(ValidationError::new(
+            "phone",
+            "may contain digits, spaces and + - ( ) only",
+        ));
+    }
+    Ok(Some(phone).filter(|p| !p.is_empty()))
+}
+
+/// The skills the candidate lists: at least one (a blank list was scored as having none).
+fn listed_skills(skills: &[String]) -> Result<Vec<String>, ValidationError> {
+    let skills = text_list("skills", skills, 100, 100)?;
+    if skills.is_empty() {
+        return Err(ValidationError::new("skills", "must list at least one skill"));
+    }
+    Ok(skills)
+}
+
+fn years_experience(years: f64) -> Result<f64, ValidationError> {
+    if !(0.0..=60.0).contains(&years) {
+        return Err(ValidationError::new(
+            "yearsExperience",
+            "must be between 0 and 60",
+        ));
+    }
+    Ok(years)
 }
 
 /// A new application, ready to be stored together with its `application-submitted` event.

@@ -23,6 +23,11 @@ pub enum Topic {
     TestInvited,
     InterviewScheduled,
     OfferExtended,
+    OfferAccepted,
+    OfferDeclined,
+    OfferWithdrawn,
+    OfferExpired,
+    CandidateHired,
     ApplicationWithdrawn,
     EmailNotification,
     ScoreRefined,
@@ -30,13 +35,18 @@ pub enum Topic {
 }
 
 impl Topic {
-    pub const ALL: [Topic; 10] = [
+    pub const ALL: [Topic; 15] = [
         Topic::ApplicationSubmitted,
         Topic::AiScoringComplete,
         Topic::AiScoringFailed,
         Topic::TestInvited,
         Topic::InterviewScheduled,
         Topic::OfferExtended,
+        Topic::OfferAccepted,
+        Topic::OfferDeclined,
+        Topic::OfferWithdrawn,
+        Topic::OfferExpired,
+        Topic::CandidateHired,
         Topic::ApplicationWithdrawn,
         Topic::EmailNotification,
         Topic::ScoreRefined,
@@ -59,6 +69,11 @@ impl Topic {
             Topic::TestInvited => "test-invited",
             Topic::InterviewScheduled => "interview-scheduled",
             Topic::OfferExtended => "offer-extended",
+            Topic::OfferAccepted => "offer-accepted",
+            Topic::OfferDeclined => "offer-declined",
+            Topic::OfferWithdrawn => "offer-withdrawn",
+            Topic::OfferExpired => "offer-expired",
+            Topic::CandidateHired => "candidate-hired",
             Topic::ApplicationWithdrawn => "application-withdrawn",
             Topic::EmailNotification => "email-notification",
             Topic::ScoreRefined => "score-refined",
@@ -121,7 +136,7 @@ pub fn dead_letter_topic(topic: &str) -> String {
     format!("{topic}.dlq")
 }
 
-/// Every topic pvara needs on a log: the eight, plus a dead-letter topic per consumed topic.
+/// Every topic pvara needs on a log: the pipeline's, plus a dead-letter topic per consumed topic.
 pub fn all_topic_names() -> Vec<String> {
     let mut names: Vec<String> = Topic::ALL.iter().map(|t| t.name().to_owned()).collect();
     names.extend(Topic::CONSUMED.iter().map(|t| t.dead_letter_name()));
@@ -139,10 +154,15 @@ pub enum MailTemplate {
     Offer,
     Rejection,
     Withdrawal,
+    OfferAccepted,
+    OfferDeclined,
+    OfferWithdrawn,
+    OfferExpired,
+    Hired,
 }
 
 impl MailTemplate {
-    pub const ALL: [MailTemplate; 7] = [
+    pub const ALL: [MailTemplate; 12] = [
         MailTemplate::ApplicationReceived,
         MailTemplate::UnderReview,
         MailTemplate::TestInvitation,
@@ -150,6 +170,11 @@ impl MailTemplate {
         MailTemplate::Offer,
         MailTemplate::Rejection,
         MailTemplate::Withdrawal,
+        MailTemplate::OfferAccepted,
+        MailTemplate::OfferDeclined,
+        MailTemplate::OfferWithdrawn,
+        MailTemplate::OfferExpired,
+        MailTemplate::Hired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -161,6 +186,11 @@ impl MailTemplate {
             MailTemplate::Offer => "offer",
             MailTemplate::Rejection => "rejection",
             MailTemplate::Withdrawal => "withdrawal",
+            MailTemplate::OfferAccepted => "offerAccepted",
+            MailTemplate::OfferDeclined => "offerDeclined",
+            MailTemplate::OfferWithdrawn => "offerWithdrawn",
+            MailTemplate::OfferExpired => "offerExpired",
+            MailTemplate::Hired => "hired",
         }
     }
 
@@ -175,6 +205,11 @@ impl MailTemplate {
             MailTemplate::Offer => Status::OfferExtended,
             MailTemplate::Rejection => Status::Rejected,
             MailTemplate::Withdrawal => Status::Withdrawn,
+            MailTemplate::OfferAccepted => Status::OfferAccepted,
+            MailTemplate::OfferDeclined => Status::OfferDeclined,
+            MailTemplate::OfferWithdrawn => Status::OfferWithdrawn,
+            MailTemplate::OfferExpired => Status::OfferExpired,
+            MailTemplate::Hired => Status::Hired,
         }
     }
 }
@@ -306,6 +341,11 @@ pub enum Event {
     TestInvited(StatusChanged),
     InterviewScheduled(StatusChanged),
     OfferExtended(StatusChanged),
+    OfferAccepted(StatusChanged),
+    OfferDeclined(StatusChanged),
+    OfferWithdrawn(StatusChanged),
+    OfferExpired(StatusChanged),
+    Hired(StatusChanged),
     Withdrawn(StatusChanged),
     EmailRequested(EmailRequested),
     AccountMailRequested(AccountMailRequested),
@@ -325,6 +365,11 @@ impl Event {
             Event::TestInvited(_) => Topic::TestInvited,
             Event::InterviewScheduled(_) => Topic::InterviewScheduled,
             Event::OfferExtended(_) => Topic::OfferExtended,
+            Event::OfferAccepted(_) => Topic::OfferAccepted,
+            Event::OfferDeclined(_) => Topic::OfferDeclined,
+            Event::OfferWithdrawn(_) => Topic::OfferWithdrawn,
+            Event::OfferExpired(_) => Topic::OfferExpired,
+            Event::Hired(_) => Topic::CandidateHired,
             Event::Withdrawn(_) => Topic::ApplicationWithdrawn,
             Event::EmailRequested(_) | Event::AccountMailRequested(_) => Topic::EmailNotification,
         }
@@ -340,6 +385,11 @@ impl Event {
             Event::TestInvited(_) => "pvara.application.test_invited",
             Event::InterviewScheduled(_) => "pvara.application.interview_scheduled",
             Event::OfferExtended(_) => "pvara.application.offer_extended",
+            Event::OfferAccepted(_) => "pvara.application.offer_accepted",
+            Event::OfferDeclined(_) => "pvara.application.offer_declined",
+            Event::OfferWithdrawn(_) => "pvara.application.offer_withdrawn",
+            Event::OfferExpired(_) => "pvara.application.offer_expired",
+            Event::Hired(_) => "pvara.application.hired",
             Event::Withdrawn(_) => "pvara.application.withdrawn",
             Event::EmailRequested(_) => "pvara.notification.email_requested",
             Event::AccountMailRequested(_) => "pvara.notification.account_email_requested",
@@ -354,6 +404,11 @@ impl Event {
             | Event::TestInvited(d)
             | Event::InterviewScheduled(d)
             | Event::OfferExtended(d)
+            | Event::OfferAccepted(d)
+            | Event::OfferDeclined(d)
+            | Event::OfferWithdrawn(d)
+            | Event::OfferExpired(d)
+            | Event::Hired(d)
             | Event::Withdrawn(d) => d.application_id.to_string(),
             Event::ScoringComplete(d) => d.application_id.to_string(),
             Event::ScoringFailed(d) => d.application_id.to_string(),
@@ -370,6 +425,11 @@ impl Event {
             | Event::TestInvited(d)
             | Event::InterviewScheduled(d)
             | Event::OfferExtended(d)
+            | Event::OfferAccepted(d)
+            | Event::OfferDeclined(d)
+            | Event::OfferWithdrawn(d)
+            | Event::OfferExpired(d)
+            | Event::Hired(d)
             | Event::Withdrawn(d) => serde_json::to_vec(d),
             Event::ScoringComplete(d) => serde_json::to_vec(d),
             Event::ScoringFailed(d) => serde_json::to_vec(d),
@@ -428,6 +488,19 @@ impl Event {
                 Event::OfferExtended(serde_json::from_slice(data).map_err(bad)?)
             }
             "pvara.application.withdrawn" => Event::Withdrawn(serde_json::from_slice(data).map_err(bad)?),
+            "pvara.application.offer_accepted" => {
+                Event::OfferAccepted(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.offer_declined" => {
+                Event::OfferDeclined(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.offer_withdrawn" => {
+                Event::OfferWithdrawn(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.offer_expired" => {
+                Event::OfferExpired(serde_json::from_slice(data).map_err(bad)?)
+            }
+            "pvara.application.hired" => Event::Hired(serde_json::from_slice(data).map_err(bad)?),
             "pvara.notification.email_requested" => {
                 Event::EmailRequested(serde_json::from_slice(data).map_err(bad)?)
             }
@@ -454,125 +527,9 @@ pub enum DecodeError {
     Data(String),
 }
 
-/// A CloudEvents 1.0 envelope with JSON data. Serialises to structured-mode JSON; see
-/// [`CloudEvent::headers`] for binary mode.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CloudEvent {
-    pub id: EventId,
-    pub source: String,
-    pub event_type: String,
-    pub subject: String,
-    pub time: DateTime<Utc>,
-    pub dataschema: String,
-    /// The HTTP request that caused the event (extension attribute `requestid`).
-    pub request_id: Option<String>,
-    /// The JSON payload, as bytes.
-    pub data: Vec<u8>,
-}
+mod envelope;
 
-pub const CONTENT_TYPE_JSON: &str = "application/json";
-
-impl CloudEvent {
-    /// Binary content mode headers (Kafka protocol binding).
-    pub fn headers(&self) -> Vec<(String, String)> {
-        let mut headers = vec![
-            ("ce_specversion".to_owned(), "1.0".to_owned()),
-            ("ce_id".to_owned(), self.id.to_string()),
-            ("ce_source".to_owned(), self.source.clone()),
-            ("ce_type".to_owned(), self.event_type.clone()),
-            ("ce_subject".to_owned(), self.subject.clone()),
-            (
-                "ce_time".to_owned(),
-                self.time.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            ),
-            ("ce_dataschema".to_owned(), self.dataschema.clone()),
-            ("content-type".to_owned(), CONTENT_TYPE_JSON.to_owned()),
-        ];
-        if let Some(request_id) = &self.request_id {
-            headers.push(("ce_requestid".to_owned(), request_id.clone()));
-        }
-        headers
-    }
-
-    /// Reads an envelope from a record: binary mode when `ce_id` is a header, else structured mode.
-    pub fn from_record(headers: &[(String, String)], value: &[u8]) -> Result<CloudEvent, DecodeError> {
-        let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-        if header("ce_id").is_none() {
-            return Self::from_structured(value);
-        }
-        let required = |name: &'static str| header(name).ok_or(DecodeError::MissingAttribute(name));
-        let spec = required("ce_specversion")?;
-        if spec != "1.0" {
-            return Err(DecodeError::SpecVersion(spec.to_owned()));
-        }
-        Ok(CloudEvent {
-            id: required("ce_id")?
-                .parse()
-                .map_err(|_| DecodeError::InvalidAttribute("ce_id"))?,
-            source: required("ce_source")?.to_owned(),
-            event_type: required("ce_type")?.to_owned(),
-            subject: required("ce_subject")?.to_owned(),
-            time: DateTime::parse_from_rfc3339(required("ce_time")?)
-                .map_err(|_| DecodeError::InvalidAttribute("ce_time"))?
-                .with_timezone(&Utc),
-            dataschema: header("ce_dataschema").unwrap_or_default().to_owned(),
-            request_id: header("ce_requestid").map(str::to_owned),
-            data: value.to_vec(),
-        })
-    }
-
-    fn from_structured(value: &[u8]) -> Result<CloudEvent, DecodeError> {
-        let json: StructuredEvent =
-            serde_json::from_slice(value).map_err(|e| DecodeError::Data(format!("not a CloudEvent: {e}")))?;
-        if json.specversion != "1.0" {
-            return Err(DecodeError::SpecVersion(json.specversion));
-        }
-        Ok(CloudEvent {
-            id: json.id,
-            source: json.source,
-            event_type: json.event_type,
-            subject: json.subject,
-            time: json.time,
-            dataschema: json.dataschema.unwrap_or_default(),
-            request_id: json.requestid,
-            data: serde_json::to_vec(&json.data).map_err(|e| DecodeError::Data(e.to_string()))?,
-        })
-    }
-
-    /// Structured content mode: the whole event as one JSON object.
-    pub fn to_structured_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::to_value(StructuredEvent {
-            specversion: "1.0".to_owned(),
-            id: self.id,
-            source: self.source.clone(),
-            event_type: self.event_type.clone(),
-            subject: self.subject.clone(),
-            time: self.time,
-            datacontenttype: Some(CONTENT_TYPE_JSON.to_owned()),
-            dataschema: Some(self.dataschema.clone()),
-            requestid: self.request_id.clone(),
-            data: serde_json::from_slice(&self.data)?,
-        })
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct StructuredEvent {
-    specversion: String,
-    id: EventId,
-    source: String,
-    #[serde(rename = "type")]
-    event_type: String,
-    subject: String,
-    time: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    datacontenttype: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dataschema: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    requestid: Option<String>,
-    data: serde_json::Value,
-}
+pub use envelope::{CONTENT_TYPE_JSON, CloudEvent};
 
 #[cfg(test)]
 mod tests;

@@ -24,12 +24,78 @@ pub struct Interview {
     pub interviewers: Vec<String>,
 }
 
+/// What a salary is quoted per. Public pay in Pakistan is quoted per month, so an offer without
+/// a period (one made before periods existed) is monthly.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SalaryPeriod {
+    #[default]
+    Monthly,
+    Yearly,
+}
+
+impl SalaryPeriod {
+    /// "a month", "a year": after the amount, as in "PKR 150,000 a month".
+    pub fn per(self) -> &'static str {
+        match self {
+            SalaryPeriod::Monthly => "a month",
+            SalaryPeriod::Yearly => "a year",
+        }
+    }
+
+    /// A form's or the API's word for it.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.trim() {
+            "" | "monthly" => Some(SalaryPeriod::Monthly),
+            "yearly" => Some(SalaryPeriod::Yearly),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Offer {
     pub salary: f64,
+    #[serde(default)]
+    pub salary_period: SalaryPeriod,
     pub start_date: NaiveDate,
     pub expires_at: DateTime<Utc>,
+}
+
+/// The candidate accepts the offer as made; nothing to add.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferAcceptance {}
+
+/// The candidate declines; the reason is theirs to give or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferDecline {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Staff take the offer back, and say why (the candidate is told).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferWithdrawal {
+    pub reason: String,
+}
+
+/// The offer's expiry passed unanswered: recorded by the system, once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferExpiry {
+    pub expired_at: DateTime<Utc>,
+}
+
+/// Staff confirm the hire, with the day the person starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hiring {
+    pub start_date: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,24 +151,75 @@ impl Interview {
 }
 
 impl Offer {
+    /// The offer, or its first problem (the API's one error).
     pub fn parse(
-        salary: f64,
+        salary: (f64, SalaryPeriod),
         start_date: NaiveDate,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationError> {
+        Self::parse_all(salary, start_date, expires_at, now).map_err(|mut all| all.swap_remove(0))
+    }
+
+    /// Every problem with the offer's fields at once, in the order of the form.
+    pub fn parse_all(
+        (salary, salary_period): (f64, SalaryPeriod),
+        start_date: NaiveDate,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let mut problems = Vec::new();
         if !(salary.is_finite() && salary > 0.0 && salary < 1e12) {
-            return Err(ValidationError::new("salary", "must be a positive amount"));
+            problems.push(ValidationError::new("salary", "must be a positive amount"));
         }
         if start_date < now.date_naive() {
-            return Err(ValidationError::new("startDate", "must not be in the past"));
+            problems.push(ValidationError::new("startDate", "must not be in the past"));
         }
-        in_future("expiresAt", expires_at, now)?;
+        if let Err(e) = in_future("expiresAt", expires_at, now) {
+            problems.push(e);
+        } else if expires_at.date_naive() > start_date {
+            problems.push(ValidationError::new(
+                "expiresAt",
+                "must be no later than the start date: the candidate answers before starting",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         Ok(Self {
             salary,
+            salary_period,
             start_date,
             expires_at,
         })
+    }
+
+    /// Whether the offer can still be answered at `now`.
+    pub fn open_at(&self, now: DateTime<Utc>) -> bool {
+        now < self.expires_at
+    }
+}
+
+impl OfferDecline {
+    pub fn parse(reason: Option<&str>) -> Result<Self, ValidationError> {
+        Ok(Self {
+            reason: Withdrawal::parse(reason)?.reason,
+        })
+    }
+}
+
+impl OfferWithdrawal {
+    pub fn parse(reason: &str) -> Result<Self, ValidationError> {
+        Ok(Self {
+            reason: required_text("reason", reason, 2_000)?,
+        })
+    }
+}
+
+impl Hiring {
+    /// The start date may be in the past: staff often confirm a hire after the first day.
+    pub fn parse(start_date: NaiveDate) -> Self {
+        Self { start_date }
     }
 }
 
@@ -143,6 +260,11 @@ pub enum Step {
     ExtendOffer(Offer),
     Reject(Rejection),
     Withdraw(Withdrawal),
+    AcceptOffer(OfferAcceptance),
+    DeclineOffer(OfferDecline),
+    WithdrawOffer(OfferWithdrawal),
+    ExpireOffer(OfferExpiry),
+    Hire(Hiring),
 }
 
 impl Step {
@@ -153,6 +275,11 @@ impl Step {
             Step::ExtendOffer(_) => Action::ExtendOffer,
             Step::Reject(_) => Action::Reject,
             Step::Withdraw(_) => Action::Withdraw,
+            Step::AcceptOffer(_) => Action::AcceptOffer,
+            Step::DeclineOffer(_) => Action::DeclineOffer,
+            Step::WithdrawOffer(_) => Action::WithdrawOffer,
+            Step::ExpireOffer(_) => Action::ExpireOffer,
+            Step::Hire(_) => Action::Hire,
         }
     }
 
@@ -169,6 +296,11 @@ impl Step {
             Status::OfferExtended => read(details).map(Step::ExtendOffer),
             Status::Rejected => read(details).map(Step::Reject),
             Status::Withdrawn => read(details).map(Step::Withdraw),
+            Status::OfferAccepted => read(details).map(Step::AcceptOffer),
+            Status::OfferDeclined => read(details).map(Step::DeclineOffer),
+            Status::OfferWithdrawn => read(details).map(Step::WithdrawOffer),
+            Status::OfferExpired => read(details).map(Step::ExpireOffer),
+            Status::Hired => read(details).map(Step::Hire),
             Status::Submitted | Status::UnderReview | Status::ScoringFailed => None,
         }
     }
@@ -181,6 +313,11 @@ impl Step {
             Step::ExtendOffer(d) => serde_json::to_value(d),
             Step::Reject(d) => serde_json::to_value(d),
             Step::Withdraw(d) => serde_json::to_value(d),
+            Step::AcceptOffer(d) => serde_json::to_value(d),
+            Step::DeclineOffer(d) => serde_json::to_value(d),
+            Step::WithdrawOffer(d) => serde_json::to_value(d),
+            Step::ExpireOffer(d) => serde_json::to_value(d),
+            Step::Hire(d) => serde_json::to_value(d),
         };
         value.unwrap_or(serde_json::Value::Null)
     }
@@ -193,6 +330,14 @@ impl Step {
             Step::ExtendOffer(_) => "offer extended".to_owned(),
             Step::Reject(r) => r.reason.clone(),
             Step::Withdraw(_) => "withdrawn by the applicant".to_owned(),
+            Step::AcceptOffer(_) => "offer accepted".to_owned(),
+            Step::DeclineOffer(d) => d
+                .reason
+                .as_ref()
+                .map_or_else(|| "offer declined".to_owned(), |r| format!("offer declined: {r}")),
+            Step::WithdrawOffer(d) => format!("offer withdrawn: {}", d.reason),
+            Step::ExpireOffer(_) => "the offer expired unanswered".to_owned(),
+            Step::Hire(_) => "hired".to_owned(),
         }
     }
 
@@ -209,6 +354,11 @@ impl Step {
             Step::ExtendOffer(_) => (Some(Event::OfferExtended(changed)), MailTemplate::Offer),
             Step::Reject(_) => (None, MailTemplate::Rejection),
             Step::Withdraw(_) => (Some(Event::Withdrawn(changed)), MailTemplate::Withdrawal),
+            Step::AcceptOffer(_) => (Some(Event::OfferAccepted(changed)), MailTemplate::OfferAccepted),
+            Step::DeclineOffer(_) => (Some(Event::OfferDeclined(changed)), MailTemplate::OfferDeclined),
+            Step::WithdrawOffer(_) => (Some(Event::OfferWithdrawn(changed)), MailTemplate::OfferWithdrawn),
+            Step::ExpireOffer(_) => (Some(Event::OfferExpired(changed)), MailTemplate::OfferExpired),
+            Step::Hire(_) => (Some(Event::Hired(changed)), MailTemplate::Hired),
         };
         let mail = Event::EmailRequested(EmailRequested {
             application_id,
@@ -266,11 +416,31 @@ mod tests {
             "interviewers"
         );
         let tomorrow = (now + Duration::days(1)).date_naive();
+        let fields = |problems: Vec<ValidationError>| problems.iter().map(|p| p.field).collect::<Vec<_>>();
         assert_eq!(
-            Offer::parse(-1.0, tomorrow, now + Duration::days(7), now)
+            fields(
+                Offer::parse_all(
+                    (-1.0, SalaryPeriod::Monthly),
+                    tomorrow,
+                    now + Duration::days(7),
+                    now
+                )
                 .unwrap_err()
-                .field,
-            "salary"
+            ),
+            vec!["salary", "expiresAt"],
+            "every problem at once; an expiry after the start date is one"
+        );
+        assert_eq!(
+            fields(
+                Offer::parse_all(
+                    (-1.0, SalaryPeriod::Monthly),
+                    now.date_naive() - Duration::days(1),
+                    past,
+                    now
+                )
+                .unwrap_err()
+            ),
+            vec!["salary", "startDate", "expiresAt"]
         );
         assert_eq!(Rejection::parse("  ").unwrap_err().field, "reason");
     }
@@ -287,25 +457,40 @@ mod tests {
             ),
             Step::ExtendOffer(
                 Offer::parse(
-                    1000.0,
+                    (1000.0, SalaryPeriod::Yearly),
                     (now + Duration::days(9)).date_naive(),
                     now + Duration::days(5),
                     now,
                 )
                 .unwrap(),
             ),
+            Step::AcceptOffer(OfferAcceptance {}),
+            Step::DeclineOffer(OfferDecline::parse(Some("another offer")).unwrap()),
+            Step::WithdrawOffer(OfferWithdrawal::parse("post frozen").unwrap()),
+            Step::ExpireOffer(OfferExpiry { expired_at: now }),
+            Step::Hire(Hiring::parse(now.date_naive())),
             Step::Reject(Rejection::parse("position filled").unwrap()),
             Step::Withdraw(Withdrawal::parse(None).unwrap()),
         ];
         for step in steps {
-            let to = Status::InterviewScheduled
-                .apply(step.action())
-                .or(Status::UnderReview.apply(step.action()))
-                .or(Status::TestInvited.apply(step.action()))
+            let to = Status::ALL
+                .into_iter()
+                .find_map(|from| from.apply(step.action()))
                 .unwrap();
             assert_eq!(Step::from_history(to, Some(&step.details())), Some(step));
         }
         assert_eq!(Step::from_history(Status::UnderReview, None), None);
+    }
+
+    #[test]
+    fn an_offer_made_before_salary_periods_reads_as_monthly() {
+        let old = serde_json::json!({"salary": 150000.0, "startDate": "2030-03-01", "expiresAt": "2030-02-14T10:00:00Z"});
+        let Some(Step::ExtendOffer(offer)) = Step::from_history(Status::OfferExtended, Some(&old)) else {
+            panic!("an old offer reads back");
+        };
+        assert_eq!(offer.salary_period, SalaryPeriod::Monthly);
+        assert!(offer.open_at("2030-02-14T09:59:59Z".parse().unwrap()));
+        assert!(!offer.open_at("2030-02-14T10:00:00Z".parse().unwrap()));
     }
 
     #[test]

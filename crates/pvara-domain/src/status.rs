@@ -4,9 +4,16 @@
 //! ```text
 //! Submitted ──score──▶ Under Review ──invite──▶ Test Invited ──schedule──▶ Interview Scheduled ──offer──▶ Offer Extended
 //!     └──fail scoring──▶ Scoring Failed
-//! any non-final status ──reject──▶ Rejected
-//! any non-final status ──withdraw (by the applicant)──▶ Withdrawn
+//! Offer Extended ──accept (the applicant)──▶ Offer Accepted ──hire──▶ Hired
+//!     ├──decline (the applicant)──▶ Offer Declined
+//!     ├──withdraw the offer (staff)──▶ Offer Withdrawn   (also from Offer Accepted)
+//!     └──expire (the system, at the offer's expiry)──▶ Offer Expired
+//! any status before the offer ──reject──▶ Rejected
+//! any status before the offer, and Offer Accepted ──withdraw (by the applicant)──▶ Withdrawn
 //! ```
+//!
+//! An offer is answered by the offer's own steps, not by a rejection or a withdrawal: the
+//! candidate declines it, staff withdraw it, and each says so in the history and the mail.
 
 use std::fmt;
 
@@ -32,16 +39,33 @@ pub enum Status {
     /// The applicant took the application back.
     #[serde(rename = "Withdrawn")]
     Withdrawn,
+    #[serde(rename = "Offer Accepted")]
+    OfferAccepted,
+    #[serde(rename = "Offer Declined")]
+    OfferDeclined,
+    /// Staff took the offer back.
+    #[serde(rename = "Offer Withdrawn")]
+    OfferWithdrawn,
+    /// Nobody answered the offer before its expiry.
+    #[serde(rename = "Offer Expired")]
+    OfferExpired,
+    #[serde(rename = "Hired")]
+    Hired,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 13] = [
         Status::Submitted,
         Status::UnderReview,
         Status::ScoringFailed,
         Status::TestInvited,
         Status::InterviewScheduled,
         Status::OfferExtended,
+        Status::OfferAccepted,
+        Status::Hired,
+        Status::OfferDeclined,
+        Status::OfferWithdrawn,
+        Status::OfferExpired,
         Status::Rejected,
         Status::Withdrawn,
     ];
@@ -57,6 +81,28 @@ impl Status {
             Status::OfferExtended => "Offer Extended",
             Status::Rejected => "Rejected",
             Status::Withdrawn => "Withdrawn",
+            Status::OfferAccepted => "Offer Accepted",
+            Status::OfferDeclined => "Offer Declined",
+            Status::OfferWithdrawn => "Offer Withdrawn",
+            Status::OfferExpired => "Offer Expired",
+            Status::Hired => "Hired",
+        }
+    }
+
+    /// Where an application ended well, ended otherwise, or is still moving: the pages colour
+    /// their tags by it, so that Withdrawn and Rejected do not look like Under Review.
+    pub fn tone(self) -> Tone {
+        match self {
+            Status::OfferExtended | Status::OfferAccepted | Status::Hired => Tone::Good,
+            Status::Rejected
+            | Status::Withdrawn
+            | Status::OfferDeclined
+            | Status::OfferWithdrawn
+            | Status::OfferExpired
+            | Status::ScoringFailed => Tone::Ended,
+            Status::Submitted | Status::UnderReview | Status::TestInvited | Status::InterviewScheduled => {
+                Tone::Moving
+            }
         }
     }
 
@@ -67,6 +113,19 @@ impl Status {
     /// A final status accepts no further action.
     pub fn is_final(self) -> bool {
         Action::ALL.into_iter().all(|action| self.apply(action).is_none())
+    }
+
+    /// Still being sifted: before any offer and not final. Only these are scored again when the
+    /// rules or a rubric change; once an offer is made, the score has done its work and stays.
+    pub fn is_sifting(self) -> bool {
+        matches!(
+            self,
+            Status::Submitted
+                | Status::UnderReview
+                | Status::ScoringFailed
+                | Status::TestInvited
+                | Status::InterviewScheduled
+        )
     }
 
     /// The status `action` leads to from `self`, or `None` when the table does not allow it.
@@ -84,6 +143,25 @@ impl fmt::Display for Status {
     }
 }
 
+/// Which way an application is going, for the colour of its status tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Moving,
+    Good,
+    Ended,
+}
+
+impl Tone {
+    /// The GOV.UK Frontend tag modifier.
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            Tone::Moving => "govuk-tag--blue",
+            Tone::Good => "govuk-tag--green",
+            Tone::Ended => "govuk-tag--grey",
+        }
+    }
+}
+
 /// Something that changes an application's status: the scorer's verdict or a recruiter's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,12 +172,21 @@ pub enum Action {
     ScheduleInterview,
     ExtendOffer,
     Reject,
-    /// The applicant's own decision; the only action an applicant may take.
+    /// The applicant's own decision.
     Withdraw,
+    /// The applicant's answers to an offer.
+    AcceptOffer,
+    DeclineOffer,
+    /// Staff take an offer back (before or after it was accepted).
+    WithdrawOffer,
+    /// The system, once the offer's expiry has passed unanswered.
+    ExpireOffer,
+    /// Staff confirm the person was hired, with the start date.
+    Hire,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 12] = [
         Action::Score,
         Action::FailScoring,
         Action::InviteToTest,
@@ -107,7 +194,26 @@ impl Action {
         Action::ExtendOffer,
         Action::Reject,
         Action::Withdraw,
+        Action::AcceptOffer,
+        Action::DeclineOffer,
+        Action::WithdrawOffer,
+        Action::ExpireOffer,
+        Action::Hire,
     ];
+
+    /// Who may take the action: the one place the use cases read it.
+    pub fn actor(self) -> ActionBy {
+        match self {
+            Action::Withdraw | Action::AcceptOffer | Action::DeclineOffer => ActionBy::Applicant,
+            Action::Score | Action::FailScoring | Action::ExpireOffer => ActionBy::System,
+            Action::InviteToTest
+            | Action::ScheduleInterview
+            | Action::ExtendOffer
+            | Action::Reject
+            | Action::WithdrawOffer
+            | Action::Hire => ActionBy::Staff,
+        }
+    }
 
     /// What a person reads: "invite to test".
     pub fn label(self) -> &'static str {
@@ -119,8 +225,24 @@ impl Action {
             Action::ExtendOffer => "extend an offer to",
             Action::Reject => "reject",
             Action::Withdraw => "withdraw",
+            Action::AcceptOffer => "accept the offer of",
+            Action::DeclineOffer => "decline the offer of",
+            Action::WithdrawOffer => "withdraw the offer of",
+            Action::ExpireOffer => "expire the offer of",
+            Action::Hire => "mark as hired",
         }
     }
+}
+
+/// Who takes an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionBy {
+    /// The applicant, on their own application only.
+    Applicant,
+    /// A recruiter or an admin.
+    Staff,
+    /// pvara's own workers.
+    System,
 }
 
 /// Every allowed (from, action, to). Anything not listed is refused.
@@ -154,13 +276,28 @@ pub const TRANSITIONS: &[(Status, Action, Status)] = &[
     (Status::ScoringFailed, Action::Withdraw, Status::Withdrawn),
     (Status::TestInvited, Action::Withdraw, Status::Withdrawn),
     (Status::InterviewScheduled, Action::Withdraw, Status::Withdrawn),
+    (Status::OfferExtended, Action::AcceptOffer, Status::OfferAccepted),
+    (Status::OfferExtended, Action::DeclineOffer, Status::OfferDeclined),
+    (
+        Status::OfferExtended,
+        Action::WithdrawOffer,
+        Status::OfferWithdrawn,
+    ),
+    (Status::OfferExtended, Action::ExpireOffer, Status::OfferExpired),
+    (
+        Status::OfferAccepted,
+        Action::WithdrawOffer,
+        Status::OfferWithdrawn,
+    ),
+    (Status::OfferAccepted, Action::Withdraw, Status::Withdrawn),
+    (Status::OfferAccepted, Action::Hire, Status::Hired),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The whole table spelled out once more, by hand, for all 8 x 7 combinations: a change to
+    /// The whole table spelled out once more, by hand, for all 13 x 12 combinations: a change to
     /// `TRANSITIONS` must be mirrored here on purpose.
     fn expected(from: Status, action: Action) -> Option<Status> {
         use Action::*;
@@ -174,9 +311,15 @@ mod tests {
             (Submitted | UnderReview | ScoringFailed | TestInvited | InterviewScheduled, Reject) => {
                 Some(Rejected)
             }
-            (Submitted | UnderReview | ScoringFailed | TestInvited | InterviewScheduled, Withdraw) => {
-                Some(Withdrawn)
-            }
+            (
+                Submitted | UnderReview | ScoringFailed | TestInvited | InterviewScheduled | OfferAccepted,
+                Withdraw,
+            ) => Some(Withdrawn),
+            (OfferExtended, AcceptOffer) => Some(OfferAccepted),
+            (OfferExtended, DeclineOffer) => Some(OfferDeclined),
+            (OfferExtended | OfferAccepted, WithdrawOffer) => Some(OfferWithdrawn),
+            (OfferExtended, ExpireOffer) => Some(OfferExpired),
+            (OfferAccepted, Hire) => Some(Hired),
             _ => None,
         }
     }
@@ -194,12 +337,42 @@ mod tests {
     }
 
     #[test]
-    fn only_offer_rejection_and_withdrawal_are_final() {
+    fn an_offer_ends_in_a_hire_or_one_of_its_answers() {
         let finals: Vec<_> = Status::ALL.into_iter().filter(|s| s.is_final()).collect();
         assert_eq!(
             finals,
-            vec![Status::OfferExtended, Status::Rejected, Status::Withdrawn]
+            vec![
+                Status::Hired,
+                Status::OfferDeclined,
+                Status::OfferWithdrawn,
+                Status::OfferExpired,
+                Status::Rejected,
+                Status::Withdrawn
+            ]
         );
+    }
+
+    #[test]
+    fn only_statuses_before_the_offer_are_sifted() {
+        let sifting: Vec<_> = Status::ALL.into_iter().filter(|s| s.is_sifting()).collect();
+        assert_eq!(
+            sifting,
+            vec![
+                Status::Submitted,
+                Status::UnderReview,
+                Status::ScoringFailed,
+                Status::TestInvited,
+                Status::InterviewScheduled
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_applicant_answers_an_offer_and_only_the_system_expires_it() {
+        assert_eq!(Action::AcceptOffer.actor(), ActionBy::Applicant);
+        assert_eq!(Action::DeclineOffer.actor(), ActionBy::Applicant);
+        assert_eq!(Action::ExpireOffer.actor(), ActionBy::System);
+        assert_eq!(Action::Hire.actor(), ActionBy::Staff);
     }
 
     #[test]

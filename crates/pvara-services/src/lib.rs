@@ -24,6 +24,7 @@
 //! - [`auth`]: argon2id password hashing and signed, expiring JWTs carrying the role.
 //! - [`relay`]: the loop that moves outbox rows onto the log.
 //! - [`retention`]: anonymising applications past `--retention-days`.
+//! - [`offer_expiry`]: offers nobody answered in time, marked expired.
 //! - [`workers`]: the batch-consuming loop shared by all workers, the scoring worker and the
 //!   notification worker.
 //! - [`metrics`]: Prometheus names, the recorder, `GET /metrics` and the HTTP middleware.
@@ -43,6 +44,7 @@ pub mod front;
 pub mod http;
 pub mod mail;
 pub mod metrics;
+pub mod offer_expiry;
 pub mod relay;
 pub mod retention;
 pub mod retry;

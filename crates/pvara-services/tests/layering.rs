@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["http"],
     &["api", "web"],
     &["front"],
-    &["usecase", "workers", "relay", "retention"],
+    &["usecase", "workers", "relay", "retention", "offer_expiry"],
     &["state"],
     &[
         "auth",

@@ -294,18 +294,37 @@ impl ScoreRecord {
 /// What the stores keep of a score's provenance as columns, to count by (a job's re-scoring
 /// progress): the rubric it was made under, and whether a person set it. Derived from the one
 /// typed reading of the version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoreBasis {
     pub rubric: Option<i64>,
     pub by_person: bool,
+    /// The rules that made the machine's score (`rules-3`): after a rules change, the scores by
+    /// older rules are the ones to score again.
+    pub rules: String,
+    /// Where the score ranks ([`pvara_domain::scoring::ScoreCard::rank`]): the pipeline's order.
+    pub rank: i64,
 }
 
 impl ScoreBasis {
     pub fn of(score: &ScoreRecord) -> Self {
         let version = score.version();
+        let card = &score.breakdown;
+        let number = |path: &str| card.pointer(path).and_then(serde_json::Value::as_f64);
+        let nearness = if version.overridden {
+            0.5
+        } else {
+            number("/semantic/similarity")
+                .or_else(|| {
+                    let max = number("/relevance/maxPoints").filter(|m| *m > 0.0)?;
+                    Some(number("/relevance/points")? / max)
+                })
+                .unwrap_or(0.0)
+        };
         ScoreBasis {
             rubric: version.rubric.map(i64::from),
             by_person: version.overridden,
+            rules: version.rules,
+            rank: pvara_domain::scoring::rank(score.total, nearness),
         }
     }
 }
@@ -542,6 +561,8 @@ pub struct ApplicationSummary {
     pub submitted_at: DateTime<Utc>,
     /// Which scorer gave `ai_score`: says whether the model has refined it.
     pub scorer_version: Option<String>,
+    /// Where the score ranks among equal totals too ([`ScoreBasis::rank`]).
+    pub rank: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -562,9 +583,10 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// After `summary`: its rank (the score order's key), or -1 unscored.
     pub fn after(summary: &ApplicationSummary) -> Self {
         Cursor {
-            score: summary.ai_score.map_or(-1, i64::from),
+            score: summary.rank.unwrap_or(-1),
             id: summary.id,
         }
     }

@@ -33,6 +33,9 @@ pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 's
     async fn change_scoring(&self, change: ScoringChange) -> Result<u64, StoreError>;
     /// How many of the job's open, scored applications have a score by rubric `version`.
     async fn rescore_progress(&self, job: JobId, version: u32) -> Result<RescoreProgress, StoreError>;
+    /// Jobs with open applications whose machine score was made by other rules than `rules`
+    /// (older ones, after an upgrade changed them): the jobs to score again.
+    async fn jobs_scored_by_other_rules(&self, rules: &str) -> Result<Vec<JobId>, StoreError>;
     /// Jobs still taking applications at `now`, newest first.
     async fn open_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError>;
 

@@ -237,6 +237,11 @@ pub struct ServeArgs {
     /// Anonymise applications this many days after their job closed (run by the relay role).
     #[arg(long, env = "PVARA_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub retention_days: Option<u32>,
+    /// How often, in seconds, offers nobody answered before their expiry are marked expired
+    /// (run by the relay role).
+    #[arg(long, env = "PVARA_OFFER_SWEEP_SECS", default_value_t = pvara_services::offer_expiry::PERIOD.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub offer_sweep_secs: u64,
     /// Applicants confirm their e-mail address before applying ("off" for closed deployments
     /// and load tests).
     #[arg(
@@ -352,6 +357,7 @@ impl ServeArgs {
         config.redis_url = self.redis_url.map(Secret::from);
         config.trusted_proxies = self.trusted_proxies;
         config.retention_days = self.retention_days;
+        config.offer_sweep = std::time::Duration::from_secs(self.offer_sweep_secs);
         config.tls_cert = self.tls_cert;
         config.tls_key = self.tls_key;
         config.email_verification = match self.email_verification {

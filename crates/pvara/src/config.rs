@@ -94,6 +94,8 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Anonymise applications this many days after their job closed (relay role).
     pub retention_days: Option<u32>,
+    /// How often the relay role marks unanswered offers past their expiry as expired.
+    pub offer_sweep: std::time::Duration,
     /// PEM certificate chain and private key: serve HTTPS.
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
@@ -154,6 +156,7 @@ impl Config {
             redis_url: None,
             trusted_proxies: Vec::new(),
             retention_days: None,
+            offer_sweep: pvara_services::offer_expiry::PERIOD,
             tls_cert: None,
             tls_key: None,
             email_verification: EmailVerification::Required,

@@ -39,10 +39,11 @@ pub struct MailArgs {
     /// A directory of mail templates replacing the built-in ones of the same name.
     #[arg(long, env = "PVARA_MAIL_TEMPLATES")]
     pub mail_templates: Option<PathBuf>,
-    /// Currency of salaries in mail (ISO 4217 code).
+    /// Currency of salaries, in mail and on pages (ISO 4217 code).
     #[arg(long, env = "PVARA_CURRENCY", default_value = DEFAULT_CURRENCY)]
     pub currency: String,
-    /// Time zone of dates and times in mail (tz database name).
+    /// Time zone of every date and time people type and read: forms, pages, mail and calendar
+    /// files (tz database name). Storage stays UTC.
     #[arg(long, env = "PVARA_TIMEZONE", default_value = DEFAULT_TIMEZONE)]
     pub timezone: String,
     /// The organisation mail comes from, as candidates see it.
@@ -106,10 +107,15 @@ impl Config {
         Ok(Mailbox::new(Some(self.mail.organisation.clone()), address))
     }
 
+    /// The installation's currency and time zone, for mail and pages alike.
+    pub fn locale(&self) -> anyhow::Result<Locale> {
+        Ok(Locale::parse(&self.mail.currency, &self.mail.timezone)?)
+    }
+
     /// The templates, checked now: a broken override stops the start, not a mail.
     pub fn mail_templates(&self) -> anyhow::Result<Arc<MailTemplates>> {
         let mail = &self.mail;
-        let locale = Locale::parse(&mail.currency, &mail.timezone)?;
+        let locale = self.locale()?;
         let sender = Sender {
             organisation: mail.organisation.clone(),
             address: self.mail_from.clone(),

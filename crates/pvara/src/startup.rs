@@ -282,6 +282,11 @@ impl Application {
                 engines.store.outbox_signal(),
                 background.clone(),
             ));
+            tasks.spawn(pvara_services::offer_expiry::run(
+                engines.store.clone(),
+                config.offer_sweep,
+                background.clone(),
+            ));
             if let Some(days) = config.retention_days {
                 tasks.spawn(pvara_services::retention::run(
                     engines.store.clone(),
@@ -291,6 +296,17 @@ impl Application {
             }
         }
         if config.roles.scoring {
+            // Scores made by older rules (before an upgrade) are scored again, once each.
+            let (store, stop) = (engines.store.clone(), background.clone());
+            tasks.spawn(async move {
+                let asked = pvara_services::usecase::jobs::rescore_after_rules_change(store.as_ref());
+                if let Err(error) = asked.await {
+                    tracing::warn!(error = %pvara_services::ErrorChain(&error),
+                        "cannot ask for scores by older rules to be made again; the next start tries again");
+                }
+                // Done once; a task that ends would stop the process, so this one waits for the stop.
+                stop.cancelled().await;
+            });
             // The scoring role runs both groups that score by the rules: first scores, and
             // re-scores after a rubric change.
             let worker = ScoringWorker::new(engines.store.clone(), scorer.clone(), config.workers);
@@ -346,6 +362,7 @@ impl Application {
                     services.web.cookie_secure = config.cookie_secure();
                     services.web.https = config.https();
                     services.web.semantic = config.semantic_model.is_some();
+                    services.web.locale = config.locale()?;
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();
                     services.equality = equality;

@@ -56,7 +56,7 @@ fn garbage_is_a_decode_error_not_a_panic() {
 #[test]
 fn every_topic_has_a_distinct_name_and_consumed_ones_a_dead_letter_topic() {
     let names = all_topic_names();
-    assert_eq!(names.len(), 14);
+    assert_eq!(names.len(), 19);
     assert!(names.contains(&"application-submitted.dlq".to_owned()));
     let mut unique = names.clone();
     unique.dedup();

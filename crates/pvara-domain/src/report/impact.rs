@@ -37,14 +37,16 @@ pub enum Stage {
     InvitedToTest,
     InvitedToInterview,
     Offered,
+    Hired,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [
+    pub const ALL: [Stage; 5] = [
         Stage::ScoredAboveMedian,
         Stage::InvitedToTest,
         Stage::InvitedToInterview,
         Stage::Offered,
+        Stage::Hired,
     ];
 
     pub fn label(self) -> &'static str {
@@ -53,6 +55,7 @@ impl Stage {
             Stage::InvitedToTest => "Invited to test",
             Stage::InvitedToInterview => "Invited to interview",
             Stage::Offered => "Offered the job",
+            Stage::Hired => "Hired",
         }
     }
 
@@ -63,6 +66,7 @@ impl Stage {
             Stage::InvitedToTest => Some((Status::UnderReview, Status::TestInvited)),
             Stage::InvitedToInterview => Some((Status::TestInvited, Status::InterviewScheduled)),
             Stage::Offered => Some((Status::InterviewScheduled, Status::OfferExtended)),
+            Stage::Hired => Some((Status::OfferExtended, Status::Hired)),
         }
     }
 
@@ -73,7 +77,8 @@ impl Stage {
             Some((before, after)) if history.reached(before) => {
                 if history.reached(after) {
                     Some(true)
-                } else if history.current() == Some(Status::Rejected) {
+                } else if matches!(history.current(), Some(Status::Rejected | Status::OfferWithdrawn)) {
+                    // The employer's decision; a declined or expired offer is the candidate's.
                     Some(false)
                 } else {
                     None

@@ -14,17 +14,26 @@ use serde::Serialize;
 use crate::ids::ApplicationId;
 use crate::status::Status;
 
-/// The stages an application passes on its way to an offer, in order.
-pub const FUNNEL: [Status; 5] = [
+/// The stages an application passes on its way to a hire, in order.
+pub const FUNNEL: [Status; 7] = [
     Status::Submitted,
     Status::UnderReview,
     Status::TestInvited,
     Status::InterviewScheduled,
     Status::OfferExtended,
+    Status::OfferAccepted,
+    Status::Hired,
 ];
 
 /// Where an application ended up outside the funnel.
-pub const EXITS: [Status; 3] = [Status::Rejected, Status::Withdrawn, Status::ScoringFailed];
+pub const EXITS: [Status; 6] = [
+    Status::Rejected,
+    Status::Withdrawn,
+    Status::ScoringFailed,
+    Status::OfferDeclined,
+    Status::OfferWithdrawn,
+    Status::OfferExpired,
+];
 
 /// One status change of an application: the status entered, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,6 +246,10 @@ mod tests {
             (1, None)
         );
         let exits: Vec<u64> = report.exits.iter().map(|e| e.applications).collect();
-        assert_eq!(exits, [2, 1, 0], "rejected, withdrawn, scoring failed");
+        assert_eq!(
+            exits,
+            [2, 1, 0, 0, 0, 0],
+            "rejected, withdrawn, scoring failed, offers declined, withdrawn, expired"
+        );
     }
 }

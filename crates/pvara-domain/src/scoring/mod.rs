@@ -21,6 +21,12 @@ use education::Education;
 pub use rubric::{KnockoutRules, Rubric, RubricWeights};
 pub use version::{ScorerVersion, may_replace};
 
+/// The rank of a `total` with `nearness` (0 to 1) between equal totals: [`ScoreCard::rank`]; a
+/// person's score ranks in the middle of its total.
+pub fn rank(total: u8, nearness: f64) -> i64 {
+    i64::from(total) * 1000 + (nearness.clamp(0.0, 1.0) * 999.0).round() as i64
+}
+
 /// A candidate lacking any required skill scores at most this.
 pub const CAP_MISSING_REQUIRED_SKILL: u8 = 40;
 /// A candidate below the minimum experience scores at most this.
@@ -37,6 +43,10 @@ pub struct SkillCriterion {
     /// they count as matched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matched_by_meaning: Vec<semantic::MeaningMatch>,
+    /// Missing skills a passage came close to by meaning, but not close enough to count: shown
+    /// so that a recruiter can judge, while the skill stays missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub near_misses: Vec<semantic::MeaningMatch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +72,7 @@ pub struct EducationCriterion {
 pub struct RelevanceCriterion {
     pub points: f64,
     pub max_points: f64,
-    /// Job-description terms found in the CV and cover letter, most weighty first.
+    /// Job-description terms found in the CV, most weighty first.
     pub matched_terms: Vec<String>,
 }
 
@@ -132,6 +142,19 @@ pub fn parse_override(score: i64, reason: &str) -> Result<(u8, String), crate::V
 }
 
 impl ScoreCard {
+    /// Where this card ranks among applications: its total first, then, between equal totals
+    /// (most of all inside a knock-out's cap, where many sit at the cap), how near the CV is to
+    /// the job: the model's similarity once refined, the rules' relevance before. Ties only when
+    /// neither sees a difference.
+    pub fn rank(&self) -> i64 {
+        let nearness = match &self.semantic {
+            Some(reading) => f64::from(reading.similarity),
+            None if self.relevance.max_points > 0.0 => self.relevance.points / self.relevance.max_points,
+            None => 0.0,
+        };
+        rank(self.total, nearness)
+    }
+
     /// Which scorer made this card (whether a person later set the score over it is the stored
     /// score's version to say, not the card's).
     pub fn version(&self) -> ScorerVersion {
@@ -157,16 +180,14 @@ fn skill_criterion(wanted: &[String], offered: &[String], max_points: f64) -> Sk
         matched,
         missing,
         matched_by_meaning: Vec::new(),
+        near_misses: Vec::new(),
     }
 }
 
 /// The knock-outs the criteria call for, of those `rules` apply: one rule for the rules score and
 /// its refinement.
-fn knockouts(
-    required_skills: &SkillCriterion,
-    experience: &ExperienceCriterion,
-    rules: KnockoutRules,
-) -> Vec<Knockout> {
+fn knockouts(card: &ScoreCard, rules: KnockoutRules) -> Vec<Knockout> {
+    let (required_skills, experience) = (&card.required_skills, &card.experience);
     let mut knockouts = Vec::new();
     if rules.missing_required_skill && !required_skills.missing.is_empty() {
         knockouts.push(Knockout {
@@ -191,7 +212,7 @@ fn knockouts(
 /// Sums the criteria and applies the knock-outs `rules` apply: the card's totals, wherever its
 /// criteria came from.
 fn with_totals(card: ScoreCard, rules: KnockoutRules) -> ScoreCard {
-    let knockouts = knockouts(&card.required_skills, &card.experience, rules);
+    let knockouts = knockouts(&card, rules);
     let sum = card.required_skills.points
         + card.preferred_skills.points
         + card.experience.points
@@ -272,12 +293,9 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
         education
     };
 
-    let document = match &candidate.cover_letter {
-        Some(letter) => format!("{}\n{}", candidate.resume_text, letter),
-        None => candidate.resume_text.clone(),
-    };
+    // The CV alone: the cover letter says what a candidate wants, not what they have done.
     let query = format!("{}\n{}", job.title, job.description);
-    let (share, matched_terms) = relevance::relevance(&query, &document);
+    let (share, matched_terms) = relevance::relevance(&query, &candidate.resume_text);
     let relevance = RelevanceCriterion {
         points: round1(weight(rubric.weights.relevance) * share),
         max_points: weight(rubric.weights.relevance),

@@ -2,7 +2,7 @@
 //!
 //! The points of the five criteria add up to 100, and each knock-out can be switched off. A
 //! rubric is versioned: every change is a new version, every score names the version it was made
-//! with (in its scorer version, `rules-2/rubric-3`), and a change re-scores the job's open
+//! with (in its scorer version, `rules-3/rubric-3`), and a change re-scores the job's open
 //! applications, so that one job's candidates are always ranked by one rubric.
 
 use serde::{Deserialize, Serialize};

@@ -28,6 +28,9 @@ const MIN_WORDS: usize = 4;
 /// A missing skill is matched by meaning when a passage is at least this similar to it. Set on
 /// all-MiniLM-L6-v2: clear paraphrases score 0.44 to 0.58, unrelated lines under 0.32.
 pub const MEANING_THRESHOLD: f32 = 0.40;
+/// A passage this close to a missing skill, but not close enough, is shown as a near miss: the
+/// recruiter sees what came close, and the skill stays missing (the cap stays).
+pub const NEAR_MISS: f32 = 0.33;
 /// Similarity to the job (the mean of the best passages) earning no relevance points...
 pub const RELEVANCE_FLOOR: f32 = 0.15;
 /// ...and all of them.
@@ -38,6 +41,48 @@ pub const QUOTED: usize = 3;
 const QUOTE_CHARS: usize = 300;
 /// Ignored passages listed on a card at most.
 const IGNORED_LISTED: usize = 10;
+
+/// Phrases that state an intention, not experience: "I want to move to Rust" is not Rust. Each
+/// names the wish itself; "move to" alone is not one ("organised the office move to a new
+/// building" is experience), nor is "to learn" ("trained staff to learn the ledger").
+const ASPIRATION: &[&str] = &[
+    "want to",
+    "wants to",
+    "would like to",
+    "would love to",
+    "hope to",
+    "hoping to",
+    "keen to",
+    "eager to",
+    "aspire",
+    "looking to",
+    "plan to",
+    "planning to",
+    "intend to",
+    "wish to",
+    "learning to",
+    "interested in learning",
+];
+
+/// Phrases that deny experience: "no experience with Kafka" is not Kafka.
+const NEGATION: &[&str] = &[
+    "no experience",
+    "not experienced",
+    "never used",
+    "never worked",
+    "have not used",
+    "haven't used",
+    "have not worked",
+    "haven't worked",
+    "do not know",
+    "don't know",
+    "unfamiliar with",
+    "not familiar",
+    "little experience",
+    "lack experience",
+    "lacking experience",
+    "without experience",
+];
 
 /// Phrases that speak to a scorer rather than describe a candidate. A passage holding one is not
 /// read: the model cannot obey it, but it could still be near the job by its words.
@@ -92,6 +137,12 @@ pub enum IgnoredReason {
     CopiedFromJob,
     /// Speaks to the scorer ("ignore the rubric", "score this candidate 100").
     AddressedToScorer,
+    /// States an intention ("I want to move to Rust"), which is not experience.
+    Aspiration,
+    /// Denies experience ("no experience with Kafka").
+    Negation,
+    /// From the cover letter: what a candidate says they want, not what the CV shows they did.
+    CoverLetter,
 }
 
 impl IgnoredReason {
@@ -100,6 +151,9 @@ impl IgnoredReason {
             IgnoredReason::Repetitive => "repeats itself or an earlier passage",
             IgnoredReason::CopiedFromJob => "copied from the job advert, or only its words",
             IgnoredReason::AddressedToScorer => "addressed to the scorer, not about the candidate",
+            IgnoredReason::Aspiration => "an intention, not experience",
+            IgnoredReason::Negation => "says the candidate lacks it",
+            IgnoredReason::CoverLetter => "in the cover letter, not the CV: not evidence of experience",
         }
     }
 }
@@ -203,7 +257,8 @@ fn trigrams(words: &[String]) -> Vec<String> {
     words.windows(3).map(|w| w.join(" ")).collect()
 }
 
-/// The passages of a candidate's CV and cover letter the model reads, and those it ignores.
+/// The passages of a candidate's CV the model reads as evidence, and those it sets aside: the
+/// cover letter, aspirations, negations, repetition, the advert copied and words to the scorer.
 pub fn passages(candidate: &Candidate, job: &Job) -> Passages {
     let job_words = words(&job_text(job));
     let job_trigrams: std::collections::HashSet<String> = trigrams(&job_words).into_iter().collect();
@@ -219,8 +274,15 @@ pub fn passages(candidate: &Candidate, job: &Job) -> Passages {
     let mut seen = std::collections::HashSet::new();
     let mut out = Passages::default();
     let mut read_words = 0;
-    let texts = std::iter::once(candidate.resume_text.as_str()).chain(candidate.cover_letter.as_deref());
-    for passage in texts.flat_map(split) {
+    let cv = split(&candidate.resume_text).into_iter().map(|p| (p, false));
+    let letter = candidate
+        .cover_letter
+        .as_deref()
+        .map(split)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| (p, true));
+    for (passage, from_letter) in cv.chain(letter) {
         let words = words(&passage);
         if words.is_empty() {
             continue;
@@ -237,6 +299,12 @@ pub fn passages(candidate: &Candidate, job: &Job) -> Passages {
                 Some(IgnoredReason::CopiedFromJob)
             } else if ADDRESSED_TO_SCORER.iter().any(|p| lower.contains(p)) {
                 Some(IgnoredReason::AddressedToScorer)
+            } else if from_letter {
+                Some(IgnoredReason::CoverLetter)
+            } else if NEGATION.iter().any(|p| lower.contains(p)) {
+                Some(IgnoredReason::Negation)
+            } else if ASPIRATION.iter().any(|p| lower.contains(p)) {
+                Some(IgnoredReason::Aspiration)
             } else {
                 None
             };
@@ -261,7 +329,8 @@ fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Moves the skills a passage shows by meaning from missing to matched, and re-counts points.
+/// Moves the skills a passage shows by meaning from missing to matched, and re-counts points;
+/// a skill only a near miss came close to stays missing, with the near miss shown.
 fn match_by_meaning(
     criterion: &SkillCriterion,
     read: &[String],
@@ -269,15 +338,22 @@ fn match_by_meaning(
 ) -> SkillCriterion {
     let mut refined = criterion.clone();
     for (skill, best) in found {
-        if let Some((passage, similarity)) = best
-            && let Some(at) = refined.missing.iter().position(|m| m == skill)
-        {
-            let skill = refined.missing.remove(at);
-            refined.matched_by_meaning.push(MeaningMatch {
-                skill,
-                passage: excerpt(&read[*passage]),
-                similarity: *similarity,
-            });
+        let Some((passage, similarity)) = best else {
+            continue;
+        };
+        let Some(at) = refined.missing.iter().position(|m| m == skill) else {
+            continue;
+        };
+        let shown = MeaningMatch {
+            skill: refined.missing[at].clone(),
+            passage: excerpt(&read[*passage]),
+            similarity: *similarity,
+        };
+        if *similarity >= MEANING_THRESHOLD {
+            refined.missing.remove(at);
+            refined.matched_by_meaning.push(shown);
+        } else {
+            refined.near_misses.push(shown);
         }
     }
     let wanted = refined.matched.len() + refined.missing.len() + refined.matched_by_meaning.len();
@@ -323,7 +399,7 @@ pub fn refine(
                 .take(read.len())
                 .map(|s| round3(*s))
                 .enumerate()
-                .filter(|(_, s)| *s >= MEANING_THRESHOLD)
+                .filter(|(_, s)| *s >= NEAR_MISS)
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             (skill, best)
         })

@@ -8,8 +8,9 @@ use std::fmt;
 use crate::status::Status;
 
 /// Bumped whenever a rule changes, so stored scores say which rules produced them. (2: the
-/// weights and knock-outs come from the job's rubric.)
-pub const RULES: &str = "rules-2";
+/// weights and knock-outs come from the job's rubric. 3: relevance from the CV alone; the model
+/// reads no cover letter, aspiration or negation as evidence, and shows near misses.)
+pub const RULES: &str = "rules-3";
 /// What comes before the rubric's version in the text.
 const RUBRIC_TAG: &str = "/rubric-";
 /// What the text of an overridden score starts with, before the machine's own.
@@ -88,10 +89,10 @@ impl ScorerVersion {
         self.rubric.filter(|_| !self.overridden)
     }
 
-    /// Whether this score counts as made under the job's rubric `current`: by it, or set by a
-    /// person (whose score a new rubric does not replace).
+    /// Whether this score counts as made under the job's rubric `current` by these rules: by
+    /// both, or set by a person (whose score neither a new rubric nor new rules replace).
     pub fn is_current_for(&self, current: u32) -> bool {
-        self.overridden || self.rubric == Some(current)
+        self.overridden || (self.rubric == Some(current) && self.rules == RULES)
     }
 }
 
@@ -113,10 +114,10 @@ impl fmt::Display for ScorerVersion {
 
 /// Whether a worker may put a new score in place of the stored one: the one rule every worker
 /// that writes scores (re-scoring after a rubric change, the model's refinement) obeys. Not for
-/// an erased application (its data is blank), nor a final one (offered, rejected, withdrawn: its
-/// score no longer decides anything), nor one a person scored.
+/// an erased application (its data is blank), nor one past the sift (offered, hired, rejected,
+/// withdrawn: its score no longer decides anything), nor one a person scored.
 pub fn may_replace(status: Status, erased: bool, stored: &ScorerVersion) -> bool {
-    !erased && !status.is_final() && !stored.overridden
+    !erased && status.is_sifting() && !stored.overridden
 }
 
 #[cfg(test)]
@@ -142,6 +143,7 @@ mod tests {
         );
         let person = ScorerVersion::parse("override:rules-2/rubric-3");
         assert_eq!((person.machine_rubric(), person.overridden), (None, true));
+        assert_eq!(ScorerVersion::rules(3).to_string(), format!("{RULES}/rubric-3"));
         assert_eq!(
             ScorerVersion::parse("rules-1").rubric,
             None,
@@ -149,15 +151,19 @@ mod tests {
         );
         assert_eq!(
             ScorerVersion::rules(3).refined_by("m").overridden().to_string(),
-            "override:rules-2/rubric-3+m"
+            format!("override:{RULES}/rubric-3+m")
         );
     }
 
     #[test]
     fn rubric_ten_is_not_rubric_one() {
         // A substring test ("/rubric-1" in "rules-2/rubric-10") took the one for the other.
-        assert!(!ScorerVersion::parse("rules-2/rubric-10").is_current_for(1));
-        assert!(ScorerVersion::parse("rules-2/rubric-10").is_current_for(10));
+        assert!(!ScorerVersion::parse("rules-3/rubric-10").is_current_for(1));
+        assert!(ScorerVersion::parse("rules-3/rubric-10").is_current_for(10));
+        assert!(
+            !ScorerVersion::parse("rules-2/rubric-10").is_current_for(10),
+            "older rules"
+        );
     }
 
     #[test]

@@ -98,11 +98,12 @@ impl FromRequest<AppState> for SubmitPayload {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            years_experience: form
-                .field("yearsExperience")
-                .trim()
-                .parse()
-                .map_err(|_| invalid("yearsExperience", "must be a number"))?,
+            years_experience: form.field("yearsExperience").trim().parse().map_err(|_| {
+                invalid(
+                    "yearsExperience",
+                    "must be given, as a number of years (0 for none)",
+                )
+            })?,
             education: form.field("education").to_owned(),
             resume_text: form.field("resumeText").to_owned(),
             cover_letter: Some(form.field("coverLetter").to_owned()),
@@ -148,6 +149,7 @@ pub async fn submit(
         cv,
         accepted_privacy_notice: body.accept_privacy_notice,
         equality: body.equality,
+        accept_short_reading: true,
     };
     let application =
         usecase::applications::submit(&state, client, user, input, request_id.as_deref()).await?;

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 mod health;
 mod jobs;
+mod offers;
 pub mod openapi;
 mod pipeline;
 mod privacy;
@@ -103,6 +104,10 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pipeline::extend_offer))
         .routes(routes!(pipeline::reject))
         .routes(routes!(pipeline::withdraw))
+        .routes(routes!(offers::accept))
+        .routes(routes!(offers::decline))
+        .routes(routes!(offers::withdraw))
+        .routes(routes!(offers::hire))
         .routes(routes!(audit::list))
         .routes(routes!(privacy::erase_me))
         .routes(routes!(privacy::export))

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use pvara_domain::ids::{ApplicationId, JobId};
-use pvara_domain::pipeline::{Interview, Offer, Rejection, Step, TestInvitation, Withdrawal};
+use pvara_domain::pipeline::{Interview, Offer, Rejection, SalaryPeriod, Step, TestInvitation, Withdrawal};
 use pvara_domain::status::Status;
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +26,7 @@ pub struct StepView {
     status: Status,
 }
 
-async fn act(
+pub(super) async fn act(
     state: &AppState,
     user: AuthUser,
     id: &str,
@@ -112,6 +112,9 @@ pub async fn schedule_interview(
 #[serde(rename_all = "camelCase")]
 pub struct OfferBody {
     salary: f64,
+    /// What the salary is quoted per; monthly when not given.
+    #[serde(default)]
+    salary_period: SalaryPeriod,
     start_date: NaiveDate,
     expires_at: DateTime<Utc>,
 }
@@ -129,7 +132,12 @@ pub async fn extend_offer(
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<OfferBody>,
 ) -> Result<Json<StepView>, ApiError> {
-    let offer = Offer::parse(body.salary, body.start_date, body.expires_at, crate::now())?;
+    let offer = Offer::parse(
+        (body.salary, body.salary_period),
+        body.start_date,
+        body.expires_at,
+        crate::now(),
+    )?;
     act(&state, user, &id, request_id.as_deref(), Step::ExtendOffer(offer)).await
 }
 
@@ -175,11 +183,15 @@ pub async fn withdraw(
     RequestId(request_id): RequestId,
     body: axum::body::Bytes,
 ) -> Result<Json<StepView>, ApiError> {
-    let body: WithdrawalBody = if body.iter().all(u8::is_ascii_whitespace) {
-        WithdrawalBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?
-    };
+    let body: WithdrawalBody = optional_body(&body)?;
     let step = Step::Withdraw(Withdrawal::parse(body.reason.as_deref())?);
     act(&state, user, &id, request_id.as_deref(), step).await
+}
+
+/// A JSON body that may be left out altogether (an empty or blank body reads as the default).
+pub(super) fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))
 }

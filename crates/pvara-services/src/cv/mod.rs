@@ -32,6 +32,21 @@ pub struct Upload {
 pub struct Document {
     pub text: String,
     pub file: CvFile,
+    /// Pages of the file (1 for DOCX and text).
+    pub pages: u32,
+}
+
+impl Document {
+    /// Words read.
+    pub fn words(&self) -> usize {
+        self.text.split_whitespace().count()
+    }
+
+    /// So few words for its pages (under 25 a page) that the reader probably missed most of the
+    /// CV: the candidate is shown what was read before anything is scored on it.
+    pub fn reads_little(&self) -> bool {
+        self.words() < 25 * self.pages.max(1) as usize
+    }
 }
 
 /// What a file is, by its content.
@@ -94,6 +109,11 @@ pub enum Refusal {
     NotADocument,
     #[error("could not be read: paste the text of your CV into CV text instead")]
     Unreadable,
+    /// Pages, and not a word on them: a scan or a photograph of a CV.
+    #[error(
+        "has no text we can read: it looks like a scanned image. Paste the text of your CV into CV text instead"
+    )]
+    Scanned,
     /// Every reader is busy: try again shortly.
     #[error("every CV reader is busy")]
     Busy,
@@ -123,7 +143,11 @@ pub async fn extract(sandbox: &Sandbox, upload: Upload) -> Result<Document, Refu
             return Err(Refusal::Unreadable);
         }
     };
-    let text = Some(normalise(&reading.text))
+    let text = normalise(&reading.text);
+    if reading.pages > 0 && !text.chars().any(char::is_alphanumeric) {
+        return Err(Refusal::Scanned);
+    }
+    let text = Some(text)
         .filter(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 20)
         .ok_or(Refusal::Unreadable)?;
     let file_name = safe_file_name(&upload.file_name, kind);
@@ -134,6 +158,7 @@ pub async fn extract(sandbox: &Sandbox, upload: Upload) -> Result<Document, Refu
             content_type: kind.content_type().to_owned(),
             content: upload.content,
         },
+        pages: reading.pages,
     })
 }
 

@@ -29,10 +29,18 @@ pub fn read(kind: Kind, bytes: &[u8]) -> Option<Reading> {
     }
 }
 
+/// Every page's text, a page break between pages. A page that fails to read is left out (its
+/// neighbours still count); a document that does not open has no reading.
 fn pdf(bytes: &[u8]) -> Option<Reading> {
-    let text = pdf_extract::extract_text_from_mem(bytes).ok()?;
-    let pages = text.matches('\u{c}').count() as u32;
-    Some(Reading { text, pages })
+    let document = pdf_oxide::document::PdfDocument::from_bytes(bytes.to_vec()).ok()?;
+    let pages = document.page_count().ok()?;
+    let text: Vec<String> = (0..pages)
+        .filter_map(|page| document.extract_text(page).ok())
+        .collect();
+    Some(Reading {
+        text: text.join("\n\u{c}\n"),
+        pages: u32::try_from(pages).unwrap_or(u32::MAX),
+    })
 }
 
 /// The text runs (`<w:t>`) of `word/document.xml`, a paragraph per `</w:p>`.

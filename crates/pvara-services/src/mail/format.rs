@@ -1,7 +1,8 @@
-//! How money, dates and times read in a candidate's mail: in the installation's currency and time
-//! zone (`--currency`, `--timezone`), never as a float or a raw UTC timestamp.
+//! How money, dates and times read in mail and on every page, and how a time typed in a form is
+//! read: in the installation's currency and time zone (`--currency`, `--timezone`), never as a
+//! float or a raw UTC timestamp. Storage stays UTC; this is the one place that converts.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// The installation's currency and time zone.
@@ -17,6 +18,16 @@ pub enum LocaleError {
     Currency(String),
     #[error("{0:?} is not a time zone of the tz database, as in Asia/Karachi or Europe/London")]
     Zone(String),
+}
+
+impl Default for Locale {
+    /// Pakistani rupees, Pakistan time: the installation pvara was built for.
+    fn default() -> Self {
+        Self {
+            currency: "PKR".to_owned(),
+            zone: chrono_tz::Asia::Karachi,
+        }
+    }
 }
 
 impl Locale {
@@ -63,6 +74,33 @@ impl Locale {
     /// "Friday 1 March 2030".
     pub fn date(&self, day: NaiveDate) -> String {
         day.format("%A %-d %B %Y").to_string()
+    }
+
+    /// "14 February 2030": the local day of an instant, for lists.
+    pub fn day_of(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone).format("%-d %B %Y").to_string()
+    }
+
+    /// What a form says its times are in: "Asia/Karachi time (PKT)".
+    pub fn zone_label(&self) -> String {
+        let abbreviation = Utc::now().with_timezone(&self.zone).format("%Z").to_string();
+        format!("{} time ({abbreviation})", self.zone.name())
+    }
+
+    /// A time typed in a form (the local wall clock of the installation) as the instant it
+    /// names. A time the clock skips (a spring-forward gap) names nothing and is `None`; one it
+    /// passes twice is the first of the two.
+    pub fn from_local(&self, wall: NaiveDateTime) -> Option<DateTime<Utc>> {
+        match self.zone.from_local_datetime(&wall) {
+            LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Some(at.with_timezone(&Utc)),
+            LocalResult::None => None,
+        }
+    }
+
+    /// An instant as a `datetime-local` field's value in the installation's zone, to fill a
+    /// form with what is stored.
+    pub fn to_local_input(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone).format("%Y-%m-%dT%H:%M").to_string()
     }
 }
 
@@ -111,6 +149,31 @@ mod tests {
             .single()
             .expect("valid");
         assert_eq!(london.date_time(summer), "Monday 1 July 2030, 10:30 (BST)");
+    }
+
+    #[test]
+    fn a_time_typed_in_the_zone_reads_back_the_same() {
+        let wall = NaiveDate::from_ymd_opt(2030, 2, 14)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("valid");
+        let at = karachi().from_local(wall).expect("exists");
+        assert_eq!(
+            at,
+            Utc.with_ymd_and_hms(2030, 2, 14, 5, 0, 0)
+                .single()
+                .expect("valid")
+        );
+        assert_eq!(karachi().date_time(at), "Thursday 14 February 2030, 10:00 (PKT)");
+        assert_eq!(karachi().to_local_input(at), "2030-02-14T10:00");
+        let london = Locale::parse("GBP", "Europe/London").expect("valid");
+        let skipped = NaiveDate::from_ymd_opt(2030, 3, 31)
+            .and_then(|d| d.and_hms_opt(1, 30, 0))
+            .expect("valid");
+        assert_eq!(
+            london.from_local(skipped),
+            None,
+            "01:30 does not happen that night"
+        );
     }
 
     #[test]

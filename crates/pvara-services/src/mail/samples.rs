@@ -24,8 +24,22 @@ pub fn context(name: &str) -> MailContext {
         ),
         MailTemplate::Offer => (
             Status::InterviewScheduled,
-            json!({"salary": 450000, "startDate": "2030-03-01", "expiresAt": "2030-02-21T12:00:00Z"}),
+            json!({"salary": 150000, "salaryPeriod": "monthly", "startDate": "2030-03-01", "expiresAt": "2030-02-21T12:00:00Z"}),
         ),
+        MailTemplate::OfferAccepted => (Status::OfferExtended, json!({})),
+        MailTemplate::OfferDeclined => (
+            Status::OfferExtended,
+            json!({"reason": "I accepted another post"}),
+        ),
+        MailTemplate::OfferWithdrawn => (
+            Status::OfferExtended,
+            json!({"reason": "The post was frozen by the Finance Division"}),
+        ),
+        MailTemplate::OfferExpired => (
+            Status::OfferExtended,
+            json!({"expiredAt": "2030-02-21T12:00:00Z"}),
+        ),
+        MailTemplate::Hired => (Status::OfferAccepted, json!({"startDate": "2030-03-01"})),
         MailTemplate::Rejection => (
             Status::InterviewScheduled,
             json!({"reason": "Another candidate matched the role more closely"}),

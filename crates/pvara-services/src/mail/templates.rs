@@ -72,6 +72,40 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../mail-templates/withdrawal.html"),
     ),
     (
+        "offerAccepted.txt",
+        include_str!("../../mail-templates/offerAccepted.txt"),
+    ),
+    (
+        "offerAccepted.html",
+        include_str!("../../mail-templates/offerAccepted.html"),
+    ),
+    (
+        "offerDeclined.txt",
+        include_str!("../../mail-templates/offerDeclined.txt"),
+    ),
+    (
+        "offerDeclined.html",
+        include_str!("../../mail-templates/offerDeclined.html"),
+    ),
+    (
+        "offerWithdrawn.txt",
+        include_str!("../../mail-templates/offerWithdrawn.txt"),
+    ),
+    (
+        "offerWithdrawn.html",
+        include_str!("../../mail-templates/offerWithdrawn.html"),
+    ),
+    (
+        "offerExpired.txt",
+        include_str!("../../mail-templates/offerExpired.txt"),
+    ),
+    (
+        "offerExpired.html",
+        include_str!("../../mail-templates/offerExpired.html"),
+    ),
+    ("hired.txt", include_str!("../../mail-templates/hired.txt")),
+    ("hired.html", include_str!("../../mail-templates/hired.html")),
+    (
         "verifyEmail.txt",
         include_str!("../../mail-templates/verifyEmail.txt"),
     ),
@@ -237,13 +271,21 @@ impl MailTemplates {
                 vars.interviewers = interview.interviewers.join(", ");
             }
             Some(Step::ExtendOffer(offer)) => {
-                vars.salary = self.locale.money(offer.salary);
+                vars.salary = format!(
+                    "{} {}",
+                    self.locale.money(offer.salary),
+                    offer.salary_period.per()
+                );
                 vars.start_date = self.locale.date(offer.start_date);
                 vars.reply_by = self.locale.date_time(offer.expires_at);
             }
             Some(Step::Reject(rejection)) => vars.reason = rejection.reason.clone(),
             Some(Step::Withdraw(withdrawal)) => vars.reason = withdrawal.reason.clone().unwrap_or_default(),
-            None => {}
+            Some(Step::DeclineOffer(decline)) => vars.reason = decline.reason.clone().unwrap_or_default(),
+            Some(Step::WithdrawOffer(withdrawal)) => vars.reason = withdrawal.reason.clone(),
+            Some(Step::ExpireOffer(expiry)) => vars.reply_by = self.locale.date_time(expiry.expired_at),
+            Some(Step::Hire(hiring)) => vars.start_date = self.locale.date(hiring.start_date),
+            Some(Step::AcceptOffer(_)) | None => {}
         }
         let vars = minijinja::Value::from_serialize(&vars);
         let mut message = self.message(template.as_str(), id, &context.full_name, &context.email, vars)?;
@@ -390,7 +432,7 @@ mod tests {
     fn details_read_in_the_installations_currency_and_zone() {
         let offer = load(None).expect("loads").preview("offer").expect("renders");
         assert!(
-            offer.text.contains("Salary: PKR 450,000 a year"),
+            offer.text.contains("Salary: PKR 150,000 a month"),
             "{}",
             offer.text
         );

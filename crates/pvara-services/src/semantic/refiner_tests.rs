@@ -41,8 +41,13 @@ fn job() -> Job {
     .expect("a valid job")
 }
 
+/// An application listing `skills`; with none, one the jobs here do not ask for (every
+/// application lists at least one skill).
 fn input(job: &Job, skills: &[&str], resume: &str) -> ScoringInput {
-    let skills: Vec<String> = skills.iter().map(|s| (*s).to_owned()).collect();
+    let mut skills: Vec<String> = skills.iter().map(|s| (*s).to_owned()).collect();
+    if skills.is_empty() {
+        skills.push("Teamwork".to_owned());
+    }
     let candidate = Candidate::parse(&ApplicationDraft {
         full_name: "Test Person",
         email: "t@example.org",
@@ -117,7 +122,7 @@ fn a_paraphrase_the_rules_rank_low_is_ranked_high_and_explained() {
     assert_eq!(reading.model, refiner.model());
     assert_eq!(
         para.scorer_version,
-        format!("rules-2/rubric-1+{}", refiner.model())
+        format!("rules-3/rubric-1+{}", refiner.model())
     );
     assert_eq!(reading.rules_total, para_rules.total);
 }

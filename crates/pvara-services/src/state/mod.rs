@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub https: bool,
     /// A language model refines scores in this deployment: unrefined scores show as pending.
     pub semantic: bool,
+    /// The installation's currency and time zone: every time a page shows or a form reads.
+    pub locale: crate::mail::Locale,
 }
 
 /// What every handler, API or page, can reach. Extractors clone the state for every request,

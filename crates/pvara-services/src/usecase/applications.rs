@@ -4,7 +4,7 @@ use pvara_domain::ValidationError;
 use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication, NoteText};
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::pipeline::Step;
-use pvara_domain::status::{Action, Status};
+use pvara_domain::status::{ActionBy, Status};
 use pvara_storage::model::{ApplicationRecord, ApplicationSummary, CvFile, NewNote, Submission, Transition};
 use pvara_storage::{Store, StoreError};
 
@@ -26,6 +26,9 @@ pub struct SubmitInput<'a> {
     pub accepted_privacy_notice: bool,
     /// Answers to the voluntary equality questions, by question key; any may be missing.
     pub equality: std::collections::BTreeMap<String, String>,
+    /// Submit even if the CV file gave little text for its pages (the API's clients decide for
+    /// themselves; the page first shows the candidate what was read).
+    pub accept_short_reading: bool,
 }
 
 /// Stores an application and its events; answers once both are committed. The applicant's
@@ -72,6 +75,14 @@ pub async fn submit(
     let (extracted, cv) = match input.cv {
         Some(upload) => {
             let document = cv::extract(&services.cv_sandbox, upload).await?;
+            let pasted = !input.draft.resume_text.trim().is_empty();
+            if document.reads_little() && !pasted && !input.accept_short_reading {
+                return Err(Error::ReadLittle {
+                    words: document.words(),
+                    pages: document.pages,
+                    text: document.text,
+                });
+            }
             (Some(document.text), Some(document.file))
         }
         None => (None, None),
@@ -134,13 +145,14 @@ pub struct StepOutcome {
 }
 
 /// Takes one step on an application: staff for the pipeline, the applicant themselves for a
-/// withdrawal. Checked against the lifecycle, applied with its history entry and events in one
-/// transaction conditional on the status it was checked against.
+/// withdrawal or an answer to an offer ([`pvara_domain::status::Action::actor`] says who). Checked against the
+/// lifecycle, applied with its history entry and events in one transaction conditional on the
+/// status it was checked against.
 ///
 /// If the scorer moved the application out of Submitted meanwhile, the step is checked again
 /// against the new status: scoring is not a decision the person acting should have seen first.
-/// Any other concurrent change (another person's step) refuses, so two people acting at once
-/// cannot both succeed.
+/// Any other concurrent change (another person's step, the offer expiring) refuses, so two
+/// people acting at once cannot both succeed.
 pub async fn step(
     store: &dyn Store,
     actor: Actor,
@@ -148,27 +160,36 @@ pub async fn step(
     step: &Step,
     request_id: Option<&str>,
 ) -> Result<StepOutcome, Error> {
-    let withdrawal = step.action() == Action::Withdraw;
-    if !withdrawal {
-        actor.require_staff()?;
-    } else if actor.role.is_staff() {
-        return Err(Error::Forbidden("only the applicant may withdraw an application"));
-    }
+    let by_applicant = match step.action().actor() {
+        ActionBy::Staff => {
+            actor.require_staff()?;
+            false
+        }
+        ActionBy::Applicant if actor.role.is_staff() => {
+            return Err(Error::Forbidden(
+                "only the applicant may withdraw an application or answer its offer",
+            ));
+        }
+        ActionBy::Applicant => true,
+        ActionBy::System => return Err(Error::Forbidden("only pvara itself takes this step")),
+    };
     let (owner, job_id, from) = store
         .application_owner(id)
         .await?
         .ok_or(Error::NotFound("application"))?;
-    if withdrawal && owner != actor.id {
+    if by_applicant && owner != actor.id {
         // Someone else's application is as good as missing.
         return Err(Error::NotFound("application"));
     }
-    let attempt = match try_step(store, actor, (id, job_id, from), step, request_id).await {
+    super::offers::check_answerable(store, id, step, crate::now()).await?;
+    let who = actor.id.to_string();
+    let attempt = match try_step(store, &who, (id, job_id, from), step, request_id).await {
         Err(Attempt::Stale) if from == Status::Submitted => {
             let (_, _, now_in) = store
                 .application_owner(id)
                 .await?
                 .ok_or(Error::NotFound("application"))?;
-            try_step(store, actor, (id, job_id, now_in), step, request_id).await
+            try_step(store, &who, (id, job_id, now_in), step, request_id).await
         }
         other => other,
     };
@@ -189,7 +210,7 @@ pub async fn step(
 }
 
 /// Why one attempt of a step did not happen.
-enum Attempt {
+pub(super) enum Attempt {
     /// The application was no longer in the status the step was checked against.
     Stale,
     Refused(Error),
@@ -201,10 +222,10 @@ impl From<Error> for Attempt {
     }
 }
 
-/// One attempt of [`step`] from the status `from`.
-async fn try_step(
+/// One attempt of [`step`] from the status `from`, by `actor` (a user id, or `system:<worker>`).
+pub(super) async fn try_step(
     store: &dyn Store,
-    actor: Actor,
+    actor: &str,
     (id, job_id, from): (ApplicationId, JobId, Status),
     step: &Step,
     request_id: Option<&str>,
@@ -225,7 +246,7 @@ async fn try_step(
             job_id,
             from,
             to,
-            actor: actor.id.to_string(),
+            actor: actor.to_owned(),
             reason: step.reason(),
             details: Some(step.details()),
             at: now,

@@ -130,6 +130,41 @@ pub async fn set_scoring_paused(
     Ok(n)
 }
 
+/// After an upgrade changed the scoring rules: every job with open applications scored by older
+/// rules gets them scored again through the re-score path (a `rescore-requested` event per open
+/// application, written with the job in one transaction; the worker leaves alone those already
+/// by these rules, and anything no worker may replace). Returns how many events were written.
+pub async fn rescore_after_rules_change(store: &dyn Store) -> Result<u64, Error> {
+    let rules = pvara_domain::scoring::version::RULES;
+    let mut requested = 0;
+    for id in store.jobs_scored_by_other_rules(rules).await? {
+        let Some(job) = store.job(id).await? else { continue };
+        let change = ScoringChange {
+            job_id: id,
+            replaces: job.requirements.rubric.version,
+            requirements: job.requirements.clone(),
+            applications_in: open_statuses(),
+            at: crate::now(),
+            request_id: None,
+            effect: ScoringEffect::Rescore,
+        };
+        match store.change_scoring(change).await {
+            Ok(n) => requested += n,
+            // Its rubric changed meanwhile: that change re-scores the same applications.
+            Err(StoreError::Changed(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    if requested > 0 {
+        tracing::info!(
+            requested,
+            rules,
+            "re-scoring open applications scored by older rules"
+        );
+    }
+    Ok(requested)
+}
+
 /// How far the job's re-scoring under its current rubric has come.
 pub async fn rescore_progress(
     store: &dyn Store,

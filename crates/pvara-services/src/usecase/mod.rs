@@ -8,6 +8,8 @@
 //!   bulk, withdrawal and notes.
 //! - [`audit`]: the audit trail every use case writes to.
 //! - [`privacy`]: a person's export and erasure.
+//! - [`offers`]: the offer an application was made, answers refused after its expiry, and the
+//!   expiry itself (the answers are steps like any other).
 //! - [`jobs`]: posting and closing jobs, their rubrics, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports, from its applications'
@@ -20,6 +22,7 @@ pub mod applications;
 pub mod audit;
 pub mod dead_letters;
 pub mod jobs;
+pub mod offers;
 pub mod privacy;
 pub mod reports;
 pub mod scores;
@@ -54,6 +57,12 @@ pub enum Error {
         message: String,
         field: Option<&'static str>,
     },
+    /// The CV file gave so little text for its pages that the candidate should see it before
+    /// being scored on it (the page shows `text` in the CV text box).
+    #[error(
+        "we could read only {words} words from your CV file ({pages} pages): check what we read in CV text, add what is missing, and submit again"
+    )]
+    ReadLittle { words: usize, pages: u32, text: String },
     /// The account's e-mail address is not verified yet, and this needs it.
     #[error("verify your e-mail address first: follow the link we sent you, or ask for a new one")]
     Unverified,
@@ -104,7 +113,7 @@ impl Error {
             Error::Forbidden(_) => Kind::Forbidden,
             Error::NotFound(_) => Kind::NotFound,
             Error::Conflict { .. } => Kind::Conflict,
-            Error::Unprocessable { .. } => Kind::Unprocessable,
+            Error::Unprocessable { .. } | Error::ReadLittle { .. } => Kind::Unprocessable,
             Error::Unverified => Kind::Unverified,
             Error::Throttled { .. } => Kind::Throttled,
             Error::Overloaded { .. } => Kind::Unavailable,
@@ -127,6 +136,7 @@ impl Error {
     /// is never shown (it is logged by the front end that meets it).
     pub fn public_message(&self) -> String {
         match self {
+            Error::Invalid(invalid) => invalid.message.clone(),
             Error::Store(StoreError::Conflict(what)) => format!("{what} already exists"),
             Error::Store(StoreError::StaleStatus) => {
                 "the application's status changed meanwhile; reload it".to_owned()
@@ -153,6 +163,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) | Error::Store(StoreError::NotFound(_)) => "not_found",
             Error::Conflict { code, .. } | Error::Unprocessable { code, .. } => code,
+            Error::ReadLittle { .. } => "cv_read_little",
             Error::Unverified => "email_unverified",
             Error::Throttled { .. } => "too_many_requests",
             Error::Overloaded { .. } => "overloaded",
@@ -198,6 +209,7 @@ impl Error {
         match self {
             Error::Invalid(e) => Some(e.field),
             Error::Conflict { field, .. } | Error::Unprocessable { field, .. } => *field,
+            Error::ReadLittle { .. } => Some("cv"),
             _ => None,
         }
     }

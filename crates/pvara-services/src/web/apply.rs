@@ -194,10 +194,10 @@ pub async fn apply(
     fields.email = viewer.user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
     viewer.check_csrf(&csrf)?;
     let mut errors = FormErrors::default();
-    let years = super::forms::parse_number(
+    let years = super::forms::parse_required_number(
         &mut errors,
-        "years-experience",
-        "Years of experience",
+        ("years-experience", "Years of experience"),
+        "Enter your years of experience, as a number (0 if you have none)",
         &fields.years_experience,
     );
     let skills = super::forms::split_list(&fields.skills);
@@ -222,6 +222,8 @@ pub async fn apply(
                 cv: upload,
                 accepted_privacy_notice: fields.accept_privacy_notice,
                 equality: fields.equality.clone(),
+                // Little text from the file: the form comes back with it in CV text first.
+                accept_short_reading: false,
             };
             Some(usecase::applications::submit(&state, client, actor, input, request_id.as_deref()).await)
         }
@@ -235,6 +237,9 @@ pub async fn apply(
             job_title: job.title,
         })),
         Some(Err(error)) => {
+            if let usecase::Error::ReadLittle { text, .. } = &error {
+                fields.resume_text = text.clone();
+            }
             let errors = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
             Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors)))
         }

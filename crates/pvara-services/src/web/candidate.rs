@@ -11,7 +11,7 @@ use pvara_domain::status::{Action, Status};
 use pvara_storage::model::ScoreRecord;
 use serde::Deserialize;
 
-use super::forms::{CsrfForm, day, when};
+use super::forms::CsrfForm;
 use super::session::Viewer;
 use super::{Layout, PageError, find_job, render, urlencode};
 use crate::front::request::RequestId;
@@ -82,7 +82,10 @@ pub async fn jobs(
         .map(|job| JobRow {
             id: job.id,
             location: job.location.clone().unwrap_or_else(|| "Anywhere".to_owned()),
-            closes: job.closes_at.map(day).unwrap_or_default(),
+            closes: job
+                .closes_at
+                .map(|at| state.web.locale.day_of(at))
+                .unwrap_or_default(),
             summary: summary(&job.description),
             title: job.title,
         })
@@ -136,7 +139,7 @@ pub async fn job(
         location: job.location.clone().unwrap_or_else(|| "Anywhere".to_owned()),
         closes: job
             .closes_at
-            .map(when)
+            .map(|at| state.web.locale.date_time(at))
             .unwrap_or_else(|| "Open until filled".to_owned()),
         required: or_none(&r.required_skills),
         preferred: or_none(&r.preferred_skills),
@@ -173,7 +176,7 @@ pub async fn my_applications(State(state): State<AppState>, viewer: Viewer) -> R
             id: a.id,
             job_title: a.job_title,
             status: a.status,
-            submitted: day(a.submitted_at),
+            submitted: state.web.locale.day_of(a.submitted_at),
         })
         .collect();
     Ok(render(&MyApplicationsPage {
@@ -200,6 +203,12 @@ struct MyApplicationPage {
     assessment: Vec<String>,
     timeline: Vec<TimelineEntry>,
     can_withdraw: bool,
+    /// The current step's details: the test link and deadline, the interview, the offer.
+    current_step: Vec<(&'static str, String)>,
+    /// What happens next, in plain words.
+    next: &'static str,
+    /// The offer can be answered now.
+    can_answer_offer: bool,
 }
 
 #[derive(Template)]
@@ -211,7 +220,7 @@ struct StatusFragment {
 }
 
 /// The applicant's own application, or not found (the same for someone else's).
-async fn own(
+pub(super) async fn own(
     state: &AppState,
     viewer: &Viewer,
     id: &str,
@@ -279,19 +288,21 @@ pub async fn my_application(
         .map(|j| j.title)
         .unwrap_or_default();
     let card = record.score.as_ref().and_then(ScoreRecord::card);
+    let locale = &state.web.locale;
     let timeline = record
         .history
         .iter()
         .map(|h| TimelineEntry {
             status: h.to,
-            at: when(h.at),
-            note: if h.to == Status::Rejected {
+            at: locale.date_time(h.at),
+            note: if matches!(h.to, Status::Rejected | Status::OfferWithdrawn) {
                 h.reason.clone()
             } else {
                 String::new()
             },
         })
         .collect();
+    let offer_open = usecase::offers::current(&record).is_some_and(|o| o.open_at(crate::now()));
     Ok(render(&MyApplicationPage {
         layout: Layout::new(&viewer),
         id: record.id,
@@ -301,6 +312,9 @@ pub async fn my_application(
         assessment: card.as_ref().map(assessment).unwrap_or_default(),
         timeline,
         can_withdraw: record.status.apply(Action::Withdraw).is_some(),
+        current_step: super::offer::step_details(&record, locale),
+        next: super::offer::what_next(record.status),
+        can_answer_offer: offer_open && record.status.apply(Action::AcceptOffer).is_some(),
     }))
 }
 

@@ -64,6 +64,7 @@ impl FormErrors {
             }
             usecase::Error::Throttled { .. }
             | usecase::Error::Unverified
+            | usecase::Error::ReadLittle { .. }
             | usecase::Error::Overloaded { .. } => error.to_string(),
             _ => return Err(error.into()),
         };
@@ -82,36 +83,33 @@ impl FormErrors {
 }
 
 use super::capitalise;
+use crate::mail::Locale;
 
-/// "14 February 2030, 10:00 UTC".
-pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
-}
-
-/// "14 February 2030".
-pub fn day(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y").to_string()
-}
-
-/// A `datetime-local` field's value, read as UTC.
+/// A `datetime-local` field's value: a wall-clock time in the installation's zone, as the form
+/// says beside the field ([`Locale::zone_label`]).
 pub fn parse_datetime_local(
     errors: &mut FormErrors,
-    anchor: &str,
-    label: &str,
+    locale: &Locale,
+    (anchor, label): (&str, &str),
     value: &str,
 ) -> Option<DateTime<Utc>> {
     let parsed = NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M:%S"));
-    match parsed {
-        Ok(at) => Some(at.and_utc()),
-        Err(_) => {
-            errors.add(
-                anchor,
-                format!("{label} must be a date and time, like 14 February 2030 10:00"),
-            );
-            None
-        }
+    let Ok(wall) = parsed else {
+        errors.add(
+            anchor,
+            format!("{label} must be a date and time, like 14 February 2030 10:00"),
+        );
+        return None;
+    };
+    let at = locale.from_local(wall);
+    if at.is_none() {
+        errors.add(
+            anchor,
+            format!("{label} falls in the hour the clocks skip that night; choose another time"),
+        );
     }
+    at
 }
 
 /// A `date` field's value.
@@ -138,6 +136,20 @@ pub fn parse_number(errors: &mut FormErrors, anchor: &str, label: &str, value: &
             None
         }
     }
+}
+
+/// A number a person must give: blank is a question not answered, never read as 0.
+pub fn parse_required_number(
+    errors: &mut FormErrors,
+    (anchor, label): (&str, &str),
+    when_blank: &str,
+    value: &str,
+) -> Option<f64> {
+    if value.trim().is_empty() {
+        errors.add(anchor, when_blank);
+        return None;
+    }
+    parse_number(errors, anchor, label, value)
 }
 
 /// "Rust, PostgreSQL , kafka" -> ["Rust", "PostgreSQL", "kafka"].

@@ -30,6 +30,7 @@ pub mod assets;
 pub mod candidate;
 pub mod email;
 pub mod forms;
+mod offer;
 mod privacy;
 pub mod reports;
 pub mod review;
@@ -285,6 +286,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/me/applications/{id}", get(candidate::my_application))
         .route("/me/applications/{id}/status", get(candidate::status_fragment))
         .route("/me/applications/{id}/withdraw", post(candidate::withdraw))
+        .route(
+            "/me/applications/{id}/offer/{answer}",
+            get(offer::confirm).post(offer::answer),
+        )
         .route("/staff/jobs", get(staff::jobs).post(staff::create_job))
         .route("/staff/jobs/new", get(staff::new_job))
         .route("/staff/jobs/{id}", get(staff::pipeline))

@@ -7,18 +7,20 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use pvara_domain::event::MailTemplate;
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::Step;
 use pvara_domain::status::{Action, Status};
 use pvara_storage::model::ApplicationRecord;
 use serde::Deserialize;
 
-use super::forms::{FormErrors, when};
+use super::forms::FormErrors;
 use super::score::ScoreView;
 use super::session::Viewer;
-use super::steps::{interview, invitation, offer, rejection};
+use super::steps::{hire, interview, invitation, offer, offer_withdrawal, rejection};
 use super::{Layout, PageError, render};
 use crate::front::request::RequestId;
+use crate::mail::Locale;
 use crate::state::AppState;
 use crate::usecase::{self, Actor};
 
@@ -57,6 +59,13 @@ struct ApplicationPage {
     resume_text: String,
     cover_letter: String,
     actions: Allowed,
+    /// The current step's details in words (the interview's time and place, the offer's terms).
+    current_step: Vec<(&'static str, String)>,
+    /// What the forms say their times are in.
+    zone: String,
+    salary_periods: Vec<(&'static str, &'static str)>,
+    /// The interview form's values: the current interview's, to move it (time, place, panel).
+    interview_form: (String, String, String),
     history: Vec<HistoryRow>,
     mail: Vec<MailRow>,
     notes: Vec<NoteRow>,
@@ -72,11 +81,49 @@ pub struct MailRow {
     pub failed: bool,
 }
 
-impl From<pvara_storage::model::Delivery> for MailRow {
-    fn from(d: pvara_storage::model::Delivery) -> Self {
+/// The current interview's time, place and panel as the form takes them, so that moving an
+/// interview starts from what was set; empty before the first.
+fn current_interview(record: &ApplicationRecord, locale: &Locale) -> (String, String, String) {
+    let current = record
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.to == Status::InterviewScheduled && record.status == Status::InterviewScheduled);
+    match current.and_then(|h| h.step()) {
+        Some(Step::ScheduleInterview(i)) => (
+            locale.to_local_input(i.scheduled_at),
+            i.location,
+            i.interviewers.join(", "),
+        ),
+        _ => Default::default(),
+    }
+}
+
+/// A mail's name as a person reads it, not its template's code name.
+fn mail_title(template: &str) -> String {
+    let title = match MailTemplate::ALL.into_iter().find(|t| t.as_str() == template) {
+        Some(MailTemplate::ApplicationReceived) => "Application received",
+        Some(MailTemplate::UnderReview) => "Application under review",
+        Some(MailTemplate::TestInvitation) => "Invitation to the online test",
+        Some(MailTemplate::Interview) => "Interview invitation",
+        Some(MailTemplate::Offer) => "Offer of employment",
+        Some(MailTemplate::Rejection) => "Application not successful",
+        Some(MailTemplate::Withdrawal) => "Withdrawal confirmed",
+        Some(MailTemplate::OfferAccepted) => "Offer acceptance confirmed",
+        Some(MailTemplate::OfferDeclined) => "Offer decline confirmed",
+        Some(MailTemplate::OfferWithdrawn) => "Offer withdrawn",
+        Some(MailTemplate::OfferExpired) => "Offer expired",
+        Some(MailTemplate::Hired) => "Appointment confirmed",
+        None => "Other mail",
+    };
+    title.to_owned()
+}
+
+impl MailRow {
+    fn new(d: pvara_storage::model::Delivery, locale: &Locale) -> Self {
         Self {
-            template: d.template,
-            at: when(d.delivered_at),
+            template: mail_title(&d.template),
+            at: locale.date_time(d.delivered_at),
             failed: d.failure.is_some(),
             outcome: d.failure.map_or_else(
                 || "Delivered".to_owned(),
@@ -93,6 +140,8 @@ pub struct Allowed {
     pub interview: bool,
     pub offer: bool,
     pub reject: bool,
+    pub withdraw_offer: bool,
+    pub hire: bool,
 }
 
 impl Allowed {
@@ -103,11 +152,13 @@ impl Allowed {
             interview: can(Action::ScheduleInterview),
             offer: can(Action::ExtendOffer),
             reject: can(Action::Reject),
+            withdraw_offer: can(Action::WithdrawOffer),
+            hire: can(Action::Hire),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        !(self.invite || self.interview || self.offer || self.reject)
+        !(self.invite || self.interview || self.offer || self.reject || self.withdraw_offer || self.hire)
     }
 }
 
@@ -146,7 +197,8 @@ async fn application_page(
         identity_hidden,
         job,
     } = usecase::applications::view(state.store.as_ref(), actor, id).await?;
-    let mail = mail.into_iter().map(MailRow::from).collect();
+    let locale = &state.web.locale;
+    let mail = mail.into_iter().map(|d| MailRow::new(d, locale)).collect();
     let awaiting_manual =
         record.status == Status::Submitted && job.as_ref().is_some_and(|j| j.requirements.scoring_paused);
     let job_title = job.map(|j| j.title).unwrap_or_default();
@@ -166,14 +218,14 @@ async fn application_page(
         ("Skills", c.skills.join(", ")),
         ("Years of experience", c.years_experience.to_string()),
         ("Education", c.education.label().to_owned()),
-        ("Submitted", when(record.submitted_at)),
+        ("Submitted", locale.date_time(record.submitted_at)),
     ];
     let history = record
         .history
         .iter()
         .map(|h| HistoryRow {
             status: h.to,
-            at: when(h.at),
+            at: locale.date_time(h.at),
             actor: names.get(&h.actor).cloned().unwrap_or_default(),
             reason: h.reason.clone(),
         })
@@ -186,7 +238,11 @@ async fn application_page(
         job_title,
         name: c.full_name.as_str().to_owned(),
         status: record.status,
-        score: ScoreView::new(&record, state.web.semantic),
+        score: ScoreView::new(&record, &state.web),
+        current_step: super::offer::step_details(&record, locale),
+        zone: format!("In {}", locale.zone_label()),
+        salary_periods: vec![("monthly", "Monthly"), ("yearly", "Yearly")],
+        interview_form: current_interview(&record, locale),
         awaiting_manual,
         identity_hidden,
         details,
@@ -200,7 +256,7 @@ async fn application_page(
             .into_iter()
             .map(|n| NoteRow {
                 author: n.author_name,
-                at: when(n.at),
+                at: locale.date_time(n.at),
                 body: n.body,
             })
             .collect(),
@@ -248,7 +304,11 @@ pub struct ActionForm {
     #[serde(default)]
     start_date: String,
     #[serde(default)]
+    salary_period: String,
+    #[serde(default)]
     expires_at: String,
+    #[serde(default)]
+    hire_start_date: String,
     #[serde(default)]
     reason: String,
     #[serde(default)]
@@ -314,21 +374,32 @@ pub async fn act(
     } else if action == "score-override" {
         errors = override_score(&state, actor, id, (&form.score, &form.override_reason)).await?;
     } else {
+        let locale = &state.web.locale;
         let step = match action.as_str() {
             "invite" => invitation(
                 &mut errors,
+                locale,
                 ("test-url", "deadline"),
-                &form.test_url,
-                &form.deadline,
+                (&form.test_url, &form.deadline),
             ),
             "interview" => interview(
                 &mut errors,
-                &form.scheduled_at,
-                &form.location,
-                &form.interviewers,
+                locale,
+                (&form.scheduled_at, &form.location, &form.interviewers),
             ),
-            "offer" => offer(&mut errors, &form.salary, &form.start_date, &form.expires_at),
+            "offer" => offer(
+                &mut errors,
+                locale,
+                (
+                    &form.salary,
+                    &form.salary_period,
+                    &form.start_date,
+                    &form.expires_at,
+                ),
+            ),
             "reject" => rejection(&mut errors, "reason", &form.reason),
+            "withdraw-offer" => offer_withdrawal(&mut errors, &form.reason),
+            "hire" => hire(&mut errors, &form.hire_start_date),
             _ => return Err(PageError::NotFound),
         };
         if let Some(step) = step {

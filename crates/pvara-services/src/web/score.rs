@@ -5,8 +5,6 @@ use pvara_domain::scoring::semantic::MeaningMatch;
 use pvara_domain::scoring::{ScoreCard, ScorerVersion, SkillCriterion};
 use pvara_storage::model::{ApplicationRecord, ScoreRecord};
 
-use super::forms::when;
-
 #[derive(Debug)]
 pub struct BreakdownRow {
     pub name: &'static str,
@@ -62,7 +60,8 @@ pub fn refinement(scorer_version: Option<&str>, semantic: bool) -> Option<&'stat
 }
 
 impl ScoreView {
-    pub fn new(record: &ApplicationRecord, semantic: bool) -> Self {
+    pub fn new(record: &ApplicationRecord, web: &crate::state::WebConfig) -> Self {
+        let semantic = web.semantic;
         let version = record.score.as_ref().map(|s| s.scorer_version.as_str());
         let card = record.score.as_ref().and_then(ScoreRecord::card);
         let reading = card.as_ref().and_then(|c| c.semantic.as_ref());
@@ -104,7 +103,7 @@ impl ScoreView {
                 .score_changes
                 .iter()
                 .map(|c| ChangeRow {
-                    at: when(c.at),
+                    at: web.locale.date_time(c.at),
                     change: format!("{} → {}", c.previous, c.total),
                     reason: c.reason.clone(),
                 })
@@ -134,9 +133,8 @@ fn skills(criterion: &SkillCriterion) -> String {
         or_dash(&criterion.matched),
         or_dash(&criterion.missing)
     );
-    if !criterion.matched_by_meaning.is_empty() {
-        let by_meaning: Vec<String> = criterion
-            .matched_by_meaning
+    let quoted = |matches: &[MeaningMatch]| -> String {
+        matches
             .iter()
             .map(
                 |MeaningMatch {
@@ -145,8 +143,20 @@ fn skills(criterion: &SkillCriterion) -> String {
                      similarity,
                  }| format!("{skill} (“{passage}”, {similarity:.2})"),
             )
-            .collect();
-        text.push_str(&format!("; matched by meaning: {}", by_meaning.join(", ")));
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !criterion.matched_by_meaning.is_empty() {
+        text.push_str(&format!(
+            "; matched by meaning: {}",
+            quoted(&criterion.matched_by_meaning)
+        ));
+    }
+    if !criterion.near_misses.is_empty() {
+        text.push_str(&format!(
+            "; near misses, not counted: {}",
+            quoted(&criterion.near_misses)
+        ));
     }
     text
 }

@@ -14,7 +14,7 @@ use pvara_domain::status::Status;
 use pvara_storage::model::{ApplicationQuery, SortOrder};
 use serde::Deserialize;
 
-use super::forms::{CsrfForm, FormErrors, day, parse_datetime_local, parse_number, split_list};
+use super::forms::{CsrfForm, FormErrors, parse_datetime_local, parse_number, split_list};
 use super::session::Viewer;
 use super::steps::{invitation, rejection};
 use super::{Layout, PageError, find_job, render, urlencode};
@@ -36,9 +36,32 @@ pub struct JobCounts {
 #[template(path = "staff_jobs.html")]
 struct JobsPage {
     layout: Layout,
-    statuses: [Status; 8],
+    columns: Vec<&'static str>,
     rows: Vec<JobCounts>,
 }
+
+/// The jobs table's count columns: statuses grouped by stage, so that thirteen statuses fit a
+/// laptop's screen (the pipeline page filters by each status).
+const COUNT_COLUMNS: [(&str, &[Status]); 6] = [
+    (
+        "Being sifted",
+        &[Status::Submitted, Status::UnderReview, Status::ScoringFailed],
+    ),
+    ("Test", &[Status::TestInvited]),
+    ("Interview", &[Status::InterviewScheduled]),
+    ("Offer", &[Status::OfferExtended, Status::OfferAccepted]),
+    ("Hired", &[Status::Hired]),
+    (
+        "Closed",
+        &[
+            Status::Rejected,
+            Status::Withdrawn,
+            Status::OfferDeclined,
+            Status::OfferWithdrawn,
+            Status::OfferExpired,
+        ],
+    ),
+];
 
 pub async fn jobs(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     viewer.require_staff("/staff/jobs")?;
@@ -51,19 +74,27 @@ pub async fn jobs(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let rows = jobs
         .into_iter()
         .map(|job| JobCounts {
-            counts: Status::ALL
+            counts: COUNT_COLUMNS
                 .iter()
-                .map(|s| counts.get(&(job.id, *s)).copied().unwrap_or(0))
+                .map(|(_, statuses)| {
+                    statuses
+                        .iter()
+                        .map(|s| counts.get(&(job.id, *s)).copied().unwrap_or(0))
+                        .sum()
+                })
                 .collect(),
             open: job.is_open(now),
-            closes: job.closes_at.map(day).unwrap_or_else(|| "Open".to_owned()),
+            closes: job
+                .closes_at
+                .map(|at| state.web.locale.day_of(at))
+                .unwrap_or_else(|| "Open".to_owned()),
             id: job.id,
             title: job.title,
         })
         .collect();
     Ok(render(&JobsPage {
         layout: Layout::new(&viewer),
-        statuses: Status::ALL,
+        columns: COUNT_COLUMNS.iter().map(|(label, _)| *label).collect(),
         rows,
     }))
 }
@@ -103,11 +134,19 @@ struct NewJobPage {
     rubric: super::rubric::RubricFields,
     form: JobForm,
     education: Vec<(&'static str, &'static str)>,
+    /// What the closing date is typed in.
+    zone: String,
 }
 
-fn new_job_page(viewer: &Viewer, form: JobForm, errors: FormErrors) -> Response {
+fn new_job_page(
+    viewer: &Viewer,
+    locale: &crate::mail::Locale,
+    form: JobForm,
+    errors: FormErrors,
+) -> Response {
     render(&NewJobPage {
         layout: Layout::new(viewer),
+        zone: format!("Optional; in {}", locale.zone_label()),
         errors,
         rubric: form.rubric.clone(),
         form,
@@ -115,14 +154,19 @@ fn new_job_page(viewer: &Viewer, form: JobForm, errors: FormErrors) -> Response 
     })
 }
 
-pub async fn new_job(viewer: Viewer) -> Result<Response, PageError> {
+pub async fn new_job(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     viewer.require_staff("/staff/jobs/new")?;
     let form = JobForm {
         education: Education::None.as_str().to_owned(),
         rubric: super::rubric::RubricFields::of(&pvara_domain::scoring::Rubric::default()),
         ..JobForm::default()
     };
-    Ok(new_job_page(&viewer, form, FormErrors::default()))
+    Ok(new_job_page(
+        &viewer,
+        &state.web.locale,
+        form,
+        FormErrors::default(),
+    ))
 }
 
 const JOB_FIELDS: [(&str, &str, &str); 9] = [
@@ -160,7 +204,12 @@ pub async fn create_job(
     let closes_at = if form.closes_at.trim().is_empty() {
         None
     } else {
-        parse_datetime_local(&mut errors, "closes-at", "Closing date", &form.closes_at)
+        parse_datetime_local(
+            &mut errors,
+            &state.web.locale,
+            ("closes-at", "Closing date"),
+            &form.closes_at,
+        )
     };
     let years = parse_number(
         &mut errors,
@@ -170,7 +219,7 @@ pub async fn create_job(
     );
     let rubric = form.rubric.draft(&mut errors, None);
     if !errors.is_empty() {
-        return Ok(new_job_page(&viewer, form, errors));
+        return Ok(new_job_page(&viewer, &state.web.locale, form, errors));
     }
     let (required, preferred) = (
         split_list(&form.required_skills),
@@ -194,7 +243,7 @@ pub async fn create_job(
         Ok(job) => Ok(super::see_other(&format!("/staff/jobs/{}", job.id))),
         Err(error) => {
             let errors = FormErrors::from_use_case(error, &JOB_FIELDS)?;
-            Ok(new_job_page(&viewer, form, errors))
+            Ok(new_job_page(&viewer, &state.web.locale, form, errors))
         }
     }
 }
@@ -254,12 +303,14 @@ struct PipelinePage {
     report: Option<String>,
     job_id: JobId,
     job_title: String,
-    statuses: [Status; 8],
+    statuses: [Status; 13],
     status: String,
     min_score: String,
     rows: Vec<CandidateRow>,
     next_page: Option<String>,
     scoring_paused: bool,
+    /// What the bulk invitation's deadline is typed in.
+    zone: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -320,7 +371,7 @@ async fn pipeline_page(
                 (Some(n), Some(state)) => format!("{n} ({state})"),
             },
             status: s.status,
-            submitted: day(s.submitted_at),
+            submitted: state.web.locale.day_of(s.submitted_at),
         })
         .collect();
     Ok(render(&PipelinePage {
@@ -335,6 +386,7 @@ async fn pipeline_page(
         rows,
         next_page,
         scoring_paused: paused,
+        zone: format!("In {}", state.web.locale.zone_label()),
     }))
 }
 
@@ -380,9 +432,9 @@ pub async fn bulk(
     let step = match form.action.as_str() {
         "invite" => invitation(
             &mut errors,
+            &state.web.locale,
             ("bulk-test-url", "bulk-deadline"),
-            &form.test_url,
-            &form.deadline,
+            (&form.test_url, &form.deadline),
         ),
         "reject" => rejection(&mut errors, "bulk-reason", &form.reason),
         _ => None,
@@ -406,4 +458,19 @@ pub async fn bulk(
         None => None,
     };
     pipeline_page(&state, &viewer, job, PipelineQuery::default(), errors, report).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_jobs_table_counts_every_status_once() {
+        let mut counted: Vec<Status> = COUNT_COLUMNS
+            .iter()
+            .flat_map(|(_, s)| s.iter().copied())
+            .collect();
+        counted.sort_by_key(|s| Status::ALL.iter().position(|a| a == s));
+        assert_eq!(counted, Status::ALL);
+    }
 }

@@ -81,9 +81,9 @@ impl ScoringChange {
     }
 }
 
-/// The statuses of applications still in play: a rubric change re-scores these.
+/// The statuses of applications still being sifted: a rubric change re-scores these.
 pub fn open_statuses() -> Vec<Status> {
-    Status::ALL.into_iter().filter(|s| !s.is_final()).collect()
+    Status::ALL.into_iter().filter(|s| s.is_sifting()).collect()
 }
 
 /// How far a job's re-scoring has come: open applications scored with the current rubric.

@@ -101,8 +101,13 @@ async fn update_round(
         .map(|t| t.score.as_ref().map(|s| s.scorer_version.as_str()))
         .collect();
     let bases: Vec<Option<ScoreBasis>> = ts.iter().map(|t| t.score.as_ref().map(ScoreBasis::of)).collect();
-    let rubrics: Vec<Option<i64>> = bases.iter().map(|b| b.and_then(|b| b.rubric)).collect();
-    let by_person: Vec<Option<bool>> = bases.iter().map(|b| b.map(|b| b.by_person)).collect();
+    let rubrics: Vec<Option<i64>> = bases.iter().map(|b| b.as_ref().and_then(|b| b.rubric)).collect();
+    let by_person: Vec<Option<bool>> = bases.iter().map(|b| b.as_ref().map(|b| b.by_person)).collect();
+    let rules: Vec<Option<&str>> = bases
+        .iter()
+        .map(|b| b.as_ref().map(|b| b.rules.as_str()))
+        .collect();
+    let ranks: Vec<Option<i64>> = bases.iter().map(|b| b.as_ref().map(|b| b.rank)).collect();
     let updated: Vec<Uuid> = sqlx::query_scalar(
         "UPDATE applications a
          SET status = u.to_status, updated_at = u.at,
@@ -110,10 +115,12 @@ async fn update_round(
              score_breakdown = coalesce(u.breakdown, a.score_breakdown),
              scorer_version = coalesce(u.version, a.scorer_version),
              score_rubric = CASE WHEN u.version IS NULL THEN a.score_rubric ELSE u.rubric END,
-             score_by_person = coalesce(u.by_person, a.score_by_person)
+             score_by_person = coalesce(u.by_person, a.score_by_person),
+             score_rules = coalesce(u.rules, a.score_rules),
+             score_rank = coalesce(u.rank, a.score_rank)
          FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::int2[], $6::jsonb[], $7::text[],
-                     $8::int8[], $9::bool[])
-             AS u(id, from_status, to_status, at, score, breakdown, version, rubric, by_person)
+                     $8::int8[], $9::bool[], $10::text[], $11::int8[])
+             AS u(id, from_status, to_status, at, score, breakdown, version, rubric, by_person, rules, rank)
          WHERE a.id = u.id AND a.status = u.from_status
          RETURNING a.id",
     )
@@ -126,6 +133,8 @@ async fn update_round(
     .bind(&versions)
     .bind(&rubrics)
     .bind(&by_person)
+    .bind(&rules)
+    .bind(&ranks)
     .fetch_all(&mut *conn)
     .await?;
     Ok(updated.into_iter().collect())

@@ -258,6 +258,18 @@ SET score_by_person = starts_with(scorer_version, 'override:'),
     score_rubric = substring(scorer_version from '/rubric-([0-9]+)')::INTEGER
 WHERE scorer_version IS NOT NULL;
 "#,
+    r#"
+-- The rules a machine's score was made by (after a rules change, the older ones are scored
+-- again) and the rank that orders the pipeline: the total, then how near the CV is to the job
+-- between equal totals (score_rules NULL: from before this, to be scored again).
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS score_rules TEXT;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS score_rank BIGINT;
+UPDATE applications SET score_rank = ai_score * 1000 WHERE ai_score IS NOT NULL;
+DROP INDEX IF EXISTS applications_job_best;
+DROP INDEX IF EXISTS applications_best;
+CREATE INDEX applications_job_best ON applications (job_id, (coalesce(score_rank, -1)) DESC, id);
+CREATE INDEX applications_best ON applications ((coalesce(score_rank, -1)) DESC, id);
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

@@ -28,17 +28,19 @@ pub(super) async fn apply_rescores(
         rescores.iter().map(|r| Json(&r.score.breakdown)).collect();
     let versions: Vec<&str> = rescores.iter().map(|r| r.score.scorer_version.as_str()).collect();
     let replaces: Vec<&str> = rescores.iter().map(|r| r.replaces.as_str()).collect();
-    let rubrics: Vec<Option<i64>> = rescores.iter().map(|r| ScoreBasis::of(&r.score).rubric).collect();
-    let by_person: Vec<bool> = rescores
-        .iter()
-        .map(|r| ScoreBasis::of(&r.score).by_person)
-        .collect();
+    let bases: Vec<ScoreBasis> = rescores.iter().map(|r| ScoreBasis::of(&r.score)).collect();
+    let rubrics: Vec<Option<i64>> = bases.iter().map(|b| b.rubric).collect();
+    let by_person: Vec<bool> = bases.iter().map(|b| b.by_person).collect();
+    let rules: Vec<&str> = bases.iter().map(|b| b.rules.as_str()).collect();
+    let ranks: Vec<i64> = bases.iter().map(|b| b.rank).collect();
     let updated: Vec<Uuid> = sqlx::query_scalar(
         "UPDATE applications a
          SET ai_score = u.score, score_breakdown = u.breakdown, scorer_version = u.version,
-             score_rubric = u.rubric, score_by_person = u.by_person
-         FROM UNNEST($1::uuid[], $2::int2[], $3::jsonb[], $4::text[], $5::text[], $6::int8[], $7::bool[])
-             AS u(id, score, breakdown, version, replaces, rubric, by_person)
+             score_rubric = u.rubric, score_by_person = u.by_person, score_rules = u.rules,
+             score_rank = u.rank
+         FROM UNNEST($1::uuid[], $2::int2[], $3::jsonb[], $4::text[], $5::text[], $6::int8[], $7::bool[],
+                     $8::text[], $9::int8[])
+             AS u(id, score, breakdown, version, replaces, rubric, by_person, rules, rank)
          WHERE a.id = u.id AND a.scorer_version = u.replaces
          RETURNING a.id",
     )
@@ -49,6 +51,8 @@ pub(super) async fn apply_rescores(
     .bind(&replaces)
     .bind(&rubrics)
     .bind(&by_person)
+    .bind(&rules)
+    .bind(&ranks)
     .fetch_all(&mut *conn)
     .await?;
     let updated: std::collections::HashSet<Uuid> = updated.into_iter().collect();
@@ -158,13 +162,14 @@ pub(super) async fn rescore_progress(
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
     let (open, current): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), count(*) FILTER (WHERE score_by_person OR score_rubric = $3)
+        "SELECT count(*), count(*) FILTER (WHERE score_by_person OR (score_rubric = $3 AND score_rules = $4))
          FROM applications
          WHERE job_id = $1 AND ai_score IS NOT NULL AND status = ANY($2)",
     )
     .bind(job)
     .bind(names(&open_statuses()))
     .bind(i64::from(version))
+    .bind(pvara_domain::scoring::version::RULES)
     .fetch_one(pool)
     .await?;
     Ok(RescoreProgress {
@@ -174,7 +179,7 @@ pub(super) async fn rescore_progress(
     })
 }
 
-fn names(statuses: &[pvara_domain::status::Status]) -> Vec<&'static str> {
+pub(super) fn names(statuses: &[pvara_domain::status::Status]) -> Vec<&'static str> {
     statuses.iter().map(|s| s.as_str()).collect()
 }
 

@@ -94,6 +94,19 @@ impl Store for PgEngine {
         super::scores::rescore_progress(self.pool(), job.0, version).await
     }
 
+    async fn jobs_scored_by_other_rules(&self, rules: &str) -> Result<Vec<JobId>, StoreError> {
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT DISTINCT job_id FROM applications
+             WHERE ai_score IS NOT NULL AND NOT score_by_person AND erased_at IS NULL
+               AND (score_rules IS NULL OR score_rules <> $1) AND status = ANY($2)",
+        )
+        .bind(rules)
+        .bind(super::scores::names(&crate::model::open_statuses()))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.into_iter().map(JobId).collect())
+    }
+
     async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
         let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs j WHERE j.id = $1"))
             .bind(id.0)
@@ -173,9 +186,12 @@ impl Store for PgEngine {
         &self,
         query: &ApplicationQuery,
     ) -> Result<Vec<ApplicationSummary>, StoreError> {
-        const SCORE: &str = "coalesce(a.ai_score, -1)";
+        // The rank orders (the total, then how near the CV is to the job); a minimum total is a
+        // minimum rank, which the same index serves.
+        const SCORE: &str = "coalesce(a.score_rank, -1)";
         let mut sql: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at, a.scorer_version FROM applications a WHERE TRUE",
+            "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at, a.scorer_version, a.score_rank
+             FROM applications a WHERE TRUE",
         );
         if let Some(job) = query.job_id {
             sql.push(" AND a.job_id = ").push_bind(job.0);
@@ -184,7 +200,8 @@ impl Store for PgEngine {
             sql.push(" AND a.status = ").push_bind(status.as_str());
         }
         if let Some(min) = query.min_score {
-            sql.push(format!(" AND {SCORE} >= ")).push_bind(i16::from(min));
+            sql.push(format!(" AND {SCORE} >= "))
+                .push_bind(pvara_domain::scoring::rank(min, 0.0));
         }
         if let Some(after) = query.after {
             let score = after.score;
@@ -228,6 +245,7 @@ impl Store for PgEngine {
                     ai_score: rows::ai_score(row)?,
                     submitted_at: row.try_get("submitted_at")?,
                     scorer_version: row.try_get("scorer_version")?,
+                    rank: row.try_get("score_rank")?,
                 })
             })
             .collect()

@@ -1,5 +1,6 @@
 //! Score versions after the first on SQLite: the conditional rescore and the score history.
 
+use pvara_domain::ids::JobId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::rows::{parse_ts, to_json, ts};
@@ -11,10 +12,11 @@ use crate::model::{
 
 /// Applies `r` if the stored score is still by `r.replaces`; returns whether it did.
 pub(super) fn apply_rescore(conn: &Connection, r: &Rescore, in_place: bool) -> Result<bool, StoreError> {
+    let basis = ScoreBasis::of(&r.score);
     let changed = conn
         .prepare_cached(
             "UPDATE applications SET ai_score = ?1, score_breakdown = ?2, scorer_version = ?3,
-                    score_rubric = ?6, score_by_person = ?7
+                    score_rubric = ?6, score_by_person = ?7, score_rules = ?8, score_rank = ?9
              WHERE id = ?4 AND scorer_version = ?5",
         )?
         .execute(params![
@@ -23,8 +25,10 @@ pub(super) fn apply_rescore(conn: &Connection, r: &Rescore, in_place: bool) -> R
             r.score.scorer_version,
             r.application_id.to_string(),
             r.replaces,
-            ScoreBasis::of(&r.score).rubric,
-            ScoreBasis::of(&r.score).by_person,
+            basis.rubric,
+            basis.by_person,
+            basis.rules,
+            basis.rank,
         ])?;
     if changed == 0 {
         return Ok(false);
@@ -115,12 +119,13 @@ pub(super) fn rescore_progress(
     version: u32,
 ) -> Result<RescoreProgress, StoreError> {
     let sql = format!(
-        "SELECT count(*), coalesce(sum(score_by_person OR score_rubric = ?2), 0)
+        "SELECT count(*), coalesce(sum(score_by_person OR (score_rubric = ?2 AND score_rules = ?3)), 0)
          FROM applications
          WHERE job_id = ?1 AND ai_score IS NOT NULL AND status IN ({})",
         status_list(&open_statuses())
     );
-    let (open, current): (i64, i64) = conn.query_row(&sql, params![job, i64::from(version)], |r| {
+    let rules = pvara_domain::scoring::version::RULES;
+    let (open, current): (i64, i64) = conn.query_row(&sql, params![job, i64::from(version), rules], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
     Ok(RescoreProgress {
@@ -128,6 +133,19 @@ pub(super) fn rescore_progress(
         open: open.max(0) as u64,
         current: current.max(0) as u64,
     })
+}
+
+/// Jobs with open applications scored by the machine under other rules than `rules`.
+pub(super) fn jobs_scored_by_other_rules(conn: &Connection, rules: &str) -> Result<Vec<JobId>, StoreError> {
+    let sql = format!(
+        "SELECT DISTINCT job_id FROM applications
+         WHERE ai_score IS NOT NULL AND NOT score_by_person AND erased_at IS NULL
+           AND (score_rules IS NULL OR score_rules <> ?1) AND status IN ({})",
+        status_list(&open_statuses())
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let ids: Vec<String> = stmt.query_map([rules], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    ids.iter().map(|id| super::rows::parse_id(id)).collect()
 }
 
 /// `'Submitted', 'Under Review'`: statuses are pvara's own names, never input, so they are

@@ -128,6 +128,12 @@ impl Store for SqliteEngine {
             .await
     }
 
+    async fn jobs_scored_by_other_rules(&self, rules: &str) -> Result<Vec<JobId>, StoreError> {
+        let rules = rules.to_owned();
+        self.read(move |conn| super::scores::jobs_scored_by_other_rules(conn, &rules))
+            .await
+    }
+
     async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
         self.read(move |conn| {
             let mut stmt =
@@ -291,7 +297,9 @@ impl Store for SqliteEngine {
     ) -> Result<Vec<ApplicationSummary>, StoreError> {
         let query = query.clone();
         self.read(move |conn| {
-            let score = "coalesce(a.ai_score, -1)";
+            // The rank orders (the total, then how near the CV is to the job); a minimum total is
+            // a minimum rank, which the same index serves.
+            let score = "coalesce(a.score_rank, -1)";
             let mut clauses: Vec<String> = Vec::new();
             let mut values: Vec<Value> = Vec::new();
             if let Some(job) = query.job_id {
@@ -304,7 +312,7 @@ impl Store for SqliteEngine {
             }
             if let Some(min) = query.min_score {
                 clauses.push(format!("{score} >= ?"));
-                values.push(Value::Integer(i64::from(min)));
+                values.push(Value::Integer(pvara_domain::scoring::rank(min, 0.0)));
             }
             if let Some(after) = query.after {
                 let (clause, binds): (String, Vec<Value>) = match query.sort {
@@ -349,8 +357,8 @@ impl Store for SqliteEngine {
             };
             values.push(Value::Integer(i64::from(query.limit)));
             let sql = format!(
-                "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at, a.scorer_version FROM applications a
-                 {filter} ORDER BY {order} LIMIT ?"
+                "SELECT a.id, a.job_id, a.full_name, a.status, a.ai_score, a.submitted_at, a.scorer_version, a.score_rank
+                 FROM applications a {filter} ORDER BY {order} LIMIT ?"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(params_from_iter(values))?;
@@ -364,6 +372,7 @@ impl Store for SqliteEngine {
                     ai_score: row.get::<_, Option<i64>>(4)?.map(|s| s.clamp(0, 100) as u8),
                     submitted_at: parse_ts(&row.get::<_, String>(5)?)?,
                     scorer_version: row.get(6)?,
+                    rank: row.get(7)?,
                 });
             }
             Ok(page)

@@ -158,7 +158,9 @@ pub(super) fn apply_transition(
                  score_breakdown = coalesce(?4, score_breakdown),
                  scorer_version = coalesce(?5, scorer_version),
                  score_rubric = CASE WHEN ?5 IS NULL THEN score_rubric ELSE ?8 END,
-                 score_by_person = coalesce(?9, score_by_person)
+                 score_by_person = coalesce(?9, score_by_person),
+                 score_rules = coalesce(?10, score_rules),
+                 score_rank = coalesce(?11, score_rank)
              WHERE id = ?6 AND status = ?7",
         )?
         .execute(params![
@@ -169,8 +171,10 @@ pub(super) fn apply_transition(
             version,
             t.application_id.to_string(),
             t.from.as_str(),
-            basis.and_then(|b| b.rubric),
-            basis.map(|b| b.by_person),
+            basis.as_ref().and_then(|b| b.rubric),
+            basis.as_ref().map(|b| b.by_person),
+            basis.as_ref().map(|b| b.rules.as_str()),
+            basis.as_ref().map(|b| b.rank),
         ])?;
     if changed == 0 {
         return Ok(false);

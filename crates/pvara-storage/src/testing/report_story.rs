@@ -25,7 +25,7 @@ fn scored(id: ApplicationId, job: JobId, total: u8, breakdown: serde_json::Value
         score: Some(ScoreRecord {
             total,
             breakdown,
-            scorer_version: "rules-2/rubric-1".to_owned(),
+            scorer_version: "rules-3/rubric-1".to_owned(),
         }),
         messages: vec![],
     }

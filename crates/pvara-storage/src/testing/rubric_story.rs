@@ -47,7 +47,7 @@ pub async fn rubric_story(engines: &Engines) {
             .submit_application(application.clone(), vec![])
             .await
             .unwrap();
-        transitions.push(moved(application.id, job.id, to, "rules-2/rubric-1"));
+        transitions.push(moved(application.id, job.id, to, "rules-3/rubric-1"));
     }
     let batch = WorkBatch {
         transitions,
@@ -95,7 +95,7 @@ pub async fn rubric_story(engines: &Engines) {
     // A score made under rubric 1 that commits after the change (the scoring worker read the job
     // before it) gets a re-score event in its own transaction; one made under rubric 2 does not.
     let mut late = Vec::new();
-    for (i, version) in ["rules-2/rubric-1", "rules-2/rubric-2"].into_iter().enumerate() {
+    for (i, version) in ["rules-3/rubric-1", "rules-3/rubric-2"].into_iter().enumerate() {
         let applicant = a_user(store, &format!("late{i}@example.org"), Role::Applicant).await;
         let application = an_application(job.id, applicant, &format!("Late {i}"));
         store
@@ -137,9 +137,9 @@ pub async fn rubric_progress_story(engines: &Engines) {
     store.create_job(job.clone()).await.unwrap();
     let mut transitions = Vec::new();
     for (i, version) in [
-        "rules-2/rubric-1",
-        "rules-2/rubric-10",
-        "override:rules-2/rubric-7",
+        "rules-3/rubric-1",
+        "rules-3/rubric-10",
+        "override:rules-3/rubric-7",
     ]
     .into_iter()
     .enumerate()
@@ -168,4 +168,43 @@ pub async fn rubric_progress_story(engines: &Engines) {
     );
     let ten = progress(10).await.unwrap();
     assert_eq!((ten.open, ten.current), (3, 2), "rubric 10 and the person's");
+    assert!(
+        store
+            .jobs_scored_by_other_rules("rules-3")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A job with a score by older rules is one to score again; a person's score is not.
+    let older = a_job(staff);
+    store.create_job(older.clone()).await.unwrap();
+    let mut transitions = Vec::new();
+    for (i, version) in ["rules-2/rubric-1", "override:rules-2/rubric-1"]
+        .into_iter()
+        .enumerate()
+    {
+        let applicant = a_user(store, &format!("o{i}@example.org"), Role::Applicant).await;
+        let application = an_application(older.id, applicant, &format!("O {i}"));
+        store
+            .submit_application(application.clone(), vec![])
+            .await
+            .unwrap();
+        transitions.push(moved(application.id, older.id, Status::UnderReview, version));
+    }
+    store
+        .apply_batch(WorkBatch {
+            transitions,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.jobs_scored_by_other_rules("rules-3").await.unwrap(),
+        vec![older.id]
+    );
+    assert_eq!(
+        progress(1).await.unwrap().current,
+        2,
+        "a score by other rules is not current for its rubric"
+    );
 }

@@ -66,7 +66,7 @@ async fn equality_answers_are_counted_and_shown_to_no_one(backend: Backend) {
                 &mut women,
             ),
             5..10 => (
-                &[],
+                &["Driving"],
                 0.0,
                 json!({"sex": "transgender", "province": "azad-kashmir", "disability": "prefer-not-to-say"}),
                 &mut men,

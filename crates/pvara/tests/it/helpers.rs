@@ -514,6 +514,107 @@ pub fn cv_form(job: &str, full_name: &str, file_name: &str, file: Vec<u8>) -> re
         )
 }
 
+/// A browser's part that matters here: cookies kept, redirects not followed.
+pub struct Pages {
+    client: reqwest::Client,
+    base: String,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl Pages {
+    pub fn new(app: &TestApp) -> Pages {
+        Pages {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.address.clone(),
+            cookies: Default::default(),
+        }
+    }
+
+    fn keep(&mut self, response: &reqwest::Response) {
+        for cookie in response.headers().get_all("set-cookie") {
+            let pair = cookie.to_str().unwrap().split(';').next().unwrap();
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        response
+    }
+
+    /// The CSRF token of the form on `path`.
+    pub async fn csrf(&mut self, path: &str) -> String {
+        let html = self.get(path).await.text().await.unwrap();
+        html.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        response
+    }
+}
+
+impl Pages {
+    /// Signs in through the sign-in page, as a person would.
+    pub async fn sign_in(&mut self, email: &str) {
+        let csrf = self.csrf("/login").await;
+        let answer = self
+            .post(
+                "/login",
+                &[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "signed in");
+    }
+
+    /// Posts a multipart form (the apply form), with the CSRF token added.
+    pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        let csrf = self.csrf(path).await;
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .multipart(form.text("csrf", csrf))
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        response
+    }
+}
+
 pub async fn error_of(response: Response) -> (StatusCode, Value) {
     let status = response.status();
     let body: Value = response.json().await.unwrap();

@@ -14,7 +14,7 @@ use crate::helpers::{PASSWORD, cv_form, error_of, job_body};
 use crate::processes::{Process, create_staff, get_json, login, post, spawn};
 
 /// A PDF from its objects (numbered from 1), with a correct cross-reference table.
-fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+pub(crate) fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
@@ -38,7 +38,7 @@ fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn stream(dictionary: &str, content: &[u8]) -> Vec<u8> {
+pub(crate) fn stream(dictionary: &str, content: &[u8]) -> Vec<u8> {
     let mut out = format!("<< {dictionary} /Length {} >>\nstream\n", content.len()).into_bytes();
     out.extend_from_slice(content);
     out.extend_from_slice(b"\nendstream");
@@ -46,7 +46,7 @@ fn stream(dictionary: &str, content: &[u8]) -> Vec<u8> {
 }
 
 /// Catalog, pages, one page with `resources` drawing `content`, and Helvetica as F1.
-fn one_page(resources: &str, content: Vec<u8>, more: Vec<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn one_page(resources: &str, content: Vec<u8>, more: Vec<Vec<u8>>) -> Vec<u8> {
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
@@ -354,7 +354,11 @@ async fn hostile_files_cost_the_upload_and_nothing_else() {
             "{what}: {error}"
         );
         assert!(
-            error["message"].as_str().unwrap().contains("paste the text"),
+            error["message"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("paste the text"),
             "{what}: {error}"
         );
         assert_eq!(

@@ -168,7 +168,7 @@ fn mail_preview_prints_each_template_in_the_installations_money_and_zone() {
     assert!(offer.status.success());
     let text = String::from_utf8_lossy(&offer.stdout);
     assert!(
-        text.contains("Salary: EUR 450,000 a year") && text.contains("(CET)"),
+        text.contains("Salary: EUR 150,000 a month") && text.contains("(CET)"),
         "{text}"
     );
     let calendar = run(&["mail", "preview", "interview", "--part", "calendar"]);

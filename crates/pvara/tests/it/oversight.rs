@@ -166,6 +166,24 @@ async fn name_blind_story(backend: Backend) {
     let other = app.wait_for_status(&recruiter, &other, "Under Review").await;
     assert_ne!(other["applicantId"], hidden["applicantId"]);
     assert_ne!(other["applicantId"], sana_id);
+    // The workspace's page for her, and the pipeline's: the same withheld.
+    let mut pages = Pages::new(&app);
+    pages.sign_in("r@pvara.gov").await;
+    for path in [format!("/staff/applications/{id}"), format!("/staff/jobs/{job}")] {
+        let html = pages.get(&path).await.text().await.unwrap();
+        for personal in [
+            "Sana",
+            "Mirza",
+            "sana.mirza",
+            "2345678",
+            "1234567-1",
+            "github",
+            "Islamabad",
+            "1994",
+        ] {
+            assert!(!html.contains(personal), "{personal} on {path}");
+        }
+    }
     let page: Value = app
         .get(&format!("/api/applications?jobId={job}"), Some(&recruiter))
         .await

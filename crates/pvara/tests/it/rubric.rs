@@ -39,7 +39,7 @@ async fn rubric_story(backend: Backend) {
     for (name, skills) in [
         ("Ann Both", vec!["Rust", "PostgreSQL"]),
         ("Ben One", vec!["Rust"]),
-        ("Cy None", vec![]),
+        ("Cy None", vec!["Cooking"]),
     ] {
         let who = app.applicant(name).await;
         let body = application_body(&job, &who, &skills, 5.0, "bachelor", "Rust services for a bank.");
@@ -48,7 +48,7 @@ async fn rubric_story(backend: Backend) {
     let mut before = Vec::new();
     for id in &ids {
         let scored = app.wait_for_status(&recruiter, id, "Under Review").await;
-        assert_eq!(scored["scorerVersion"], "rules-2/rubric-1");
+        assert_eq!(scored["scorerVersion"], "rules-3/rubric-1");
         before.push(scored["aiScore"].as_u64().unwrap());
     }
     assert_eq!(before[1], 40, "Ben misses a required skill: capped");
@@ -113,7 +113,7 @@ async fn rubric_story(backend: Backend) {
     assert_eq!(progress["progress"]["open"], 2);
     for (i, id) in ids.iter().enumerate().take(2) {
         let now = app.application(&recruiter, id).await;
-        assert_eq!(now["scorerVersion"], "rules-2/rubric-2");
+        assert_eq!(now["scorerVersion"], "rules-3/rubric-2");
         assert_eq!(now["status"], "Under Review", "a re-score changes no status");
         let changes = now["scoreChanges"].as_array().unwrap();
         assert_eq!(changes.len(), 1, "re-scored once");
@@ -129,7 +129,7 @@ async fn rubric_story(backend: Backend) {
     );
     let cy = app.application(&recruiter, &ids[2]).await;
     assert_eq!(
-        cy["scorerVersion"], "rules-2/rubric-1",
+        cy["scorerVersion"], "rules-3/rubric-1",
         "a rejected application keeps its score"
     );
     override_story(&app, &recruiter, &job, &ids[1]).await;
@@ -346,7 +346,7 @@ async fn erased_applications_are_not_rescored(backend: Backend) {
     assert_eq!(response.status(), StatusCode::OK);
     eventually("the kept application re-scored", || async {
         let now = app.application(&recruiter, &kept_id).await;
-        (now["scorerVersion"] == "rules-2/rubric-2").then_some(())
+        (now["scorerVersion"] == "rules-3/rubric-2").then_some(())
     })
     .await;
     // Both re-score events were consumed (the group's lag is 0) before looking at the erased one.

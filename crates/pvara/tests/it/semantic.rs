@@ -48,7 +48,7 @@ async fn refined_story(backend: Backend) {
     let id = app
         .submit(
             &who,
-            &application_body(&job, &who, &[], 5.0, "bachelor", PARAPHRASE),
+            &application_body(&job, &who, &["Teamwork"], 5.0, "bachelor", PARAPHRASE),
         )
         .await;
     let refined = eventually(&format!("{id} to be refined"), || async {
@@ -85,7 +85,7 @@ async fn refined_story(backend: Backend) {
         refined["scorerVersion"]
             .as_str()
             .unwrap()
-            .starts_with("rules-2/rubric-1+all-MiniLM-L6-v2@")
+            .starts_with("rules-3/rubric-1+all-MiniLM-L6-v2@")
     );
     let records = eventually("the score-refined event", || async {
         let records = app.records("score-refined").await;
@@ -164,7 +164,7 @@ async fn a_semantic_worker_killed_mid_batch_refines_each_application_once() {
     let job = job["id"].as_str().unwrap().to_owned();
     applicants_apply(&client, &base, &job, APPLICANTS, |a, _| {
         json!({
-            "skills": [], "yearsExperience": 4.0, "education": "bachelor",
+            "skills": ["Teamwork"], "yearsExperience": 4.0, "education": "bachelor",
             "resumeText": format!("{PARAPHRASE}\nApplicant {a} also ran {a} marathons."),
         })
     })

@@ -79,7 +79,7 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
     for (who, id) in [(&strong, &strong_id), (&medium, &medium_id), (&weak, &weak_id)] {
         let scored = app.wait_for_status(&who.token, id, "Under Review").await;
         let breakdown = &scored["scoreBreakdown"];
-        assert_eq!(scored["scorerVersion"], "rules-2/rubric-1");
+        assert_eq!(scored["scorerVersion"], "rules-3/rubric-1");
         assert_eq!(breakdown["total"], scored["aiScore"]);
         let history: Vec<&str> = scored["history"]
             .as_array()
@@ -242,7 +242,7 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
         .iter()
         .map(|s| s["reached"].as_u64().unwrap())
         .collect();
-    assert_eq!(reached, [3, 3, 1, 1, 1]);
+    assert_eq!(reached, [3, 3, 1, 1, 1, 0, 0]);
     assert_eq!(funnel["stages"][2]["conversion"], 1.0 / 3.0);
     assert_eq!(
         funnel["stages"][1]["left"], 2,
@@ -329,7 +329,7 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
         .find(|(name, _)| name.ends_with("-offer.eml"))
         .unwrap();
     assert!(offer.1.contains("To: \"Ayesha Khan\" <ayesha.khan@example.org>"));
-    assert!(offer.1.contains("Salary: PKR 450,000 a year"), "{}", offer.1);
+    assert!(offer.1.contains("Salary: PKR 450,000 a month"), "{}", offer.1);
     let interview = mails
         .iter()
         .find(|(name, _)| name.ends_with("-interview.eml"))

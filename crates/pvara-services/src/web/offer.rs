@@ -1,0 +1,180 @@
+//! What a candidate acts on at each step, and the offer's answers: the current step's details
+//! in words (for the candidate's page and the staff page alike), "what happens next", and the
+//! accept and decline pages, each with a confirmation step that works without JavaScript.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use pvara_domain::ids::ApplicationId;
+use pvara_domain::pipeline::{OfferAcceptance, OfferDecline, Step};
+use pvara_domain::status::Status;
+use pvara_storage::model::ApplicationRecord;
+use serde::Deserialize;
+
+use super::forms::FormErrors;
+use super::session::Viewer;
+use super::{Layout, PageError, render};
+use crate::front::request::RequestId;
+use crate::mail::Locale;
+use crate::state::AppState;
+use crate::usecase;
+
+/// The current step's details as a person reads them, in the installation's zone and currency;
+/// empty when the status has none.
+pub(super) fn step_details(record: &ApplicationRecord, locale: &Locale) -> Vec<(&'static str, String)> {
+    let entry = record.history.iter().rev().find(|h| h.to == record.status);
+    match entry.and_then(|e| e.step()) {
+        Some(Step::InviteToTest(t)) => vec![
+            ("Online test", t.test_url),
+            ("Complete it by", locale.date_time(t.deadline)),
+        ],
+        Some(Step::ScheduleInterview(i)) => vec![
+            ("Interview", locale.date_time(i.scheduled_at)),
+            ("Place", i.location),
+            ("Panel", i.interviewers.join(", ")),
+        ],
+        Some(Step::ExtendOffer(o)) => vec![
+            (
+                "Salary",
+                format!("{} {}", locale.money(o.salary), o.salary_period.per()),
+            ),
+            ("Start date", locale.date(o.start_date)),
+            ("Answer by", locale.date_time(o.expires_at)),
+        ],
+        Some(Step::Hire(h)) => vec![("First day at work", locale.date(h.start_date))],
+        _ => match usecase::offers::current(record) {
+            // After an answer, the offer's terms still matter to both sides.
+            Some(o) if record.status == Status::OfferAccepted => vec![
+                (
+                    "Salary",
+                    format!("{} {}", locale.money(o.salary), o.salary_period.per()),
+                ),
+                ("Start date", locale.date(o.start_date)),
+            ],
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// What happens next, as the candidate reads it.
+pub(super) fn what_next(status: Status) -> &'static str {
+    match status {
+        Status::Submitted => "We are assessing your application. This usually takes a few minutes.",
+        Status::UnderReview => {
+            "Recruiters are reviewing applications. We will e-mail you when they decide about yours."
+        }
+        Status::ScoringFailed => {
+            "We could not assess your application automatically; a recruiter will look at it by hand."
+        }
+        Status::TestInvited => "Take the online test before its deadline. We will e-mail you the outcome.",
+        Status::InterviewScheduled => {
+            "Come to the interview at the time and place below. We will e-mail you if anything changes."
+        }
+        Status::OfferExtended => "Accept or decline the offer before it expires.",
+        Status::OfferAccepted => "Thank you for accepting. We will confirm your first day at work.",
+        Status::Hired => "Welcome. Your first day at work is below.",
+        Status::OfferDeclined => "You declined the offer. You are welcome to apply for our other vacancies.",
+        Status::OfferWithdrawn => "The offer was withdrawn; the reason is in the timeline below.",
+        Status::OfferExpired => {
+            "The offer expired before it was answered. Contact the recruiter if you still want the job."
+        }
+        Status::Rejected => "This application was not successful; the reason is in the timeline below.",
+        Status::Withdrawn => "You withdrew this application. Nothing more is needed.",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "offer_answer.html")]
+struct AnswerPage {
+    layout: Layout,
+    errors: FormErrors,
+    id: ApplicationId,
+    job_title: String,
+    accept: bool,
+    terms: Vec<(&'static str, String)>,
+}
+
+async fn answer_page(
+    state: &AppState,
+    viewer: &Viewer,
+    record: &ApplicationRecord,
+    (accept, errors): (bool, FormErrors),
+) -> Result<Response, PageError> {
+    let job_title = state
+        .store
+        .job(record.job_id)
+        .await?
+        .map(|j| j.title)
+        .unwrap_or_default();
+    Ok(render(&AnswerPage {
+        layout: Layout::new(viewer),
+        errors,
+        id: record.id,
+        job_title,
+        accept,
+        terms: step_details(record, &state.web.locale),
+    }))
+}
+
+/// "Are you sure?": the page before an answer is sent. An offer that cannot be answered (any
+/// more) goes back to the application page, which says why.
+pub async fn confirm(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, answer)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let record = super::candidate::own(&state, &viewer, &id).await?;
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(PageError::NotFound),
+    };
+    if record.status != Status::OfferExtended {
+        return Ok(super::see_other(&format!("/me/applications/{}", record.id)));
+    }
+    answer_page(&state, &viewer, &record, (accept, FormErrors::default())).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Sends the answer; a refusal (expired, already answered) is shown on the same page.
+pub async fn answer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, answer)): Path<(String, String)>,
+    RequestId(request_id): RequestId,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, PageError> {
+    viewer.check_csrf(&form.csrf)?;
+    let record = super::candidate::own(&state, &viewer, &id).await?;
+    let actor = viewer.require("/me/applications")?;
+    let (accept, step) = match answer.as_str() {
+        "accept" => (true, Ok(Step::AcceptOffer(OfferAcceptance {}))),
+        "decline" => (
+            false,
+            OfferDecline::parse(Some(&form.reason)).map(Step::DeclineOffer),
+        ),
+        _ => return Err(PageError::NotFound),
+    };
+    let done = match step {
+        Ok(step) => {
+            let store = state.store.as_ref();
+            usecase::applications::step(store, actor, record.id, &step, request_id.as_deref()).await
+        }
+        Err(invalid) => Err(invalid.into()),
+    };
+    match done {
+        Ok(_) => Ok(super::see_other(&format!("/me/applications/{}", record.id))),
+        Err(error) => {
+            let errors = FormErrors::from_use_case(error, &[("reason", "reason", "Reason")])?;
+            answer_page(&state, &viewer, &record, (accept, errors)).await
+        }
+    }
+}
