@@ -258,6 +258,20 @@ def test_the_whole_story(server, browser, tmp_path):
     look(staff, "staff-reports")
     staff.goto(base + "/staff/jobs")
     look(staff, "staff-jobs")
+    # The job edited: every problem at once, then three vacancies shown on the board.
+    staff.goto(base + f"/staff/jobs/{job_id}")
+    staff.get_by_role("link", name="Edit the job").click()
+    staff.get_by_label("Title").fill("")
+    staff.get_by_label("Number of vacancies").fill("a few")
+    staff.get_by_role("button", name="Save changes").click()
+    expect(staff.locator(".govuk-error-summary")).to_contain_text("Title must not be empty")
+    expect(staff.locator(".govuk-error-summary")).to_contain_text("Number of vacancies must be a whole number")
+    look(staff, "staff-job-edit-error")
+    staff.get_by_label("Title").fill("Backend Engineer")
+    staff.get_by_label("Number of vacancies").fill("3")
+    staff.get_by_role("button", name="Save changes").click()
+    page.goto(base + f"/jobs/{job_id}")
+    expect(page.get_by_text("3 posts")).to_be_visible()
 
     # A form posted without the session's CSRF token is refused, signed in or not.
     stranger = browser.new_context()

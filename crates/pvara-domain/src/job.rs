@@ -24,6 +24,9 @@ pub struct Requirements {
     /// Name-blind sifting: staff do not see who a candidate is until an interview is scheduled.
     #[serde(default)]
     pub name_blind: bool,
+    /// The optional stages the job uses (an online test, by default).
+    #[serde(default)]
+    pub stages: crate::stages::Stages,
 }
 
 impl Requirements {
@@ -31,7 +34,41 @@ impl Requirements {
     /// under name-blind sifting, until the application reaches an interview.
     pub fn hides_identity(&self, status: crate::status::Status) -> bool {
         use crate::status::Status;
-        self.name_blind && !matches!(status, Status::InterviewScheduled | Status::OfferExtended)
+        self.name_blind
+            && !matches!(
+                status,
+                Status::InterviewScheduled
+                    | Status::OfferExtended
+                    | Status::OfferAccepted
+                    | Status::OfferDeclined
+                    | Status::OfferWithdrawn
+                    | Status::OfferExpired
+                    | Status::Hired
+            )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::Status;
+
+    #[test]
+    fn name_blind_sifting_ends_at_the_interview_and_stays_ended_through_the_offer() {
+        let blind = Requirements {
+            required_skills: vec!["Rust".to_owned()],
+            preferred_skills: Vec::new(),
+            min_years_experience: 0.0,
+            education: Education::None,
+            rubric: crate::scoring::Rubric::default(),
+            scoring_paused: false,
+            name_blind: true,
+            stages: crate::stages::Stages::default(),
+        };
+        assert!(blind.hides_identity(Status::UnderReview));
+        for status in [Status::InterviewScheduled, Status::OfferAccepted, Status::Hired] {
+            assert!(!blind.hides_identity(status), "{status}");
+        }
     }
 }
 
@@ -60,9 +97,78 @@ pub struct Job {
     pub requirements: Requirements,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
+    /// How many posts the advert fills: shown on the board, and the reports compare hires to it.
+    #[serde(default = "one")]
+    pub vacancies: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 const MAX_SKILLS: usize = 50;
+/// The most posts one advert may fill: a national drive's largest adverts stay well below.
+pub const MAX_VACANCIES: u32 = 100_000;
+
+/// A posting's number of posts, from a form or a body.
+pub fn parse_vacancies(vacancies: u32) -> Result<u32, ValidationError> {
+    if (1..=MAX_VACANCIES).contains(&vacancies) {
+        Ok(vacancies)
+    } else {
+        Err(ValidationError::new(
+            "vacancies",
+            format!("must be from 1 to {MAX_VACANCIES}"),
+        ))
+    }
+}
+
+/// What staff may change of a posted job: its wording, where, until when, and how many posts.
+/// Its requirements and rubric are changed by their own use cases (a rubric change re-scores).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobEdit {
+    pub title: String,
+    pub description: String,
+    pub location: Option<String>,
+    /// `None`: open until filled. A date in the past is refused: closing has its own action.
+    pub closes_at: Option<DateTime<Utc>>,
+    pub vacancies: u32,
+}
+
+impl JobEdit {
+    /// Every problem at once, in the order of the form.
+    pub fn parse(
+        (title, description, location): (&str, &str, Option<&str>),
+        closes_at: Option<DateTime<Utc>>,
+        vacancies: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let mut problems = Vec::new();
+        let mut keep = |result: Result<String, ValidationError>| match result {
+            Ok(text) => Some(text),
+            Err(e) => {
+                problems.push(e);
+                None
+            }
+        };
+        let title = keep(required_text("title", title, 200));
+        let description = keep(required_text("description", description, 20_000));
+        let location = location.and_then(|l| keep(optional_text("location", l, 200)));
+        if closes_at.is_some_and(|at| at <= now) {
+            problems.push(ValidationError::new("closesAt", "must be in the future"));
+        }
+        let vacancies = parse_vacancies(vacancies).map_err(|e| problems.push(e)).ok();
+        match (title, description, vacancies) {
+            (Some(title), Some(description), Some(vacancies)) if problems.is_empty() => Ok(Self {
+                title,
+                description,
+                location: location.filter(|l| !l.is_empty()),
+                closes_at,
+                vacancies,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
 
 impl Job {
     pub fn parse(
@@ -107,6 +213,7 @@ impl Job {
             rubric: crate::scoring::Rubric::default(),
             scoring_paused: false,
             name_blind: false,
+            stages: crate::stages::Stages::default(),
         };
         Ok(Job {
             id,
@@ -117,7 +224,21 @@ impl Job {
             requirements,
             created_by,
             created_at: now,
+            vacancies: 1,
         })
+    }
+
+    /// A new posting with this one's wording, requirements and rubric, open until filled, for
+    /// staff to edit before it is seen: advertising the same post again is the common case.
+    pub fn copy(&self, id: JobId, by: UserId, now: DateTime<Utc>) -> Job {
+        Job {
+            id,
+            title: self.title.clone(),
+            closes_at: None,
+            created_by: by,
+            created_at: now,
+            ..self.clone()
+        }
     }
 
     /// Open jobs take applications.

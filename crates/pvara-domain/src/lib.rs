@@ -13,6 +13,7 @@
 //! - [`status`]: the application lifecycle as a transition table.
 //! - [`pipeline`]: the recruiter actions (test, interview, offer, rejection) and their details.
 //! - [`scoring`]: the deterministic, explainable scorer.
+//! - [`stages`]: the stages a job uses (the online test is optional), read by every step.
 //! - [`equality`]: the voluntary equality questionnaire, kept apart from everything else.
 //! - [`redaction`]: what identifies a person in free text (names, contact details, addresses),
 //!   withheld under name-blind sifting.
@@ -31,6 +32,7 @@ pub mod pipeline;
 pub mod redaction;
 pub mod report;
 pub mod scoring;
+pub mod stages;
 pub mod status;
 pub mod time;
 pub mod user;

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, TokenId, UserId};
-use pvara_domain::job::Job;
+use pvara_domain::job::{Job, JobEdit};
 use pvara_domain::report::History;
 
 use crate::error::StoreError;
@@ -76,6 +76,9 @@ pub trait Workspace: Send + Sync + 'static {
     async fn all_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
     /// Closes the job at `at` (a job closing later is brought forward). `NotFound("job")`.
     async fn close_job(&self, id: JobId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Changes a job's wording, place, closing date and vacancies (a later closing date reopens
+    /// a closed job). `NotFound("job")` when there is no such job.
+    async fn edit_job(&self, id: JobId, edit: JobEdit) -> Result<(), StoreError>;
     /// Applications per job and status, for `jobs` (every job when empty); zero counts omitted.
     async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError>;
     /// What the reports read of each application of `job`: its status history (oldest first) and

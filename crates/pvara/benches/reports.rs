@@ -11,6 +11,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pvara_domain::equality::{Answers, Questionnaire};
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::report::{History, Step, funnel, impact::impact, scorer::scorer};
+use pvara_domain::stages::Stages;
 use pvara_domain::status::Status::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -69,10 +70,10 @@ fn reports(c: &mut Criterion) {
     group.throughput(Throughput::Elements(APPLICATIONS as u64));
     group.sample_size(10);
     group.bench_function("impact", |b| {
-        b.iter(|| impact(&questionnaire, &histories, &answers))
+        b.iter(|| impact(&questionnaire, &histories, &answers, Stages::default()))
     });
     group.bench_function("scorer", |b| b.iter(|| scorer(&histories)));
-    group.bench_function("funnel", |b| b.iter(|| funnel(&histories)));
+    group.bench_function("funnel", |b| b.iter(|| funnel(&histories, Stages::default())));
     group.finish();
 }
 

@@ -22,6 +22,7 @@ use serde::Serialize;
 use super::History;
 use crate::equality::{Answers, Dimension, Questionnaire, UNKNOWN, UNKNOWN_LABEL};
 use crate::ids::ApplicationId;
+use crate::stages::Stages;
 use crate::status::Status;
 
 /// Rows of fewer people than this are shown as too small to report.
@@ -59,20 +60,21 @@ impl Stage {
         }
     }
 
-    /// The status a selected application reached, and the one it had to reach to be assessed.
-    fn statuses(self) -> Option<(Status, Status)> {
+    /// The status a selected application reached, and the one it had to reach to be assessed,
+    /// on a job with `stages` (without a test, the interview follows the review).
+    fn statuses(self, stages: Stages) -> Option<(Status, Status)> {
         match self {
             Stage::ScoredAboveMedian => None,
             Stage::InvitedToTest => Some((Status::UnderReview, Status::TestInvited)),
-            Stage::InvitedToInterview => Some((Status::TestInvited, Status::InterviewScheduled)),
+            Stage::InvitedToInterview => Some((stages.before_interview(), Status::InterviewScheduled)),
             Stage::Offered => Some((Status::InterviewScheduled, Status::OfferExtended)),
             Stage::Hired => Some((Status::OfferExtended, Status::Hired)),
         }
     }
 
     /// `None`: not assessed at this stage; `Some(selected)` otherwise.
-    fn outcome(self, history: &History, median: Option<f64>) -> Option<bool> {
-        match self.statuses() {
+    fn outcome(self, history: &History, median: Option<f64>, stages: Stages) -> Option<bool> {
+        match self.statuses(stages) {
             None => Some(f64::from(history.machine_score?) > median?),
             Some((before, after)) if history.reached(before) => {
                 if history.reached(after) {
@@ -284,7 +286,7 @@ fn pair_table(
 }
 
 fn stage_report(
-    stage: Stage,
+    (stage, stages): (Stage, Stages),
     questionnaire: &Questionnaire,
     subjects: &[(&History, Vec<usize>)],
     median_score: Option<f64>,
@@ -293,7 +295,7 @@ fn stage_report(
         .iter()
         .filter_map(|(h, codes)| {
             stage
-                .outcome(h, median_score)
+                .outcome(h, median_score, stages)
                 .map(|selected| (selected, codes.as_slice()))
         })
         .collect();
@@ -319,11 +321,13 @@ fn stage_report(
 }
 
 /// The report of one job from its applications' histories and whatever equality answers their
-/// candidates gave (an application missing from `answers` counts as unknown everywhere).
+/// candidates gave (an application missing from `answers` counts as unknown everywhere), at the
+/// stages the job uses.
 pub fn impact(
     questionnaire: &Questionnaire,
     histories: &[History],
     answers: &HashMap<ApplicationId, Answers>,
+    stages: Stages,
 ) -> ImpactReport {
     let none = Answers::default();
     let mut answered = 0;
@@ -345,7 +349,8 @@ pub fn impact(
         answered,
         stages: Stage::ALL
             .iter()
-            .map(|&stage| stage_report(stage, questionnaire, &subjects, median_score))
+            .filter(|stage| stages.online_test || **stage != Stage::InvitedToTest)
+            .map(|&stage| stage_report((stage, stages), questionnaire, &subjects, median_score))
             .collect(),
     }
 }

@@ -77,7 +77,7 @@ fn report() -> ImpactReport {
     let subjects = fixture();
     let histories: Vec<History> = subjects.iter().map(|(h, _)| h.clone()).collect();
     let answers: HashMap<_, _> = subjects.into_iter().map(|(h, a)| (h.application, a)).collect();
-    impact(&questionnaire(), &histories, &answers)
+    impact(&questionnaire(), &histories, &answers, Stages::default())
 }
 
 fn table<'a>(report: &'a ImpactReport, stage: Stage, name: &str) -> &'a Table {
@@ -193,7 +193,7 @@ fn nobody_selected_gives_no_ratio_and_no_flag() {
     let subjects: Vec<(History, Answers)> = (0..6).map(|_| subject("female", "young", 50, &[])).collect();
     let histories: Vec<History> = subjects.iter().map(|(h, _)| h.clone()).collect();
     let answers: HashMap<_, _> = subjects.into_iter().map(|(h, a)| (h.application, a)).collect();
-    let report = impact(&questionnaire(), &histories, &answers);
+    let report = impact(&questionnaire(), &histories, &answers, Stages::default());
     let female = row(table(&report, Stage::ScoredAboveMedian, "Sex"), "Female");
     assert_eq!((female.assessed, female.selected), (Some(6), Some(0)));
     assert_eq!((female.impact_ratio, female.flagged), (None, false));

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::ids::ApplicationId;
+use crate::stages::Stages;
 use crate::status::Status;
 
 /// The stages an application passes on its way to a hire, in order.
@@ -131,11 +132,13 @@ fn durations(steps: &[Step]) -> Vec<(Status, f64)> {
     out
 }
 
-/// The funnel of one job from its applications' histories (each oldest first).
-pub fn funnel(histories: &[History]) -> Funnel {
+/// The funnel of one job from its applications' histories (each oldest first), through the
+/// stages the job uses (`path`).
+pub fn funnel(histories: &[History], path: Stages) -> Funnel {
     let mut previous: Option<u64> = None;
     let stages = FUNNEL
         .iter()
+        .filter(|status| path.includes(**status))
         .map(|&stage| {
             let reached = histories.iter().filter(|h| h.reached(stage)).count() as u64;
             let mut times: Vec<f64> = histories
@@ -212,7 +215,7 @@ mod tests {
             history(&[(Submitted, 0), (UnderReview, 1)]),
             history(&[(Submitted, 0), (Withdrawn, 6)]),
         ];
-        let report = funnel(&histories);
+        let report = funnel(&histories, Stages::default());
         assert_eq!(report.applications, 5);
         let row = |s: Status| report.stages.iter().find(|r| r.status == s).unwrap().clone();
         assert_eq!((row(Submitted).reached, row(Submitted).conversion), (5, None));

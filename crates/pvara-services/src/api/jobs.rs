@@ -5,9 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::{JobId, UserId};
-use pvara_domain::job::{Job, JobDraft, Requirements};
+use pvara_domain::job::{Job, JobDraft, JobEdit, Requirements};
 use pvara_domain::scoring::education::Education;
 use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
+use pvara_domain::stages::Stages;
 use pvara_storage::model::RescoreProgress;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,11 @@ pub struct CreateJobBody {
     /// Name-blind sifting: staff do not see who a candidate is until an interview is scheduled.
     #[serde(default)]
     name_blind: bool,
+    /// How many posts the advert fills (1 to 100,000); one when not given.
+    vacancies: Option<u32>,
+    /// The optional stages: `{"onlineTest": false}` for a job that interviews without a test.
+    #[serde(default)]
+    stages: Stages,
 }
 
 /// A rubric as a recruiter sets it: the points of the five criteria (adding up to 100) and the
@@ -109,6 +115,8 @@ pub struct JobView {
     created_at: DateTime<Utc>,
     /// Taking applications now.
     open: bool,
+    /// How many posts the advert fills.
+    vacancies: u32,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -123,11 +131,14 @@ pub struct RequirementsView {
     scoring_paused: bool,
     /// Staff do not see who a candidate is until an interview is scheduled.
     name_blind: bool,
+    /// The optional stages the job uses.
+    stages: Stages,
 }
 
 impl JobView {
     fn new(job: Job, now: DateTime<Utc>) -> Self {
         let open = job.is_open(now);
+        let vacancies = job.vacancies;
         let Requirements {
             required_skills,
             preferred_skills,
@@ -136,6 +147,7 @@ impl JobView {
             rubric,
             scoring_paused,
             name_blind,
+            stages,
         } = job.requirements;
         Self {
             id: job.id,
@@ -151,10 +163,12 @@ impl JobView {
                 rubric,
                 scoring_paused,
                 name_blind,
+                stages,
             },
             created_by: job.created_by,
             created_at: job.created_at,
             open,
+            vacancies,
         }
     }
 }
@@ -184,9 +198,67 @@ pub async fn create(
     let options = crate::usecase::jobs::JobOptions {
         rubric: body.rubric.map(Into::into),
         name_blind: body.name_blind,
+        vacancies: body.vacancies,
+        online_test: body.stages.online_test,
     };
     let job = crate::usecase::jobs::create(state.store.as_ref(), user, &draft, options).await?;
     Ok((StatusCode::CREATED, Json(JobView::new(job, now))))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EditJobBody {
+    title: String,
+    description: String,
+    location: Option<String>,
+    /// None: open until filled. A date in the future reopens a closed job.
+    closes_at: Option<DateTime<Utc>>,
+    vacancies: u32,
+}
+
+/// Staff: replaces a job's wording, place, closing date and vacancies (its requirements and
+/// rubric have their own routes). A closing date in the future reopens a closed job.
+#[utoipa::path(
+    put, path = "/api/jobs/{id}", tag = "jobs", request_body = EditJobBody, security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The job, changed", body = JobView),
+        (status = 422, description = "`validation_failed`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn edit(
+    State(state): State<AppState>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<EditJobBody>,
+) -> Result<Json<JobView>, ApiError> {
+    let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
+    let now = crate::now();
+    let edit = JobEdit::parse(
+        (&body.title, &body.description, body.location.as_deref()),
+        body.closes_at,
+        body.vacancies,
+        now,
+    )
+    .map_err(|mut problems| crate::usecase::Error::from(problems.swap_remove(0)))?;
+    let job = crate::usecase::jobs::edit(state.store.as_ref(), user, id, edit).await?;
+    Ok(Json(JobView::new(job, now)))
+}
+
+/// Staff: posts a copy of a job, open until filled, to edit before it is seen.
+#[utoipa::path(
+    post, path = "/api/jobs/{id}/copy", tag = "jobs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job to copy")),
+    responses((status = 201, description = "The new job", body = JobView),
+        (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn copy(
+    State(state): State<AppState>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<JobView>), ApiError> {
+    let id: JobId = id.parse().map_err(|_| ApiError::not_found("job"))?;
+    let job = crate::usecase::jobs::copy(state.store.as_ref(), user, id).await?;
+    Ok((StatusCode::CREATED, Json(JobView::new(job, crate::now()))))
 }
 
 /// Public: the jobs taking applications now.

@@ -4,6 +4,7 @@ use pvara_domain::ValidationError;
 use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication, NoteText};
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::pipeline::Step;
+use pvara_domain::stages::Stages;
 use pvara_domain::status::{ActionBy, Status};
 use pvara_storage::model::{ApplicationRecord, ApplicationSummary, CvFile, NewNote, Submission, Transition};
 use pvara_storage::{Store, StoreError};
@@ -182,14 +183,19 @@ pub async fn step(
         return Err(Error::NotFound("application"));
     }
     super::offers::check_answerable(store, id, step, crate::now()).await?;
+    let stages = store
+        .job(job_id)
+        .await?
+        .map(|job| job.requirements.stages)
+        .unwrap_or_default();
     let who = actor.id.to_string();
-    let attempt = match try_step(store, &who, (id, job_id, from), step, request_id).await {
+    let attempt = match try_step(store, (&who, stages), (id, job_id, from), step, request_id).await {
         Err(Attempt::Stale) if from == Status::Submitted => {
             let (_, _, now_in) = store
                 .application_owner(id)
                 .await?
                 .ok_or(Error::NotFound("application"))?;
-            try_step(store, &who, (id, job_id, now_in), step, request_id).await
+            try_step(store, (&who, stages), (id, job_id, now_in), step, request_id).await
         }
         other => other,
     };
@@ -222,20 +228,25 @@ impl From<Error> for Attempt {
     }
 }
 
-/// One attempt of [`step`] from the status `from`, by `actor` (a user id, or `system:<worker>`).
+/// One attempt of [`step`] from the status `from`, by `actor` (a user id, or `system:<worker>`),
+/// on a job with `stages`.
 pub(super) async fn try_step(
     store: &dyn Store,
-    actor: &str,
+    (actor, stages): (&str, Stages),
     (id, job_id, from): (ApplicationId, JobId, Status),
     step: &Step,
     request_id: Option<&str>,
 ) -> Result<StepOutcome, Attempt> {
-    let to = from.apply(step.action()).ok_or_else(|| {
-        Error::conflict(
-            "invalid_transition",
-            format!("cannot {} an application that is {from}", step.action().label()),
-            None,
-        )
+    let to = stages.apply(from, step.action()).ok_or_else(|| {
+        let message = if stages.apply(from, step.action()) != from.apply(step.action()) {
+            format!(
+                "this job has no online test, so you cannot {} a candidate",
+                step.action().label()
+            )
+        } else {
+            format!("cannot {} an application that is {from}", step.action().label())
+        };
+        Error::conflict("invalid_transition", message, None)
     })?;
     let now = crate::now();
     let messages =

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::JobId;
-use pvara_domain::job::{Job, JobDraft};
+use pvara_domain::job::{Job, JobDraft, JobEdit};
 use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
 use pvara_domain::status::Status;
 use pvara_storage::model::{RescoreProgress, ScoringChange, ScoringEffect, open_statuses};
@@ -21,12 +21,27 @@ pub struct RubricDraft {
 }
 
 /// How a new job's applications are sifted, beyond its requirements.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct JobOptions {
     /// Its own rubric; the default one without it.
     pub rubric: Option<RubricDraft>,
     /// Name-blind sifting.
     pub name_blind: bool,
+    /// How many posts it fills; one when not given.
+    pub vacancies: Option<u32>,
+    /// Candidates take an online test before the interview.
+    pub online_test: bool,
+}
+
+impl Default for JobOptions {
+    fn default() -> Self {
+        Self {
+            rubric: None,
+            name_blind: false,
+            vacancies: None,
+            online_test: true,
+        }
+    }
 }
 
 /// Posts a job.
@@ -42,6 +57,10 @@ pub async fn create(
         job.requirements.rubric = Rubric::parse(1, rubric.weights, rubric.knockouts)?;
     }
     job.requirements.name_blind = options.name_blind;
+    job.requirements.stages.online_test = options.online_test;
+    if let Some(vacancies) = options.vacancies {
+        job.vacancies = pvara_domain::job::parse_vacancies(vacancies)?;
+    }
     store.create_job(job.clone()).await?;
     super::audit::record(
         store,
@@ -187,6 +206,35 @@ pub async fn close(store: &dyn Store, actor: Actor, id: JobId) -> Result<(), Err
     })?;
     super::audit::record(store, &actor.audit_name(), "job.close", format!("job:{id}")).await;
     Ok(())
+}
+
+/// Changes a job's wording, place, closing date and vacancies; a closing date in the future
+/// reopens a closed job (applications made meanwhile were refused, and stay so).
+pub async fn edit(store: &dyn Store, actor: Actor, id: JobId, edit: JobEdit) -> Result<Job, Error> {
+    actor.require_staff()?;
+    store.edit_job(id, edit).await.map_err(|e| match e {
+        StoreError::NotFound(_) => Error::NotFound("job"),
+        other => other.into(),
+    })?;
+    super::audit::record(store, &actor.audit_name(), "job.edit", format!("job:{id}")).await;
+    store.job(id).await?.ok_or(Error::NotFound("job"))
+}
+
+/// Posts a copy of a job (its wording, requirements, rubric and vacancies), open until filled:
+/// advertising a post again starts from the last advert.
+pub async fn copy(store: &dyn Store, actor: Actor, id: JobId) -> Result<Job, Error> {
+    actor.require_staff()?;
+    let original = store.job(id).await?.ok_or(Error::NotFound("job"))?;
+    let job = original.copy(JobId::new(), actor.id, crate::now());
+    store.create_job(job.clone()).await?;
+    super::audit::record(
+        store,
+        &actor.audit_name(),
+        "job.copy",
+        format!("job:{} from job:{id}", job.id),
+    )
+    .await;
+    Ok(job)
 }
 
 /// Open jobs matching a keyword search and a location, newest first. The board holds hundreds of

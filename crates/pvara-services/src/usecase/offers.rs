@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::ApplicationId;
 use pvara_domain::pipeline::{Offer, OfferExpiry, Step};
+use pvara_domain::stages::Stages;
 use pvara_domain::status::{Action, Status};
 use pvara_storage::Store;
 use pvara_storage::model::{ApplicationQuery, ApplicationRecord, Cursor, SortOrder};
@@ -87,15 +88,9 @@ pub async fn expire_due(store: &dyn Store, now: DateTime<Utc>) -> Result<usize, 
             let step = Step::ExpireOffer(OfferExpiry {
                 expired_at: offer.expires_at,
             });
-            match try_step(
-                store,
-                SYSTEM_ACTOR,
-                (record.id, record.job_id, record.status),
-                &step,
-                None,
-            )
-            .await
-            {
+            // Expiry is the same step on every job's path.
+            let by = (SYSTEM_ACTOR, Stages::default());
+            match try_step(store, by, (record.id, record.job_id, record.status), &step, None).await {
                 Ok(_) => expired += 1,
                 // Answered or expired by another process meanwhile.
                 Err(Attempt::Stale) => {}

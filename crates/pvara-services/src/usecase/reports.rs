@@ -39,7 +39,8 @@ async fn answers(
 /// and the median time spent in each, exactly as the histories say.
 pub async fn funnel(store: &dyn Store, actor: Actor, job: JobId) -> Result<(Job, Funnel), Error> {
     let (found, histories) = histories(store, actor, job).await?;
-    Ok((found, funnel_of(&histories)))
+    let stages = found.requirements.stages;
+    Ok((found, funnel_of(&histories, stages)))
 }
 
 /// The job's adverse-impact report. Reading equality answers, even in aggregate, is audited.
@@ -52,7 +53,8 @@ pub async fn impact(
 ) -> Result<(Job, ImpactReport), Error> {
     let (found, histories) = histories(store, actor, job).await?;
     let answers = answers(store, actor, job).await?;
-    Ok((found, impact_of(questionnaire, &histories, &answers)))
+    let stages = found.requirements.stages;
+    Ok((found, impact_of(questionnaire, &histories, &answers, stages)))
 }
 
 /// Every report of a job, from one read of its histories: the workspace's reports page.
@@ -74,10 +76,11 @@ pub async fn all(
 ) -> Result<Reports, Error> {
     let (found, histories) = histories(store, actor, job).await?;
     let answers = answers(store, actor, job).await?;
+    let stages = found.requirements.stages;
     Ok(Reports {
         job: found,
-        funnel: funnel_of(&histories),
-        impact: impact_of(questionnaire, &histories, &answers),
+        funnel: funnel_of(&histories, stages),
+        impact: impact_of(questionnaire, &histories, &answers, stages),
         scorer: scorer_of(&histories),
     })
 }

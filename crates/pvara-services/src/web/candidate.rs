@@ -27,6 +27,17 @@ pub struct JobRow {
     pub location: String,
     pub closes: String,
     pub summary: String,
+    /// "1 post", "12 posts".
+    pub posts: String,
+}
+
+/// How many posts, in words.
+fn posts(vacancies: u32) -> String {
+    if vacancies == 1 {
+        "1 post".to_owned()
+    } else {
+        format!("{vacancies} posts")
+    }
 }
 
 #[derive(Template)]
@@ -87,6 +98,7 @@ pub async fn jobs(
                 .map(|at| state.web.locale.day_of(at))
                 .unwrap_or_default(),
             summary: summary(&job.description),
+            posts: posts(job.vacancies),
             title: job.title,
         })
         .collect();
@@ -110,6 +122,7 @@ struct JobPage {
     description: String,
     location: String,
     closes: String,
+    posts: String,
     required: String,
     preferred: String,
     years: String,
@@ -141,6 +154,7 @@ pub async fn job(
             .closes_at
             .map(|at| state.web.locale.date_time(at))
             .unwrap_or_else(|| "Open until filled".to_owned()),
+        posts: posts(job.vacancies),
         required: or_none(&r.required_skills),
         preferred: or_none(&r.preferred_skills),
         years: format!("At least {} years", r.min_years_experience),

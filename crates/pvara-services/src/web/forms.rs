@@ -123,6 +123,17 @@ pub fn parse_date(errors: &mut FormErrors, anchor: &str, label: &str, value: &st
     }
 }
 
+/// A whole-number field's value ("1,200" is 1200), or a message naming the field.
+pub fn parse_whole(errors: &mut FormErrors, anchor: &str, label: &str, value: &str) -> Option<u32> {
+    match value.trim().replace(',', "").parse::<u32>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errors.add(anchor, format!("{label} must be a whole number, like 12"));
+            None
+        }
+    }
+}
+
 /// A number field's value.
 pub fn parse_number(errors: &mut FormErrors, anchor: &str, label: &str, value: &str) -> Option<f64> {
     let value = value.trim().replace(',', "");

@@ -30,6 +30,7 @@ pub mod assets;
 pub mod candidate;
 pub mod email;
 pub mod forms;
+mod job_edit;
 mod offer;
 mod privacy;
 pub mod reports;
@@ -294,6 +295,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/jobs/new", get(staff::new_job))
         .route("/staff/jobs/{id}", get(staff::pipeline))
         .route("/staff/jobs/{id}/close", post(staff::close_job))
+        .route("/staff/jobs/{id}/edit", get(job_edit::show).post(job_edit::save))
+        .route("/staff/jobs/{id}/copy", post(job_edit::copy))
         .route("/staff/jobs/{id}/scoring", post(staff::scoring))
         .route("/staff/jobs/{id}/rubric", get(rubric::show).post(rubric::change))
         .route("/staff/jobs/{id}/reports", get(reports::show))

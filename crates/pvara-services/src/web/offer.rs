@@ -173,7 +173,13 @@ pub async fn answer(
     match done {
         Ok(_) => Ok(super::see_other(&format!("/me/applications/{}", record.id))),
         Err(error) => {
-            let errors = FormErrors::from_use_case(error, &[("reason", "reason", "Reason")])?;
+            // The decline page has a reason box to point at; the accept page has none.
+            let fields: &[(&str, &str, &str)] = if accept {
+                &[]
+            } else {
+                &[("reason", "reason", "Reason")]
+            };
+            let errors = FormErrors::from_use_case(error, fields)?;
             answer_page(&state, &viewer, &record, (accept, errors)).await
         }
     }

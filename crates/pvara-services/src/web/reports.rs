@@ -60,6 +60,8 @@ struct ReportsPage {
     layout: Layout,
     job_id: JobId,
     job_title: String,
+    /// "1 of 12 vacancies filled".
+    filled: String,
     funnel: Vec<FunnelRow>,
     questionnaire_off: bool,
     answered: String,
@@ -166,6 +168,20 @@ pub async fn show(
     Ok(render(&ReportsPage {
         layout: Layout::new(&viewer),
         job_id: job.id,
+        filled: format!(
+            "{} of {} {} filled.",
+            funnel
+                .stages
+                .iter()
+                .find(|s| s.status == pvara_domain::status::Status::Hired)
+                .map_or(0, |s| s.reached),
+            job.vacancies,
+            if job.vacancies == 1 {
+                "vacancy"
+            } else {
+                "vacancies"
+            }
+        ),
         job_title: job.title,
         funnel: funnel
             .stages

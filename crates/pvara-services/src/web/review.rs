@@ -145,8 +145,8 @@ pub struct Allowed {
 }
 
 impl Allowed {
-    fn from(status: Status) -> Self {
-        let can = |action| status.apply(action).is_some();
+    fn from(status: Status, stages: pvara_domain::stages::Stages) -> Self {
+        let can = |action| stages.apply(status, action).is_some();
         Allowed {
             invite: can(Action::InviteToTest),
             interview: can(Action::ScheduleInterview),
@@ -201,6 +201,7 @@ async fn application_page(
     let mail = mail.into_iter().map(|d| MailRow::new(d, locale)).collect();
     let awaiting_manual =
         record.status == Status::Submitted && job.as_ref().is_some_and(|j| j.requirements.scoring_paused);
+    let stages = job.as_ref().map(|j| j.requirements.stages).unwrap_or_default();
     let job_title = job.map(|j| j.title).unwrap_or_default();
     let notes = state.store.notes(id).await?;
     let names = actor_names(state, &record).await?;
@@ -249,7 +250,7 @@ async fn application_page(
         has_file: record.cv_file_name.is_some(),
         resume_text: c.resume_text.clone(),
         cover_letter: c.cover_letter.clone().unwrap_or_else(|| "None".to_owned()),
-        actions: Allowed::from(record.status),
+        actions: Allowed::from(record.status, stages),
         history,
         mail,
         notes: notes
@@ -328,7 +329,15 @@ async fn take_step(
 ) -> Result<FormErrors, PageError> {
     match usecase::applications::step(state.store.as_ref(), actor, id, step, request_id).await {
         Ok(_) => Ok(FormErrors::default()),
-        Err(error) => FormErrors::from_use_case(error, &[("reason", "reason", "Reason")]),
+        Err(error) => {
+            // A refusal points at the form's reason box where the step's form has one.
+            let fields: &[(&str, &str, &str)] = match step {
+                Step::Reject(_) => &[("reason", "reason", "Reason")],
+                Step::WithdrawOffer(_) => &[("reason", "offer-reason", "Reason")],
+                _ => &[],
+            };
+            FormErrors::from_use_case(error, fields)
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use pvara_domain::status::Status;
 use pvara_storage::model::{ApplicationQuery, SortOrder};
 use serde::Deserialize;
 
-use super::forms::{CsrfForm, FormErrors, parse_datetime_local, parse_number, split_list};
+use super::forms::{CsrfForm, FormErrors, parse_datetime_local, parse_number, parse_whole, split_list};
 use super::session::Viewer;
 use super::steps::{invitation, rejection};
 use super::{Layout, PageError, find_job, render, urlencode};
@@ -122,6 +122,11 @@ pub struct JobForm {
     education: String,
     #[serde(default, rename = "nameBlind")]
     name_blind: String,
+    #[serde(default)]
+    vacancies: String,
+    /// "no" when the job has no online test (the box is ticked by default).
+    #[serde(default, rename = "onlineTest")]
+    online_test: String,
     #[serde(flatten)]
     rubric: super::rubric::RubricFields,
 }
@@ -169,8 +174,9 @@ pub async fn new_job(State(state): State<AppState>, viewer: Viewer) -> Result<Re
     ))
 }
 
-const JOB_FIELDS: [(&str, &str, &str); 9] = [
+const JOB_FIELDS: [(&str, &str, &str); 10] = [
     ("title", "title", "Title"),
+    ("vacancies", "vacancies", "Number of vacancies"),
     ("description", "description", "Description"),
     ("location", "location", "Location"),
     ("closesAt", "closes-at", "Closing date"),
@@ -218,6 +224,10 @@ pub async fn create_job(
         &form.min_years,
     );
     let rubric = form.rubric.draft(&mut errors, None);
+    let vacancies = match form.vacancies.trim() {
+        "" => None,
+        given => parse_whole(&mut errors, "vacancies", "Number of vacancies", given),
+    };
     if !errors.is_empty() {
         return Ok(new_job_page(&viewer, &state.web.locale, form, errors));
     }
@@ -238,6 +248,8 @@ pub async fn create_job(
     let options = usecase::jobs::JobOptions {
         rubric,
         name_blind: form.name_blind == "yes",
+        vacancies,
+        online_test: form.online_test != "no",
     };
     match usecase::jobs::create(state.store.as_ref(), actor, &draft, options).await {
         Ok(job) => Ok(super::see_other(&format!("/staff/jobs/{}", job.id))),
@@ -311,6 +323,8 @@ struct PipelinePage {
     scoring_paused: bool,
     /// What the bulk invitation's deadline is typed in.
     zone: String,
+    /// The job has an online test: the bulk invitation is offered.
+    online_test: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -387,6 +401,7 @@ async fn pipeline_page(
         next_page,
         scoring_paused: paused,
         zone: format!("In {}", state.web.locale.zone_label()),
+        online_test: job.requirements.stages.online_test,
     }))
 }
 

@@ -270,6 +270,10 @@ DROP INDEX IF EXISTS applications_best;
 CREATE INDEX applications_job_best ON applications (job_id, (coalesce(score_rank, -1)) DESC, id);
 CREATE INDEX applications_best ON applications ((coalesce(score_rank, -1)) DESC, id);
 "#,
+    r#"
+-- How many posts a job fills.
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS vacancies INTEGER NOT NULL DEFAULT 1;
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

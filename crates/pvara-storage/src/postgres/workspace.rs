@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
-use pvara_domain::job::Job;
+use pvara_domain::job::{Job, JobEdit};
 use pvara_domain::report::History;
 use sqlx::Row;
 use uuid::Uuid;
@@ -187,6 +187,26 @@ impl Workspace for PgEngine {
         .fetch_optional(self.pool())
         .await?;
         found.map(|_| ()).ok_or(StoreError::NotFound("job"))
+    }
+
+    async fn edit_job(&self, id: JobId, edit: JobEdit) -> Result<(), StoreError> {
+        let changed = sqlx::query(
+            "UPDATE jobs SET title = $2, description = $3, location = $4, closes_at = $5, vacancies = $6
+             WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(&edit.title)
+        .bind(&edit.description)
+        .bind(&edit.location)
+        .bind(edit.closes_at)
+        .bind(i32::try_from(edit.vacancies).unwrap_or(i32::MAX))
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("job"));
+        }
+        Ok(())
     }
 
     async fn status_counts(&self, jobs: &[JobId]) -> Result<Vec<StatusCount>, StoreError> {

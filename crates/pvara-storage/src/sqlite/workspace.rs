@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
-use pvara_domain::job::Job;
+use pvara_domain::job::{Job, JobEdit};
 use pvara_domain::report::History;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
@@ -217,6 +217,29 @@ impl Workspace for SqliteEngine {
                 "UPDATE jobs SET closes_at = ?1 WHERE id = ?2 AND (closes_at IS NULL OR closes_at > ?1)",
             )?
             .execute(params![at, id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn edit_job(&self, id: JobId, edit: JobEdit) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE jobs SET title = ?2, description = ?3, location = ?4, closes_at = ?5, vacancies = ?6
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    id.to_string(),
+                    edit.title,
+                    edit.description,
+                    edit.location,
+                    edit.closes_at.map(ts),
+                    edit.vacancies
+                ])?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("job"));
+            }
             Ok(())
         })
         .await

@@ -139,6 +139,32 @@ pub async fn workspace_story(engines: &Engines) {
         "relayed rows leave the outbox"
     );
 
+    // Editing the job: its wording and vacancies change, a later closing date reopens it.
+    let edit = pvara_domain::job::JobEdit {
+        title: "Senior engineer".to_owned(),
+        description: job.description.clone(),
+        location: Some("Lahore".to_owned()),
+        closes_at: Some(now() + Duration::days(30)),
+        vacancies: 12,
+    };
+    store.close_job(job.id, now()).await.unwrap();
+    store.edit_job(job.id, edit.clone()).await.unwrap();
+    let edited = store.job(job.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            edited.title.as_str(),
+            edited.location.as_deref(),
+            edited.vacancies
+        ),
+        ("Senior engineer", Some("Lahore"), 12)
+    );
+    assert!(edited.is_open(now()), "reopened by a later closing date");
+    assert_eq!(edited.requirements, job.requirements, "the requirements stay");
+    assert!(matches!(
+        store.edit_job(pvara_domain::ids::JobId::new(), edit).await,
+        Err(StoreError::NotFound(_))
+    ));
+
     // Closing the job, then retention: its applications anonymised once, the file and notes gone.
     store.close_job(job.id, now()).await.unwrap();
     assert!(matches!(

@@ -15,6 +15,7 @@ mod failures;
 mod hardening;
 mod helpers;
 mod hostile_files;
+mod jobs;
 mod kafka_cluster;
 mod kafka_nodes;
 mod kafka_records;
