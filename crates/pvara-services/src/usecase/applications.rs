@@ -73,21 +73,8 @@ pub async fn submit(
         .into());
     }
     let equality = services.equality.parse_answers(&input.equality)?;
-    let (extracted, cv) = match input.cv {
-        Some(upload) => {
-            let document = cv::extract(&services.cv_sandbox, upload).await?;
-            let pasted = !input.draft.resume_text.trim().is_empty();
-            if document.reads_little() && !pasted && !input.accept_short_reading {
-                return Err(Error::ReadLittle {
-                    words: document.words(),
-                    pages: document.pages,
-                    text: document.text,
-                });
-            }
-            (Some(document.text), Some(document.file))
-        }
-        None => (None, None),
-    };
+    let pasted = !input.draft.resume_text.trim().is_empty();
+    let (extracted, cv) = read_cv(services, input.cv, pasted || input.accept_short_reading).await?;
     let mut draft = input.draft;
     draft.email = &standing.email;
     if draft.resume_text.trim().is_empty()
@@ -134,6 +121,28 @@ pub async fn submit(
     })?;
     metrics::counter!(crate::metrics::APPLICATIONS_SUBMITTED).increment(1);
     Ok(application)
+}
+
+/// The text of an uploaded CV file and the file to keep, read in the sandbox. A reading much
+/// shorter than the file's pages suggest is refused (`ReadLittle`, with what was read) unless
+/// `short_is_fine` (the candidate pasted their CV, or an API client accepts short readings).
+async fn read_cv(
+    services: &Services,
+    upload: Option<Upload>,
+    short_is_fine: bool,
+) -> Result<(Option<String>, Option<CvFile>), Error> {
+    let Some(upload) = upload else {
+        return Ok((None, None));
+    };
+    let document = cv::extract(&services.cv_sandbox, upload).await?;
+    if document.reads_little() && !short_is_fine {
+        return Err(Error::ReadLittle {
+            words: document.words(),
+            pages: document.pages,
+            text: document.text,
+        });
+    }
+    Ok((Some(document.text), Some(document.file)))
 }
 
 /// What a step did.
