@@ -24,8 +24,9 @@ const THREADS: usize = 2;
 /// wrong sign-ins in flight made a real user wait 22.8 s with an unbounded queue).
 const QUEUE: usize = 64;
 
-/// Places in the queue one client network may hold at once.
-const PER_NETWORK: usize = 4;
+/// Places in the queue one client network may hold at once (a load generator on one address
+/// holds no more sign-ups in flight than this: `pvara bench`).
+pub const PER_NETWORK: usize = 4;
 
 type Job = Box<dyn FnOnce() + Send>;
 

@@ -1,6 +1,6 @@
 //! Passwords (argon2id) and access tokens (HS256 JWT with expiry and role).
 
-mod hashing;
+pub mod hashing;
 pub mod links;
 
 use std::collections::HashMap;
