@@ -151,17 +151,6 @@ pub enum Tone {
     Ended,
 }
 
-impl Tone {
-    /// The GOV.UK Frontend tag modifier.
-    pub fn tag_class(self) -> &'static str {
-        match self {
-            Tone::Moving => "govuk-tag--blue",
-            Tone::Good => "govuk-tag--green",
-            Tone::Ended => "govuk-tag--grey",
-        }
-    }
-}
-
 /// Something that changes an application's status: the scorer's verdict or a recruiter's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

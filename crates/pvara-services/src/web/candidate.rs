@@ -11,6 +11,7 @@ use pvara_domain::status::{Action, Status};
 use pvara_storage::model::ScoreRecord;
 use serde::Deserialize;
 
+use super::TagClass as _;
 use super::forms::CsrfForm;
 use super::session::Viewer;
 use super::{Layout, PageError, find_job, render, urlencode};

@@ -229,6 +229,24 @@ pub(crate) async fn find_job(state: &AppState, id: &str) -> Result<pvara_domain:
     state.store.job(id).await?.ok_or(PageError::NotFound)
 }
 
+/// The colour of a status tag (GOV.UK Frontend's modifier), by where the application is going:
+/// Withdrawn and Rejected are not the same blue as Under Review. The templates call it on a
+/// status: `status.tag_class()`.
+pub trait TagClass {
+    fn tag_class(&self) -> &'static str;
+}
+
+impl TagClass for pvara_domain::status::Status {
+    fn tag_class(&self) -> &'static str {
+        use pvara_domain::status::Tone;
+        match self.tone() {
+            Tone::Moving => "govuk-tag--blue",
+            Tone::Good => "govuk-tag--green",
+            Tone::Ended => "govuk-tag--grey",
+        }
+    }
+}
+
 pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {

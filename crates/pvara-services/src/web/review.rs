@@ -14,6 +14,7 @@ use pvara_domain::status::{Action, Status};
 use pvara_storage::model::ApplicationRecord;
 use serde::Deserialize;
 
+use super::TagClass as _;
 use super::forms::FormErrors;
 use super::score::ScoreView;
 use super::session::Viewer;
