@@ -348,6 +348,10 @@ async fn times_read_the_same_for_staff_candidate_and_mail() {
         staff_page.contains("10:00 (PKT)"),
         "the staff page reads the time as typed"
     );
+    assert!(
+        staff_page.contains(&format!("value=\"{typed}\"")) && staff_page.contains("Move interview"),
+        "moving the interview starts from the form filled with it, in local time"
+    );
     let mut candidate = Pages::new(&app);
     candidate.sign_in(&other.email).await;
     let page = candidate
