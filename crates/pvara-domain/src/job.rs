@@ -177,17 +177,14 @@ impl Job {
         created_by: UserId,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationError> {
-        let title = required_text("title", draft.title, 200)?;
-        let description = required_text("description", draft.description, 20_000)?;
-        let location = match draft.location {
-            Some(loc) => Some(optional_text("location", loc, 200)?).filter(|l| !l.is_empty()),
-            None => None,
-        };
-        if let Some(closes_at) = draft.closes_at
-            && closes_at <= now
-        {
-            return Err(ValidationError::new("closesAt", "must be in the future"));
-        }
+        // The advert's wording and closing date follow the rules of an edit: one home for them.
+        let advert = JobEdit::parse(
+            (draft.title, draft.description, draft.location),
+            draft.closes_at,
+            1,
+            now,
+        )
+        .map_err(|mut all| all.swap_remove(0))?;
         let years = draft.min_years_experience;
         if !(0.0..=60.0).contains(&years) {
             return Err(ValidationError::new(
@@ -217,14 +214,14 @@ impl Job {
         };
         Ok(Job {
             id,
-            title,
-            description,
-            location,
-            closes_at: draft.closes_at,
+            title: advert.title,
+            description: advert.description,
+            location: advert.location,
+            closes_at: advert.closes_at,
             requirements,
             created_by,
             created_at: now,
-            vacancies: 1,
+            vacancies: advert.vacancies,
         })
     }
 

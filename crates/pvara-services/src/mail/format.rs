@@ -64,6 +64,11 @@ impl Locale {
         }
     }
 
+    /// A salary with what it is paid per: "PKR 150,000 a month". Pages and mail alike.
+    pub fn pay(&self, amount: f64, period: pvara_domain::pipeline::SalaryPeriod) -> String {
+        format!("{} {}", self.money(amount), period.per())
+    }
+
     /// "Friday 14 February 2030, 10:00 (PKT)", in the installation's zone.
     pub fn date_time(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.zone)
@@ -134,6 +139,8 @@ mod tests {
         assert_eq!(l.money(999.0), "PKR 999");
         assert_eq!(l.money(0.0), "PKR 0");
         assert_eq!(l.money(-1_000.0), "PKR -1,000");
+        let monthly = pvara_domain::pipeline::SalaryPeriod::Monthly;
+        assert_eq!(l.pay(150_000.0, monthly), "PKR 150,000 a month");
     }
 
     #[test]

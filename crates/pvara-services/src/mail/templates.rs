@@ -271,11 +271,7 @@ impl MailTemplates {
                 vars.interviewers = interview.interviewers.join(", ");
             }
             Some(Step::ExtendOffer(offer)) => {
-                vars.salary = format!(
-                    "{} {}",
-                    self.locale.money(offer.salary),
-                    offer.salary_period.per()
-                );
+                vars.salary = self.locale.pay(offer.salary, offer.salary_period);
                 vars.start_date = self.locale.date(offer.start_date);
                 vars.reply_by = self.locale.date_time(offer.expires_at);
             }

@@ -35,10 +35,7 @@ pub(super) fn step_details(record: &ApplicationRecord, locale: &Locale) -> Vec<(
             ("Panel", i.interviewers.join(", ")),
         ],
         Some(Step::ExtendOffer(o)) => vec![
-            (
-                "Salary",
-                format!("{} {}", locale.money(o.salary), o.salary_period.per()),
-            ),
+            ("Salary", locale.pay(o.salary, o.salary_period)),
             ("Start date", locale.date(o.start_date)),
             ("Answer by", locale.date_time(o.expires_at)),
         ],
@@ -46,10 +43,7 @@ pub(super) fn step_details(record: &ApplicationRecord, locale: &Locale) -> Vec<(
         _ => match usecase::offers::current(record) {
             // After an answer, the offer's terms still matter to both sides.
             Some(o) if record.status == Status::OfferAccepted => vec![
-                (
-                    "Salary",
-                    format!("{} {}", locale.money(o.salary), o.salary_period.per()),
-                ),
+                ("Salary", locale.pay(o.salary, o.salary_period)),
                 ("Start date", locale.date(o.start_date)),
             ],
             _ => Vec::new(),
