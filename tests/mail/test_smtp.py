@@ -62,6 +62,8 @@ class Pipeline:
         self.job = server.call("POST", "/api/jobs", {
             "title": "Data Engineer", "description": "Pipelines in Rust",
             "requirements": {"requiredSkills": ["Rust"]}}, self.staff)["id"]
+        # The recruiter is the panel: each interview also mails them a panel invitation.
+        self.panel = [p["id"] for p in server.call("GET", "/api/interviewers", token=self.staff)]
 
     def apply(self, address, name):
         token = self.server.verified_applicant(address, name)
@@ -91,19 +93,19 @@ def test_every_step_is_mailed_once_readably_and_with_calendar_entries(relay, bac
         for application in (ayesha, bilal):
             flow.step(application, "test-invitation", {"testUrl": "https://tests.pvara.gov/t/1", "deadline": later(7)})
             flow.step(application, "interview", {"scheduledAt": later(14), "location": "PVARA HQ, Room 4",
-                                                "interviewers": ["S. Ali"]})
+                                                "interviewerIds": flow.panel})
         # Ayesha's interview moves (same UID, higher SEQUENCE), then she is offered the job; Bilal
         # is rejected after his interview was set (a cancellation).
-        relay.wait_for(8)
+        relay.wait_for(10)
         flow.step(ayesha, "interview", {"scheduledAt": later(15, hour=9), "location": "PVARA HQ, Room 7",
-                                        "interviewers": ["S. Ali"]})
+                                        "interviewerIds": flow.panel})
         flow.step(ayesha, "offer", {"salary": 450000, "salaryPeriod": "yearly", "startDate": later(30)[:10], "expiresAt": later(21)})
         flow.step(bilal, "rejection", {"reason": "Another candidate matched the role more closely"})
-        messages = relay.wait_for(11)
+        messages = relay.wait_for(14)
         time.sleep(1)  # nothing more comes
         messages = relay.received()
 
-    assert len(messages) == 11, [parsed(m)["Subject"] for m in messages]
+    assert len(messages) == 14, [parsed(m)["Subject"] for m in messages]
     ids = Counter(parsed(m)["Message-ID"] for m in messages)
     assert max(ids.values()) == 1, "a mail delivered twice"
     assert all(m["tls"] and m["authenticated"] for m in messages), "STARTTLS and AUTH for every message"

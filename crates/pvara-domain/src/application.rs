@@ -205,6 +205,7 @@ impl NewApplication {
                 application_id,
                 job_id,
                 template: MailTemplate::ApplicationReceived,
+                panelist: None,
             }),
         ]
     }

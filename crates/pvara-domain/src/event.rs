@@ -159,10 +159,12 @@ pub enum MailTemplate {
     OfferWithdrawn,
     OfferExpired,
     Hired,
+    /// To each member of an interview's panel, with the calendar invitation.
+    PanelInvitation,
 }
 
 impl MailTemplate {
-    pub const ALL: [MailTemplate; 12] = [
+    pub const ALL: [MailTemplate; 13] = [
         MailTemplate::ApplicationReceived,
         MailTemplate::UnderReview,
         MailTemplate::TestInvitation,
@@ -175,6 +177,7 @@ impl MailTemplate {
         MailTemplate::OfferWithdrawn,
         MailTemplate::OfferExpired,
         MailTemplate::Hired,
+        MailTemplate::PanelInvitation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -191,6 +194,7 @@ impl MailTemplate {
             MailTemplate::OfferWithdrawn => "offerWithdrawn",
             MailTemplate::OfferExpired => "offerExpired",
             MailTemplate::Hired => "hired",
+            MailTemplate::PanelInvitation => "panelInvitation",
         }
     }
 
@@ -210,6 +214,7 @@ impl MailTemplate {
             MailTemplate::OfferWithdrawn => Status::OfferWithdrawn,
             MailTemplate::OfferExpired => Status::OfferExpired,
             MailTemplate::Hired => Status::Hired,
+            MailTemplate::PanelInvitation => Status::InterviewScheduled,
         }
     }
 }
@@ -270,6 +275,10 @@ pub struct EmailRequested {
     pub application_id: ApplicationId,
     pub job_id: JobId,
     pub template: MailTemplate,
+    /// The member of the interview panel the mail is for (a user id, as events carry); none
+    /// for mail to the candidate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panelist: Option<crate::ids::UserId>,
 }
 
 /// Which account mail: each carries a single-use link to the portal.

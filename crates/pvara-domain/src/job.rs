@@ -100,6 +100,9 @@ pub struct Job {
     /// How many posts the advert fills: shown on the board, and the reports compare hires to it.
     #[serde(default = "one")]
     pub vacancies: u32,
+    /// The hiring manager who sees and decides on the job's candidates beside the recruiters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hiring_manager: Option<UserId>,
 }
 
 fn one() -> u32 {
@@ -132,6 +135,11 @@ pub struct JobEdit {
     /// `None`: open until filled. A date in the past is refused: closing has its own action.
     pub closes_at: Option<DateTime<Utc>>,
     pub vacancies: u32,
+    /// Who manages the hiring (none: recruiters alone).
+    pub hiring_manager: Option<UserId>,
+    /// New stages, or `None` to keep them: the use case allows a change only while no
+    /// application has reached the stages it changes.
+    pub stages: Option<crate::stages::Stages>,
 }
 
 impl JobEdit {
@@ -164,6 +172,8 @@ impl JobEdit {
                 location: location.filter(|l| !l.is_empty()),
                 closes_at,
                 vacancies,
+                hiring_manager: None,
+                stages: None,
             }),
             _ => Err(problems),
         }
@@ -222,6 +232,7 @@ impl Job {
             created_by,
             created_at: now,
             vacancies: advert.vacancies,
+            hiring_manager: None,
         })
     }
 

@@ -13,7 +13,9 @@
 //! - [`status`]: the application lifecycle as a transition table.
 //! - [`pipeline`]: the recruiter actions (test, interview, offer, rejection) and their details.
 //! - [`scoring`]: the deterministic, explainable scorer.
-//! - [`stages`]: the stages a job uses (the online test is optional), read by every step.
+//! - [`stages`]: the stages a job uses (the online test is optional, one to three interview
+//!   rounds), read by every step.
+//! - [`scorecard`]: an interviewer's ratings and recommendation, and who may read whose.
 //! - [`equality`]: the voluntary equality questionnaire, kept apart from everything else.
 //! - [`redaction`]: what identifies a person in free text (names, contact details, addresses),
 //!   withheld under name-blind sifting.
@@ -31,6 +33,7 @@ pub mod job;
 pub mod pipeline;
 pub mod redaction;
 pub mod report;
+pub mod scorecard;
 pub mod scoring;
 pub mod stages;
 pub mod status;

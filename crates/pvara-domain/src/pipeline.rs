@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{EmailRequested, Event, MailTemplate, StatusChanged};
-use crate::ids::{ApplicationId, JobId};
+use crate::ids::{ApplicationId, JobId, UserId};
 use crate::status::{Action, Status};
 use crate::validation::{ValidationError, required_text, text_list};
 
@@ -21,7 +21,28 @@ pub struct TestInvitation {
 pub struct Interview {
     pub scheduled_at: DateTime<Utc>,
     pub location: String,
+    /// The panel's names as they were when the interview was scheduled: what pages and mail
+    /// show.
     pub interviewers: Vec<String>,
+    /// The panel as users (interviews scheduled before panels were users have none): who is
+    /// mailed the invitation, sees the candidate and writes a scorecard.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub panel: Vec<UserId>,
+    /// Which of the job's interview rounds this is (1 for interviews before rounds existed).
+    #[serde(default = "first_round")]
+    pub round: u8,
+    /// Each member's role, in the panel's order: the candidate's invitation names the panel by
+    /// role (and by name only where the installation chooses).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<crate::user::Role>,
+    /// This scheduling moves the round's interview already set (a new time, place or panel),
+    /// rather than setting the next round.
+    #[serde(default)]
+    pub moved: bool,
+}
+
+fn first_round() -> u8 {
+    1
 }
 
 /// What a salary is quoted per. Public pay in Pakistan is quoted per month, so an offer without
@@ -127,26 +148,54 @@ impl TestInvitation {
     }
 }
 
+/// The most people on one interview panel.
+pub const MAX_PANEL: usize = 10;
+
 impl Interview {
+    /// An interview in `round` with `panel` (each member's user id and name, found by the
+    /// caller among the staff).
     pub fn parse(
-        scheduled_at: DateTime<Utc>,
-        location: &str,
-        interviewers: &[String],
+        (scheduled_at, location): (DateTime<Utc>, &str),
+        panel: &[(UserId, String, crate::user::Role)],
+        round: u8,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationError> {
         in_future("scheduledAt", scheduled_at, now)?;
-        let interviewers = text_list("interviewers", interviewers, 20, 200)?;
-        if interviewers.is_empty() {
+        let location = required_text("location", location, 500)?;
+        let mut ids: Vec<UserId> = panel.iter().map(|(id, _, _)| *id).collect();
+        ids.sort_by_key(|id| id.0);
+        ids.dedup();
+        if ids.is_empty() {
             return Err(ValidationError::new(
                 "interviewers",
                 "must name at least one interviewer",
             ));
         }
+        if ids.len() != panel.len() || panel.len() > MAX_PANEL {
+            return Err(ValidationError::new(
+                "interviewers",
+                format!("must name each interviewer once, at most {MAX_PANEL}"),
+            ));
+        }
+        let names: Vec<String> = panel.iter().map(|(_, name, _)| name.clone()).collect();
         Ok(Self {
             scheduled_at,
-            location: required_text("location", location, 500)?,
-            interviewers,
+            location,
+            interviewers: text_list("interviewers", &names, MAX_PANEL, 200)?,
+            panel: panel.iter().map(|(id, _, _)| *id).collect(),
+            round,
+            roles: panel.iter().map(|(_, _, role)| *role).collect(),
+            moved: false,
         })
+    }
+
+    /// "Interview" for a job's only round, "Interview, round 2" otherwise.
+    pub fn title(&self, rounds: u8) -> String {
+        if rounds > 1 || self.round > 1 {
+            format!("Interview, round {} of {}", self.round, rounds.max(self.round))
+        } else {
+            "Interview".to_owned()
+        }
     }
 }
 
@@ -364,8 +413,26 @@ impl Step {
             application_id,
             job_id,
             template,
+            panelist: None,
         });
-        stage_event.into_iter().chain(std::iter::once(mail)).collect()
+        // Each member of an interview's panel is invited too, one mail each.
+        let panel = match self {
+            Step::ScheduleInterview(interview) => interview.panel.as_slice(),
+            _ => &[],
+        };
+        let panel_mail = panel.iter().map(|member| {
+            Event::EmailRequested(EmailRequested {
+                application_id,
+                job_id,
+                template: MailTemplate::PanelInvitation,
+                panelist: Some(*member),
+            })
+        });
+        stage_event
+            .into_iter()
+            .chain(std::iter::once(mail))
+            .chain(panel_mail)
+            .collect()
     }
 }
 
@@ -377,6 +444,7 @@ pub fn scored_events(scored: crate::event::Scored) -> Vec<Event> {
         application_id: scored.application_id,
         job_id: scored.job_id,
         template: MailTemplate::UnderReview,
+        panelist: None,
     };
     vec![Event::ScoringComplete(scored), Event::EmailRequested(mail)]
 }
@@ -386,6 +454,7 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
+    use crate::user::Role;
 
     #[test]
     fn details_in_the_past_are_refused() {
@@ -404,15 +473,35 @@ mod tests {
             "testUrl"
         );
         assert_eq!(
-            Interview::parse(past, "Room 1", &["A".into()], now)
-                .unwrap_err()
-                .field,
+            Interview::parse(
+                (past, "Room 1"),
+                &[(UserId::new(), "A".into(), Role::Interviewer)],
+                1,
+                now
+            )
+            .unwrap_err()
+            .field,
             "scheduledAt"
         );
         assert_eq!(
-            Interview::parse(now + Duration::days(1), "Room 1", &[], now)
+            Interview::parse((now + Duration::days(1), "Room 1"), &[], 1, now)
                 .unwrap_err()
                 .field,
+            "interviewers"
+        );
+        let twice = UserId::new();
+        assert_eq!(
+            Interview::parse(
+                (now + Duration::days(1), "Room 1"),
+                &[
+                    (twice, "A".into(), Role::Interviewer),
+                    (twice, "A".into(), Role::Interviewer)
+                ],
+                1,
+                now
+            )
+            .unwrap_err()
+            .field,
             "interviewers"
         );
         let tomorrow = (now + Duration::days(1)).date_naive();
@@ -453,7 +542,13 @@ mod tests {
                 TestInvitation::parse("https://t.example", now + Duration::days(1), now).unwrap(),
             ),
             Step::ScheduleInterview(
-                Interview::parse(now + Duration::days(2), "Room 4", &["S. Ali".into()], now).unwrap(),
+                Interview::parse(
+                    (now + Duration::days(2), "Room 4"),
+                    &[(UserId::new(), "S. Ali".into(), Role::HiringManager)],
+                    2,
+                    now,
+                )
+                .unwrap(),
             ),
             Step::ExtendOffer(
                 Offer::parse(

@@ -5,39 +5,74 @@ use serde::{Deserialize, Serialize};
 use crate::validation::{ValidationError, required_text};
 
 /// What a user may do. Applicants register themselves; staff accounts are created by an operator.
+///
+/// Recruiters and admins see every job; a hiring manager sees and decides on the jobs they
+/// manage; an interviewer sees only the candidates of the interviews they sit on.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Applicant,
     Recruiter,
     Admin,
+    HiringManager,
+    Interviewer,
 }
 
 impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Applicant,
+        Role::Recruiter,
+        Role::HiringManager,
+        Role::Interviewer,
+        Role::Admin,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Applicant => "applicant",
             Role::Recruiter => "recruiter",
             Role::Admin => "admin",
+            Role::HiringManager => "hiring_manager",
+            Role::Interviewer => "interviewer",
+        }
+    }
+
+    /// What a person reads: "hiring manager".
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::HiringManager => "hiring manager",
+            other => other.as_str(),
         }
     }
 
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        match value {
-            "applicant" => Ok(Role::Applicant),
-            "recruiter" => Ok(Role::Recruiter),
-            "admin" => Ok(Role::Admin),
-            _ => Err(ValidationError::new(
-                "role",
-                "must be applicant, recruiter or admin",
-            )),
-        }
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == value)
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "role",
+                    "must be applicant, recruiter, hiring_manager, interviewer or admin",
+                )
+            })
     }
 
-    /// Staff see every application and act on the pipeline.
+    /// Recruiters and admins: every job and application, every step of the pipeline.
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Recruiter | Role::Admin)
+    }
+
+    /// Anyone who works for the installation and signs in to the staff pages: the staff, hiring
+    /// managers and interviewers.
+    pub fn works_here(self) -> bool {
+        self != Role::Applicant
+    }
+
+    /// Who may sit on an interview panel: everyone who works here but an admin, whose account
+    /// runs the installation.
+    pub fn can_interview(self) -> bool {
+        matches!(self, Role::Recruiter | Role::HiringManager | Role::Interviewer)
     }
 }
 
@@ -202,11 +237,14 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for role in [Role::Applicant, Role::Recruiter, Role::Admin] {
+        for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
         }
         assert!(Role::parse("root").is_err());
         assert!(!Role::Applicant.is_staff());
         assert!(Role::Recruiter.is_staff() && Role::Admin.is_staff());
+        assert!(!Role::HiringManager.is_staff() && Role::HiringManager.works_here());
+        assert!(Role::Interviewer.can_interview() && !Role::Admin.can_interview());
     }
 }

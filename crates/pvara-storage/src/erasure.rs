@@ -11,10 +11,12 @@
 /// Rows of an application that are removed whole: its CV file, staff notes, equality answers.
 const REMOVED: [&str; 3] = ["application_files", "application_notes", "equality_answers"];
 
-/// Free text of an application's history and score history, written by staff about the person.
-const BLANKED: [&str; 2] = [
+/// Free text of an application's history, score history and interviewers' ratings, written by
+/// staff about the person (a scorecard's recommendation stays, as a score does).
+const BLANKED: [&str; 3] = [
     "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id {ids}",
     "UPDATE score_changes SET reason = 'erased' WHERE application_id {ids}",
+    "UPDATE interview_panel SET ratings = NULL WHERE application_id {ids}",
 ];
 
 /// The application's own personal columns and what they become; ids, statuses, scores and times

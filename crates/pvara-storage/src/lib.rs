@@ -11,6 +11,7 @@
 //! - [`workspace`]: the [`Accounts`] (users, sessions), [`AccountTokens`] (mailed single-use
 //!   tokens), [`Workspace`] (job counts, files, notes) and [`Audit`] traits behind the web portal;
 //!   supertraits of [`Store`].
+//! - [`panel`]: the [`Panels`] trait: interview panels and their scorecards.
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
 //! - [`partition`]: which partition a record goes to, one rule for every engine (Kafka's
 //!   murmur2 over the key).
@@ -34,6 +35,7 @@ pub mod metrics;
 mod migrations;
 pub mod model;
 pub mod outbox;
+pub mod panel;
 pub mod partition;
 pub mod postgres;
 pub mod private_fs;
@@ -48,6 +50,7 @@ use std::sync::Arc;
 
 pub use error::{LogError, StoreError};
 pub use log::{Consumer, EventLog, Relay};
+pub use panel::Panels;
 pub use store::Store;
 pub use workspace::{AccountTokens, Accounts, Audit, Workspace};
 

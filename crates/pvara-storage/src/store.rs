@@ -20,7 +20,9 @@ use crate::workspace::{AccountTokens, Accounts, Audit, Workspace};
 /// The system of record. Methods that change state take the events the change causes and write
 /// them to the outbox in the same transaction: either both are durable or neither is.
 #[async_trait]
-pub trait Store: Accounts + AccountTokens + Workspace + Audit + Send + Sync + 'static {
+pub trait Store:
+    Accounts + AccountTokens + Workspace + Audit + crate::panel::Panels + Send + Sync + 'static
+{
     /// Fails with `Conflict("user")` when the e-mail is taken.
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;

@@ -26,7 +26,8 @@ pub enum AnswersOf {
 #[async_trait]
 pub trait Accounts: Send + Sync + 'static {
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
-    /// Recruiters and admins, active or not, by e-mail.
+    /// Everyone who works here (recruiters, hiring managers, interviewers, admins), active or
+    /// not, by e-mail.
     async fn staff_users(&self) -> Result<Vec<UserRecord>, StoreError>;
     /// Deactivates the user and ends every session of theirs in one transaction.
     /// `NotFound("user")` when there is no such user.

@@ -36,6 +36,7 @@ story!(
     rubric_story,
     rubric_progress_story,
     workspace_story,
+    panel_story,
     report_story,
     listing_story,
     worker_reads_story,

@@ -320,7 +320,7 @@ pub enum UsersCommand {
     Create {
         #[arg(long)]
         email: String,
-        #[arg(long, value_parser = ["admin", "recruiter"])]
+        #[arg(long, value_parser = ["admin", "recruiter", "hiring_manager", "interviewer"])]
         role: String,
         /// Name shown in the pipeline history; defaults to the e-mail address.
         #[arg(long)]

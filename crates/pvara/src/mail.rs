@@ -49,6 +49,10 @@ pub struct MailArgs {
     /// The organisation mail comes from, as candidates see it.
     #[arg(long, env = "PVARA_ORGANISATION", default_value = DEFAULT_ORGANISATION)]
     pub organisation: String,
+    /// Name the interview panel in the candidate's invitation; without it, the panel is given
+    /// by role only ("a panel of 2: hiring manager, interviewer").
+    #[arg(long, env = "PVARA_NAME_PANEL_IN_INVITATION")]
+    pub name_panel_in_invitation: bool,
 }
 
 impl Default for MailArgs {
@@ -63,6 +67,7 @@ impl Default for MailArgs {
             currency: DEFAULT_CURRENCY.to_owned(),
             timezone: DEFAULT_TIMEZONE.to_owned(),
             organisation: DEFAULT_ORGANISATION.to_owned(),
+            name_panel_in_invitation: false,
         }
     }
 }
@@ -79,6 +84,7 @@ pub struct MailSettings {
     pub currency: String,
     pub timezone: String,
     pub organisation: String,
+    pub name_panel: bool,
 }
 
 impl From<MailArgs> for MailSettings {
@@ -93,6 +99,7 @@ impl From<MailArgs> for MailSettings {
             currency: args.currency,
             timezone: args.timezone,
             organisation: args.organisation,
+            name_panel: args.name_panel_in_invitation,
         }
     }
 }
@@ -122,7 +129,8 @@ impl Config {
             portal_url: self.public_url(),
         };
         let templates = MailTemplates::load(mail.templates_dir.as_deref(), locale, sender)
-            .context("cannot load the mail templates")?;
+            .context("cannot load the mail templates")?
+            .naming_the_panel(mail.name_panel);
         Ok(Arc::new(templates))
     }
 

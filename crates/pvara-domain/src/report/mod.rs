@@ -97,6 +97,26 @@ pub struct Funnel {
     pub stages: Vec<FunnelStage>,
     /// Applications now rejected, withdrawn or failed in scoring.
     pub exits: Vec<ExitCount>,
+    /// From the first interview's scheduling to the decision that followed (an offer or a
+    /// rejection), over the applications decided: how long candidates wait after interviewing.
+    pub interview_to_decision: DecisionTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionTime {
+    pub decided: u64,
+    pub median_seconds: Option<f64>,
+}
+
+/// Seconds from the first scheduling of an interview to the offer or rejection after it.
+fn interview_to_decision(steps: &[Step]) -> Option<f64> {
+    let interviewed = steps.iter().find(|s| s.status == Status::InterviewScheduled)?;
+    let decided = steps
+        .iter()
+        .filter(|s| s.at >= interviewed.at)
+        .find(|s| matches!(s.status, Status::OfferExtended | Status::Rejected))?;
+    Some((decided.at - interviewed.at).num_milliseconds() as f64 / 1000.0)
 }
 
 /// The median of `values` (sorted in place); none for no values.
@@ -165,10 +185,18 @@ pub fn funnel(histories: &[History], path: Stages) -> Funnel {
             applications: histories.iter().filter(|h| h.current() == Some(status)).count() as u64,
         })
         .collect();
+    let mut waits: Vec<f64> = histories
+        .iter()
+        .filter_map(|h| interview_to_decision(&h.steps))
+        .collect();
     Funnel {
         applications: histories.len() as u64,
         stages,
         exits,
+        interview_to_decision: DecisionTime {
+            decided: waits.len() as u64,
+            median_seconds: median(&mut waits),
+        },
     }
 }
 
@@ -236,6 +264,14 @@ mod tests {
             (2, Some(0.5))
         );
         assert_eq!(row(TestInvited).median_seconds, Some((20.0 + 7.0) / 2.0 * 3600.0));
+        // One interviewed and decided: scheduled at 25 hours, offered at 49.
+        assert_eq!(
+            report.interview_to_decision,
+            DecisionTime {
+                decided: 1,
+                median_seconds: Some(24.0 * 3600.0)
+            }
+        );
         // A rescheduled interview stays one stay of 24 hours.
         assert_eq!(
             (

@@ -171,6 +171,24 @@ pub type AuthUser = Actor;
 #[derive(Debug, Clone, Copy)]
 pub struct StaffUser(pub Actor);
 
+/// A caller who works here (recruiter, hiring manager, interviewer, admin): the pipeline's
+/// routes, whose use cases then check the job and the panel.
+#[derive(Debug, Clone, Copy)]
+pub struct TeamUser(pub Actor);
+
+impl<S> FromRequestParts<S> for TeamUser
+where
+    S: HasTokens + Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let actor = Actor::from_request_parts(parts, state).await?;
+        actor.require_works_here()?;
+        Ok(TeamUser(actor))
+    }
+}
+
 /// A caller with the applicant role, checked before the body is read.
 #[derive(Debug, Clone, Copy)]
 pub struct ApplicantUser(pub Actor);

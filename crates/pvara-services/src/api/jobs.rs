@@ -50,9 +50,13 @@ pub struct CreateJobBody {
     name_blind: bool,
     /// How many posts the advert fills (1 to 100,000); one when not given.
     vacancies: Option<u32>,
-    /// The optional stages: `{"onlineTest": false}` for a job that interviews without a test.
+    /// The optional stages: `{"onlineTest": false, "interviewRounds": 2}` for a job that
+    /// interviews twice without a test (one round and a test when not given).
     #[serde(default)]
     stages: Stages,
+    /// The hiring manager (a user with that role) who decides on the candidates beside the
+    /// recruiters.
+    hiring_manager_id: Option<UserId>,
 }
 
 /// A rubric as a recruiter sets it: the points of the five criteria (adding up to 100) and the
@@ -199,7 +203,9 @@ pub async fn create(
         rubric: body.rubric.map(Into::into),
         name_blind: body.name_blind,
         vacancies: body.vacancies,
-        online_test: body.stages.online_test,
+        stages: Stages::parse(body.stages.online_test, body.stages.interview_rounds)
+            .map_err(|e| ApiError::from(crate::usecase::Error::from(e)))?,
+        hiring_manager: body.hiring_manager_id,
     };
     let job = crate::usecase::jobs::create(state.store.as_ref(), user, &draft, options).await?;
     Ok((StatusCode::CREATED, Json(JobView::new(job, now))))
@@ -214,6 +220,11 @@ pub struct EditJobBody {
     /// None: open until filled. A date in the future reopens a closed job.
     closes_at: Option<DateTime<Utc>>,
     vacancies: u32,
+    /// The hiring manager; none when left out.
+    hiring_manager_id: Option<UserId>,
+    /// New stages, allowed while no application has reached a test or an interview (409
+    /// `stages_in_use` after); unchanged when left out.
+    stages: Option<Stages>,
 }
 
 /// Staff: replaces a job's wording, place, closing date and vacancies (its requirements and
@@ -240,6 +251,15 @@ pub async fn edit(
         now,
     )
     .map_err(|mut problems| crate::usecase::Error::from(problems.swap_remove(0)))?;
+    let edit = JobEdit {
+        hiring_manager: body.hiring_manager_id,
+        stages: body
+            .stages
+            .map(|s| Stages::parse(s.online_test, s.interview_rounds))
+            .transpose()
+            .map_err(|e| ApiError::from(crate::usecase::Error::from(e)))?,
+        ..edit
+    };
     let job = crate::usecase::jobs::edit(state.store.as_ref(), user, id, edit).await?;
     Ok(Json(JobView::new(job, now)))
 }

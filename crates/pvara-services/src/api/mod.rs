@@ -9,6 +9,7 @@ mod health;
 mod jobs;
 mod offers;
 pub mod openapi;
+mod panels;
 mod pipeline;
 mod privacy;
 pub(crate) mod reports;
@@ -109,6 +110,9 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(offers::decline))
         .routes(routes!(offers::withdraw))
         .routes(routes!(offers::hire))
+        .routes(routes!(panels::interviewers))
+        .routes(routes!(panels::my_interviews))
+        .routes(routes!(panels::scorecards, panels::submit_scorecard))
         .routes(routes!(audit::list))
         .routes(routes!(privacy::erase_me))
         .routes(routes!(privacy::export))

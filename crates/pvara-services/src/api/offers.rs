@@ -9,7 +9,7 @@ use pvara_domain::pipeline::{Hiring, OfferAcceptance, OfferDecline, OfferWithdra
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::{ApiJson, ApplicantUser, StaffUser};
+use super::extract::{ApiJson, ApplicantUser, TeamUser};
 use super::openapi::ErrorBody;
 use super::pipeline::{StepView, act, optional_body};
 use crate::front::request::RequestId;
@@ -74,7 +74,7 @@ pub struct OfferWithdrawalBody {
 )]
 pub async fn withdraw(
     State(state): State<AppState>,
-    StaffUser(user): StaffUser,
+    TeamUser(user): TeamUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<OfferWithdrawalBody>,
@@ -99,7 +99,7 @@ pub struct HireBody {
 )]
 pub async fn hire(
     State(state): State<AppState>,
-    StaffUser(user): StaffUser,
+    TeamUser(user): TeamUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<HireBody>,

@@ -64,6 +64,7 @@ pub struct SubmitForm {
         (name = "jobs", description = "Job postings"),
         (name = "applications", description = "Applying, reading and ranking applications"),
         (name = "pipeline", description = "The recruiter's steps and the applicant's withdrawal"),
+        (name = "panels", description = "Interview panels, the interviews a person sits on, and scorecards"),
         (name = "privacy", description = "The data-protection rights and the audit trail"),
         (name = "operations", description = "Liveness and readiness"),
     )

@@ -4,14 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, NaiveDate, Utc};
-use pvara_domain::ids::{ApplicationId, JobId};
-use pvara_domain::pipeline::{Interview, Offer, Rejection, SalaryPeriod, Step, TestInvitation, Withdrawal};
+use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::pipeline::{Offer, Rejection, SalaryPeriod, Step, TestInvitation, Withdrawal};
 use pvara_domain::status::Status;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::ApiJson;
-use super::extract::{ApplicantUser, AuthUser, StaffUser};
+use super::extract::{ApplicantUser, AuthUser, TeamUser};
 use super::openapi::ErrorBody;
 use crate::front::request::RequestId;
 use crate::state::AppState;
@@ -58,7 +58,7 @@ pub struct TestInvitationBody {
 )]
 pub async fn invite_to_test(
     State(state): State<AppState>,
-    StaffUser(user): StaffUser,
+    TeamUser(user): TeamUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<TestInvitationBody>,
@@ -76,7 +76,13 @@ pub async fn invite_to_test(
 pub struct InterviewBody {
     scheduled_at: DateTime<Utc>,
     location: String,
-    interviewers: Vec<String>,
+    /// The panel: user ids of active recruiters, hiring managers or interviewers (see
+    /// `GET /api/interviewers`). Each is mailed an invitation and files a scorecard.
+    interviewer_ids: Vec<UserId>,
+    /// The job's interview round this is; by default the round in hand (moving it), or the
+    /// first. A job with more rounds makes no offer before its last.
+    #[serde(default)]
+    round: Option<u8>,
 }
 
 #[utoipa::path(
@@ -87,25 +93,20 @@ pub struct InterviewBody {
 )]
 pub async fn schedule_interview(
     State(state): State<AppState>,
-    StaffUser(user): StaffUser,
+    TeamUser(user): TeamUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<InterviewBody>,
 ) -> Result<Json<StepView>, ApiError> {
-    let interview = Interview::parse(
-        body.scheduled_at,
-        &body.location,
-        &body.interviewers,
-        crate::now(),
-    )?;
-    act(
-        &state,
-        user,
-        &id,
-        request_id.as_deref(),
-        Step::ScheduleInterview(interview),
-    )
-    .await
+    let application: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
+    let request = usecase::panel::InterviewRequest {
+        scheduled_at: body.scheduled_at,
+        location: &body.location,
+        panel: &body.interviewer_ids,
+        round: body.round,
+    };
+    let step = usecase::panel::interview_step(state.store.as_ref(), application, &request).await?;
+    act(&state, user, &id, request_id.as_deref(), step).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -127,7 +128,7 @@ pub struct OfferBody {
 )]
 pub async fn extend_offer(
     State(state): State<AppState>,
-    StaffUser(user): StaffUser,
+    TeamUser(user): TeamUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<OfferBody>,
@@ -154,7 +155,7 @@ pub struct RejectionBody {
 )]
 pub async fn reject(
     State(state): State<AppState>,
-    StaffUser(user): StaffUser,
+    TeamUser(user): TeamUser,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<RejectionBody>,

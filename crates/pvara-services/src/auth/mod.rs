@@ -43,6 +43,18 @@ impl Actor {
         }
     }
 
+    /// Anyone who works here: what the staff pages and the pipeline's routes ask first, before
+    /// the use case checks the job or the panel.
+    pub fn require_works_here(&self) -> Result<(), Forbidden> {
+        if self.role.works_here() {
+            Ok(())
+        } else {
+            Err(Forbidden(
+                "only recruiters, hiring managers, interviewers and admins may do this",
+            ))
+        }
+    }
+
     pub fn require_admin(&self) -> Result<(), Forbidden> {
         if self.role == Role::Admin {
             Ok(())

@@ -32,11 +32,17 @@ pub struct Interview {
     /// The application's step at this version (`MailContext::step`): later versions have
     /// higher ones, and the same event always renders the same invitation.
     pub sequence: u32,
+    /// The job's interview round: each round is an entry of its own in the calendar.
+    pub round: u8,
 }
 
 impl Interview {
     fn uid(&self) -> String {
-        format!("interview-{}@pvara", self.application)
+        // The first round keeps the UID interviews had before rounds existed.
+        match self.round {
+            0 | 1 => format!("interview-{}@pvara", self.application),
+            round => format!("interview-{}-round-{round}@pvara", self.application),
+        }
     }
 
     fn event(&self) -> Event {
@@ -113,6 +119,7 @@ mod tests {
             attendee: party("Ayesha Khan", "ayesha@example.org"),
             changed_at,
             sequence,
+            round: 1,
         }
     }
 

@@ -17,10 +17,11 @@ pub fn context(name: &str) -> MailContext {
             Status::UnderReview,
             json!({"testUrl": "https://tests.example.gov/t/4f2a", "deadline": "2030-02-10T18:59:00Z"}),
         ),
-        MailTemplate::Interview => (
+        MailTemplate::Interview | MailTemplate::PanelInvitation => (
             Status::TestInvited,
             json!({"scheduledAt": "2030-02-14T05:00:00Z", "location": "PVARA HQ, Room 4, Islamabad",
-                   "interviewers": ["S. Ali", "R. Iqbal"]}),
+                   "interviewers": ["S. Ali", "R. Iqbal"], "roles": ["hiring_manager", "interviewer"],
+                   "panel": [UserId::new(), UserId::new()], "round": 1}),
         ),
         MailTemplate::Offer => (
             Status::InterviewScheduled,

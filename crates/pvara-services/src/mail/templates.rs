@@ -50,6 +50,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../mail-templates/interview.txt"),
     ),
     (
+        "panelInvitation.txt",
+        include_str!("../../mail-templates/panelInvitation.txt"),
+    ),
+    (
+        "panelInvitation.html",
+        include_str!("../../mail-templates/panelInvitation.html"),
+    ),
+    (
         "interview.html",
         include_str!("../../mail-templates/interview.html"),
     ),
@@ -138,7 +146,11 @@ const INTERVIEW_MINUTES: i64 = 60;
 /// candidate reads them (local times, money with its currency). Empty where the step has none.
 #[derive(Debug, Default, serde::Serialize)]
 struct MailVars {
+    /// The recipient: the candidate, or the panel member a panel invitation is for.
     name: String,
+    /// The candidate, in a panel member's invitation.
+    candidate: String,
+    round: u8,
     job: String,
     reference: String,
     test_url: String,
@@ -189,6 +201,8 @@ pub struct MailTemplates {
     env: Environment<'static>,
     locale: Locale,
     sender: Sender,
+    /// The candidate's interview invitation names the panel members, not only their roles.
+    name_panel: bool,
 }
 
 impl MailTemplates {
@@ -224,7 +238,12 @@ impl MailTemplates {
             env.add_template_owned(name.clone(), source)
                 .map_err(|source| TemplateError::Broken { name, source })?;
         }
-        let templates = Self { env, locale, sender };
+        let templates = Self {
+            env,
+            locale,
+            sender,
+            name_panel: false,
+        };
         for name in Self::names() {
             templates.preview(name)?;
         }
@@ -239,21 +258,49 @@ impl MailTemplates {
             .chain(AccountMail::ALL.iter().map(|a| a.as_str()))
     }
 
-    /// Renders the mail `template` for `context`.
+    /// The candidate's interview invitation names the panel members (by default it gives
+    /// their roles only: the installation chooses).
+    pub fn naming_the_panel(mut self, name_panel: bool) -> Self {
+        self.name_panel = name_panel;
+        self
+    }
+
+    /// Renders the mail `template` for `context`, to the candidate.
     pub fn render(
         &self,
         template: MailTemplate,
         id: EventId,
         context: &MailContext,
     ) -> Result<MailMessage, TemplateError> {
+        self.render_to(template, id, context, None)
+    }
+
+    /// Renders the mail `template` for `context`, to `recipient` (name, address) when it is
+    /// not the candidate: a member of the interview panel.
+    pub fn render_to(
+        &self,
+        template: MailTemplate,
+        id: EventId,
+        context: &MailContext,
+        recipient: Option<(&str, &str)>,
+    ) -> Result<MailMessage, TemplateError> {
         let entry = context.entry.as_ref();
         let step = entry.and_then(HistoryEntry::step);
         let was_interviewing = entry.is_some_and(|e| e.from == Some(Status::InterviewScheduled));
+        let moved = match &step {
+            // An interview of a panel of users says whether it moved; an older one moved when
+            // it followed an interview.
+            Some(Step::ScheduleInterview(i)) => i.moved || (was_interviewing && i.panel.is_empty()),
+            _ => false,
+        };
+        let (to_name, to_address) = recipient.unwrap_or((&context.full_name, &context.email));
         let mut vars = MailVars {
-            name: context.full_name.clone(),
+            name: to_name.to_owned(),
+            candidate: context.full_name.clone(),
+            round: 1,
             job: context.job_title.clone(),
             reference: context.application_id.to_string(),
-            rescheduled: was_interviewing && template == MailTemplate::Interview,
+            rescheduled: moved,
             interview_cancelled: was_interviewing
                 && matches!(template, MailTemplate::Rejection | MailTemplate::Withdrawal),
             ..MailVars::default()
@@ -268,7 +315,8 @@ impl MailTemplates {
             Some(Step::ScheduleInterview(interview)) => {
                 vars.when = self.locale.date_time(interview.scheduled_at);
                 vars.location = interview.location.clone();
-                vars.interviewers = interview.interviewers.join(", ");
+                vars.round = interview.round;
+                vars.interviewers = self.panel_words(interview, recipient.is_some());
             }
             Some(Step::ExtendOffer(offer)) => {
                 vars.salary = self.locale.pay(offer.salary, offer.salary_period);
@@ -284,7 +332,7 @@ impl MailTemplates {
             Some(Step::AcceptOffer(_)) | None => {}
         }
         let vars = minijinja::Value::from_serialize(&vars);
-        let mut message = self.message(template.as_str(), id, &context.full_name, &context.email, vars)?;
+        let mut message = self.message(template.as_str(), id, to_name, to_address, vars)?;
         let party = |name: &str, address: &str| Party {
             name: name.to_owned(),
             address: address.to_owned(),
@@ -293,12 +341,19 @@ impl MailTemplates {
             application: context.application_id,
             job: context.job_title.clone(),
             organiser: party(&self.sender.organisation, &self.sender.address),
-            attendee: party(&context.full_name, &context.email),
+            attendee: party(to_name, to_address),
+            round: match &step {
+                Some(Step::ScheduleInterview(i)) => i.round,
+                _ => 1,
+            },
             changed_at: entry.map_or_else(crate::now, |e| e.at),
             sequence: context.step,
         };
         message.calendar = match (template, &step) {
-            (MailTemplate::Interview, Some(Step::ScheduleInterview(details))) => {
+            (
+                MailTemplate::Interview | MailTemplate::PanelInvitation,
+                Some(Step::ScheduleInterview(details)),
+            ) => {
                 let start = details.scheduled_at;
                 let end = start + chrono::Duration::minutes(INTERVIEW_MINUTES);
                 Some(calendar::request(&interview, start, end, &details.location))
@@ -309,6 +364,24 @@ impl MailTemplates {
             _ => None,
         };
         Ok(message)
+    }
+
+    /// How an interview's panel reads in a mail: to a panel member, everyone by name; to the
+    /// candidate, by role ("a hiring manager and an interviewer"), with names where the
+    /// installation chose so. An interview from before panels were users shows its names.
+    fn panel_words(&self, interview: &pvara_domain::pipeline::Interview, to_panel: bool) -> String {
+        if interview.roles.len() != interview.interviewers.len() {
+            return interview.interviewers.join(", ");
+        }
+        let people = interview.interviewers.iter().zip(&interview.roles);
+        if to_panel || self.name_panel {
+            return people
+                .map(|(name, role)| format!("{name} ({})", role.label()))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+        let roles: Vec<&str> = interview.roles.iter().map(|r| r.label()).collect();
+        format!("a panel of {}: {}", interview.roles.len(), roles.join(", "))
     }
 
     /// Renders an account mail: the link, how long it works, and what to do if it was not asked for.

@@ -138,7 +138,8 @@ async fn insert_user(
     Ok(user)
 }
 
-/// An admin creates a recruiter or admin account.
+/// An admin creates an account for someone who works here: a recruiter, hiring manager,
+/// interviewer or admin.
 pub async fn create_staff(
     store: &dyn Store,
     actor: Actor,
@@ -148,8 +149,12 @@ pub async fn create_staff(
     role: Role,
 ) -> Result<NewUser, Error> {
     actor.require_admin()?;
-    if !role.is_staff() {
-        return Err(pvara_domain::ValidationError::new("role", "must be recruiter or admin").into());
+    if !role.works_here() {
+        return Err(pvara_domain::ValidationError::new(
+            "role",
+            "must be recruiter, hiring_manager, interviewer or admin",
+        )
+        .into());
     }
     let email = Email::parse("email", email)?;
     let full_name = FullName::parse(full_name)?;

@@ -172,10 +172,10 @@ pub async fn step(
 ) -> Result<StepOutcome, Error> {
     let by_applicant = match step.action().actor() {
         ActionBy::Staff => {
-            actor.require_staff()?;
+            actor.require_works_here()?;
             false
         }
-        ActionBy::Applicant if actor.role.is_staff() => {
+        ActionBy::Applicant if actor.role.works_here() => {
             return Err(Error::Forbidden(
                 "only the applicant may withdraw an application or answer its offer",
             ));
@@ -191,20 +191,30 @@ pub async fn step(
         // Someone else's application is as good as missing.
         return Err(Error::NotFound("application"));
     }
+    let job = store.job(job_id).await?;
+    if !by_applicant && !job.as_ref().is_some_and(|j| super::panel::decides_on(&actor, j)) {
+        return Err(Error::Forbidden(
+            "only recruiters, admins and the job's hiring manager may decide on its candidates",
+        ));
+    }
     super::offers::check_answerable(store, id, step, crate::now()).await?;
-    let stages = store
-        .job(job_id)
-        .await?
-        .map(|job| job.requirements.stages)
-        .unwrap_or_default();
+    let stages = job.map(|job| job.requirements.stages).unwrap_or_default();
+    let rounds = match step {
+        Step::ScheduleInterview(interview) => {
+            (super::panel::current_round(store, id).await?, interview.round)
+        }
+        Step::ExtendOffer(_) => (super::panel::current_round(store, id).await?, 1),
+        _ => (None, 1),
+    };
     let who = actor.id.to_string();
-    let attempt = match try_step(store, (&who, stages), (id, job_id, from), step, request_id).await {
+    let path = (who.as_str(), stages, rounds);
+    let attempt = match try_step(store, path, (id, job_id, from), step, request_id).await {
         Err(Attempt::Stale) if from == Status::Submitted => {
             let (_, _, now_in) = store
                 .application_owner(id)
                 .await?
                 .ok_or(Error::NotFound("application"))?;
-            try_step(store, (&who, stages), (id, job_id, now_in), step, request_id).await
+            try_step(store, path, (id, job_id, now_in), step, request_id).await
         }
         other => other,
     };
@@ -238,25 +248,18 @@ impl From<Error> for Attempt {
 }
 
 /// One attempt of [`step`] from the status `from`, by `actor` (a user id, or `system:<worker>`),
-/// on a job with `stages`.
+/// on a job with `stages`, with the interview rounds (the latest so far, the one asked for; see
+/// [`Stages::check`]).
 pub(super) async fn try_step(
     store: &dyn Store,
-    (actor, stages): (&str, Stages),
+    (actor, stages, rounds): (&str, Stages, (Option<u8>, u8)),
     (id, job_id, from): (ApplicationId, JobId, Status),
     step: &Step,
     request_id: Option<&str>,
 ) -> Result<StepOutcome, Attempt> {
-    let to = stages.apply(from, step.action()).ok_or_else(|| {
-        let message = if stages.apply(from, step.action()) != from.apply(step.action()) {
-            format!(
-                "this job has no online test, so you cannot {} a candidate",
-                step.action().label()
-            )
-        } else {
-            format!("cannot {} an application that is {from}", step.action().label())
-        };
-        Error::conflict("invalid_transition", message, None)
-    })?;
+    let to = stages
+        .check(from, step.action(), rounds)
+        .map_err(|refused| Error::conflict("invalid_transition", refused.to_string(), None))?;
     let now = crate::now();
     let messages =
         to_messages(&step.events(id, job_id, to), SOURCE_API, request_id, now).map_err(Error::from)?;
@@ -302,7 +305,7 @@ pub async fn bulk(
     action: &Step,
     request_id: Option<&str>,
 ) -> Result<BulkReport, Error> {
-    actor.require_staff()?;
+    actor.require_works_here()?;
     let mut report = BulkReport::default();
     for &id in ids {
         match step(store, actor, id, action, request_id).await {
@@ -341,19 +344,27 @@ pub async fn add_note(store: &dyn Store, actor: Actor, id: ApplicationId, text: 
     Ok(())
 }
 
-/// An application as staff or its applicant see it. A staff member's read is recorded in the
-/// audit trail before the data is returned; anyone else gets not-found.
+/// An application as its applicant, or someone who works here and has a part in it (see
+/// [`super::panel::access`]), sees it. A staff read is recorded in the audit trail before the
+/// data is returned; anyone else gets not-found.
 pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<ApplicationDetail, Error> {
     let mut record = store
         .application(id)
         .await?
-        .filter(|r| actor.role.is_staff() || r.applicant_id == actor.id)
         .ok_or(Error::NotFound("application"))?;
     let mut identity_hidden = false;
     let mut job = None;
-    if actor.role.is_staff() {
-        audit::record_read(store, actor, "application.read", format!("application:{id}")).await?;
+    let mut access = None;
+    if actor.role.works_here() {
         job = store.job(record.job_id).await?;
+        access = match &job {
+            Some(j) => super::panel::access(store, &actor, j, id).await?,
+            None => None,
+        };
+        if access.is_none() {
+            return Err(Error::NotFound("application"));
+        }
+        audit::record_read(store, actor, "application.read", format!("application:{id}")).await?;
         identity_hidden = job
             .as_ref()
             .is_some_and(|j| j.requirements.hides_identity(record.status));
@@ -374,12 +385,20 @@ pub async fn view(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<
             }
         }
     }
-    let mail = store.deliveries(id).await?;
+    if !actor.role.works_here() && record.applicant_id != actor.id {
+        return Err(Error::NotFound("application"));
+    }
+    let mut mail = store.deliveries(id).await?;
+    if access.is_none() {
+        // The panel's invitations are theirs, not the candidate's.
+        mail.retain(|d| d.template != pvara_domain::event::MailTemplate::PanelInvitation.as_str());
+    }
     Ok(ApplicationDetail {
         record,
         mail,
         identity_hidden,
         job,
+        access,
     })
 }
 
@@ -443,30 +462,35 @@ pub struct ApplicationDetail {
     pub identity_hidden: bool,
     /// The application's job, read for a staff reader (whose pages show it).
     pub job: Option<pvara_domain::job::Job>,
+    /// What a reader who works here may do with it (none for the applicant).
+    pub access: Option<super::panel::Access>,
 }
 
 /// The original CV file, for staff and for the applicant who sent it.
 pub async fn cv_file(store: &dyn Store, actor: Actor, id: ApplicationId) -> Result<CvFile, Error> {
-    let (owner, _, _) = store
+    let (owner, job, status) = store
         .application_owner(id)
         .await?
         .ok_or(Error::NotFound("application"))?;
-    if !actor.role.is_staff() && owner != actor.id {
+    let staff_read = actor.role.works_here();
+    if staff_read {
+        let part = match store.job(job).await? {
+            Some(j) => super::panel::access(store, &actor, &j, id).await?,
+            None => None,
+        };
+        if part.is_none() {
+            return Err(Error::NotFound("application"));
+        }
+    } else if owner != actor.id {
         return Err(Error::NotFound("application"));
     }
-    if actor.role.is_staff() {
-        let (_, job, status) = store
-            .application_owner(id)
-            .await?
-            .ok_or(Error::NotFound("application"))?;
-        if hides_identity(store, job, status).await? {
-            return Err(Error::Forbidden(
-                "name-blind sifting: the CV file is shown once an interview is scheduled",
-            ));
-        }
+    if staff_read && hides_identity(store, job, status).await? {
+        return Err(Error::Forbidden(
+            "name-blind sifting: the CV file is shown once an interview is scheduled",
+        ));
     }
     let file = store.cv_file(id).await?.ok_or(Error::NotFound("CV file"))?;
-    if actor.role.is_staff() {
+    if staff_read {
         audit::record_read(store, actor, "application.cv.read", format!("application:{id}")).await?;
     }
     Ok(file)

@@ -1,10 +1,12 @@
 //! Posting, closing and finding jobs.
 
 use chrono::{DateTime, Utc};
-use pvara_domain::ids::JobId;
+use pvara_domain::ids::{JobId, UserId};
 use pvara_domain::job::{Job, JobDraft, JobEdit};
 use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
+use pvara_domain::stages::Stages;
 use pvara_domain::status::Status;
+use pvara_domain::user::Role;
 use pvara_storage::model::{RescoreProgress, ScoringChange, ScoringEffect, open_statuses};
 use pvara_storage::{Store, StoreError};
 
@@ -21,7 +23,7 @@ pub struct RubricDraft {
 }
 
 /// How a new job's applications are sifted, beyond its requirements.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct JobOptions {
     /// Its own rubric; the default one without it.
     pub rubric: Option<RubricDraft>,
@@ -29,18 +31,23 @@ pub struct JobOptions {
     pub name_blind: bool,
     /// How many posts it fills; one when not given.
     pub vacancies: Option<u32>,
-    /// Candidates take an online test before the interview.
-    pub online_test: bool,
+    /// Whether candidates take an online test, and how many interview rounds (from
+    /// [`Stages::parse`]).
+    pub stages: Stages,
+    /// The hiring manager who decides on the job's candidates beside the recruiters.
+    pub hiring_manager: Option<UserId>,
 }
 
-impl Default for JobOptions {
-    fn default() -> Self {
-        Self {
-            rubric: None,
-            name_blind: false,
-            vacancies: None,
-            online_test: true,
-        }
+/// `id`, checked to be an active hiring manager's account (a field error otherwise).
+async fn hiring_manager(store: &dyn Store, id: Option<UserId>) -> Result<Option<UserId>, Error> {
+    let Some(id) = id else { return Ok(None) };
+    match store.user(id).await? {
+        Some(user) if user.active && user.role == Role::HiringManager => Ok(Some(id)),
+        _ => Err(pvara_domain::ValidationError::new(
+            "hiringManagerId",
+            "must be the account of an active hiring manager",
+        )
+        .into()),
     }
 }
 
@@ -57,7 +64,8 @@ pub async fn create(
         job.requirements.rubric = Rubric::parse(1, rubric.weights, rubric.knockouts)?;
     }
     job.requirements.name_blind = options.name_blind;
-    job.requirements.stages.online_test = options.online_test;
+    job.requirements.stages = options.stages;
+    job.hiring_manager = hiring_manager(store, options.hiring_manager).await?;
     if let Some(vacancies) = options.vacancies {
         job.vacancies = pvara_domain::job::parse_vacancies(vacancies)?;
     }
@@ -210,8 +218,28 @@ pub async fn close(store: &dyn Store, actor: Actor, id: JobId) -> Result<(), Err
 
 /// Changes a job's wording, place, closing date and vacancies; a closing date in the future
 /// reopens a closed job (applications made meanwhile were refused, and stay so).
-pub async fn edit(store: &dyn Store, actor: Actor, id: JobId, edit: JobEdit) -> Result<Job, Error> {
+/// Changes a job's advert, hiring manager and (while no application has reached the stages
+/// that change) its stages.
+pub async fn edit(store: &dyn Store, actor: Actor, id: JobId, mut edit: JobEdit) -> Result<Job, Error> {
     actor.require_staff()?;
+    let job = store.job(id).await?.ok_or(Error::NotFound("job"))?;
+    edit.hiring_manager = hiring_manager(store, edit.hiring_manager).await?;
+    if edit.stages.is_some_and(|s| s != job.requirements.stages) {
+        // Once a candidate is on the path (invited to the test or to an interview), changing
+        // it would move the ground under them.
+        let reached = store
+            .job_histories(id)
+            .await?
+            .iter()
+            .any(|h| h.reached(Status::TestInvited) || h.reached(Status::InterviewScheduled));
+        if reached {
+            return Err(Error::conflict(
+                "stages_in_use",
+                "applications have already reached the stages you changed; post a new job for a new path",
+                Some("stages"),
+            ));
+        }
+    }
     store.edit_job(id, edit).await.map_err(|e| match e {
         StoreError::NotFound(_) => Error::NotFound("job"),
         other => other.into(),

@@ -10,6 +10,8 @@
 //! - [`privacy`]: a person's export and erasure.
 //! - [`offers`]: the offer an application was made, answers refused after its expiry, and the
 //!   expiry itself (the answers are steps like any other).
+//! - [`panel`]: who may see and decide on a candidate (hiring managers, interview panels),
+//!   panels of users and their scorecards, read independently.
 //! - [`jobs`]: posting and closing jobs, their rubrics, and the job board's search.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports, from its applications'
@@ -23,6 +25,7 @@ pub mod audit;
 pub mod dead_letters;
 pub mod jobs;
 pub mod offers;
+pub mod panel;
 pub mod privacy;
 pub mod reports;
 pub mod scores;
@@ -39,6 +42,10 @@ pub use crate::auth::Actor;
 pub enum Error {
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// Every problem of a form at once, in its order (never empty): a page lists them all, the
+    /// API's one error names the first.
+    #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    Problems(Vec<ValidationError>),
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{0} not found")]
@@ -109,7 +116,7 @@ impl Error {
     /// The one classification of this error.
     pub fn kind(&self) -> Kind {
         match self {
-            Error::Invalid(_) => Kind::Invalid,
+            Error::Invalid(_) | Error::Problems(_) => Kind::Invalid,
             Error::Forbidden(_) => Kind::Forbidden,
             Error::NotFound(_) => Kind::NotFound,
             Error::Conflict { .. } => Kind::Conflict,
@@ -137,6 +144,7 @@ impl Error {
     pub fn public_message(&self) -> String {
         match self {
             Error::Invalid(invalid) => invalid.message.clone(),
+            Error::Problems(all) => all.first().map(|p| p.message.clone()).unwrap_or_default(),
             Error::Store(StoreError::Conflict(what)) => format!("{what} already exists"),
             Error::Store(StoreError::StaleStatus) => {
                 "the application's status changed meanwhile; reload it".to_owned()
@@ -159,7 +167,7 @@ impl Error {
     /// A short code for the API's error body.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Invalid(_) => "validation_failed",
+            Error::Invalid(_) | Error::Problems(_) => "validation_failed",
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) | Error::Store(StoreError::NotFound(_)) => "not_found",
             Error::Conflict { code, .. } | Error::Unprocessable { code, .. } => code,
@@ -208,6 +216,7 @@ impl Error {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Error::Invalid(e) => Some(e.field),
+            Error::Problems(all) => all.first().map(|p| p.field),
             Error::Conflict { field, .. } | Error::Unprocessable { field, .. } => *field,
             Error::ReadLittle { .. } => Some("cv"),
             _ => None,

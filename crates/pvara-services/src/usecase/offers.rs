@@ -89,7 +89,7 @@ pub async fn expire_due(store: &dyn Store, now: DateTime<Utc>) -> Result<usize, 
                 expired_at: offer.expires_at,
             });
             // Expiry is the same step on every job's path.
-            let by = (SYSTEM_ACTOR, Stages::default());
+            let by = (SYSTEM_ACTOR, Stages::default(), (None, 1));
             match try_step(store, by, (record.id, record.job_id, record.status), &step, None).await {
                 Ok(_) => expired += 1,
                 // Answered or expired by another process meanwhile.

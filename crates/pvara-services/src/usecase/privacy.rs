@@ -149,7 +149,7 @@ pub async fn erase(
         actor.require_admin()?;
     }
     let user = store.user(target).await?.ok_or(Error::NotFound("user"))?;
-    if user.role.is_staff() {
+    if user.role.works_here() {
         return Err(Error::conflict(
             "staff_account",
             "staff accounts are deactivated, not erased",

@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use pvara_domain::user::Role;
 use serde::Deserialize;
 
 use super::forms::{CsrfForm, FormErrors};
@@ -189,10 +190,10 @@ pub async fn login(
         }
     };
     let cookie = session::start(&state, user.id).await?;
-    let home = if user.role.is_staff() {
-        "/staff/jobs"
-    } else {
-        "/me/applications"
+    let home = match user.role {
+        Role::Interviewer => "/staff/interviews",
+        role if role.works_here() => "/staff/jobs",
+        _ => "/me/applications",
     };
     let target = next.unwrap_or_else(|| home.to_owned());
     Ok(([(header::SET_COOKIE, cookie)], super::see_other(&target)).into_response())

@@ -53,7 +53,7 @@ async fn users_page(
             id: u.id,
             name: u.full_name,
             email: u.email,
-            role: u.role.as_str(),
+            role: u.role.label(),
             active: u.active,
         })
         .collect();
@@ -100,11 +100,10 @@ pub async fn create_user(
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let actor = viewer.require_admin("/admin/users")?;
-    let role = if form.role == "admin" {
-        Role::Admin
-    } else {
-        Role::Recruiter
-    };
+    let role = Role::parse(form.role.trim())
+        .ok()
+        .filter(|r| r.works_here())
+        .unwrap_or(Role::Recruiter);
     match usecase::accounts::create_staff(
         state.store.as_ref(),
         actor,

@@ -56,6 +56,17 @@ impl FormErrors {
     /// of the service are page errors.
     pub fn from_use_case(error: usecase::Error, fields: &[(&str, &str, &str)]) -> Result<Self, PageError> {
         let mut errors = FormErrors::default();
+        if let usecase::Error::Problems(problems) = &error {
+            for problem in problems {
+                let (anchor, label) = fields
+                    .iter()
+                    .find(|(api, _, _)| *api == problem.field)
+                    .or(fields.first())
+                    .map_or(("main-content", ""), |(_, anchor, label)| (*anchor, *label));
+                errors.add(anchor, format!("{label} {}", problem.message).trim().to_owned());
+            }
+            return Ok(errors);
+        }
         let field = error.field();
         let message = match &error {
             usecase::Error::Invalid(e) => e.message.clone(),

@@ -31,6 +31,14 @@ pub struct EditForm {
     closes_at: String,
     #[serde(default)]
     vacancies: String,
+    /// The hiring manager's user id; empty for none.
+    #[serde(default)]
+    hiring_manager: String,
+    #[serde(default)]
+    interview_rounds: String,
+    /// Kept as the job has it: the test is chosen when the job is posted.
+    #[serde(default)]
+    online_test: String,
 }
 
 #[derive(Template)]
@@ -41,28 +49,55 @@ struct EditPage {
     id: JobId,
     form: EditForm,
     zone: String,
+    /// (user id, name) of the active hiring managers, after "None".
+    managers: Vec<(String, String)>,
+    rounds: Vec<(String, String)>,
 }
 
 /// Where each field of [`JobEdit`] is on the page, and what it is called there.
-const FIELDS: [(&str, &str, &str); 5] = [
+const FIELDS: [(&str, &str, &str); 7] = [
     ("title", "title", "Title"),
     ("description", "description", "Description"),
     ("location", "location", "Location"),
     ("closesAt", "closes-at", "Closing date"),
     ("vacancies", "vacancies", "Number of vacancies"),
+    ("hiringManagerId", "hiring-manager", "Hiring manager"),
+    ("stages", "interview-rounds", "Interview rounds"),
 ];
 
-fn page(state: &AppState, viewer: &Viewer, id: JobId, form: EditForm, errors: FormErrors) -> Response {
-    render(&EditPage {
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: JobId,
+    form: EditForm,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    let mut managers = vec![(String::new(), "None: recruiters decide".to_owned())];
+    managers.extend(
+        state
+            .store
+            .staff_users()
+            .await?
+            .into_iter()
+            .filter(|u| u.active && u.role == pvara_domain::user::Role::HiringManager)
+            .map(|u| (u.id.to_string(), u.full_name)),
+    );
+    let rounds = ["1", "2", "3"]
+        .into_iter()
+        .map(|n| (n.to_owned(), n.to_owned()))
+        .collect();
+    Ok(render(&EditPage {
         layout: Layout::new(viewer),
         errors,
         id,
         form,
+        managers,
+        rounds,
         zone: format!(
             "Leave empty to keep it open until filled; a later date reopens a closed job. In {}",
             state.web.locale.zone_label()
         ),
-    })
+    }))
 }
 
 pub async fn show(
@@ -82,8 +117,16 @@ pub async fn show(
             .map(|at| state.web.locale.to_local_input(at))
             .unwrap_or_default(),
         vacancies: job.vacancies.to_string(),
+        hiring_manager: job.hiring_manager.map(|m| m.to_string()).unwrap_or_default(),
+        interview_rounds: job.requirements.stages.interview_rounds.to_string(),
+        online_test: if job.requirements.stages.online_test {
+            "yes"
+        } else {
+            "no"
+        }
+        .to_owned(),
     };
-    Ok(page(&state, &viewer, job.id, form, FormErrors::default()))
+    page(&state, &viewer, job.id, form, FormErrors::default()).await
 }
 
 pub async fn save(
@@ -115,6 +158,17 @@ pub async fn save(
         vacancies.unwrap_or(1),
         crate::now(),
     );
+    let stages = pvara_domain::stages::Stages::parse(
+        form.online_test != "no",
+        form.interview_rounds.trim().parse().unwrap_or(1),
+    )
+    .map_err(|_| errors.add("interview-rounds", "Choose one, two or three interview rounds"))
+    .ok();
+    let parsed = parsed.map(|edit| JobEdit {
+        hiring_manager: form.hiring_manager.trim().parse().ok(),
+        stages,
+        ..edit
+    });
     match parsed {
         Ok(edit) if errors.is_empty() && closes_at.is_some() => {
             match usecase::jobs::edit(state.store.as_ref(), actor, id, edit).await {
@@ -131,7 +185,7 @@ pub async fn save(
             }
         }
     }
-    Ok(page(&state, &viewer, id, form, errors))
+    page(&state, &viewer, id, form, errors).await
 }
 
 /// Posts a copy of the job and opens it for editing.

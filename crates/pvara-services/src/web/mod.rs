@@ -16,6 +16,7 @@
 //! - `privacy`: the privacy notice applicants accept.
 //! - [`staff`]: jobs with counts, and the ranked pipeline with bulk actions.
 //! - [`review`]: the workspace's candidate page and the actions on it.
+//! - `panel`: interview panels and rounds on that page, scorecards, and "My interviews".
 //! - [`rubric`]: what the score weighs, on the job form and the job's own rubric page.
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports.
 //! - `steps`: form fields to pipeline steps, shared by the candidate page and bulk actions.
@@ -32,6 +33,7 @@ pub mod email;
 pub mod forms;
 mod job_edit;
 mod offer;
+mod panel;
 mod privacy;
 pub mod reports;
 pub mod review;
@@ -63,6 +65,10 @@ pub struct Layout {
     pub app_js: String,
     pub user_name: Option<String>,
     pub is_staff: bool,
+    /// Signs in to the staff pages: staff, hiring managers, interviewers.
+    pub works_here: bool,
+    /// Sees the workspace's jobs: staff and hiring managers.
+    pub sees_jobs: bool,
     pub is_admin: bool,
     pub csrf: String,
 }
@@ -73,6 +79,8 @@ impl Layout {
         Layout {
             user_name: viewer.user.as_ref().map(|u| u.full_name.clone()),
             is_staff: role.is_some_and(Role::is_staff),
+            works_here: role.is_some_and(Role::works_here),
+            sees_jobs: role.is_some_and(|r| r.is_staff() || r == Role::HiringManager),
             is_admin: role == Some(Role::Admin),
             csrf: viewer.csrf.clone(),
             ..Layout::anonymous()
@@ -88,6 +96,8 @@ impl Layout {
             app_js: assets::url("app.js"),
             user_name: None,
             is_staff: false,
+            works_here: false,
+            sees_jobs: false,
             is_admin: false,
             csrf: String::new(),
         }
@@ -322,7 +332,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/jobs/{id}/bulk", post(staff::bulk))
         .route("/staff/applications/{id}", get(review::application))
         .route("/staff/applications/{id}/cv", get(review::cv))
+        .route("/staff/applications/{id}/scorecard", post(panel::scorecard))
         .route("/staff/applications/{id}/{action}", post(review::act))
+        .route("/staff/interviews", get(panel::interviews))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/deactivate", post(admin::deactivate))
         .route("/admin/system", get(admin::system))

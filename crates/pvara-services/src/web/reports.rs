@@ -63,6 +63,8 @@ struct ReportsPage {
     /// "1 of 12 vacancies filled".
     filled: String,
     funnel: Vec<FunnelRow>,
+    /// How long candidates wait after interviewing, in a sentence.
+    decision_wait: String,
     questionnaire_off: bool,
     answered: String,
     flagged: Vec<String>,
@@ -183,6 +185,14 @@ pub async fn show(
             }
         ),
         job_title: job.title,
+        decision_wait: match funnel.interview_to_decision.decided {
+            0 => "No candidate has been decided on after an interview yet.".to_owned(),
+            n => format!(
+                "From the first interview to the decision (an offer or a rejection): {} at the median, over {n} {}.",
+                duration(funnel.interview_to_decision.median_seconds),
+                if n == 1 { "candidate" } else { "candidates" }
+            ),
+        },
         funnel: funnel
             .stages
             .iter()

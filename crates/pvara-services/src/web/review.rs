@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use pvara_domain::event::MailTemplate;
@@ -18,7 +17,7 @@ use super::TagClass as _;
 use super::forms::FormErrors;
 use super::score::ScoreView;
 use super::session::Viewer;
-use super::steps::{hire, interview, invitation, offer, offer_withdrawal, rejection};
+use super::steps::{hire, invitation, offer, offer_withdrawal, rejection};
 use super::{Layout, PageError, render};
 use crate::front::request::RequestId;
 use crate::mail::Locale;
@@ -55,6 +54,7 @@ struct ApplicationPage {
     awaiting_manual: bool,
     /// Name-blind sifting withholds who the candidate is.
     identity_hidden: bool,
+    panel: super::panel::PanelSection,
     details: Vec<(&'static str, String)>,
     has_file: bool,
     resume_text: String,
@@ -115,6 +115,7 @@ fn mail_title(template: &str) -> String {
         Some(MailTemplate::OfferWithdrawn) => "Offer withdrawn",
         Some(MailTemplate::OfferExpired) => "Offer expired",
         Some(MailTemplate::Hired) => "Appointment confirmed",
+        Some(MailTemplate::PanelInvitation) => "Invitation to the interview panel",
         None => "Other mail",
     };
     title.to_owned()
@@ -134,8 +135,9 @@ impl MailRow {
     }
 }
 
-/// The forms shown: only the steps the lifecycle allows now.
-#[derive(Debug)]
+/// The forms shown: only the steps the lifecycle allows now (none for a reader who does not
+/// decide on the job).
+#[derive(Debug, Default)]
 pub struct Allowed {
     pub invite: bool,
     pub interview: bool,
@@ -186,7 +188,7 @@ async fn actor_names(
 }
 
 /// The page for `actor`, whom the handler has already checked is staff.
-async fn application_page(
+pub(super) async fn page(
     state: &AppState,
     (viewer, actor): (&Viewer, Actor),
     id: ApplicationId,
@@ -197,6 +199,7 @@ async fn application_page(
         mail,
         identity_hidden,
         job,
+        access,
     } = usecase::applications::view(state.store.as_ref(), actor, id).await?;
     let locale = &state.web.locale;
     let mail = mail.into_iter().map(|d| MailRow::new(d, locale)).collect();
@@ -204,6 +207,7 @@ async fn application_page(
         record.status == Status::Submitted && job.as_ref().is_some_and(|j| j.requirements.scoring_paused);
     let stages = job.as_ref().map(|j| j.requirements.stages).unwrap_or_default();
     let job_title = job.map(|j| j.title).unwrap_or_default();
+    let panel = super::panel::section(state, actor, (id, record.status, stages), access).await?;
     let notes = state.store.notes(id).await?;
     let names = actor_names(state, &record).await?;
     let c = &record.candidate;
@@ -251,7 +255,12 @@ async fn application_page(
         has_file: record.cv_file_name.is_some(),
         resume_text: c.resume_text.clone(),
         cover_letter: c.cover_letter.clone().unwrap_or_else(|| "None".to_owned()),
-        actions: Allowed::from(record.status, stages),
+        actions: if panel.decides {
+            Allowed::from(record.status, stages)
+        } else {
+            Allowed::default()
+        },
+        panel,
         history,
         mail,
         notes: notes
@@ -270,9 +279,9 @@ pub async fn application(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let actor = viewer.require_staff(&format!("/staff/applications/{id}"))?;
+    let actor = viewer.require_works_here(&format!("/staff/applications/{id}"))?;
     let id: ApplicationId = id.parse().map_err(|_| PageError::NotFound)?;
-    application_page(&state, (&viewer, actor), id, FormErrors::default()).await
+    page(&state, (&viewer, actor), id, FormErrors::default()).await
 }
 
 pub async fn cv(
@@ -280,7 +289,7 @@ pub async fn cv(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let actor = viewer.require_staff(&format!("/staff/applications/{id}"))?;
+    let actor = viewer.require_works_here(&format!("/staff/applications/{id}"))?;
     let id: ApplicationId = id.parse().map_err(|_| PageError::NotFound)?;
     let file = usecase::applications::cv_file(state.store.as_ref(), actor, id).await?;
     Ok(crate::front::download::attachment(file))
@@ -300,7 +309,9 @@ pub struct ActionForm {
     #[serde(default)]
     location: String,
     #[serde(default)]
-    interviewers: String,
+    interviewers: Vec<String>,
+    #[serde(default)]
+    round: String,
     #[serde(default)]
     salary: String,
     #[serde(default)]
@@ -369,11 +380,11 @@ pub async fn act(
     viewer: Viewer,
     Path((id, action)): Path<(String, String)>,
     RequestId(request_id): RequestId,
-    Form(form): Form<ActionForm>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<ActionForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let here = format!("/staff/applications/{id}");
-    let actor = viewer.require_staff(&here)?;
+    let actor = viewer.require_works_here(&here)?;
     let id: ApplicationId = id.parse().map_err(|_| PageError::NotFound)?;
     let mut errors = FormErrors::default();
     if action == "note" {
@@ -392,11 +403,15 @@ pub async fn act(
                 ("test-url", "deadline"),
                 (&form.test_url, &form.deadline),
             ),
-            "interview" => interview(
-                &mut errors,
-                locale,
-                (&form.scheduled_at, &form.location, &form.interviewers),
-            ),
+            "interview" => {
+                let fields = (
+                    form.scheduled_at.as_str(),
+                    form.location.as_str(),
+                    form.interviewers.as_slice(),
+                    form.round.as_str(),
+                );
+                super::panel::interview_step(&state, &mut errors, id, fields).await?
+            }
             "offer" => offer(
                 &mut errors,
                 locale,
@@ -419,5 +434,5 @@ pub async fn act(
     if errors.is_empty() {
         return Ok(super::see_other(&here));
     }
-    application_page(&state, (&viewer, actor), id, errors).await
+    page(&state, (&viewer, actor), id, errors).await
 }

@@ -114,6 +114,16 @@ impl Viewer {
         }
     }
 
+    /// Anyone who works here (the pages then check the job or the panel).
+    pub fn require_works_here(&self, here: &str) -> Result<Actor, PageError> {
+        let actor = self.require(here)?;
+        if actor.role.works_here() {
+            Ok(actor)
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+
     pub fn require_admin(&self, here: &str) -> Result<Actor, PageError> {
         let actor = self.require(here)?;
         if actor.role == Role::Admin {

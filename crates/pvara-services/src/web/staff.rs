@@ -64,8 +64,18 @@ const COUNT_COLUMNS: [(&str, &[Status]); 6] = [
 ];
 
 pub async fn jobs(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    viewer.require_staff("/staff/jobs")?;
-    let jobs = state.store.all_jobs(1_000).await?;
+    let actor = viewer.require_works_here("/staff/jobs")?;
+    if actor.role == pvara_domain::user::Role::Interviewer {
+        return Ok(super::see_other("/staff/interviews"));
+    }
+    // A hiring manager sees the jobs they manage.
+    let jobs: Vec<_> = state
+        .store
+        .all_jobs(1_000)
+        .await?
+        .into_iter()
+        .filter(|job| usecase::panel::decides_on(&actor, job))
+        .collect();
     let mut counts: HashMap<(JobId, Status), u64> = HashMap::new();
     for c in state.store.status_counts(&[]).await? {
         counts.insert((c.job_id, c.status), c.count);
@@ -127,6 +137,9 @@ pub struct JobForm {
     /// "no" when the job has no online test (the box is ticked by default).
     #[serde(default, rename = "onlineTest")]
     online_test: String,
+    /// How many interview rounds (one by default).
+    #[serde(default, rename = "interviewRounds")]
+    interview_rounds: String,
     #[serde(flatten)]
     rubric: super::rubric::RubricFields,
 }
@@ -228,6 +241,10 @@ pub async fn create_job(
         "" => None,
         given => parse_whole(&mut errors, "vacancies", "Number of vacancies", given),
     };
+    let rounds = form.interview_rounds.trim().parse().unwrap_or(1);
+    let stages = pvara_domain::stages::Stages::parse(form.online_test != "no", rounds)
+        .map_err(|_| errors.add("interview-rounds", "Choose one, two or three interview rounds"))
+        .unwrap_or_default();
     if !errors.is_empty() {
         return Ok(new_job_page(&viewer, &state.web.locale, form, errors));
     }
@@ -249,7 +266,8 @@ pub async fn create_job(
         rubric,
         name_blind: form.name_blind == "yes",
         vacancies,
-        online_test: form.online_test != "no",
+        stages,
+        hiring_manager: None,
     };
     match usecase::jobs::create(state.store.as_ref(), actor, &draft, options).await {
         Ok(job) => Ok(super::see_other(&format!("/staff/jobs/{}", job.id))),
@@ -411,8 +429,11 @@ pub async fn pipeline(
     Path(id): Path<String>,
     Query(query): Query<PipelineQuery>,
 ) -> Result<Response, PageError> {
-    viewer.require_staff(&format!("/staff/jobs/{id}"))?;
+    let actor = viewer.require_works_here(&format!("/staff/jobs/{id}"))?;
     let job = find_job(&state, &id).await?;
+    if !usecase::panel::decides_on(&actor, &job) {
+        return Err(PageError::Forbidden);
+    }
     pipeline_page(&state, &viewer, job, query, FormErrors::default(), None).await
 }
 
@@ -441,8 +462,11 @@ pub async fn bulk(
     axum_extra::extract::Form(form): axum_extra::extract::Form<BulkForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
-    let actor = viewer.require_staff(&format!("/staff/jobs/{id}"))?;
+    let actor = viewer.require_works_here(&format!("/staff/jobs/{id}"))?;
     let job = find_job(&state, &id).await?;
+    if !usecase::panel::decides_on(&actor, &job) {
+        return Err(PageError::Forbidden);
+    }
     let mut errors = FormErrors::default();
     let step = match form.action.as_str() {
         "invite" => invitation(

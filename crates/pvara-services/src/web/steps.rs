@@ -2,11 +2,9 @@
 //! taken: one reading for the candidate page and the bulk actions. Times are typed in the
 //! installation's zone ([`Locale`]).
 
-use pvara_domain::pipeline::{
-    Hiring, Interview, Offer, OfferWithdrawal, Rejection, SalaryPeriod, Step, TestInvitation,
-};
+use pvara_domain::pipeline::{Hiring, Offer, OfferWithdrawal, Rejection, SalaryPeriod, Step, TestInvitation};
 
-use super::forms::{FormErrors, parse_date, parse_datetime_local, parse_number, split_list};
+use super::forms::{FormErrors, parse_date, parse_datetime_local, parse_number};
 use crate::mail::Locale;
 
 /// An invitation to the online test, or the messages that say why the fields cannot make one.
@@ -36,26 +34,6 @@ pub(super) fn rejection(errors: &mut FormErrors, anchor: &str, reason: &str) -> 
         Ok(r) => Some(Step::Reject(r)),
         Err(e) => {
             errors.add(anchor, format!("Reason {}", e.message));
-            None
-        }
-    }
-}
-
-pub(super) fn interview(
-    errors: &mut FormErrors,
-    locale: &Locale,
-    (scheduled_at, location, interviewers): (&str, &str, &str),
-) -> Option<Step> {
-    let at = parse_datetime_local(errors, locale, ("scheduled-at", "Date and time"), scheduled_at)?;
-    match Interview::parse(at, location, &split_list(interviewers), crate::now()) {
-        Ok(i) => Some(Step::ScheduleInterview(i)),
-        Err(e) => {
-            let (anchor, label) = match e.field {
-                "scheduledAt" => ("scheduled-at", "Date and time"),
-                "location" => ("location", "Location"),
-                _ => ("interviewers", "Interviewers"),
-            };
-            errors.add(anchor, format!("{label} {}", e.message));
             None
         }
     }

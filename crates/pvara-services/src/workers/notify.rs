@@ -105,7 +105,22 @@ impl NotifyWorker {
                 tracing::warn!(application = %data.application_id, "application gone; mail not sent");
                 continue;
             };
-            let rendered = self.templates.render(data.template, id, &context);
+            let rendered = match data.panelist {
+                None => self.templates.render(data.template, id, &context),
+                // A panel member's invitation: rare, one read of the member each.
+                Some(member) => match self.store.user(member).await?.filter(|u| u.active) {
+                    Some(person) => self.templates.render_to(
+                        data.template,
+                        id,
+                        &context,
+                        Some((&person.full_name, &person.email)),
+                    ),
+                    None => {
+                        tracing::warn!(user = %member, "panel member gone or deactivated; mail not sent");
+                        continue;
+                    }
+                },
+            };
             out.push(record, rendered, Source::Application(data.application_id));
         }
         Ok(())

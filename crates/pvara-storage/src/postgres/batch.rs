@@ -72,6 +72,7 @@ pub(super) async fn apply_transitions(
             })
             .collect();
         write_effects(conn, &effects).await?;
+        super::panel::write_seats(conn, &effects).await?;
         pending = later;
     }
     Ok(applied)

@@ -8,6 +8,7 @@
 
 mod batch;
 mod log;
+mod panel;
 mod rows;
 mod schema;
 mod scores;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::error::StoreError;
 use crate::model::{HistoryEntry, ScoreRecord, UserRecord};
 
-pub(crate) const JOB_COLUMNS: &str = "j.id AS job_id_, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at, j.vacancies";
+pub(crate) const JOB_COLUMNS: &str = "j.id AS job_id_, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at, j.vacancies, j.hiring_manager_id";
 pub(crate) const USER_COLUMNS: &str = "u.id AS user_id_, u.email, u.full_name, u.role, u.password_hash, u.created_at AS user_created_at, u.deactivated_at, u.email_verified_at, u.credentials_changed_at";
 
 pub(crate) fn user(row: &PgRow) -> Result<UserRecord, StoreError> {
@@ -57,6 +57,9 @@ pub(crate) fn job(row: &PgRow) -> Result<Job, StoreError> {
         created_by: pvara_domain::ids::UserId(row.try_get::<Uuid, _>("created_by")?),
         created_at: row.try_get("created_at")?,
         vacancies: u32::try_from(row.try_get::<i32, _>("vacancies")?).map_err(corrupt)?,
+        hiring_manager: row
+            .try_get::<Option<Uuid>, _>("hiring_manager_id")?
+            .map(pvara_domain::ids::UserId),
     })
 }
 

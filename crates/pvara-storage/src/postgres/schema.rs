@@ -274,6 +274,27 @@ CREATE INDEX applications_best ON applications ((coalesce(score_rank, -1)) DESC,
 -- How many posts a job fills.
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS vacancies INTEGER NOT NULL DEFAULT 1;
 "#,
+    r#"
+-- Hiring managers and interviewers.
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check
+    CHECK (role IN ('applicant', 'recruiter', 'admin', 'hiring_manager', 'interviewer'));
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS hiring_manager_id UUID REFERENCES users (id);
+-- Each interview's panel, one row per member and round, written with the scheduling; the
+-- member's scorecard fills the row (ratings hold evidence about the candidate: erasure clears
+-- them, the recommendation stays).
+CREATE TABLE IF NOT EXISTS interview_panel (
+    application_id UUID NOT NULL REFERENCES applications (id),
+    round          SMALLINT NOT NULL,
+    interviewer_id UUID NOT NULL REFERENCES users (id),
+    scheduled_at   TIMESTAMPTZ NOT NULL,
+    ratings        JSONB,
+    recommendation TEXT,
+    submitted_at   TIMESTAMPTZ,
+    PRIMARY KEY (application_id, round, interviewer_id)
+);
+CREATE INDEX IF NOT EXISTS interview_panel_by_interviewer ON interview_panel (interviewer_id, scheduled_at);
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

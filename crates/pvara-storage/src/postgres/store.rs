@@ -67,8 +67,8 @@ impl Store for PgEngine {
 
     async fn create_job(&self, job: Job) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at, vacancies)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at, vacancies, hiring_manager_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(job.id.0)
         .bind(&job.title)
@@ -79,6 +79,7 @@ impl Store for PgEngine {
         .bind(job.created_by.0)
         .bind(job.created_at)
         .bind(i32::try_from(job.vacancies).unwrap_or(i32::MAX))
+        .bind(job.hiring_manager.map(|id| id.0))
         .execute(self.pool())
         .await
         .map_err(|e| on_constraint(e, "job", "user"))?;

@@ -70,7 +70,7 @@ impl Accounts for PgEngine {
 
     async fn staff_users(&self) -> Result<Vec<UserRecord>, StoreError> {
         let found = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.role IN ('recruiter', 'admin') ORDER BY u.email"
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.role <> 'applicant' ORDER BY u.email"
         ))
         .fetch_all(self.pool())
         .await?;
@@ -191,7 +191,10 @@ impl Workspace for PgEngine {
 
     async fn edit_job(&self, id: JobId, edit: JobEdit) -> Result<(), StoreError> {
         let changed = sqlx::query(
-            "UPDATE jobs SET title = $2, description = $3, location = $4, closes_at = $5, vacancies = $6
+            "UPDATE jobs SET title = $2, description = $3, location = $4, closes_at = $5, vacancies = $6,
+                    hiring_manager_id = $7,
+                    requirements = CASE WHEN $8::jsonb IS NULL THEN requirements
+                                        ELSE jsonb_set(requirements, '{stages}', $8::jsonb) END
              WHERE id = $1",
         )
         .bind(id.0)
@@ -200,6 +203,8 @@ impl Workspace for PgEngine {
         .bind(&edit.location)
         .bind(edit.closes_at)
         .bind(i32::try_from(edit.vacancies).unwrap_or(i32::MAX))
+        .bind(edit.hiring_manager.map(|id| id.0))
+        .bind(edit.stages.map(sqlx::types::Json))
         .execute(self.pool())
         .await?
         .rows_affected();

@@ -6,6 +6,7 @@
 //! connections on the blocking thread pool, so they never wait behind a commit.
 
 mod log;
+mod panel;
 mod rows;
 mod schema;
 mod scores;
@@ -144,8 +145,10 @@ impl SqliteEngine {
             .truncate(false)
             .open(&path)
             .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", path.display())))?;
-        let mut conn = open_connection(&path)?;
-        schema::migrate(&mut conn)?;
+        // Migrated on a connection of its own, closed before the others open: one migration
+        // edits a table's text in the schema, which only a new connection is sure to read.
+        schema::migrate(&mut open_connection(&path)?)?;
+        let conn = open_connection(&path)?;
         let writer = Writer::spawn(conn)
             .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
         let readers = (0..READERS)

@@ -100,7 +100,7 @@ pub(crate) fn user_from_row(row: &Row<'_>, at: usize) -> Result<UserRecord, Stor
     })
 }
 
-pub(crate) const JOB_COLUMNS: &str = "j.id, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at, j.vacancies";
+pub(crate) const JOB_COLUMNS: &str = "j.id, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at, j.vacancies, j.hiring_manager_id";
 
 pub(crate) fn job_from_row(row: &Row<'_>, at: usize) -> Result<Job, StoreError> {
     let text = |i: usize| row.get::<_, String>(at + i);
@@ -118,6 +118,11 @@ pub(crate) fn job_from_row(row: &Row<'_>, at: usize) -> Result<Job, StoreError> 
         created_by: parse_id(&text(6)?)?,
         created_at: parse_ts(&text(7)?)?,
         vacancies: row.get(at + 8)?,
+        hiring_manager: row
+            .get::<_, Option<String>>(at + 9)?
+            .as_deref()
+            .map(parse_id)
+            .transpose()?,
     })
 }
 

@@ -257,6 +257,33 @@ CREATE INDEX applications_best ON applications (coalesce(score_rank, -1) DESC, i
 -- How many posts a job fills.
 ALTER TABLE jobs ADD COLUMN vacancies INTEGER NOT NULL DEFAULT 1;
 "#,
+    r#"
+-- Hiring managers and interviewers. SQLite cannot alter a CHECK constraint; its documented way
+-- for a change that leaves every stored row valid is to edit the table's text in the schema
+-- (https://sqlite.org/lang_altertable.html#otheralter). The connection that ran this is closed
+-- after migrating, so every connection reads the new text.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+SET sql = replace(sql, 'CHECK (role IN (''applicant'', ''recruiter'', ''admin''))',
+                  'CHECK (role IN (''applicant'', ''recruiter'', ''admin'', ''hiring_manager'', ''interviewer''))')
+WHERE type = 'table' AND name = 'users';
+PRAGMA writable_schema = OFF;
+ALTER TABLE jobs ADD COLUMN hiring_manager_id TEXT REFERENCES users (id);
+-- Each interview's panel, one row per member and round, written with the scheduling; the
+-- member's scorecard fills the row (ratings hold evidence about the candidate: erasure clears
+-- them, the recommendation stays).
+CREATE TABLE interview_panel (
+    application_id TEXT NOT NULL REFERENCES applications (id),
+    round          INTEGER NOT NULL,
+    interviewer_id TEXT NOT NULL REFERENCES users (id),
+    scheduled_at   TEXT NOT NULL,
+    ratings        TEXT,
+    recommendation TEXT,
+    submitted_at   TEXT,
+    PRIMARY KEY (application_id, round, interviewer_id)
+);
+CREATE INDEX interview_panel_by_interviewer ON interview_panel (interviewer_id, scheduled_at);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -95,8 +95,8 @@ impl Store for SqliteEngine {
     async fn create_job(&self, job: Job) -> Result<(), StoreError> {
         self.write(move |conn| {
             conn.prepare_cached(
-                "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at, vacancies)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at, vacancies, hiring_manager_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 job.id.to_string(),
@@ -107,7 +107,8 @@ impl Store for SqliteEngine {
                 to_json(&job.requirements)?,
                 job.created_by.to_string(),
                 ts(job.created_at),
-                job.vacancies
+                job.vacancies,
+                job.hiring_manager.map(|id| id.to_string())
             ])
             .map_err(|e| on_constraint(e, "job", "user"))?;
             Ok(())
@@ -472,8 +473,8 @@ impl Store for SqliteEngine {
                         status: parse_status(&row.get::<_, String>(1)?)?,
                         candidate: candidate_from_row(row, 2)?,
                         job: job_from_row(row, 10)?,
-                        score: score_from_row(row, 19)?,
-                        erased: row.get(22)?,
+                        score: score_from_row(row, 20)?,
+                        erased: row.get(23)?,
                     });
                 }
             }

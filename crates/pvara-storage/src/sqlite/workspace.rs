@@ -85,7 +85,7 @@ impl Accounts for SqliteEngine {
     async fn staff_users(&self) -> Result<Vec<UserRecord>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.role IN ('recruiter', 'admin') ORDER BY u.email"
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.role <> 'applicant' ORDER BY u.email"
             ))?;
             let mut rows = stmt.query([])?;
             let mut users = Vec::new();
@@ -226,7 +226,10 @@ impl Workspace for SqliteEngine {
         self.write(move |conn| {
             let changed = conn
                 .prepare_cached(
-                    "UPDATE jobs SET title = ?2, description = ?3, location = ?4, closes_at = ?5, vacancies = ?6
+                    "UPDATE jobs SET title = ?2, description = ?3, location = ?4, closes_at = ?5, vacancies = ?6,
+                            hiring_manager_id = ?7,
+                            requirements = CASE WHEN ?8 IS NULL THEN requirements
+                                                ELSE json_set(requirements, '$.stages', json(?8)) END
                      WHERE id = ?1",
                 )?
                 .execute(params![
@@ -235,7 +238,9 @@ impl Workspace for SqliteEngine {
                     edit.description,
                     edit.location,
                     edit.closes_at.map(ts),
-                    edit.vacancies
+                    edit.vacancies,
+                    edit.hiring_manager.map(|id| id.to_string()),
+                    edit.stages.as_ref().map(super::rows::to_json).transpose()?
                 ])?;
             if changed == 0 {
                 return Err(StoreError::NotFound("job"));

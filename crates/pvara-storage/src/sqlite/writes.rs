@@ -181,6 +181,9 @@ pub(super) fn apply_transition(
     }
     count_move(conn, &t.job_id.to_string(), t.application_id, Some(t.from), t.to)?;
     insert_history(conn, t.history_row())?;
+    if let Some(interview) = t.panel_interview() {
+        super::panel::write_seats(conn, t.application_id, &interview)?;
+    }
     emit(conn, &t.messages, &ts(t.at), in_place)?;
     Ok(true)
 }

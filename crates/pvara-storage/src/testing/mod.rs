@@ -9,6 +9,7 @@
 mod database;
 mod fixtures;
 mod log_story;
+mod panel_story;
 mod report_story;
 mod rubric_story;
 mod store_story;
@@ -18,6 +19,7 @@ mod workspace_story;
 pub use database::{TestDatabase, test_kafka, test_kafka_sasl};
 pub use fixtures::*;
 pub use log_story::*;
+pub use panel_story::*;
 pub use report_story::*;
 pub use rubric_story::*;
 pub use store_story::*;

@@ -146,6 +146,8 @@ pub async fn workspace_story(engines: &Engines) {
         location: Some("Lahore".to_owned()),
         closes_at: Some(now() + Duration::days(30)),
         vacancies: 12,
+        hiring_manager: None,
+        stages: None,
     };
     store.close_job(job.id, now()).await.unwrap();
     store.edit_job(job.id, edit.clone()).await.unwrap();

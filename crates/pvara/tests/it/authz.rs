@@ -117,7 +117,7 @@ async fn applicants_see_only_their_own_and_cannot_act_as_staff(backend: Backend)
         ),
         (
             "interview",
-            json!({ "scheduledAt": later, "location": "HQ", "interviewers": ["X"] }),
+            json!({ "scheduledAt": later, "location": "HQ", "interviewerIds": []  }),
         ),
         (
             "offer",

@@ -284,6 +284,20 @@ impl TestApp {
         self.token(email).await
     }
 
+    /// The ids of everyone who may sit on an interview panel (`GET /api/interviewers`), as
+    /// a scheduling's `interviewerIds`.
+    pub async fn panel(&self, token: &str) -> Value {
+        let people = self.get_json("/api/interviewers", Some(token)).await;
+        Value::Array(
+            people
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].clone())
+                .collect(),
+        )
+    }
+
     pub async fn applicant(&self, name: &str) -> Applicant {
         let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
         let body = json!({ "email": email, "password": PASSWORD, "fullName": name });

@@ -174,7 +174,9 @@ async fn a_job_without_a_test_interviews_after_the_review(backend: Backend) {
         error["message"].as_str().unwrap().contains("no online test"),
         "{error}"
     );
-    let interview = json!({"scheduledAt": Utc::now() + Duration::days(3), "location": "Depot", "interviewers": ["S. Ali"]});
+    let panel = app.panel(&recruiter).await;
+    let interview =
+        json!({"scheduledAt": Utc::now() + Duration::days(3), "location": "Depot", "interviewerIds": panel});
     let response = app
         .post(
             &format!("/api/applications/{id}/interview"),

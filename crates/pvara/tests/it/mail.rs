@@ -63,7 +63,8 @@ async fn a_moved_interview_updates_the_calendar_and_a_rejection_cancels_it(backe
         json!({"testUrl": "https://t.example/1", "deadline": later(3)}),
     )
     .await;
-    let first = json!({"scheduledAt": later(10), "location": "Room 4", "interviewers": ["S. Ali"]});
+    let panel = app.panel(&recruiter).await;
+    let first = json!({"scheduledAt": later(10), "location": "Room 4", "interviewerIds": panel});
     step("interview", first).await;
     eventually("the first invitation", || async {
         (app.mails()
@@ -74,7 +75,7 @@ async fn a_moved_interview_updates_the_calendar_and_a_rejection_cancels_it(backe
             .then_some(())
     })
     .await;
-    let moved = json!({"scheduledAt": later(11), "location": "Room 7", "interviewers": ["S. Ali"]});
+    let moved = json!({"scheduledAt": later(11), "location": "Room 7", "interviewerIds": panel});
     step("interview", moved).await;
     step(
         "rejection",

@@ -23,6 +23,7 @@ mod mail;
 mod observability;
 mod offers;
 mod oversight;
+mod panels;
 mod portal;
 mod postgres_restart;
 mod privacy;

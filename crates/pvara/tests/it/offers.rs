@@ -36,6 +36,7 @@ async fn offered(
         let id = app.submit(&who, &body).await;
         app.wait_for_status(&recruiter, &id, "Under Review").await;
         let later = |days| Utc::now() + Duration::days(days);
+        let panel = app.panel(&recruiter).await;
         let steps = [
             (
                 "test-invitation",
@@ -43,7 +44,7 @@ async fn offered(
             ),
             (
                 "interview",
-                json!({"scheduledAt": later(2), "location": "Room 4", "interviewers": ["S. Ali"]}),
+                json!({"scheduledAt": later(2), "location": "Room 4", "interviewerIds": panel}),
             ),
             (
                 "offer",
@@ -318,6 +319,8 @@ async fn times_read_the_same_for_staff_candidate_and_mail() {
         &invite,
     )
     .await;
+    let panel = app.panel(&staff_token).await;
+    let member = panel[0].as_str().unwrap().to_owned();
     let mut staff = Pages::new(&app);
     staff.sign_in("r@pvara.gov").await;
     let csrf = staff.csrf(&format!("/staff/applications/{second}")).await;
@@ -328,7 +331,7 @@ async fn times_read_the_same_for_staff_candidate_and_mail() {
                 ("csrf", csrf.as_str()),
                 ("scheduledAt", &typed),
                 ("location", "Room 4"),
-                ("interviewers", "S. Ali"),
+                ("interviewers", member.as_str()),
             ],
         )
         .await;

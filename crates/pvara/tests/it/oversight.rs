@@ -210,7 +210,8 @@ async fn name_blind_story(backend: Backend) {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(app.application(&recruiter, &id).await["identityHidden"], true);
-    let interview = json!({ "scheduledAt": later(14), "location": "Room 4", "interviewers": ["S. Ali"] });
+    let panel = app.panel(&recruiter).await;
+    let interview = json!({ "scheduledAt": later(14), "location": "Room 4", "interviewerIds": panel });
     let response = app
         .post(
             &format!("/api/applications/{id}/interview"),

@@ -137,6 +137,7 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
     assert_eq!(next["items"][0]["id"], medium_id.as_str());
 
     // Test, interview, offer for the best; rejection for the weakest.
+    let panel = app.panel(&recruiter).await;
     let steps = [
         (
             "test-invitation",
@@ -145,7 +146,7 @@ async fn a_job_from_posting_to_offer(backend: Backend) {
         ),
         (
             "interview",
-            json!({ "scheduledAt": later(14), "location": "PVARA HQ, Room 4", "interviewers": ["S. Ali", "R. Iqbal"] }),
+            json!({ "scheduledAt": later(14), "location": "PVARA HQ, Room 4", "interviewerIds": panel }),
             "Interview Scheduled",
         ),
         (
