@@ -123,7 +123,9 @@ class Server:
     def start(self):
         log = open(self.dir / "serve.log", "w")
         self.process = subprocess.Popen(
-            [BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off", "--public-url", self.base],
+            # Offers are swept every second, so a story can watch one expire.
+            [BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off", "--public-url", self.base,
+             "--offer-sweep-secs", "1"],
             stdout=log, stderr=log,
         )
         deadline = time.time() + DEADLINE_S

@@ -189,13 +189,25 @@ impl Interview {
         })
     }
 
-    /// "Interview" for a job's only round, "Interview, round 2" otherwise.
-    pub fn title(&self, rounds: u8) -> String {
-        if rounds > 1 || self.round > 1 {
-            format!("Interview, round {} of {}", self.round, rounds.max(self.round))
-        } else {
-            "Interview".to_owned()
+    /// How the panel reads: with `named`, each member's name and role (what staff and the
+    /// panel read, and candidates where the installation chooses); otherwise by role only ("a
+    /// panel of 2: hiring manager, interviewer"). An interview from before panels were users
+    /// shows the names it was given.
+    pub fn panel_words(&self, named: bool) -> String {
+        if self.roles.len() != self.interviewers.len() {
+            return self.interviewers.join(", ");
         }
+        if named {
+            return self
+                .interviewers
+                .iter()
+                .zip(&self.roles)
+                .map(|(name, role)| format!("{name} ({})", role.label()))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.label()).collect();
+        format!("a panel of {}: {}", roles.len(), roles.join(", "))
     }
 }
 
@@ -575,6 +587,29 @@ mod tests {
             assert_eq!(Step::from_history(to, Some(&step.details())), Some(step));
         }
         assert_eq!(Step::from_history(Status::UnderReview, None), None);
+    }
+
+    #[test]
+    fn a_panel_reads_by_role_unless_named() {
+        let now = Utc::now();
+        let panel = [
+            (UserId::new(), "S. Ali".to_owned(), Role::HiringManager),
+            (UserId::new(), "R. Iqbal".to_owned(), Role::Interviewer),
+        ];
+        let interview = Interview::parse((now + Duration::days(1), "Room 4"), &panel, 1, now).unwrap();
+        assert_eq!(
+            interview.panel_words(false),
+            "a panel of 2: hiring manager, interviewer"
+        );
+        assert_eq!(
+            interview.panel_words(true),
+            "S. Ali (hiring manager), R. Iqbal (interviewer)"
+        );
+        let old: Interview = serde_json::from_value(serde_json::json!({
+            "scheduledAt": "2030-02-14T05:00:00Z", "location": "Room 4", "interviewers": ["S. Ali"]
+        }))
+        .unwrap();
+        assert_eq!((old.panel_words(false), old.round), ("S. Ali".to_owned(), 1));
     }
 
     #[test]

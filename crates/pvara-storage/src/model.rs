@@ -638,6 +638,9 @@ pub struct MailContext {
     /// How many history entries the application had up to and including `entry`: it grows
     /// with every step, so it orders versions of one thing (an interview's calendar SEQUENCE).
     pub step: u32,
+    /// The round of the application's latest interview with a panel of users, if any: the
+    /// calendar entry a rejection or withdrawal cancels.
+    pub interview_round: Option<u8>,
 }
 
 /// Row counts, for operators and for tests that check a refused request changed nothing.

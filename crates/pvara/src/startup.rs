@@ -363,6 +363,7 @@ impl Application {
                     services.web.https = config.https();
                     services.web.semantic = config.semantic_model.is_some();
                     services.web.locale = config.locale()?;
+                    services.web.name_panel = config.mail.name_panel;
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();
                     services.equality = equality;

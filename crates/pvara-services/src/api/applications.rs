@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::ApiJson;
-use super::extract::{ApplicantUser, AuthUser, StaffUser};
+use super::extract::{ApplicantUser, AuthUser, TeamUser};
 use super::openapi::{ErrorBody, SubmitForm};
 use crate::front::cursor::{decode_cursor, next_cursor};
 use crate::front::download::attachment;
@@ -288,22 +288,22 @@ fn parse_query(params: ListParams) -> Result<ApplicationQuery, ApiError> {
     })
 }
 
-/// Staff only. Keyset pagination: stable under concurrent inserts, constant cost per page.
+/// Recruiters and admins; a hiring manager for their own job (`jobId`). Keyset pagination:
+/// stable under concurrent inserts, constant cost per page.
 #[utoipa::path(
     get, path = "/api/applications", tag = "applications", security(("bearer" = [])),
     params(ListParams),
     responses((status = 200, description = "A page of applications, best score first by default", body = PageView),
         (status = 400, description = "`bad_request`: a parameter out of range", body = ErrorBody),
-        (status = 403, description = "`forbidden`: staff only", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+        (status = 403, description = "`forbidden`: not a recruiter or admin, nor the hiring manager of `jobId`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn list(
     State(state): State<AppState>,
-    _staff: StaffUser,
+    TeamUser(user): TeamUser,
     Query(params): Query<ListParams>,
 ) -> Result<Json<PageView>, ApiError> {
     let query = parse_query(params)?;
-    let mut page = state.store.list_applications(&query).await?;
-    crate::usecase::applications::blind_page(state.store.as_ref(), &mut page).await?;
+    let page = crate::usecase::applications::list(state.store.as_ref(), user, &query).await?;
     let next_cursor = next_cursor(&page, query.limit);
     let items = page
         .into_iter()

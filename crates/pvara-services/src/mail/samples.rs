@@ -63,6 +63,7 @@ pub fn context(name: &str) -> MailContext {
             at: crate::now(),
         }),
         step: 4,
+        interview_round: None,
     }
 }
 

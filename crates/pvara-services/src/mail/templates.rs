@@ -316,7 +316,7 @@ impl MailTemplates {
                 vars.when = self.locale.date_time(interview.scheduled_at);
                 vars.location = interview.location.clone();
                 vars.round = interview.round;
-                vars.interviewers = self.panel_words(interview, recipient.is_some());
+                vars.interviewers = interview.panel_words(recipient.is_some() || self.name_panel);
             }
             Some(Step::ExtendOffer(offer)) => {
                 vars.salary = self.locale.pay(offer.salary, offer.salary_period);
@@ -344,7 +344,8 @@ impl MailTemplates {
             attendee: party(to_name, to_address),
             round: match &step {
                 Some(Step::ScheduleInterview(i)) => i.round,
-                _ => 1,
+                // A cancellation is of the latest interview.
+                _ => context.interview_round.unwrap_or(1),
             },
             changed_at: entry.map_or_else(crate::now, |e| e.at),
             sequence: context.step,
@@ -364,24 +365,6 @@ impl MailTemplates {
             _ => None,
         };
         Ok(message)
-    }
-
-    /// How an interview's panel reads in a mail: to a panel member, everyone by name; to the
-    /// candidate, by role ("a hiring manager and an interviewer"), with names where the
-    /// installation chose so. An interview from before panels were users shows its names.
-    fn panel_words(&self, interview: &pvara_domain::pipeline::Interview, to_panel: bool) -> String {
-        if interview.roles.len() != interview.interviewers.len() {
-            return interview.interviewers.join(", ");
-        }
-        let people = interview.interviewers.iter().zip(&interview.roles);
-        if to_panel || self.name_panel {
-            return people
-                .map(|(name, role)| format!("{name} ({})", role.label()))
-                .collect::<Vec<_>>()
-                .join(", ");
-        }
-        let roles: Vec<&str> = interview.roles.iter().map(|r| r.label()).collect();
-        format!("a panel of {}: {}", interview.roles.len(), roles.join(", "))
     }
 
     /// Renders an account mail: the link, how long it works, and what to do if it was not asked for.

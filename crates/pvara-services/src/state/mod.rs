@@ -29,6 +29,9 @@ pub struct WebConfig {
     pub semantic: bool,
     /// The installation's currency and time zone: every time a page shows or a form reads.
     pub locale: crate::mail::Locale,
+    /// Candidates read their interview panel by name, not by role only
+    /// (`--name-panel-in-invitation`).
+    pub name_panel: bool,
 }
 
 /// What every handler, API or page, can reach. Extractors clone the state for every request,

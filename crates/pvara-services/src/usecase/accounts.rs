@@ -234,3 +234,19 @@ pub async fn deactivate(
     .await;
     Ok(())
 }
+
+/// The active accounts of people who work here whose role `keep` accepts, by name: the choices
+/// a form offers (a job's hiring manager, an interview's panel).
+pub(super) async fn active_with(
+    store: &dyn Store,
+    keep: impl Fn(Role) -> bool,
+) -> Result<Vec<UserRecord>, Error> {
+    let mut people: Vec<_> = store
+        .staff_users()
+        .await?
+        .into_iter()
+        .filter(|u| u.active && keep(u.role))
+        .collect();
+    people.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+    Ok(people)
+}

@@ -433,6 +433,31 @@ async fn hides_identity(store: &dyn Store, job: JobId, status: Status) -> Result
         .is_some_and(|j| j.requirements.hides_identity(status)))
 }
 
+/// A page of applications matching `query`, as `actor` may list them: recruiters and admins any
+/// job's, a hiring manager their own job's (the query must name it); names withheld under
+/// name-blind sifting.
+pub async fn list(
+    store: &dyn Store,
+    actor: Actor,
+    query: &pvara_storage::model::ApplicationQuery,
+) -> Result<Vec<ApplicationSummary>, Error> {
+    actor.require_works_here()?;
+    if !actor.role.is_staff() {
+        let job = match query.job_id {
+            Some(job) => store.job(job).await?,
+            None => None,
+        };
+        if !job.is_some_and(|j| super::panel::decides_on(&actor, &j)) {
+            return Err(Error::Forbidden(
+                "recruiters and admins list every application; a hiring manager lists their own job's (give jobId)",
+            ));
+        }
+    }
+    let mut page = store.list_applications(query).await?;
+    blind_page(store, &mut page).await?;
+    Ok(page)
+}
+
 /// A page of applications as staff see it: under name-blind sifting, pseudonyms for the names.
 pub async fn blind_page(store: &dyn Store, page: &mut [ApplicationSummary]) -> Result<(), Error> {
     let mut jobs: std::collections::HashMap<JobId, Option<pvara_domain::job::Requirements>> =

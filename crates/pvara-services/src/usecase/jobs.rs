@@ -7,7 +7,7 @@ use pvara_domain::scoring::{KnockoutRules, Rubric, RubricWeights};
 use pvara_domain::stages::Stages;
 use pvara_domain::status::Status;
 use pvara_domain::user::Role;
-use pvara_storage::model::{RescoreProgress, ScoringChange, ScoringEffect, open_statuses};
+use pvara_storage::model::{RescoreProgress, ScoringChange, ScoringEffect, UserRecord, open_statuses};
 use pvara_storage::{Store, StoreError};
 
 use super::{Actor, Error};
@@ -36,6 +36,12 @@ pub struct JobOptions {
     pub stages: Stages,
     /// The hiring manager who decides on the job's candidates beside the recruiters.
     pub hiring_manager: Option<UserId>,
+}
+
+/// The active hiring managers, by name: whom a job can be given to.
+pub async fn hiring_managers(store: &dyn Store, actor: Actor) -> Result<Vec<UserRecord>, Error> {
+    actor.require_staff()?;
+    super::accounts::active_with(store, |role| role == Role::HiringManager).await
 }
 
 /// `id`, checked to be an active hiring manager's account (a field error otherwise).

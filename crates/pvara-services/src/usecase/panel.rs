@@ -57,14 +57,7 @@ pub async fn access(
 /// name.
 pub async fn interviewers(store: &dyn Store, actor: Actor) -> Result<Vec<UserRecord>, Error> {
     actor.require_works_here()?;
-    let mut people: Vec<UserRecord> = store
-        .staff_users()
-        .await?
-        .into_iter()
-        .filter(|u| u.active && u.role.can_interview())
-        .collect();
-    people.sort_by(|a, b| a.full_name.cmp(&b.full_name));
-    Ok(people)
+    super::accounts::active_with(store, Role::can_interview).await
 }
 
 /// The round of the application's latest interview, if it has had one with a panel of users.

@@ -327,7 +327,7 @@ pub async fn my_application(
         assessment: card.as_ref().map(assessment).unwrap_or_default(),
         timeline,
         can_withdraw: record.status.apply(Action::Withdraw).is_some(),
-        current_step: super::offer::step_details(&record, locale),
+        current_step: super::offer::step_details(&record, locale, state.web.name_panel),
         next: super::offer::what_next(record.status),
         can_answer_offer: offer_open && record.status.apply(Action::AcceptOffer).is_some(),
     }))

@@ -65,6 +65,22 @@ const FIELDS: [(&str, &str, &str); 7] = [
     ("stages", "interview-rounds", "Interview rounds"),
 ];
 
+/// The hiring manager select's options: none, then the active hiring managers.
+pub(super) async fn hiring_manager_options(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<(String, String)>, PageError> {
+    let actor = viewer.require_staff("/staff/jobs")?;
+    let mut options = vec![(String::new(), "None: recruiters decide".to_owned())];
+    options.extend(
+        usecase::jobs::hiring_managers(state.store.as_ref(), actor)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.to_string(), u.full_name)),
+    );
+    Ok(options)
+}
+
 async fn page(
     state: &AppState,
     viewer: &Viewer,
@@ -72,16 +88,7 @@ async fn page(
     form: EditForm,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let mut managers = vec![(String::new(), "None: recruiters decide".to_owned())];
-    managers.extend(
-        state
-            .store
-            .staff_users()
-            .await?
-            .into_iter()
-            .filter(|u| u.active && u.role == pvara_domain::user::Role::HiringManager)
-            .map(|u| (u.id.to_string(), u.full_name)),
-    );
+    let managers = hiring_manager_options(state, viewer).await?;
     let rounds = ["1", "2", "3"]
         .into_iter()
         .map(|n| (n.to_owned(), n.to_owned()))

@@ -22,18 +22,30 @@ use crate::usecase;
 
 /// The current step's details as a person reads them, in the installation's zone and currency;
 /// empty when the status has none.
-pub(super) fn step_details(record: &ApplicationRecord, locale: &Locale) -> Vec<(&'static str, String)> {
+/// The current step's details; the interview panel by name when `named_panel` (staff, and
+/// candidates where the installation chooses), by role otherwise.
+pub(super) fn step_details(
+    record: &ApplicationRecord,
+    locale: &Locale,
+    named_panel: bool,
+) -> Vec<(&'static str, String)> {
     let entry = record.history.iter().rev().find(|h| h.to == record.status);
     match entry.and_then(|e| e.step()) {
         Some(Step::InviteToTest(t)) => vec![
             ("Online test", t.test_url),
             ("Complete it by", locale.date_time(t.deadline)),
         ],
-        Some(Step::ScheduleInterview(i)) => vec![
-            ("Interview", locale.date_time(i.scheduled_at)),
-            ("Place", i.location),
-            ("Panel", i.interviewers.join(", ")),
-        ],
+        Some(Step::ScheduleInterview(i)) => {
+            let mut rows = vec![
+                ("Interview", locale.date_time(i.scheduled_at)),
+                ("Place", i.location.clone()),
+                ("Panel", i.panel_words(named_panel)),
+            ];
+            if i.round > 1 {
+                rows.insert(0, ("Round", format!("Round {}", i.round)));
+            }
+            rows
+        }
         Some(Step::ExtendOffer(o)) => vec![
             ("Salary", locale.pay(o.salary, o.salary_period)),
             ("Start date", locale.date(o.start_date)),
@@ -107,7 +119,7 @@ async fn answer_page(
         id: record.id,
         job_title,
         accept,
-        terms: step_details(record, &state.web.locale),
+        terms: step_details(record, &state.web.locale, state.web.name_panel),
     }))
 }
 

@@ -57,8 +57,18 @@ pub struct PanelSection {
     /// The round whose card the reader still owes.
     pub owed_round: Option<u8>,
     pub criteria: Vec<(&'static str, &'static str)>,
+    /// The rating scale: (value, what it means).
+    pub levels: Vec<(u8, &'static str)>,
     pub recommendations: Vec<(&'static str, &'static str)>,
 }
+
+/// What each rating means, as the form says it.
+const LEVELS: [(u8, &str); 4] = [
+    (1, "1: no evidence"),
+    (2, "2: some evidence"),
+    (3, "3: good evidence"),
+    (4, "4: strong evidence"),
+];
 
 fn title(round: u8, of: u8) -> String {
     if of > 1 {
@@ -150,6 +160,7 @@ pub(super) async fn section(
         round_options,
         owed_round,
         criteria,
+        levels: LEVELS.to_vec(),
         recommendations: Recommendation::ALL
             .into_iter()
             .map(|r| (r.as_str(), r.label()))

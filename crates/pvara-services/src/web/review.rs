@@ -115,7 +115,7 @@ fn mail_title(template: &str) -> String {
         Some(MailTemplate::OfferWithdrawn) => "Offer withdrawn",
         Some(MailTemplate::OfferExpired) => "Offer expired",
         Some(MailTemplate::Hired) => "Appointment confirmed",
-        Some(MailTemplate::PanelInvitation) => "Invitation to the interview panel",
+        Some(MailTemplate::PanelInvitation) => "Invitation to a member of the interview panel",
         None => "Other mail",
     };
     title.to_owned()
@@ -208,7 +208,12 @@ pub(super) async fn page(
     let stages = job.as_ref().map(|j| j.requirements.stages).unwrap_or_default();
     let job_title = job.map(|j| j.title).unwrap_or_default();
     let panel = super::panel::section(state, actor, (id, record.status, stages), access).await?;
-    let notes = state.store.notes(id).await?;
+    // Notes are recruiters' and admins' own: an interviewer's judgement stays their own.
+    let notes = if actor.role.is_staff() {
+        state.store.notes(id).await?
+    } else {
+        Vec::new()
+    };
     let names = actor_names(state, &record).await?;
     let c = &record.candidate;
     let details = vec![
@@ -245,7 +250,7 @@ pub(super) async fn page(
         name: c.full_name.as_str().to_owned(),
         status: record.status,
         score: ScoreView::new(&record, &state.web),
-        current_step: super::offer::step_details(&record, locale),
+        current_step: super::offer::step_details(&record, locale, true),
         zone: format!("In {}", locale.zone_label()),
         salary_periods: vec![("monthly", "Monthly"), ("yearly", "Yearly")],
         interview_form: current_interview(&record, locale),

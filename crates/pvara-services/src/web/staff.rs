@@ -140,6 +140,9 @@ pub struct JobForm {
     /// How many interview rounds (one by default).
     #[serde(default, rename = "interviewRounds")]
     interview_rounds: String,
+    /// The hiring manager's user id; empty for none.
+    #[serde(default, rename = "hiringManager")]
+    hiring_manager: String,
     #[serde(flatten)]
     rubric: super::rubric::RubricFields,
 }
@@ -154,22 +157,25 @@ struct NewJobPage {
     education: Vec<(&'static str, &'static str)>,
     /// What the closing date is typed in.
     zone: String,
+    /// (user id, name): none, then the active hiring managers.
+    managers: Vec<(String, String)>,
 }
 
-fn new_job_page(
+async fn new_job_page(
+    state: &AppState,
     viewer: &Viewer,
-    locale: &crate::mail::Locale,
     form: JobForm,
     errors: FormErrors,
-) -> Response {
-    render(&NewJobPage {
+) -> Result<Response, PageError> {
+    Ok(render(&NewJobPage {
         layout: Layout::new(viewer),
-        zone: format!("Optional; in {}", locale.zone_label()),
+        zone: format!("Optional; in {}", state.web.locale.zone_label()),
         errors,
         rubric: form.rubric.clone(),
         form,
         education: Education::ALL.iter().map(|e| (e.as_str(), e.label())).collect(),
-    })
+        managers: super::job_edit::hiring_manager_options(state, viewer).await?,
+    }))
 }
 
 pub async fn new_job(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
@@ -179,15 +185,10 @@ pub async fn new_job(State(state): State<AppState>, viewer: Viewer) -> Result<Re
         rubric: super::rubric::RubricFields::of(&pvara_domain::scoring::Rubric::default()),
         ..JobForm::default()
     };
-    Ok(new_job_page(
-        &viewer,
-        &state.web.locale,
-        form,
-        FormErrors::default(),
-    ))
+    new_job_page(&state, &viewer, form, FormErrors::default()).await
 }
 
-const JOB_FIELDS: [(&str, &str, &str); 10] = [
+const JOB_FIELDS: [(&str, &str, &str); 11] = [
     ("title", "title", "Title"),
     ("vacancies", "vacancies", "Number of vacancies"),
     ("description", "description", "Description"),
@@ -210,6 +211,7 @@ const JOB_FIELDS: [(&str, &str, &str); 10] = [
     ),
     ("requirements.education", "education", "Education"),
     super::rubric::RUBRIC_FIELDS[0],
+    ("hiringManagerId", "hiring-manager", "Hiring manager"),
 ];
 
 pub async fn create_job(
@@ -246,7 +248,7 @@ pub async fn create_job(
         .map_err(|_| errors.add("interview-rounds", "Choose one, two or three interview rounds"))
         .unwrap_or_default();
     if !errors.is_empty() {
-        return Ok(new_job_page(&viewer, &state.web.locale, form, errors));
+        return new_job_page(&state, &viewer, form, errors).await;
     }
     let (required, preferred) = (
         split_list(&form.required_skills),
@@ -267,13 +269,13 @@ pub async fn create_job(
         name_blind: form.name_blind == "yes",
         vacancies,
         stages,
-        hiring_manager: None,
+        hiring_manager: form.hiring_manager.trim().parse().ok(),
     };
     match usecase::jobs::create(state.store.as_ref(), actor, &draft, options).await {
         Ok(job) => Ok(super::see_other(&format!("/staff/jobs/{}", job.id))),
         Err(error) => {
             let errors = FormErrors::from_use_case(error, &JOB_FIELDS)?;
-            Ok(new_job_page(&viewer, &state.web.locale, form, errors))
+            new_job_page(&state, &viewer, form, errors).await
         }
     }
 }
@@ -375,8 +377,8 @@ async fn pipeline_page(
         limit: PAGE,
         after: query.cursor.as_deref().and_then(decode_cursor),
     };
-    let mut page = state.store.list_applications(&filter).await?;
-    usecase::applications::blind_page(state.store.as_ref(), &mut page).await?;
+    let actor = viewer.require_works_here(&format!("/staff/jobs/{}", job.id))?;
+    let page = usecase::applications::list(state.store.as_ref(), actor, &filter).await?;
     let next_page = next_cursor(&page, PAGE).map(|cursor| {
         format!(
             "/staff/jobs/{}?status={}&minScore={}&cursor={cursor}",
@@ -429,11 +431,8 @@ pub async fn pipeline(
     Path(id): Path<String>,
     Query(query): Query<PipelineQuery>,
 ) -> Result<Response, PageError> {
-    let actor = viewer.require_works_here(&format!("/staff/jobs/{id}"))?;
+    viewer.require_works_here(&format!("/staff/jobs/{id}"))?;
     let job = find_job(&state, &id).await?;
-    if !usecase::panel::decides_on(&actor, &job) {
-        return Err(PageError::Forbidden);
-    }
     pipeline_page(&state, &viewer, job, query, FormErrors::default(), None).await
 }
 

@@ -328,7 +328,8 @@ impl Store for PgEngine {
         let ids: Vec<Uuid> = wanted.iter().map(|(id, _)| id.0).collect();
         let statuses: Vec<&str> = wanted.iter().map(|(_, status)| status.as_str()).collect();
         let found = sqlx::query(&format!(
-            "SELECT w.n, a.full_name, a.email, a.ai_score, j.title, h.*
+            "SELECT w.n, a.full_name, a.email, a.ai_score, j.title, h.*,
+                    (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id) AS interview_round
              FROM UNNEST($1::uuid[], $2::text[]) WITH ORDINALITY AS w(id, status, n)
              JOIN applications a ON a.id = w.id
              JOIN jobs j ON j.id = a.job_id
@@ -360,6 +361,9 @@ impl Store for PgEngine {
                 ai_score: rows::ai_score(row)?,
                 entry: has_entry.then(|| rows::history(row)).transpose()?,
                 step: row.try_get::<Option<i64>, _>("step")?.unwrap_or(0) as u32,
+                interview_round: row
+                    .try_get::<Option<i16>, _>("interview_round")?
+                    .and_then(|r| u8::try_from(r).ok()),
             };
             contexts[slot] = Some(context);
         }

@@ -490,7 +490,9 @@ impl Store for SqliteEngine {
         let wanted = wanted.to_vec();
         self.read(move |conn| {
             let mut application = conn.prepare_cached(
-                "SELECT a.full_name, a.email, a.ai_score, j.title FROM applications a JOIN jobs j ON j.id = a.job_id
+                "SELECT a.full_name, a.email, a.ai_score, j.title,
+                        (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id)
+                 FROM applications a JOIN jobs j ON j.id = a.job_id
                  WHERE a.id = ?1",
             )?;
             let mut entry = conn.prepare_cached(
@@ -503,10 +505,15 @@ impl Store for SqliteEngine {
             for (id, status) in wanted {
                 let row = application
                     .query_row([id.to_string()], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, String>(3)?))
+                        Ok((
+                            (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                            r.get::<_, Option<i64>>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, Option<u8>>(4)?,
+                        ))
                     })
                     .optional()?;
-                let Some((full_name, email, ai_score, job_title)) = row else {
+                let Some(((full_name, email), ai_score, job_title, interview_round)) = row else {
                     contexts.push(None);
                     continue;
                 };
@@ -523,6 +530,7 @@ impl Store for SqliteEngine {
                     ai_score: ai_score.map(|s| s.clamp(0, 100) as u8),
                     entry,
                     step,
+                    interview_round,
                 }));
             }
             Ok(contexts)

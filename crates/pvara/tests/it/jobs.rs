@@ -141,7 +141,7 @@ async fn a_job_without_a_test_interviews_after_the_review(backend: Backend) {
     let job = app.create_job(&recruiter, &body).await;
     assert_eq!(
         app.get_json(&format!("/api/jobs/{job}"), None).await["requirements"]["stages"],
-        json!({"onlineTest": false})
+        json!({"onlineTest": false, "interviewRounds": 1})
     );
     let who = app.applicant("Driver Applicant").await;
     let id = app

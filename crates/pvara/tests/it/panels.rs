@@ -71,6 +71,21 @@ async fn panels_decide_in_rounds(backend: Backend) {
         .0,
         StatusCode::NOT_FOUND
     );
+    let listed = app
+        .get_json(&format!("/api/applications?jobId={job}"), Some(&manager))
+        .await;
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "their job's pipeline"
+    );
+    for (token, query) in [
+        (&manager, String::new()),
+        (&other_manager, format!("?jobId={job}")),
+    ] {
+        let refused = app.get(&format!("/api/applications{query}"), Some(token)).await;
+        assert_eq!(error_of(refused).await.0, StatusCode::FORBIDDEN, "{query}");
+    }
     let skipped = app.post(&path("interview"), Some(&manager), &round(2)).await;
     assert_eq!(
         error_of(skipped).await.0,
