@@ -26,6 +26,8 @@ CHROMIUM = os.environ.get("PVARA_CHROMIUM", "/usr/bin/chromium")
 AXE = os.environ.get("PVARA_AXE_JS", str(Path.home() / ".cache/pvara/node/node_modules/axe-core/axe.min.js"))
 SCREENSHOTS = Path(os.environ.get("PVARA_SCREENSHOTS", ROOT / "target" / "screenshots"))
 PASSWORD = "a long password 1"
+ORGANISATION = "Federal Recruitment Service"
+CONTACT_EMAIL = "help@recruitment.example.gov.pk"
 DEADLINE_S = 60
 
 
@@ -127,6 +129,9 @@ class Server:
             [BIN, *self.args, "serve", "--listen", f"127.0.0.1:{self.port}", "--rate-limits", "off", "--public-url", self.base,
              "--offer-sweep-secs", "1"],
             stdout=log, stderr=log,
+            # Who runs the service, as the privacy notice and the contact page name them.
+            env={**os.environ, "PVARA_ORGANISATION": ORGANISATION, "PVARA_CONTACT_EMAIL": CONTACT_EMAIL,
+                 "PVARA_ORGANISATION_ADDRESS": "Constitution Avenue, Islamabad"},
         )
         deadline = time.time() + DEADLINE_S
         while time.time() < deadline:

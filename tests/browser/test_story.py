@@ -289,6 +289,10 @@ def test_the_whole_story(server, browser, tmp_path):
     admin.goto(base + "/admin/users")
     look(admin, "admin-users")
     admin.get_by_role("button", name="Deactivate recruiter@pvara.gov").click()
+    # Asked again before what cannot be undone.
+    expect(admin.get_by_role("heading", name="Deactivate Raza Recruiter?")).to_be_visible()
+    look(admin, "admin-deactivate-confirm")
+    admin.get_by_role("button", name="Yes, deactivate the account").click()
     expect(admin.get_by_role("cell", name="Deactivated")).to_be_visible()
     admin.goto(base + "/admin/system")
     look(admin, "admin-system")
@@ -328,19 +332,30 @@ def test_a_candidate_withdraws(server, browser):
     sign_in(page, base, email)
     page.goto(base + f"/me/applications/{application['id']}")
     page.get_by_role("button", name="Withdraw application").click()
+    expect(page.get_by_role("heading", name="Withdraw your application for Data Analyst?")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Yes, withdraw my application").click()
     expect(page.locator("[data-status]")).to_have_text("Withdrawn")
     expect(page.get_by_role("button", name="Withdraw application")).to_have_count(0)
 
     # Their data: a download of everything, then erasure, which signs them out for good.
     page.goto(base + "/me/applications")
+    page.get_by_role("link", name="See your data").click()
+    expect(page.get_by_role("heading", name="Your application for Data Analyst")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Withdrawn")
+    check_accessibility(page)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download your data").click()
+        page.get_by_role("link", name="Download your data for another service").click()
     exported = json.loads(Path(download.value.path()).read_text())
     assert exported["account"]["email"] == email
     assert exported["applications"][0]["resumeText"] == "Two years of SQL reporting for a bank."
+    page.goto(base + "/me/applications")
     page.get_by_text("Delete your account").click()
     check_accessibility(page)
     page.get_by_role("button", name="Delete my account").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Yes, delete my account").click()
+    expect(page.get_by_role("heading", name="Your account has been deleted")).to_be_visible()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     status, _ = server.api.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})
     assert status == 401

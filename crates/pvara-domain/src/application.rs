@@ -182,6 +182,9 @@ fn years_experience(years: f64) -> Result<f64, ValidationError> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewApplication {
     pub id: ApplicationId,
+    /// The short reference the candidate quotes (unique per installation; drawn at random by the
+    /// caller, drawn again if the store already has it).
+    pub reference: crate::reference::Reference,
     pub job_id: JobId,
     pub applicant_id: UserId,
     pub candidate: Candidate,

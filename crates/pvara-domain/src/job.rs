@@ -85,6 +85,15 @@ pub struct JobDraft<'a> {
     pub education: &'a str,
 }
 
+impl JobDraft<'_> {
+    /// Every problem of the draft, without making a job: for a form that cannot post yet.
+    pub fn check(&self, now: DateTime<Utc>) -> Vec<ValidationError> {
+        Job::parse_all(self, JobId::new(), UserId(uuid::Uuid::nil()), now)
+            .err()
+            .unwrap_or_default()
+    }
+}
+
 /// A validated job posting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -181,42 +190,59 @@ impl JobEdit {
 }
 
 impl Job {
+    /// The job, or its first problem (the API's one error).
     pub fn parse(
         draft: &JobDraft<'_>,
         id: JobId,
         created_by: UserId,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationError> {
+        Self::parse_all(draft, id, created_by, now).map_err(|mut all| all.swap_remove(0))
+    }
+
+    /// The job, or every problem of the draft at once, in the order of the form.
+    pub fn parse_all(
+        draft: &JobDraft<'_>,
+        id: JobId,
+        created_by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Vec<ValidationError>> {
         // The advert's wording and closing date follow the rules of an edit: one home for them.
         let advert = JobEdit::parse(
             (draft.title, draft.description, draft.location),
             draft.closes_at,
             1,
             now,
-        )
-        .map_err(|mut all| all.swap_remove(0))?;
+        );
+        let mut problems = advert.as_ref().err().cloned().unwrap_or_default();
         let years = draft.min_years_experience;
         if !(0.0..=60.0).contains(&years) {
-            return Err(ValidationError::new(
+            problems.push(ValidationError::new(
                 "requirements.minYearsExperience",
                 "must be between 0 and 60",
             ));
         }
+        let skills = |field, list| text_list(field, list, MAX_SKILLS, 100);
+        let required = skills("requirements.requiredSkills", draft.required_skills);
+        let preferred = skills("requirements.preferredSkills", draft.preferred_skills);
+        let education = Education::parse("requirements.education", draft.education);
+        for problem in [&required, &preferred]
+            .into_iter()
+            .filter_map(|r| r.as_ref().err())
+            .chain(education.as_ref().err())
+        {
+            problems.push(problem.clone());
+        }
+        let (Ok(advert), Ok(required_skills), Ok(preferred_skills), Ok(education), true) =
+            (advert, required, preferred, education, problems.is_empty())
+        else {
+            return Err(problems);
+        };
         let requirements = Requirements {
-            required_skills: text_list(
-                "requirements.requiredSkills",
-                draft.required_skills,
-                MAX_SKILLS,
-                100,
-            )?,
-            preferred_skills: text_list(
-                "requirements.preferredSkills",
-                draft.preferred_skills,
-                MAX_SKILLS,
-                100,
-            )?,
+            required_skills,
+            preferred_skills,
             min_years_experience: years,
-            education: Education::parse("requirements.education", draft.education)?,
+            education,
             rubric: crate::scoring::Rubric::default(),
             scoring_paused: false,
             name_blind: false,

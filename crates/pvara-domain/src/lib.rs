@@ -17,6 +17,7 @@
 //!   rounds), read by every step.
 //! - [`scorecard`]: an interviewer's ratings and recommendation, and who may read whose.
 //! - [`equality`]: the voluntary equality questionnaire, kept apart from everything else.
+//! - [`reference`]: the short reference a person reads to a helpdesk (`PVA-7K3Q-9MXD`).
 //! - [`redaction`]: what identifies a person in free text (names, contact details, addresses),
 //!   withheld under name-blind sifting.
 //! - [`report`]: the funnel, adverse-impact and scorer reports, from histories.
@@ -32,6 +33,7 @@ pub mod ids;
 pub mod job;
 pub mod pipeline;
 pub mod redaction;
+pub mod reference;
 pub mod report;
 pub mod scorecard;
 pub mod scoring;

@@ -17,6 +17,7 @@
 //! - [`http`]: both front ends under one router, the layers every answer goes through, and the
 //!   listener with its connection limits.
 //! - [`web`]: the server-rendered portal (candidates) and workspace (staff), on the same port.
+//! - [`health`]: every part's health, read one way by `pvara status` and the System page.
 //! - [`backpressure`]: refusing new applications while the scorers are over `--max-lag` behind.
 //! - [`throttle`]: sign-in, registration and applying limited per account and address, in
 //!   process or shared through Redis.
@@ -41,6 +42,7 @@ pub mod auth;
 pub mod backpressure;
 pub mod cv;
 pub mod front;
+pub mod health;
 pub mod http;
 pub mod mail;
 pub mod metrics;

@@ -6,7 +6,7 @@
 //! front           what both front ends share: request parts, the upload form, views, downloads
 //! usecase workers the use cases (one function each) and the background workers
 //! state           the process's engines and services, built once at start
-//! ports           auth, cv, mail, throttle, backpressure, events, scorer, semantic, metrics, ...
+//! ports           auth, cv, mail, throttle, backpressure, events, health, scorer, semantic, metrics, ...
 //! ```
 //!
 //! A module may import from its own layer and the layers below it, never above. This test reads
@@ -28,6 +28,7 @@ const LAYERS: &[&[&str]] = &[
         "backpressure",
         "cv",
         "events",
+        "health",
         "mail",
         "metrics",
         "retry",

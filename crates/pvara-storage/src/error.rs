@@ -1,6 +1,10 @@
 //! Errors of the storage layer. Engine errors are carried as text or boxed sources so that no
 //! engine's types leak into the traits.
 
+/// What [`StoreError::Conflict`] names when a new application's short reference is already
+/// taken: the caller draws another and submits again.
+pub const REFERENCE_TAKEN: &str = "reference";
+
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 #[derive(Debug, thiserror::Error)]

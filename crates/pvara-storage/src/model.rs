@@ -5,6 +5,7 @@ use pvara_domain::application::{Candidate, NewApplication};
 use pvara_domain::event::AccountMail;
 use pvara_domain::ids::{ApplicationId, EventId, JobId, TokenId, UserId};
 use pvara_domain::job::Job;
+use pvara_domain::reference::Reference;
 use pvara_domain::status::Status;
 use pvara_domain::user::{Email, FullName, Role};
 use serde::{Deserialize, Serialize};
@@ -143,10 +144,16 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OwnApplication {
     pub id: ApplicationId,
+    pub reference: Reference,
     pub job_id: JobId,
     pub job_title: String,
     pub status: Status,
     pub submitted_at: DateTime<Utc>,
+}
+
+/// A reference as stored: every engine writes only parsed ones.
+pub(crate) fn stored_reference(text: &str) -> Result<Reference, StoreError> {
+    Reference::parse(text).map_err(|_| StoreError::Corrupt(format!("application reference {text:?}")))
 }
 
 /// What an erased person's fields become: values that still parse, and say what happened.
@@ -534,6 +541,7 @@ impl HistoryEntry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationRecord {
     pub id: ApplicationId,
+    pub reference: Reference,
     pub job_id: JobId,
     pub applicant_id: UserId,
     pub candidate: Candidate,
@@ -629,6 +637,7 @@ impl ScoringInput {
 #[derive(Debug, Clone)]
 pub struct MailContext {
     pub application_id: ApplicationId,
+    pub reference: Reference,
     pub full_name: String,
     pub email: String,
     pub job_title: String,

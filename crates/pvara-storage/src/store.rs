@@ -63,6 +63,11 @@ pub trait Store:
     }
 
     async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRecord>, StoreError>;
+    /// The application a short reference names, for a helpdesk that has only the reference.
+    async fn application_by_reference(
+        &self,
+        reference: &pvara_domain::reference::Reference,
+    ) -> Result<Option<ApplicationId>, StoreError>;
     /// The owner of an application, for authorisation without loading the CV.
     async fn application_owner(
         &self,

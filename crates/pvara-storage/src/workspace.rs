@@ -32,6 +32,17 @@ pub trait Accounts: Send + Sync + 'static {
     /// Deactivates the user and ends every session of theirs in one transaction.
     /// `NotFound("user")` when there is no such user.
     async fn deactivate_user(&self, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// A person's new name for their account (applications keep the name they were made
+    /// with). `NotFound("user")`.
+    async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError>;
+    /// A new password (its PHC hash), set as a reset sets it: every session ends, tokens issued
+    /// before `at` stop working and unspent reset links are spent. `NotFound("user")`.
+    async fn change_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Stores a session; sessions expired before `session.created_at` are swept on the way.
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
     /// The session whose token hashes to `id_hash`, if it has not expired at `now`.

@@ -121,9 +121,8 @@ pub struct Config {
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5000";
 pub const DEFAULT_DATA_DIR: &str = "./pvara-data";
 pub const DEFAULT_TOKEN_TTL_MINUTES: i64 = 120;
-pub const DEFAULT_MAIL_FROM: &str = "recruitment@pvara.invalid";
+pub use pvara_services::state::{DEFAULT_MAIL_FROM, DEFAULT_ORGANISATION};
 pub const DEFAULT_KAFKA_REPLICATION: i32 = 1;
-pub const DEFAULT_ORGANISATION: &str = "PVARA Recruitment";
 pub const DEFAULT_CURRENCY: &str = "PKR";
 pub const DEFAULT_TIMEZONE: &str = "Asia/Karachi";
 pub const DEFAULT_SMTP_TIMEOUT_SECS: u64 = 30;

@@ -46,9 +46,20 @@ pub struct MailArgs {
     /// files (tz database name). Storage stays UTC.
     #[arg(long, env = "PVARA_TIMEZONE", default_value = DEFAULT_TIMEZONE)]
     pub timezone: String,
-    /// The organisation mail comes from, as candidates see it.
+    /// The organisation running this service, as candidates see it: it sends the mail and is
+    /// the data controller the privacy notice names.
     #[arg(long, env = "PVARA_ORGANISATION", default_value = DEFAULT_ORGANISATION)]
     pub organisation: String,
+    /// The organisation's postal address, for the privacy notice and the contact page.
+    #[arg(long, env = "PVARA_ORGANISATION_ADDRESS")]
+    pub organisation_address: Option<String>,
+    /// Where candidates write for help, feedback and data-protection requests; --mail-from by
+    /// default.
+    #[arg(long, env = "PVARA_CONTACT_EMAIL")]
+    pub contact_email: Option<String>,
+    /// A helpline, if there is one, with its hours ("051 111 222 333, Monday to Friday, 9am to 5pm").
+    #[arg(long, env = "PVARA_CONTACT_PHONE")]
+    pub contact_phone: Option<String>,
     /// Name the interview panel in the candidate's invitation; without it, the panel is given
     /// by role only ("a panel of 2: hiring manager, interviewer").
     #[arg(long, env = "PVARA_NAME_PANEL_IN_INVITATION")]
@@ -67,6 +78,9 @@ impl Default for MailArgs {
             currency: DEFAULT_CURRENCY.to_owned(),
             timezone: DEFAULT_TIMEZONE.to_owned(),
             organisation: DEFAULT_ORGANISATION.to_owned(),
+            organisation_address: None,
+            contact_email: None,
+            contact_phone: None,
             name_panel_in_invitation: false,
         }
     }
@@ -84,6 +98,9 @@ pub struct MailSettings {
     pub currency: String,
     pub timezone: String,
     pub organisation: String,
+    pub organisation_address: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
     pub name_panel: bool,
 }
 
@@ -99,6 +116,9 @@ impl From<MailArgs> for MailSettings {
             currency: args.currency,
             timezone: args.timezone,
             organisation: args.organisation,
+            organisation_address: args.organisation_address,
+            contact_email: args.contact_email,
+            contact_phone: args.contact_phone,
             name_panel: args.name_panel_in_invitation,
         }
     }
@@ -112,6 +132,26 @@ impl Config {
             .parse()
             .with_context(|| format!("--mail-from {:?} is not an e-mail address", self.mail_from))?;
         Ok(Mailbox::new(Some(self.mail.organisation.clone()), address))
+    }
+
+    /// Who runs this service and how to reach them, for the privacy notice, the contact page
+    /// and the feedback link.
+    pub fn about(&self) -> pvara_services::state::About {
+        pvara_services::state::About {
+            organisation: self.mail.organisation.clone(),
+            address: self
+                .mail
+                .organisation_address
+                .clone()
+                .filter(|a| !a.trim().is_empty()),
+            email: self
+                .mail
+                .contact_email
+                .clone()
+                .filter(|e| !e.trim().is_empty())
+                .unwrap_or_else(|| self.mail_from.clone()),
+            phone: self.mail.contact_phone.clone().filter(|p| !p.trim().is_empty()),
+        }
     }
 
     /// The installation's currency and time zone, for mail and pages alike.
@@ -168,8 +208,9 @@ pub enum MailCommand {
         /// Which part to print.
         #[arg(long, value_enum, default_value = "text")]
         part: Part,
+        /// Boxed: the organisation's details make it much larger than `Show`.
         #[command(flatten)]
-        mail: MailArgs,
+        mail: Box<MailArgs>,
         /// Sender address, as in serve.
         #[arg(long, env = "PVARA_MAIL_FROM", default_value = crate::config::DEFAULT_MAIL_FROM)]
         mail_from: String,
@@ -208,7 +249,7 @@ pub fn run(mut config: Config, command: MailCommand) -> anyhow::Result<()> {
             part,
             mail,
             mail_from,
-        } => (template, part, mail, mail_from),
+        } => (template, part, *mail, mail_from),
         MailCommand::Show { to, last, mail_dir } => {
             config.mail_dir = mail_dir;
             return show(&config, to.as_deref(), last);

@@ -359,11 +359,13 @@ impl Application {
                         Services::new(engines.store.clone(), engines.log.clone(), tokens, links);
                     services.email_verification = config.email_verification;
                     services.backpressure = backpressure;
+                    services.installation = crate::ops::installation(&config)?;
                     services.web.cookie_secure = config.cookie_secure();
                     services.web.https = config.https();
                     services.web.semantic = config.semantic_model.is_some();
                     services.web.locale = config.locale()?;
                     services.web.name_panel = config.mail.name_panel;
+                    services.web.about = config.about();
                     services.throttle = throttle;
                     services.trusted_proxies = config.trusted_proxies.clone().into();
                     services.equality = equality;

@@ -200,8 +200,9 @@ fn knockouts(card: &ScoreCard, rules: KnockoutRules) -> Vec<Knockout> {
         knockouts.push(Knockout {
             code: "belowMinimumExperience".to_owned(),
             message: format!(
-                "{} years of experience, {} required",
-                experience.years, experience.minimum
+                "{} of experience, {} required",
+                years(experience.years),
+                experience.minimum
             ),
             cap: CAP_BELOW_MIN_EXPERIENCE,
         });
@@ -320,6 +321,15 @@ pub fn score(job: &Job, candidate: &Candidate) -> ScoreCard {
         },
         rubric.knockouts,
     )
+}
+
+/// A number of years as a person reads it: "1 year", "3 years", "2.5 years".
+pub fn years(n: f64) -> String {
+    if n == 1.0 {
+        "1 year".to_owned()
+    } else {
+        format!("{n} years")
+    }
 }
 
 #[cfg(test)]

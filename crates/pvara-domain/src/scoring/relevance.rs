@@ -149,13 +149,13 @@ fn is_stop_word(word: &str) -> bool {
 /// strip folds "systems" into "system" and "managed" into "manag", which is enough for matching.
 pub fn terms(text: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for_each_term(text, |term| found.push(term.to_owned()));
+    for_each_term(text, |term, _| found.push(term.to_owned()));
     found
 }
 
 /// [`terms`] without an allocation per word: a CV has hundreds of words, and this runs for
-/// every application.
-fn for_each_term(text: &str, mut visit: impl FnMut(&str)) {
+/// every application. The visitor gets each term and the lower-cased word it came from.
+fn for_each_term(text: &str, mut visit: impl FnMut(&str, &str)) {
     let mut lower = String::new();
     for word in text.split(|c: char| !(c.is_alphanumeric() || c == '+' || c == '#')) {
         if word.is_ascii() {
@@ -172,7 +172,7 @@ fn for_each_term(text: &str, mut visit: impl FnMut(&str)) {
             lower = word.to_lowercase();
         }
         if !is_stop_word(&lower) {
-            visit(stem(&lower));
+            visit(stem(&lower), &lower);
         }
     }
 }
@@ -186,6 +186,24 @@ fn stem(word: &str) -> &str {
     word
 }
 
+/// The words of `query` that `stems` came from (its first use of each), so that people read
+/// "services", not the stem "servic". A second pass over the query, for ten terms at most.
+fn as_written(query: &str, stems: &[&str]) -> Vec<String> {
+    let mut words: Vec<Option<String>> = vec![None; stems.len()];
+    for_each_term(query, |term, word| {
+        if let Some(i) = stems.iter().position(|s| *s == term)
+            && words[i].is_none()
+        {
+            words[i] = Some(word.to_owned());
+        }
+    });
+    words
+        .into_iter()
+        .zip(stems)
+        .map(|(word, stem)| word.unwrap_or_else(|| (*stem).to_owned()))
+        .collect()
+}
+
 /// The relevance of `document` to `query`, in 0..=1, and the query terms found, most weighty first.
 pub fn relevance(query: &str, document: &str) -> (f64, Vec<String>) {
     let mut query_tf: HashMap<String, u32> = HashMap::new();
@@ -197,7 +215,7 @@ pub fn relevance(query: &str, document: &str) -> (f64, Vec<String>) {
     }
     let mut doc_tf: FastMap<&str, u32> = query_tf.keys().map(|term| (term.as_str(), 0)).collect();
     let mut doc_len = 0usize;
-    for_each_term(document, |term| {
+    for_each_term(document, |term, _| {
         doc_len += 1;
         if let Some(count) = doc_tf.get_mut(term) {
             *count += 1;
@@ -222,12 +240,12 @@ pub fn relevance(query: &str, document: &str) -> (f64, Vec<String>) {
         }
     }
     matched.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let explained = matched
+    let explained: Vec<&str> = matched
         .into_iter()
         .take(EXPLAINED_TERMS)
-        .map(|(_, t)| t.to_owned())
+        .map(|(_, t)| t)
         .collect();
-    ((got / best).clamp(0.0, 1.0), explained)
+    ((got / best).clamp(0.0, 1.0), as_written(query, &explained))
 }
 
 #[cfg(test)]
@@ -245,6 +263,15 @@ mod tests {
         assert!(good > 0.3, "{good}");
         assert!(bad < 0.05, "{bad}");
         assert!(terms.contains(&"rust".to_owned()));
+    }
+
+    #[test]
+    fn the_terms_found_are_the_words_of_the_advert_not_their_stems() {
+        let job = "Manage public services; services managed for citizens";
+        let (_, found) = relevance(job, "I managed services for the public");
+        assert!(found.contains(&"services".to_owned()), "{found:?}");
+        assert!(found.contains(&"managed".to_owned()), "{found:?}");
+        assert!(found.iter().all(|w| w != "servic" && w != "manag"), "{found:?}");
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub struct SubmitBody {
 #[serde(rename_all = "camelCase")]
 pub struct SubmittedView {
     id: ApplicationId,
+    /// The short reference the candidate quotes to a helpdesk (`PVA-7K3Q-9MXD`).
+    reference: pvara_domain::reference::Reference,
     job_id: JobId,
     status: Status,
     submitted_at: DateTime<Utc>,
@@ -160,6 +162,7 @@ pub async fn submit(
     }
     let view = SubmittedView {
         id,
+        reference: application.reference,
         job_id: application.job_id,
         status: Status::Submitted,
         submitted_at: application.submitted_at,
@@ -171,7 +174,7 @@ pub async fn submit(
 /// missing id.
 #[utoipa::path(
     get, path = "/api/applications/{id}", tag = "applications", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The application's id")),
+    params(("id" = String, Path, description = "The application's id, or its short reference (`PVA-7K3Q-9MXD`, any case)")),
     responses((status = 200, description = "The application with its history (a staff read is audited)", body = ApplicationView),
         (status = 404, description = "`not_found`, also for someone else's", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
@@ -180,7 +183,12 @@ pub async fn get(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let id: ApplicationId = id.parse().map_err(|_| ApiError::not_found("application"))?;
+    let id = usecase::applications::resolve(state.store.as_ref(), &id)
+        .await
+        .map_err(|e| match e {
+            usecase::Error::Invalid(_) => ApiError::not_found("application"),
+            other => other.into(),
+        })?;
     let record = usecase::applications::view(state.store.as_ref(), user, id).await?;
     Ok(Json(record.into()))
 }

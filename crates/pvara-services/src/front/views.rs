@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
+use pvara_domain::reference::Reference;
 use pvara_domain::scoring::ScorerVersion;
 use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
@@ -14,6 +15,8 @@ use crate::usecase;
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationView {
     id: ApplicationId,
+    /// The short reference the candidate quotes to a helpdesk; `id` stays the key of every URL.
+    reference: Reference,
     job_id: JobId,
     applicant_id: UserId,
     status: Status,
@@ -121,6 +124,7 @@ impl From<ApplicationRecord> for ApplicationView {
         };
         Self {
             id: r.id,
+            reference: r.reference,
             job_id: r.job_id,
             applicant_id: r.applicant_id,
             status: r.status,

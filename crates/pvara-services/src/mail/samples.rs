@@ -50,6 +50,7 @@ pub fn context(name: &str) -> MailContext {
     };
     MailContext {
         application_id: ApplicationId::new(),
+        reference: pvara_domain::reference::Reference::from_bits(0x002f_3a91_c75e),
         full_name: "Ayesha Khan".to_owned(),
         email: "ayesha.khan@example.org".to_owned(),
         job_title: "Data Engineer".to_owned(),

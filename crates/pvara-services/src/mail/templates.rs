@@ -299,7 +299,7 @@ impl MailTemplates {
             candidate: context.full_name.clone(),
             round: 1,
             job: context.job_title.clone(),
-            reference: context.application_id.to_string(),
+            reference: context.reference.to_string(),
             rescheduled: moved,
             interview_cancelled: was_interviewing
                 && matches!(template, MailTemplate::Rejection | MailTemplate::Withdrawal),

@@ -32,6 +32,33 @@ pub struct WebConfig {
     /// Candidates read their interview panel by name, not by role only
     /// (`--name-panel-in-invitation`).
     pub name_panel: bool,
+    /// Who runs the service: the privacy notice, the contact page, the feedback link.
+    pub about: About,
+}
+
+/// The organisation an installation names until it is told its own (`--organisation`).
+pub const DEFAULT_ORGANISATION: &str = "PVARA Recruitment";
+/// The address mail comes from and people write to until told otherwise (`--mail-from`).
+pub const DEFAULT_MAIL_FROM: &str = "recruitment@pvara.invalid";
+
+/// The organisation running this installation and how people reach it.
+#[derive(Debug, Clone)]
+pub struct About {
+    pub organisation: String,
+    pub address: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+impl Default for About {
+    fn default() -> Self {
+        About {
+            organisation: DEFAULT_ORGANISATION.to_owned(),
+            address: None,
+            email: DEFAULT_MAIL_FROM.to_owned(),
+            phone: None,
+        }
+    }
 }
 
 /// What every handler, API or page, can reach. Extractors clone the state for every request,
@@ -76,6 +103,8 @@ pub struct Services {
     pub equality: Arc<pvara_domain::equality::Questionnaire>,
     /// Where uploaded CV files are read: child processes of pvara's own binary.
     pub cv_sandbox: crate::cv::Sandbox,
+    /// The installation as the health checks see it (the System page; set by the binary).
+    pub installation: crate::health::Installation,
 }
 
 impl Services {
@@ -103,6 +132,7 @@ impl Services {
                 std::env::current_exe().unwrap_or_else(|_| "/proc/self/exe".into()),
                 crate::cv::sandbox::Limits::default(),
             ),
+            installation: crate::health::Installation::default(),
         }
     }
 }

@@ -32,9 +32,18 @@ pub async fn register(
     full_name: &str,
 ) -> Result<Registration, Error> {
     throttle.register(client.address).await?;
-    let email = Email::parse("email", email)?;
-    let full_name = FullName::parse(full_name)?;
-    let password = Password::parse(password)?;
+    // Every problem at once, in the form's order.
+    let (full_name, email, password) = match (
+        FullName::parse(full_name),
+        Email::parse("email", email),
+        Password::parse(password),
+    ) {
+        (Ok(name), Ok(email), Ok(password)) => (name, email, password),
+        (name, email, password) => {
+            let problems = [name.err(), email.err(), password.err()];
+            return Err(Error::Problems(problems.into_iter().flatten().collect()));
+        }
+    };
     let answer = Registration {
         email: email.as_str().to_owned(),
     };

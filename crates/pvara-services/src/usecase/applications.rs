@@ -6,6 +6,7 @@ use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::pipeline::Step;
 use pvara_domain::stages::Stages;
 use pvara_domain::status::{ActionBy, Status};
+use pvara_storage::error::REFERENCE_TAKEN;
 use pvara_storage::model::{ApplicationRecord, ApplicationSummary, CvFile, NewNote, Submission, Transition};
 use pvara_storage::{Store, StoreError};
 
@@ -65,16 +66,42 @@ pub async fn submit(
             "email",
         ));
     }
-    if !input.accepted_privacy_notice {
-        return Err(ValidationError::new(
-            "acceptPrivacyNotice",
-            "must be accepted to apply: the privacy notice says how your data is used",
-        )
-        .into());
-    }
-    let equality = services.equality.parse_answers(&input.equality)?;
+    // Every problem of the form at once: the consent, the equality answers, the CV file and the
+    // candidate's fields.
     let pasted = !input.draft.resume_text.trim().is_empty();
-    let (extracted, cv) = read_cv(services, input.cv, pasted || input.accept_short_reading).await?;
+    let short_is_fine = pasted || input.accept_short_reading;
+    let (extracted, cv) = match read_cv(services, input.cv, short_is_fine).await {
+        Ok(read) => read,
+        Err(Error::Invalid(refused)) => {
+            let mut draft = input.draft;
+            draft.email = &standing.email;
+            let mut problems = vec![refused];
+            // The file's problem stands for the missing CV text.
+            problems.extend(
+                form_problems(services, &draft, (input.accepted_privacy_notice, &input.equality))
+                    .into_iter()
+                    .filter(|p| p.field != "resumeText"),
+            );
+            return Err(Error::Problems(problems));
+        }
+        // What was read goes back into CV text for the candidate to check, with everything
+        // else the form lacks.
+        Err(Error::ReadLittle {
+            words, pages, text, ..
+        }) => {
+            let mut draft = input.draft;
+            draft.email = &standing.email;
+            draft.resume_text = &text;
+            let others = form_problems(services, &draft, (input.accepted_privacy_notice, &input.equality));
+            return Err(Error::ReadLittle {
+                words,
+                pages,
+                text: text.clone(),
+                others,
+            });
+        }
+        Err(other) => return Err(other),
+    };
     let mut draft = input.draft;
     draft.email = &standing.email;
     if draft.resume_text.trim().is_empty()
@@ -82,6 +109,11 @@ pub async fn submit(
     {
         draft.resume_text = text;
     }
+    let problems = form_problems(services, &draft, (input.accepted_privacy_notice, &input.equality));
+    if !problems.is_empty() {
+        return Err(Error::Problems(problems));
+    }
+    let equality = services.equality.parse_answers(&input.equality)?;
     let candidate = Candidate::parse(&draft)?;
     let now = crate::now();
     let unknown = || Error::unprocessable("unknown_job", "no such job", "jobId");
@@ -96,6 +128,7 @@ pub async fn submit(
     }
     let application = NewApplication {
         id: ApplicationId::new(),
+        reference: fresh_reference(),
         job_id: input.job_id,
         applicant_id: actor.id,
         candidate,
@@ -103,24 +136,95 @@ pub async fn submit(
         consent_version: super::privacy::NOTICE_VERSION.to_owned(),
     };
     let messages = to_messages(&application.events(), SOURCE_API, request_id, now)?;
-    let submission = Submission {
-        application: application.clone(),
+    let mut submission = Submission {
+        application,
         cv,
         messages,
         equality,
     };
-    store.submit(submission).await.map_err(|e| match e {
-        StoreError::Conflict(_) => Error::conflict(
-            "duplicate_application",
-            "you have already applied to this job",
-            Some("jobId"),
-        ),
-        StoreError::NotFound(_) => unknown(),
-        StoreError::Closed(_) => closed(),
-        other => other.into(),
-    })?;
+    // A reference the store already holds is drawn again (rare: see pvara_domain::reference).
+    let mut draws = 1;
+    loop {
+        match store.submit(submission.clone()).await {
+            Err(StoreError::Conflict(REFERENCE_TAKEN)) if draws < REFERENCE_DRAWS => {
+                draws += 1;
+                submission.application.reference = fresh_reference();
+            }
+            Err(StoreError::Conflict(_)) => {
+                return Err(Error::conflict(
+                    "duplicate_application",
+                    "you have already applied to this job",
+                    Some("jobId"),
+                ));
+            }
+            Err(StoreError::NotFound(_)) => return Err(unknown()),
+            Err(StoreError::Closed(_)) => return Err(closed()),
+            Err(other) => return Err(other.into()),
+            Ok(()) => break,
+        }
+    }
     metrics::counter!(crate::metrics::APPLICATIONS_SUBMITTED).increment(1);
-    Ok(application)
+    Ok(submission.application)
+}
+
+/// How many references one submission draws before it gives up (each draw collides about once in
+/// twenty thousand at tens of millions of applications).
+const REFERENCE_DRAWS: u32 = 4;
+
+/// A new application's short reference, at random.
+fn fresh_reference() -> pvara_domain::reference::Reference {
+    pvara_domain::reference::Reference::from_bits(rand::random())
+}
+
+/// The application `key` names: its id, or its short reference as a person typed it. What the
+/// reader may see is each use case's own check; an unknown key is not found, like a missing id.
+pub async fn resolve(store: &dyn Store, key: &str) -> Result<ApplicationId, Error> {
+    if let Ok(id) = key.trim().parse::<ApplicationId>() {
+        return Ok(id);
+    }
+    let reference = pvara_domain::reference::Reference::parse(key)?;
+    store
+        .application_by_reference(&reference)
+        .await?
+        .ok_or(Error::NotFound("application"))
+}
+
+/// The applicant's own application to `job`, if they have applied: the job page and the form
+/// say so before anyone fills the form in again.
+pub async fn own_for_job(
+    store: &dyn Store,
+    actor: Actor,
+    job: JobId,
+) -> Result<Option<pvara_storage::model::OwnApplication>, Error> {
+    if actor.role != pvara_domain::user::Role::Applicant {
+        return Ok(None);
+    }
+    Ok(store
+        .applications_of(actor.id)
+        .await?
+        .into_iter()
+        .find(|own| own.job_id == job))
+}
+
+/// Every problem of an application form, in the form's order: the candidate's fields, the
+/// privacy notice (`accepted`) and the equality answers. The one list both `submit` and a page
+/// that cannot submit yet (a number it could not read) show.
+pub fn form_problems(
+    services: &Services,
+    draft: &ApplicationDraft<'_>,
+    (accepted, equality): (bool, &std::collections::BTreeMap<String, String>),
+) -> Vec<ValidationError> {
+    let mut problems = Candidate::parse_all(draft).err().unwrap_or_default();
+    if !accepted {
+        problems.push(ValidationError::new(
+            "acceptPrivacyNotice",
+            "must be accepted to apply: the privacy notice says how your data is used",
+        ));
+    }
+    if let Err(problem) = services.equality.parse_answers(equality) {
+        problems.push(problem);
+    }
+    problems
 }
 
 /// The text of an uploaded CV file and the file to keep, read in the sandbox. A reading much
@@ -140,6 +244,7 @@ async fn read_cv(
             words: document.words(),
             pages: document.pages,
             text: document.text,
+            others: Vec::new(),
         });
     }
     Ok((Some(document.text), Some(document.file)))

@@ -65,7 +65,7 @@ pub async fn create(
     options: JobOptions,
 ) -> Result<Job, Error> {
     actor.require_staff()?;
-    let mut job = Job::parse(draft, JobId::new(), actor.id, crate::now())?;
+    let mut job = Job::parse_all(draft, JobId::new(), actor.id, crate::now()).map_err(Error::Problems)?;
     if let Some(rubric) = options.rubric {
         job.requirements.rubric = Rubric::parse(1, rubric.weights, rubric.knockouts)?;
     }

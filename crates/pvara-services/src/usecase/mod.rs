@@ -17,6 +17,7 @@
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports, from its applications'
 //!   histories (and, for the impact report alone, its equality answers).
 //! - [`scores`]: a recruiter's score in place of the machine's.
+//! - [`settings`]: a person's own name and password.
 //! - [`verification`]: verified addresses and password reset, by single-use links in mail.
 
 pub mod accounts;
@@ -29,6 +30,7 @@ pub mod panel;
 pub mod privacy;
 pub mod reports;
 pub mod scores;
+pub mod settings;
 pub mod verification;
 
 use pvara_domain::ValidationError;
@@ -67,9 +69,16 @@ pub enum Error {
     /// The CV file gave so little text for its pages that the candidate should see it before
     /// being scored on it (the page shows `text` in the CV text box).
     #[error(
-        "we could read only {words} words from your CV file ({pages} pages): check what we read in CV text, add what is missing, and submit again"
+        "we could read only {words} words from your CV file ({}): check what we read in CV text, add what is missing, and submit again",
+        pages_in_words(*.pages)
     )]
-    ReadLittle { words: usize, pages: u32, text: String },
+    ReadLittle {
+        words: usize,
+        pages: u32,
+        text: String,
+        /// The form's other problems, reported with this one.
+        others: Vec<ValidationError>,
+    },
     /// The account's e-mail address is not verified yet, and this needs it.
     #[error("verify your e-mail address first: follow the link we sent you, or ask for a new one")]
     Unverified,
@@ -221,6 +230,15 @@ impl Error {
             Error::ReadLittle { .. } => Some("cv"),
             _ => None,
         }
+    }
+}
+
+/// "1 page", "3 pages".
+fn pages_in_words(pages: u32) -> String {
+    if pages == 1 {
+        "1 page".to_owned()
+    } else {
+        format!("{pages} pages")
     }
 }
 

@@ -67,12 +67,26 @@ impl From<Note> for ExportNote {
     }
 }
 
-/// The caller's own data. `view` turns an application record into its API shape.
-pub async fn export(
-    store: &dyn Store,
-    actor: Actor,
-    view: impl Fn(ApplicationRecord) -> serde_json::Value,
-) -> Result<Export, Error> {
+/// Everything pvara holds about one person, typed: the readable page and the JSON export are
+/// two views of it.
+#[derive(Debug)]
+pub struct OwnData {
+    pub user: pvara_storage::model::UserRecord,
+    pub applications: Vec<OwnApplicationData>,
+    /// Who did what to the person's records, oldest first.
+    pub audit_trail: Vec<AuditEntry>,
+}
+
+#[derive(Debug)]
+pub struct OwnApplicationData {
+    pub record: ApplicationRecord,
+    pub staff_notes: Vec<Note>,
+    /// The candidate's own answers to the equality questions, by question key.
+    pub equality_answers: std::collections::BTreeMap<String, String>,
+}
+
+/// The caller's own data; the read is audited as an export.
+pub async fn own_data(store: &dyn Store, actor: Actor) -> Result<OwnData, Error> {
     let user = store.user(actor.id).await?.ok_or(Error::NotFound("user"))?;
     let mut applications = Vec::new();
     let mut audit_trail = store
@@ -86,12 +100,7 @@ pub async fn export(
         let Some(record) = store.application(own.id).await? else {
             continue;
         };
-        let staff_notes = store
-            .notes(own.id)
-            .await?
-            .into_iter()
-            .map(ExportNote::from)
-            .collect();
+        let staff_notes = store.notes(own.id).await?;
         audit_trail.extend(
             store
                 .audit_entries(&AuditQuery {
@@ -107,8 +116,8 @@ pub async fn export(
             .into_iter()
             .flat_map(|(_, answers)| answers.0)
             .collect();
-        applications.push(ExportApplication {
-            application: view(record),
+        applications.push(OwnApplicationData {
+            record,
             staff_notes,
             equality_answers,
         });
@@ -121,6 +130,24 @@ pub async fn export(
         format!("user:{}", user.id),
     )
     .await;
+    Ok(OwnData {
+        user,
+        applications,
+        audit_trail,
+    })
+}
+
+/// The caller's own data as JSON. `view` turns an application record into its API shape.
+pub async fn export(
+    store: &dyn Store,
+    actor: Actor,
+    view: impl Fn(ApplicationRecord) -> serde_json::Value,
+) -> Result<Export, Error> {
+    let OwnData {
+        user,
+        applications,
+        audit_trail,
+    } = own_data(store, actor).await?;
     Ok(Export {
         account: ExportAccount {
             id: user.id,
@@ -130,7 +157,14 @@ pub async fn export(
             created_at: user.created_at,
             email_verified: user.email_verified,
         },
-        applications,
+        applications: applications
+            .into_iter()
+            .map(|a| ExportApplication {
+                application: view(a.record),
+                staff_notes: a.staff_notes.into_iter().map(ExportNote::from).collect(),
+                equality_answers: a.equality_answers,
+            })
+            .collect(),
         audit_trail,
     })
 }

@@ -50,8 +50,11 @@ pub struct RegisterForm {
     csrf: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
     full_name: String,
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
 }
 
@@ -147,7 +150,9 @@ pub struct LoginForm {
     csrf: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
 }
 

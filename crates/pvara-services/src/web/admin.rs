@@ -155,7 +155,7 @@ pub struct DeadLetterRow {
 struct SystemPage {
     layout: Layout,
     notice: Option<String>,
-    checks: Vec<(&'static str, String)>,
+    checks: Vec<crate::health::Check>,
     groups: Vec<GroupOffset>,
     dead_letters: Vec<DeadLetterRow>,
 }
@@ -165,26 +165,15 @@ async fn system_page(
     viewer: &Viewer,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
-    let mut checks = Vec::new();
-    match state.store.counts().await {
-        Ok(c) => checks.push((
-            "Database",
-            format!(
-                "answering: {} applications, {} jobs, {} users",
-                c.applications, c.jobs, c.users
-            ),
-        )),
-        Err(e) => checks.push(("Database", format!("failing: {e}"))),
-    }
-    match state.store.outbox_backlog().await {
-        Ok(b) => checks.push(("Outbox", format!("{} rows waiting for the relay", b.rows))),
-        Err(e) => checks.push(("Outbox", format!("failing: {e}"))),
-    }
-    let event_log = match state.log.ping().await {
-        Ok(()) => "answering".to_owned(),
-        Err(e) => format!("failing: {e}"),
-    };
-    checks.push(("Event log", event_log));
+    // A short second reading: enough to tell a moving group from a stuck one without keeping
+    // the admin waiting the second `pvara status` takes.
+    let checks = crate::health::checks(
+        state.store.as_ref(),
+        state.log.as_ref(),
+        &state.installation,
+        std::time::Duration::from_millis(300),
+    )
+    .await;
     let groups = state.log.groups().await.unwrap_or_default();
     let dead_letters = usecase::dead_letters::list(state.log.as_ref(), None)
         .await?

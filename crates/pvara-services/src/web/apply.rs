@@ -108,6 +108,10 @@ pub async fn apply_form(
     let actor = viewer.require(&here)?;
     actor.require_applicant()?;
     let job = find_job(&state, &id).await?;
+    // Applied already: the application, not a blank form that ends in "already applied".
+    if let Some(own) = usecase::applications::own_for_job(state.store.as_ref(), actor, job.id).await? {
+        return Ok(super::see_other(&format!("/me/applications/{}", own.id)));
+    }
     let user = viewer.user.as_ref();
     let unverified = user.is_some_and(|u| !u.email_verified);
     if unverified && state.email_verification == EmailVerification::Required {
@@ -178,6 +182,24 @@ const APPLY_FIELDS: [(&str, &str, &str); 12] = [
     ("equality", "equality", "Equality monitoring:"),
 ];
 
+/// The confirmation after applying: the reference and what happens next. A page of its own, so
+/// that a reload or the back button never posts the form again.
+pub async fn applied(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let record = super::candidate::own(&state, &viewer, &id).await?;
+    let job_title = super::job_title(&state, record.job_id).await?;
+    Ok(render(&AppliedPage {
+        layout: Layout::new(&viewer),
+        id: record.id,
+        reference: record.reference.to_string(),
+        email: record.candidate.email.as_str().to_owned(),
+        job_title,
+    }))
+}
+
 pub async fn apply(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -201,23 +223,42 @@ pub async fn apply(
         &fields.years_experience,
     );
     let skills = super::forms::split_list(&fields.skills);
-    if fields.resume_text.trim().is_empty() && upload.is_none() {
+    let no_cv = fields.resume_text.trim().is_empty() && upload.is_none();
+    if no_cv {
         errors.add("cv", "Upload your CV or paste its text into CV text");
     }
+    let draft = ApplicationDraft {
+        full_name: &fields.full_name,
+        email: &fields.email,
+        phone: Some(fields.phone.as_str()),
+        skills: &skills,
+        years_experience: years.unwrap_or_default(),
+        education: &fields.education,
+        resume_text: if no_cv { "-" } else { &fields.resume_text },
+        cover_letter: Some(fields.cover_letter.as_str()),
+    };
+    if !errors.is_empty() {
+        // The page could not submit; the rest of the form is still checked, so that every
+        // problem shows at once.
+        let consent = (fields.accept_privacy_notice, &fields.equality);
+        let rest = usecase::applications::form_problems(&state, &draft, consent)
+            .into_iter()
+            .filter(|p| !matches!(p.field, "yearsExperience" | "resumeText"))
+            .collect::<Vec<_>>();
+        if !rest.is_empty() {
+            let more = FormErrors::from_use_case(usecase::Error::Problems(rest), &APPLY_FIELDS)?;
+            errors.extend(more);
+        }
+    }
+    let chose_file = upload.is_some();
     let outcome = match years.filter(|_| errors.is_empty()) {
         None => None,
-        Some(years) => {
+        Some(_) => {
             let input = SubmitInput {
                 job_id: job.id,
                 draft: ApplicationDraft {
-                    full_name: &fields.full_name,
-                    email: &fields.email,
-                    phone: Some(fields.phone.as_str()),
-                    skills: &skills,
-                    years_experience: years,
-                    education: &fields.education,
                     resume_text: &fields.resume_text,
-                    cover_letter: Some(fields.cover_letter.as_str()),
+                    ..draft
                 },
                 cv: upload,
                 accepted_privacy_notice: fields.accept_privacy_notice,
@@ -229,20 +270,22 @@ pub async fn apply(
         }
     };
     match outcome {
-        Some(Ok(application)) => Ok(render(&AppliedPage {
-            layout: Layout::new(&viewer),
-            id: application.id,
-            reference: application.id.to_string(),
-            email: application.candidate.email.as_str().to_owned(),
-            job_title: job.title,
-        })),
+        // Post/redirect/get: reloading the confirmation shows it again, it does not apply again.
+        Some(Ok(application)) => Ok(super::see_other(&format!(
+            "/me/applications/{}/applied",
+            application.id
+        ))),
         Some(Err(error)) => {
             if let usecase::Error::ReadLittle { text, .. } = &error {
                 fields.resume_text = text.clone();
             }
-            let errors = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
+            let mut errors = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
+            errors.file_not_kept(chose_file);
             Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors)))
         }
-        None => Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors))),
+        None => {
+            errors.file_not_kept(chose_file);
+            Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors)))
+        }
     }
 }

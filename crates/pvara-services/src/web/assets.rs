@@ -23,6 +23,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../assets/vendor/govuk-frontend.min.css"),
     ),
     (
+        "govuk-frontend.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/vendor/govuk-frontend.min.js"),
+    ),
+    (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../assets/vendor/htmx.min.js"),
@@ -31,6 +36,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "app.css",
         "text/css; charset=utf-8",
         include_bytes!("../../assets/app.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../assets/favicon.svg"),
     ),
     (
         "app.js",
@@ -57,6 +67,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// Browsers that ask for `/favicon.ico` without reading the page's icon link get the icon.
+pub async fn favicon() -> Response {
+    super::see_other(&url("favicon.svg"))
+}
 
 /// The URL of an embedded file, by its plain name.
 pub fn url(name: &str) -> String {

@@ -6,7 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::{Step, Withdrawal};
+use pvara_domain::reference::Reference;
 use pvara_domain::scoring::ScoreCard;
+use pvara_domain::scoring::years;
 use pvara_domain::status::{Action, Status};
 use pvara_storage::model::ScoreRecord;
 use serde::Deserialize;
@@ -129,6 +131,8 @@ struct JobPage {
     years: String,
     education: &'static str,
     open: bool,
+    /// The reader's own application to this job, and the day they sent it.
+    applied: Option<(ApplicationId, String)>,
 }
 
 fn or_none(list: &[String]) -> String {
@@ -145,9 +149,16 @@ pub async fn job(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let job = find_job(&state, &id).await?;
+    let applied = match viewer.actor() {
+        Some(actor) => usecase::applications::own_for_job(state.store.as_ref(), actor, job.id)
+            .await?
+            .map(|own| (own.id, state.web.locale.day_of(own.submitted_at))),
+        None => None,
+    };
     let r = &job.requirements;
     Ok(render(&JobPage {
         layout: Layout::new(&viewer),
+        applied,
         id: job.id,
         open: job.is_open(crate::now()),
         location: job.location.clone().unwrap_or_else(|| "Anywhere".to_owned()),
@@ -158,7 +169,7 @@ pub async fn job(
         posts: posts(job.vacancies),
         required: or_none(&r.required_skills),
         preferred: or_none(&r.preferred_skills),
-        years: format!("At least {} years", r.min_years_experience),
+        years: format!("At least {}", years(r.min_years_experience)),
         education: r.education.label(),
         description: job.description.clone(),
         title: job.title,
@@ -168,6 +179,7 @@ pub async fn job(
 #[derive(Debug)]
 pub struct OwnRow {
     pub id: ApplicationId,
+    pub reference: Reference,
     pub job_title: String,
     pub status: Status,
     pub submitted: String,
@@ -189,6 +201,7 @@ pub async fn my_applications(State(state): State<AppState>, viewer: Viewer) -> R
         .into_iter()
         .map(|a| OwnRow {
             id: a.id,
+            reference: a.reference,
             job_title: a.job_title,
             status: a.status,
             submitted: state.web.locale.day_of(a.submitted_at),
@@ -212,6 +225,7 @@ pub struct TimelineEntry {
 struct MyApplicationPage {
     layout: Layout,
     id: ApplicationId,
+    reference: Reference,
     job_title: String,
     status: Status,
     polling: bool,
@@ -271,11 +285,16 @@ pub fn assessment(card: &ScoreCard) -> Vec<String> {
     let e = &card.experience;
     lines.push(if e.years >= e.minimum {
         format!(
-            "Experience: {} years, meeting the {} asked for",
-            e.years, e.minimum
+            "Experience: {}, meeting the {} asked for",
+            years(e.years),
+            e.minimum
         )
     } else {
-        format!("Experience: {} years, below the {} asked for", e.years, e.minimum)
+        format!(
+            "Experience: {}, below the {} asked for",
+            years(e.years),
+            e.minimum
+        )
     });
     let ed = &card.education;
     lines.push(if ed.level >= ed.required {
@@ -290,21 +309,13 @@ pub fn assessment(card: &ScoreCard) -> Vec<String> {
     lines
 }
 
-pub async fn my_application(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let record = own(&state, &viewer, &id).await?;
-    let job_title = state
-        .store
-        .job(record.job_id)
-        .await?
-        .map(|j| j.title)
-        .unwrap_or_default();
-    let card = record.score.as_ref().and_then(ScoreRecord::card);
-    let locale = &state.web.locale;
-    let timeline = record
+/// An application's steps as its candidate reads them: each status, when, and the reason
+/// given to them where there is one (a rejection, a withdrawn offer).
+pub(super) fn timeline(
+    record: &pvara_storage::model::ApplicationRecord,
+    locale: &crate::mail::Locale,
+) -> Vec<TimelineEntry> {
+    record
         .history
         .iter()
         .map(|h| TimelineEntry {
@@ -316,11 +327,24 @@ pub async fn my_application(
                 String::new()
             },
         })
-        .collect();
+        .collect()
+}
+
+pub async fn my_application(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let record = own(&state, &viewer, &id).await?;
+    let job_title = super::job_title(&state, record.job_id).await?;
+    let card = record.score.as_ref().and_then(ScoreRecord::card);
+    let locale = &state.web.locale;
+    let timeline = timeline(&record, locale);
     let offer_open = usecase::offers::current(&record).is_some_and(|o| o.open_at(crate::now()));
     Ok(render(&MyApplicationPage {
         layout: Layout::new(&viewer),
         id: record.id,
+        reference: record.reference.clone(),
         job_title,
         status: record.status,
         polling: record.status == Status::Submitted,
@@ -408,5 +432,9 @@ pub async fn erase(
     let context = (&state.active_users, state.mail_archive.as_ref());
     usecase::privacy::erase(state.store.as_ref(), context, actor, actor.id).await?;
     let cookie = super::session::end(&state, &viewer).await?;
-    Ok(([(axum::http::header::SET_COOKIE, cookie)], super::see_other("/")).into_response())
+    Ok((
+        [(axum::http::header::SET_COOKIE, cookie)],
+        super::see_other("/account-deleted"),
+    )
+        .into_response())
 }

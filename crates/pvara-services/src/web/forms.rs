@@ -44,6 +44,23 @@ impl FormErrors {
             .map(|e| e.message.as_str())
     }
 
+    /// Adds `other`'s messages after these.
+    pub fn extend(&mut self, other: FormErrors) {
+        self.items.extend(other.items);
+    }
+
+    /// A form that came back with problems after a file was chosen: browsers never keep a
+    /// chosen file, and pvara does not keep one from a refused form, so the page says plainly
+    /// that it must be chosen again (beside the file field, unless a message is there already).
+    pub fn file_not_kept(&mut self, chose_file: bool) {
+        if chose_file && !self.is_empty() && self.for_field("cv").is_none() {
+            self.add(
+                "cv",
+                "Choose your CV file again: a file is not kept when the form has a problem",
+            );
+        }
+    }
+
     pub fn add(&mut self, anchor: &str, message: impl Into<String>) {
         self.items.push(FieldError {
             anchor: anchor.to_owned(),
@@ -56,7 +73,16 @@ impl FormErrors {
     /// of the service are page errors.
     pub fn from_use_case(error: usecase::Error, fields: &[(&str, &str, &str)]) -> Result<Self, PageError> {
         let mut errors = FormErrors::default();
-        if let usecase::Error::Problems(problems) = &error {
+        let problems = match &error {
+            usecase::Error::Problems(problems) => Some(problems.as_slice()),
+            usecase::Error::ReadLittle { others, .. } => {
+                let cv = fields.iter().find(|(api, _, _)| *api == "cv");
+                errors.add(cv.map_or("main-content", |f| f.1), capitalise(&error.to_string()));
+                Some(others.as_slice())
+            }
+            _ => None,
+        };
+        if let Some(problems) = problems {
             for problem in problems {
                 let (anchor, label) = fields
                     .iter()
@@ -75,7 +101,6 @@ impl FormErrors {
             }
             usecase::Error::Throttled { .. }
             | usecase::Error::Unverified
-            | usecase::Error::ReadLittle { .. }
             | usecase::Error::Overloaded { .. } => error.to_string(),
             _ => return Err(error.into()),
         };

@@ -13,33 +13,40 @@
 //! - [`email`]: the mailed links: confirming an address, resetting a password.
 //! - [`candidate`]: the job board and the candidate's own applications.
 //! - [`apply`]: the application form, with the voluntary equality questions.
-//! - `privacy`: the privacy notice applicants accept.
+//! - `settings`: a person's own name and password.
+//! - `my_data`: everything held about a person as a page to read, print or keep.
+//! - [`about`]: the privacy notice applicants accept, the accessibility statement, help and
+//!   contact, cookies: filled from the installation's configuration.
 //! - [`staff`]: jobs with counts, and the ranked pipeline with bulk actions.
 //! - [`review`]: the workspace's candidate page and the actions on it.
 //! - `panel`: interview panels and rounds on that page, scorecards, and "My interviews".
 //! - [`rubric`]: what the score weighs, on the job form and the job's own rubric page.
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports.
+//! - `confirm`: "Are you sure?" before what cannot be undone.
 //! - `steps`: form fields to pipeline steps, shared by the candidate page and bulk actions.
 //! - [`admin`]: staff accounts and the system's health.
 //! - [`api_docs`]: the API reference page, rendered from the OpenAPI document.
 
+pub mod about;
 pub mod account;
 pub mod admin;
 pub mod api_docs;
 pub mod apply;
 pub mod assets;
 pub mod candidate;
+mod confirm;
 pub mod email;
 pub mod forms;
 mod job_edit;
+mod my_data;
 mod offer;
 mod panel;
-mod privacy;
 pub mod reports;
 pub mod review;
 pub mod rubric;
 pub mod score;
 pub mod session;
+mod settings;
 pub mod staff;
 mod steps;
 
@@ -63,6 +70,9 @@ pub struct Layout {
     pub app_css: String,
     pub htmx: String,
     pub app_js: String,
+    /// GOV.UK Frontend's components, imported by `app.js`.
+    pub govuk_js: String,
+    pub icon: String,
     pub user_name: Option<String>,
     pub is_staff: bool,
     /// Signs in to the staff pages: staff, hiring managers, interviewers.
@@ -94,6 +104,8 @@ impl Layout {
             app_css: assets::url("app.css"),
             htmx: assets::url("htmx.min.js"),
             app_js: assets::url("app.js"),
+            govuk_js: assets::url("govuk-frontend.min.js"),
+            icon: assets::url("favicon.svg"),
             user_name: None,
             is_staff: false,
             works_here: false,
@@ -280,6 +292,15 @@ pub fn local_path(next: Option<&str>) -> Option<String> {
 
 /// A 303 to `target`, a path on this site. Never panics: a target that is not a valid header
 /// value (it cannot be, after [`local_path`] and [`urlencode`]) goes to the home page instead.
+/// A job's title for a page about one of its applications; a job that is gone is said so.
+pub(crate) async fn job_title(state: &AppState, job: pvara_domain::ids::JobId) -> Result<String, PageError> {
+    Ok(state
+        .store
+        .job(job)
+        .await?
+        .map_or_else(|| "A job no longer advertised".to_owned(), |j| j.title))
+}
+
 pub fn see_other(target: &str) -> Response {
     let location = axum::http::HeaderValue::try_from(target)
         .unwrap_or_else(|_| axum::http::HeaderValue::from_static("/"));
@@ -308,21 +329,43 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(email::reset_request_form).post(email::reset_request),
         )
         .route("/reset-password", get(email::reset_form).post(email::reset))
-        .route("/privacy", get(privacy::notice))
+        .route("/privacy", get(about::privacy))
+        .route("/accessibility", get(about::accessibility))
+        .route("/contact", get(about::contact))
+        .route("/cookies", get(about::cookies))
         .route("/me/applications", get(candidate::my_applications))
         .route("/me/export", get(candidate::export))
-        .route("/me/erase", post(candidate::erase))
+        .route("/me/data", get(my_data::page))
+        .route("/me/account", get(settings::page))
+        .route(
+            "/me/account/name",
+            get(settings::name_form).post(settings::rename),
+        )
+        .route(
+            "/me/account/password",
+            get(settings::password_form).post(settings::change_password),
+        )
+        .route("/me/erase", get(confirm::erase).post(candidate::erase))
+        .route("/account-deleted", get(confirm::deleted))
         .route("/me/applications/{id}", get(candidate::my_application))
         .route("/me/applications/{id}/status", get(candidate::status_fragment))
-        .route("/me/applications/{id}/withdraw", post(candidate::withdraw))
+        .route("/me/applications/{id}/applied", get(apply::applied))
+        .route(
+            "/me/applications/{id}/withdraw",
+            get(confirm::withdraw).post(candidate::withdraw),
+        )
         .route(
             "/me/applications/{id}/offer/{answer}",
             get(offer::confirm).post(offer::answer),
         )
         .route("/staff/jobs", get(staff::jobs).post(staff::create_job))
+        .route("/staff/find", get(staff::find))
         .route("/staff/jobs/new", get(staff::new_job))
         .route("/staff/jobs/{id}", get(staff::pipeline))
-        .route("/staff/jobs/{id}/close", post(staff::close_job))
+        .route(
+            "/staff/jobs/{id}/close",
+            get(confirm::close_job).post(staff::close_job),
+        )
         .route("/staff/jobs/{id}/edit", get(job_edit::show).post(job_edit::save))
         .route("/staff/jobs/{id}/copy", post(job_edit::copy))
         .route("/staff/jobs/{id}/scoring", post(staff::scoring))
@@ -336,10 +379,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/applications/{id}/{action}", post(review::act))
         .route("/staff/interviews", get(panel::interviews))
         .route("/admin/users", get(admin::users).post(admin::create_user))
-        .route("/admin/users/{id}/deactivate", post(admin::deactivate))
+        .route(
+            "/admin/users/{id}/deactivate",
+            get(confirm::deactivate).post(admin::deactivate),
+        )
         .route("/admin/system", get(admin::system))
         .route("/admin/system/replay", post(admin::replay))
         .route("/assets/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .layer(axum::middleware::from_fn_with_state(
             state,
             session::ensure_csrf_cookie,

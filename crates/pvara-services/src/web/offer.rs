@@ -107,12 +107,7 @@ async fn answer_page(
     record: &ApplicationRecord,
     (accept, errors): (bool, FormErrors),
 ) -> Result<Response, PageError> {
-    let job_title = state
-        .store
-        .job(record.job_id)
-        .await?
-        .map(|j| j.title)
-        .unwrap_or_default();
+    let job_title = super::job_title(state, record.job_id).await?;
     Ok(render(&AnswerPage {
         layout: Layout::new(viewer),
         errors,

@@ -45,6 +45,7 @@ struct ApplicationPage {
     layout: Layout,
     errors: FormErrors,
     id: ApplicationId,
+    reference: String,
     job_id: JobId,
     job_title: String,
     name: String,
@@ -97,6 +98,21 @@ fn current_interview(record: &ApplicationRecord, locale: &Locale) -> (String, St
             i.interviewers.join(", "),
         ),
         _ => Default::default(),
+    }
+}
+
+/// A history entry's reason as a person reads it: the scorer's "scored 77 by rules-3/rubric-1"
+/// becomes the score and its provenance in words; "submitted" needs no reason beside its status.
+fn history_reason(reason: &str) -> String {
+    if reason == "submitted" {
+        return String::new();
+    }
+    match reason
+        .strip_prefix("scored ")
+        .and_then(|rest| rest.split_once(" by "))
+    {
+        Some((total, version)) => format!("scored {total} out of 100. {}", super::score::provenance(version)),
+        None => reason.to_owned(),
     }
 }
 
@@ -221,13 +237,15 @@ pub(super) async fn page(
             "Email",
             if identity_hidden {
                 "Withheld until an interview is scheduled".to_owned()
+            } else if c.email.as_str() == pvara_storage::model::ERASED_EMAIL {
+                "Erased at the candidate's request".to_owned()
             } else {
                 c.email.as_str().to_owned()
             },
         ),
-        ("Phone", c.phone.clone().unwrap_or_else(|| "–".to_owned())),
+        ("Phone", c.phone.clone().unwrap_or_else(|| "Not given".to_owned())),
         ("Skills", c.skills.join(", ")),
-        ("Years of experience", c.years_experience.to_string()),
+        ("Experience", pvara_domain::scoring::years(c.years_experience)),
         ("Education", c.education.label().to_owned()),
         ("Submitted", locale.date_time(record.submitted_at)),
     ];
@@ -238,13 +256,14 @@ pub(super) async fn page(
             status: h.to,
             at: locale.date_time(h.at),
             actor: names.get(&h.actor).cloned().unwrap_or_default(),
-            reason: h.reason.clone(),
+            reason: history_reason(&h.reason),
         })
         .collect();
     Ok(render(&ApplicationPage {
         layout: Layout::new(viewer),
         errors,
         id,
+        reference: record.reference.to_string(),
         job_id: record.job_id,
         job_title,
         name: c.full_name.as_str().to_owned(),

@@ -36,7 +36,8 @@ pub struct ScoreView {
     pub refinement: Option<&'static str>,
     /// "Set by a recruiter over the machine's 62: <reason>", for an overridden score.
     pub overridden: Option<String>,
-    pub scorer_version: String,
+    /// Who or what gave the score, in words ("Scored by pvara's rules, edition 3, ...").
+    pub provenance: String,
     pub breakdown: Vec<BreakdownRow>,
     pub knockouts: String,
     /// The CV passages nearest the job, best first (refined scores only).
@@ -73,7 +74,7 @@ impl ScoreView {
             total: record.score.as_ref().map(|s| s.total),
             refinement: refinement(version, semantic),
             overridden: overridden(record, card.as_ref()),
-            scorer_version: version.unwrap_or_default().to_owned(),
+            provenance: version.map(provenance).unwrap_or_default(),
             breakdown: card.as_ref().map(breakdown).unwrap_or_default(),
             knockouts: card
                 .as_ref()
@@ -161,6 +162,27 @@ fn skills(criterion: &SkillCriterion) -> String {
     text
 }
 
+/// A score's provenance as a sentence, not its stored code (`override:rules-3/r2+all-MiniLM...`).
+pub fn provenance(stored: &str) -> String {
+    let version = ScorerVersion::parse(stored);
+    let mut words = match version.rules.strip_prefix("rules-") {
+        Some(edition) => format!("Scored by pvara's rules, edition {edition}"),
+        None => format!("Scored by the rules named {}", version.rules),
+    };
+    if let Some(rubric) = version.rubric {
+        words.push_str(&format!(", under version {rubric} of this job's rubric"));
+    }
+    if let Some(model) = &version.refinement {
+        let name = model.split('@').next().unwrap_or(model);
+        words.push_str(&format!(", refined by the language model {name}"));
+    }
+    words.push('.');
+    if version.overridden {
+        words.push_str(" A person has since set the score in its place.");
+    }
+    words
+}
+
 fn breakdown(card: &ScoreCard) -> Vec<BreakdownRow> {
     let pts = |p: f64, max: f64| format!("{p} / {max}");
     let relevance = match &card.semantic {
@@ -186,8 +208,9 @@ fn breakdown(card: &ScoreCard) -> Vec<BreakdownRow> {
             name: "Experience",
             points: pts(card.experience.points, card.experience.max_points),
             detail: format!(
-                "{} years against a minimum of {}",
-                card.experience.years, card.experience.minimum
+                "{} against a minimum of {}",
+                pvara_domain::scoring::years(card.experience.years),
+                card.experience.minimum
             ),
         },
         BreakdownRow {
@@ -212,5 +235,24 @@ fn or_dash(list: &[String]) -> String {
         "none".to_owned()
     } else {
         list.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pvara_domain::scoring::ScorerVersion;
+
+    use super::provenance;
+
+    #[test]
+    fn a_score_says_where_it_came_from_in_words() {
+        let machine = ScorerVersion::rules(2).refined_by("all-MiniLM-L6-v2@53aa51172d14");
+        let words = provenance(&machine.overridden().to_string());
+        assert_eq!(
+            words,
+            "Scored by pvara's rules, edition 3, under version 2 of this job's rubric, refined by the \
+             language model all-MiniLM-L6-v2. A person has since set the score in its place."
+        );
+        assert!(!words.contains("override:") && !words.contains('@'));
     }
 }

@@ -36,6 +36,9 @@ pub struct JobCounts {
 #[template(path = "staff_jobs.html")]
 struct JobsPage {
     layout: Layout,
+    errors: FormErrors,
+    /// The reference typed into the search, kept when it found nothing.
+    reference: String,
     columns: Vec<&'static str>,
     rows: Vec<JobCounts>,
 }
@@ -64,6 +67,47 @@ const COUNT_COLUMNS: [(&str, &[Status]); 6] = [
 ];
 
 pub async fn jobs(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    jobs_page(&state, &viewer, FormErrors::default(), String::new()).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct FindQuery {
+    #[serde(default)]
+    reference: String,
+}
+
+/// A helpdesk's way in: the reference a candidate reads out leads to their application (whose
+/// page checks, as ever, that this reader may see it).
+pub async fn find(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<FindQuery>,
+) -> Result<Response, PageError> {
+    viewer.require_works_here("/staff/jobs")?;
+    let reference = query.reference.trim().to_owned();
+    let mut errors = FormErrors::default();
+    if reference.is_empty() {
+        errors.add("reference", "Enter the application's reference");
+    } else {
+        match usecase::applications::resolve(state.store.as_ref(), &reference).await {
+            Ok(id) => return Ok(super::see_other(&format!("/staff/applications/{id}"))),
+            Err(usecase::Error::Invalid(invalid)) => errors.add("reference", invalid.message),
+            Err(usecase::Error::NotFound(_)) => errors.add(
+                "reference",
+                format!("No application has the reference {reference}"),
+            ),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    jobs_page(&state, &viewer, errors, reference).await
+}
+
+async fn jobs_page(
+    state: &AppState,
+    viewer: &Viewer,
+    errors: FormErrors,
+    reference: String,
+) -> Result<Response, PageError> {
     let actor = viewer.require_works_here("/staff/jobs")?;
     if actor.role == pvara_domain::user::Role::Interviewer {
         return Ok(super::see_other("/staff/interviews"));
@@ -103,7 +147,9 @@ pub async fn jobs(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         })
         .collect();
     Ok(render(&JobsPage {
-        layout: Layout::new(&viewer),
+        layout: Layout::new(viewer),
+        errors,
+        reference,
         columns: COUNT_COLUMNS.iter().map(|(label, _)| *label).collect(),
         rows,
     }))
@@ -214,6 +260,14 @@ const JOB_FIELDS: [(&str, &str, &str); 11] = [
     ("hiringManagerId", "hiring-manager", "Hiring manager"),
 ];
 
+/// The form field (HTML id) of a job draft's field.
+fn anchor_of(field: &str) -> &str {
+    JOB_FIELDS
+        .iter()
+        .find(|(api, _, _)| *api == field)
+        .map_or("title", |(_, anchor, _)| anchor)
+}
+
 pub async fn create_job(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -247,9 +301,6 @@ pub async fn create_job(
     let stages = pvara_domain::stages::Stages::parse(form.online_test != "no", rounds)
         .map_err(|_| errors.add("interview-rounds", "Choose one, two or three interview rounds"))
         .unwrap_or_default();
-    if !errors.is_empty() {
-        return new_job_page(&state, &viewer, form, errors).await;
-    }
     let (required, preferred) = (
         split_list(&form.required_skills),
         split_list(&form.preferred_skills),
@@ -264,6 +315,22 @@ pub async fn create_job(
         min_years_experience: years.unwrap_or_default(),
         education: &form.education,
     };
+    if !errors.is_empty() {
+        // The page could not post the job; the rest of it is still checked, so that every
+        // problem shows at once (the numbers and date the page read are reported already).
+        let now = crate::now();
+        let rest: Vec<_> = JobDraft::check(&draft, now)
+            .into_iter()
+            .filter(|p| errors.for_field(anchor_of(p.field)).is_none())
+            .collect();
+        if !rest.is_empty() {
+            errors.extend(FormErrors::from_use_case(
+                usecase::Error::Problems(rest),
+                &JOB_FIELDS,
+            )?);
+        }
+        return new_job_page(&state, &viewer, form, errors).await;
+    }
     let options = usecase::jobs::JobOptions {
         rubric,
         name_blind: form.name_blind == "yes",
@@ -325,6 +392,8 @@ pub struct CandidateRow {
     pub score: String,
     pub status: Status,
     pub submitted: String,
+    /// Ticked for a bulk action that came back refused: a refusal keeps the selection.
+    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -364,7 +433,7 @@ async fn pipeline_page(
     viewer: &Viewer,
     job: Job,
     query: PipelineQuery,
-    errors: FormErrors,
+    (errors, selected): (FormErrors, &[ApplicationId]),
     report: Option<String>,
 ) -> Result<Response, PageError> {
     let status = Status::parse(&query.status);
@@ -391,6 +460,7 @@ async fn pipeline_page(
     let rows = page
         .into_iter()
         .map(|s| CandidateRow {
+            selected: selected.contains(&s.id),
             id: s.id,
             name: s.full_name,
             score: match (
@@ -433,7 +503,7 @@ pub async fn pipeline(
 ) -> Result<Response, PageError> {
     viewer.require_works_here(&format!("/staff/jobs/{id}"))?;
     let job = find_job(&state, &id).await?;
-    pipeline_page(&state, &viewer, job, query, FormErrors::default(), None).await
+    pipeline_page(&state, &viewer, job, query, (FormErrors::default(), &[]), None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -495,7 +565,17 @@ pub async fn bulk(
         }
         None => None,
     };
-    pipeline_page(&state, &viewer, job, PipelineQuery::default(), errors, report).await
+    // Refused: the selection stays ticked for the next try.
+    let keep: &[ApplicationId] = if errors.is_empty() { &[] } else { &ids };
+    pipeline_page(
+        &state,
+        &viewer,
+        job,
+        PipelineQuery::default(),
+        (errors, keep),
+        report,
+    )
+    .await
 }
 
 #[cfg(test)]

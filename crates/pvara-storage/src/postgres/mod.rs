@@ -33,7 +33,13 @@ pub const OUTBOX_SHARDS: u32 = 8;
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("row"),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                if db.constraint() == Some("applications_reference") {
+                    StoreError::Conflict(crate::error::REFERENCE_TAKEN)
+                } else {
+                    StoreError::Conflict("row")
+                }
+            }
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
                 StoreError::NotFound("referenced row")
             }
@@ -68,6 +74,9 @@ impl From<sqlx::Error> for LogError {
 /// Maps a constraint violation to the store's own words for it.
 fn on_constraint(error: sqlx::Error, conflict: &'static str, missing: &'static str) -> StoreError {
     match StoreError::from(error) {
+        StoreError::Conflict(crate::error::REFERENCE_TAKEN) => {
+            StoreError::Conflict(crate::error::REFERENCE_TAKEN)
+        }
         StoreError::Conflict(_) => StoreError::Conflict(conflict),
         StoreError::NotFound(_) => StoreError::NotFound(missing),
         other => other,

@@ -295,6 +295,31 @@ CREATE TABLE IF NOT EXISTS interview_panel (
 );
 CREATE INDEX IF NOT EXISTS interview_panel_by_interviewer ON interview_panel (interviewer_id, scheduled_at);
 "#,
+    r#"
+-- Short references (`PVA-7K3Q-9MXD`) that a person can read to a helpdesk; the UUID stays the
+-- id. New applications draw theirs at random (pvara_domain::reference); existing ones get one
+-- from their row number through a bijection of the 30^8 references (a multiplier prime to 30),
+-- so no two collide.
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS reference TEXT NOT NULL DEFAULT '';
+WITH numbered AS (
+    SELECT id, (row_number() OVER (ORDER BY submitted_at, id) * 48271051 + 123456789) % 656100000000 AS v,
+           '23456789ABCDEFGHJKMNPQRSTVWXYZ'::text AS x
+    FROM applications
+)
+UPDATE applications a SET reference = 'PVA-' ||
+        substr(x, ((v % 30))::int + 1, 1) ||
+        substr(x, (((v / 30) % 30))::int + 1, 1) ||
+        substr(x, (((v / 900) % 30))::int + 1, 1) ||
+        substr(x, (((v / 27000) % 30))::int + 1, 1) ||
+        '-' ||
+        substr(x, (((v / 810000) % 30))::int + 1, 1) ||
+        substr(x, (((v / 24300000) % 30))::int + 1, 1) ||
+        substr(x, (((v / 729000000) % 30))::int + 1, 1) ||
+        substr(x, (((v / 21870000000) % 30))::int + 1, 1)
+FROM numbered WHERE numbered.id = a.id;
+CREATE UNIQUE INDEX IF NOT EXISTS applications_reference ON applications (reference);
+ALTER TABLE applications ALTER COLUMN reference DROP DEFAULT;
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

@@ -137,7 +137,7 @@ impl Store for PgEngine {
             "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
                     a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
                     (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id) AS cv_file_name,
-                    a.consent_version
+                    a.consent_version, a.reference
              FROM applications a WHERE a.id = $1"
         ))
         .bind(id.0)
@@ -152,6 +152,7 @@ impl Store for PgEngine {
         .await?;
         Ok(Some(ApplicationRecord {
             id: ApplicationId(row.try_get("id")?),
+            reference: crate::model::stored_reference(row.try_get("reference")?)?,
             job_id: JobId(row.try_get("job_id")?),
             applicant_id: UserId(row.try_get("applicant_id")?),
             status: rows::status(row.try_get("status")?)?,
@@ -164,6 +165,18 @@ impl Store for PgEngine {
             history: history.iter().map(rows::history).collect::<Result<_, _>>()?,
             score_changes: super::scores::score_changes(self.pool(), id.0).await?,
         }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn application_by_reference(
+        &self,
+        reference: &pvara_domain::reference::Reference,
+    ) -> Result<Option<ApplicationId>, StoreError> {
+        let id: Option<Uuid> = sqlx::query_scalar("SELECT id FROM applications WHERE reference = $1")
+            .bind(reference.as_str())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(id.map(ApplicationId))
     }
 
     async fn application_owner(
@@ -328,7 +341,7 @@ impl Store for PgEngine {
         let ids: Vec<Uuid> = wanted.iter().map(|(id, _)| id.0).collect();
         let statuses: Vec<&str> = wanted.iter().map(|(_, status)| status.as_str()).collect();
         let found = sqlx::query(&format!(
-            "SELECT w.n, a.full_name, a.email, a.ai_score, j.title, h.*,
+            "SELECT w.n, a.full_name, a.email, a.ai_score, a.reference, j.title, h.*,
                     (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id) AS interview_round
              FROM UNNEST($1::uuid[], $2::text[]) WITH ORDINALITY AS w(id, status, n)
              JOIN applications a ON a.id = w.id
@@ -355,6 +368,7 @@ impl Store for PgEngine {
             let has_entry = row.try_get::<Option<&str>, _>("to_status")?.is_some();
             let context = MailContext {
                 application_id: wanted[slot].0,
+                reference: crate::model::stored_reference(row.try_get("reference")?)?,
                 full_name: row.try_get("full_name")?,
                 email: row.try_get("email")?,
                 job_title: row.try_get("title")?,

@@ -196,13 +196,14 @@ async fn insert_applications(
     let letters: Vec<Option<&str>> = apps.iter().map(|a| a.candidate.cover_letter.as_deref()).collect();
     let at: Vec<DateTime<Utc>> = apps.iter().map(|a| a.submitted_at).collect();
     let consent: Vec<&str> = apps.iter().map(|a| a.consent_version.as_str()).collect();
+    let references: Vec<&str> = apps.iter().map(|a| a.reference.as_str()).collect();
     let written: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-             education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version)
-         SELECT i, j, a, n, e, p, s, y, ed, r, c, $13, t, t, cv
+             education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version, reference)
+         SELECT i, j, a, n, e, p, s, y, ed, r, c, $13, t, t, cv, rf
          FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
-                     $8::float8[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $14::text[])
-             AS x(i, j, a, n, e, p, s, y, ed, r, c, t, cv)
+                     $8::float8[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $14::text[], $15::text[])
+             AS x(i, j, a, n, e, p, s, y, ed, r, c, t, cv, rf)
          ON CONFLICT (job_id, applicant_id) DO NOTHING
          RETURNING id",
     )
@@ -220,6 +221,7 @@ async fn insert_applications(
     .bind(&at)
     .bind(Status::Submitted.as_str())
     .bind(&consent)
+    .bind(&references)
     .fetch_all(&mut *conn)
     .await
     .map_err(|e| on_constraint(e, "application", "job"))?;

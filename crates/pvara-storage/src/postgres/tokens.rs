@@ -64,6 +64,35 @@ pub(super) async fn mark_mailed(
     Ok(())
 }
 
+/// A new password: the sessions end, older tokens stop working, reset links are spent. The one
+/// way both a reset and a change set it.
+pub(super) async fn set_password(
+    conn: &mut PgConnection,
+    user: Uuid,
+    password_hash: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET password_hash = $1, credentials_changed_at = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(at)
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE account_tokens SET used_at = $1 WHERE user_id = $2 AND purpose <> $3 AND used_at IS NULL",
+    )
+    .bind(at)
+    .bind(user)
+    .bind(AccountMail::VerifyEmail.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 async fn redeem(
     conn: &mut PgConnection,
     id: TokenId,
@@ -85,24 +114,7 @@ async fn redeem(
         .execute(&mut *conn)
         .await?;
     if let Redemption::ResetPassword { password_hash } = redemption {
-        sqlx::query("UPDATE users SET password_hash = $1, credentials_changed_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(at)
-            .bind(user)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "UPDATE account_tokens SET used_at = $1 WHERE user_id = $2 AND purpose <> $3 AND used_at IS NULL",
-        )
-        .bind(at)
-        .bind(user)
-        .bind(AccountMail::VerifyEmail.as_str())
-        .execute(&mut *conn)
-        .await?;
+        set_password(conn, user, password_hash, at).await?;
     }
     Ok(Some(UserId(user)))
 }

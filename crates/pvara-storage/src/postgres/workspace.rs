@@ -94,6 +94,40 @@ impl Accounts for PgEngine {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
+    async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError> {
+        let changed = sqlx::query("UPDATE users SET full_name = $1 WHERE id = $2")
+            .bind(full_name)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let known: Option<i32> = sqlx::query_scalar("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound("user"));
+        }
+        super::tokens::set_password(&mut tx, id.0, password_hash, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -291,7 +325,7 @@ impl Workspace for PgEngine {
 
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError> {
         let found = sqlx::query(
-            "SELECT a.id, a.job_id, j.title, a.status, a.submitted_at FROM applications a
+            "SELECT a.id, a.job_id, j.title, a.status, a.submitted_at, a.reference FROM applications a
              JOIN jobs j ON j.id = a.job_id WHERE a.applicant_id = $1 ORDER BY a.id DESC",
         )
         .bind(applicant.0)
@@ -306,6 +340,7 @@ impl Workspace for PgEngine {
                     job_title: row.try_get("title")?,
                     status: rows::status(row.try_get("status")?)?,
                     submitted_at: row.try_get("submitted_at")?,
+                    reference: crate::model::stored_reference(row.try_get("reference")?)?,
                 })
             })
             .collect()

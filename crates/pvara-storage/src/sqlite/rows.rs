@@ -72,6 +72,10 @@ pub(crate) fn on_constraint(
     missing: &'static str,
 ) -> StoreError {
     match constraint(&error) {
+        // SQLite names the column in the message: "UNIQUE constraint failed: applications.reference".
+        Some(Constraint::Unique) if error.to_string().contains("applications.reference") => {
+            StoreError::Conflict(crate::error::REFERENCE_TAKEN)
+        }
         Some(Constraint::Unique) => StoreError::Conflict(conflict),
         Some(Constraint::ForeignKey) => StoreError::NotFound(missing),
         None => error.into(),

@@ -284,6 +284,30 @@ CREATE TABLE interview_panel (
 );
 CREATE INDEX interview_panel_by_interviewer ON interview_panel (interviewer_id, scheduled_at);
 "#,
+    r#"
+-- Short references (`PVA-7K3Q-9MXD`) that a person can read to a helpdesk; the UUID stays the
+-- id. New applications draw theirs at random (pvara_domain::reference); existing ones get one
+-- from their row number through a bijection of the 30^8 references (a multiplier prime to 30),
+-- so no two collide.
+ALTER TABLE applications ADD COLUMN reference TEXT NOT NULL DEFAULT '';
+CREATE TEMP TABLE reference_numbers AS
+    SELECT id, (rowid * 48271051 + 123456789) % 656100000000 AS v, '23456789ABCDEFGHJKMNPQRSTVWXYZ' AS x
+    FROM applications;
+UPDATE applications SET reference = (
+    SELECT 'PVA-' ||
+        substr(x, v % 30 + 1, 1) ||
+        substr(x, (v / 30) % 30 + 1, 1) ||
+        substr(x, (v / 900) % 30 + 1, 1) ||
+        substr(x, (v / 27000) % 30 + 1, 1) ||
+        '-' ||
+        substr(x, (v / 810000) % 30 + 1, 1) ||
+        substr(x, (v / 24300000) % 30 + 1, 1) ||
+        substr(x, (v / 729000000) % 30 + 1, 1) ||
+        substr(x, (v / 21870000000) % 30 + 1, 1)
+    FROM reference_numbers r WHERE r.id = applications.id);
+DROP TABLE reference_numbers;
+CREATE UNIQUE INDEX applications_reference ON applications (reference);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -24,7 +24,7 @@ use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
     HistoryRow, MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, ScoringChange,
-    ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats,
+    ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats, stored_reference,
 };
 use crate::store::Store;
 
@@ -184,8 +184,8 @@ impl Store for SqliteEngine {
             }
             conn.prepare_cached(
                 "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-                     education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+                     education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version, reference)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
             )?
             .execute(params![
                 a.id.to_string(),
@@ -201,7 +201,8 @@ impl Store for SqliteEngine {
                 c.cover_letter,
                 Status::Submitted.as_str(),
                 at,
-                a.consent_version
+                a.consent_version,
+                a.reference.as_str()
             ])
             .map_err(|e| on_constraint(e, "application", "job"))?;
             let actor = a.applicant_id.to_string();
@@ -240,13 +241,14 @@ impl Store for SqliteEngine {
                 "SELECT a.id, a.job_id, a.applicant_id, a.status, a.ai_score, a.score_breakdown, a.scorer_version,
                         a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
                         (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id),
-                        a.consent_version
+                        a.consent_version, a.reference
                  FROM applications a WHERE a.id = ?1"
             ))?;
             let mut rows = stmt.query([&id_text])?;
             let Some(row) = rows.next()? else { return Ok(None) };
             let mut record = ApplicationRecord {
                 id: parse_id(&row.get::<_, String>(0)?)?,
+                reference: stored_reference(&row.get::<_, String>(19)?)?,
                 job_id: parse_id(&row.get::<_, String>(1)?)?,
                 applicant_id: parse_id(&row.get::<_, String>(2)?)?,
                 status: parse_status(&row.get::<_, String>(3)?)?,
@@ -268,6 +270,22 @@ impl Store for SqliteEngine {
                 record.history.push(history_from_row(row)?);
             }
             Ok(Some(record))
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn application_by_reference(
+        &self,
+        reference: &pvara_domain::reference::Reference,
+    ) -> Result<Option<ApplicationId>, StoreError> {
+        let reference = reference.to_string();
+        self.read(move |conn| {
+            let id: Option<String> = conn
+                .prepare_cached("SELECT id FROM applications WHERE reference = ?1")?
+                .query_row([&reference], |r| r.get(0))
+                .optional()?;
+            id.as_deref().map(parse_id).transpose()
         })
         .await
     }
@@ -491,7 +509,7 @@ impl Store for SqliteEngine {
         self.read(move |conn| {
             let mut application = conn.prepare_cached(
                 "SELECT a.full_name, a.email, a.ai_score, j.title,
-                        (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id)
+                        (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id), a.reference
                  FROM applications a JOIN jobs j ON j.id = a.job_id
                  WHERE a.id = ?1",
             )?;
@@ -510,10 +528,11 @@ impl Store for SqliteEngine {
                             r.get::<_, Option<i64>>(2)?,
                             r.get::<_, String>(3)?,
                             r.get::<_, Option<u8>>(4)?,
+                            r.get::<_, String>(5)?,
                         ))
                     })
                     .optional()?;
-                let Some(((full_name, email), ai_score, job_title, interview_round)) = row else {
+                let Some(((full_name, email), ai_score, job_title, interview_round, reference)) = row else {
                     contexts.push(None);
                     continue;
                 };
@@ -524,6 +543,7 @@ impl Store for SqliteEngine {
                 };
                 contexts.push(Some(MailContext {
                     application_id: id,
+                    reference: stored_reference(&reference)?,
                     full_name,
                     email,
                     job_title,

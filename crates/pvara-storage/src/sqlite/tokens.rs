@@ -63,6 +63,25 @@ pub(super) fn mark_mailed(conn: &Connection, ids: &[TokenId], at: DateTime<Utc>)
     Ok(())
 }
 
+/// A new password: the sessions end, older tokens stop working, reset links are spent. The one
+/// way both a reset and a change set it.
+pub(super) fn set_password(
+    conn: &Connection,
+    user: &str,
+    password_hash: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE users SET password_hash = ?1, credentials_changed_at = ?2 WHERE id = ?3")?
+        .execute(params![password_hash, at, user])?;
+    conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
+        .execute([user])?;
+    conn.prepare_cached(
+        "UPDATE account_tokens SET used_at = ?1 WHERE user_id = ?2 AND purpose <> ?3 AND used_at IS NULL",
+    )?
+    .execute(params![at, user, AccountMail::VerifyEmail.as_str()])?;
+    Ok(())
+}
+
 fn redeem(
     conn: &Connection,
     id: TokenId,
@@ -83,16 +102,7 @@ fn redeem(
     )?
     .execute(params![at, user])?;
     if let Redemption::ResetPassword { password_hash } = redemption {
-        conn.prepare_cached(
-            "UPDATE users SET password_hash = ?1, credentials_changed_at = ?2 WHERE id = ?3",
-        )?
-        .execute(params![password_hash, at, user])?;
-        conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
-            .execute([&user])?;
-        conn.prepare_cached(
-            "UPDATE account_tokens SET used_at = ?1 WHERE user_id = ?2 AND purpose <> ?3 AND used_at IS NULL",
-        )?
-        .execute(params![at, user, AccountMail::VerifyEmail.as_str()])?;
+        set_password(conn, &user, password_hash, &at)?;
     }
     Ok(Some(parse_id(&user)?))
 }

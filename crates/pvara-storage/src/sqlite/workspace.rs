@@ -113,6 +113,43 @@ impl Accounts for SqliteEngine {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
+    async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError> {
+        let full_name = full_name.to_owned();
+        self.write(move |conn| {
+            let changed = conn
+                .prepare_cached("UPDATE users SET full_name = ?1 WHERE id = ?2")?
+                .execute(params![full_name, id.to_string()])?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let password_hash = password_hash.to_owned();
+        self.write(move |conn| {
+            let user = id.to_string();
+            let known: Option<i64> = conn
+                .prepare_cached("SELECT 1 FROM users WHERE id = ?1")?
+                .query_row([&user], |row| row.get(0))
+                .optional()?;
+            if known.is_none() {
+                return Err(StoreError::NotFound("user"));
+            }
+            super::tokens::set_password(conn, &user, &password_hash, &ts(at))
+        })
+        .await
+    }
+
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
         self.write(move |conn| {
             let now = ts(session.created_at);
@@ -327,7 +364,7 @@ impl Workspace for SqliteEngine {
     async fn applications_of(&self, applicant: UserId) -> Result<Vec<OwnApplication>, StoreError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT a.id, a.job_id, j.title, a.status, a.submitted_at FROM applications a
+                "SELECT a.id, a.job_id, j.title, a.status, a.submitted_at, a.reference FROM applications a
                  JOIN jobs j ON j.id = a.job_id WHERE a.applicant_id = ?1 ORDER BY a.id DESC",
             )?;
             let mut rows = stmt.query([applicant.to_string()])?;
@@ -339,6 +376,7 @@ impl Workspace for SqliteEngine {
                     job_title: row.get(2)?,
                     status: parse_status(&row.get::<_, String>(3)?)?,
                     submitted_at: parse_ts(&row.get::<_, String>(4)?)?,
+                    reference: crate::model::stored_reference(&row.get::<_, String>(5)?)?,
                 });
             }
             Ok(own)

@@ -83,6 +83,7 @@ pub fn an_application(job_id: JobId, applicant_id: UserId, name: &str) -> NewApp
     .unwrap();
     NewApplication {
         id: ApplicationId::new(),
+        reference: pvara_domain::reference::Reference::from_bits(uuid::Uuid::new_v4().as_u64_pair().1),
         job_id,
         applicant_id,
         candidate,

@@ -98,10 +98,22 @@ pub async fn submission_story(engines: &Engines) {
     assert_eq!(record.candidate, application.candidate);
     assert_eq!(record.history.len(), 1);
     assert_eq!(record.history[0].to, Status::Submitted);
+    assert_eq!(record.reference, application.reference);
     assert_eq!(
         store.application_owner(application.id).await.unwrap(),
         Some((applicant, job.id, Status::Submitted))
     );
+    // The short reference finds the application; an unknown one finds nothing.
+    assert_eq!(
+        store
+            .application_by_reference(&application.reference)
+            .await
+            .unwrap(),
+        Some(application.id)
+    );
+    let unknown = pvara_domain::reference::Reference::from_bits(u64::from(u32::MAX));
+    assert_ne!(unknown, application.reference);
+    assert_eq!(store.application_by_reference(&unknown).await.unwrap(), None);
 
     // A second application to the same job: refused, and its event is not written.
     let twice = an_application(job.id, applicant, "Bilal Ahmed");
@@ -117,6 +129,19 @@ pub async fn submission_story(engines: &Engines) {
     assert_eq!(store.counts().await.unwrap(), before);
     assert_eq!(events_written(engines).await, 1);
     assert!(store.application(ApplicationId::new()).await.unwrap().is_none());
+    // Someone else's application that drew the same reference is refused as such, so the
+    // caller draws again, and nothing of it is written.
+    let other = a_user(store, "other@example.org", Role::Applicant).await;
+    let mut same_reference = an_application(job.id, other, "Sana Malik");
+    same_reference.reference = application.reference.clone();
+    let refused = store
+        .submit_application(same_reference.clone(), vec![submitted_message(&same_reference)])
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(crate::error::REFERENCE_TAKEN))),
+        "{refused:?}"
+    );
+    assert_eq!(store.counts().await.unwrap().applications, 1);
 }
 
 /// Submissions arriving together (which engines may commit as one group) each get their own

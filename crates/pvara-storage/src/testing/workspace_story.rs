@@ -62,6 +62,38 @@ pub async fn workspace_story(engines: &Engines) {
     store.delete_session("hash-of-a-token").await.unwrap();
     assert!(store.session("hash-of-a-token", now()).await.unwrap().is_none());
 
+    // Account settings: a new name; a new password ends every session and dates the credentials.
+    store.rename_user(applicant, "Pat Renamed").await.unwrap();
+    let session = |hash: &str| NewSession {
+        id_hash: hash.to_owned(),
+        user_id: applicant,
+        csrf: "csrf".to_owned(),
+        created_at: now(),
+        expires_at: now() + Duration::hours(1),
+    };
+    store.create_session(session("before-the-change")).await.unwrap();
+    let changed_at = now();
+    store
+        .change_password(applicant, "$argon2id$new", changed_at)
+        .await
+        .unwrap();
+    let person = store.user(applicant).await.unwrap().unwrap();
+    assert_eq!(
+        (person.full_name.as_str(), person.password_hash.as_str()),
+        ("Pat Renamed", "$argon2id$new")
+    );
+    assert_eq!(person.credentials_changed_at, Some(changed_at));
+    assert!(store.session("before-the-change", now()).await.unwrap().is_none());
+    let nobody = pvara_domain::ids::UserId::new();
+    assert!(matches!(
+        store.rename_user(nobody, "X").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.change_password(nobody, "$argon2id$x", now()).await,
+        Err(StoreError::NotFound(_))
+    ));
+
     // A job, an application with its CV file, the counts, the applicant's own list.
     let job = a_job(recruiter);
     store.create_job(job.clone()).await.unwrap();

@@ -153,6 +153,7 @@ async fn seed_one(
     let applicant = user.id;
     store.create_user(user).await?;
     let application = NewApplication {
+        reference: pvara_domain::reference::Reference::from_bits(rand::random()),
         id: ApplicationId::new(),
         job_id: job,
         applicant_id: applicant,

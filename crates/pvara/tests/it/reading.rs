@@ -9,7 +9,7 @@ use crate::helpers::*;
 use crate::hostile_files::{one_page, pdf, stream};
 
 /// A PDF of `pages` pages with only `words` on each.
-fn sparse_pdf(pages: usize, words: &str) -> Vec<u8> {
+pub(crate) fn sparse_pdf(pages: usize, words: &str) -> Vec<u8> {
     let kids: Vec<String> = (0..pages).map(|p| format!("{} 0 R", 3 + 2 * p)).collect();
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
@@ -104,6 +104,16 @@ async fn a_cv_read_short_is_shown_to_the_candidate_before_anything_is_scored() {
                 .part("cv", file(sparse_pdf(3, "Curriculum vitae of a Rust engineer"))),
         )
         .await;
-    assert!(answer.text().await.unwrap().contains("Application submitted"));
+    assert_eq!(answer.status(), reqwest::StatusCode::SEE_OTHER);
+    let confirmation = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        pages
+            .get(&confirmation)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Application submitted")
+    );
     app.stop().await;
 }

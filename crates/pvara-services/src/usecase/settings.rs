@@ -1,0 +1,70 @@
+//! A person's own account settings: their name and their password. (A new e-mail address needs
+//! the new address proven first; until that exists the contact page says whom to ask.)
+
+use pvara_domain::ValidationError;
+use pvara_domain::user::{FullName, Password};
+
+use super::{Actor, Client, Error, audit};
+use crate::auth::{ActiveUsers, hash_password, verify_password};
+use crate::throttle::Throttle;
+
+/// The account's new name. Applications already made keep the name they were made with: a
+/// recruiter's records do not change under them.
+pub async fn rename(store: &dyn pvara_storage::Store, actor: Actor, full_name: &str) -> Result<(), Error> {
+    let name = FullName::parse(full_name)?;
+    store.rename_user(actor.id, name.as_str()).await?;
+    audit::record(
+        store,
+        &actor.audit_name(),
+        "user.rename",
+        format!("user:{}", actor.id),
+    )
+    .await;
+    Ok(())
+}
+
+/// A new password, given the current one: every problem at once (a wrong current password, a
+/// weak new one). Every session of the account ends, as after a reset; the caller starts a new
+/// one for the person who asked. Wrong guesses count as failed sign-ins, so a stolen session
+/// cannot be used to try passwords at leisure.
+pub async fn change_password(
+    store: &dyn pvara_storage::Store,
+    (throttle, active): (&Throttle, &ActiveUsers),
+    (client, actor): (Client, Actor),
+    (current, new): (&str, &str),
+) -> Result<(), Error> {
+    let user = store.user(actor.id).await?.ok_or(Error::NotFound("user"))?;
+    let account = user.email.to_lowercase();
+    throttle.sign_in(client.address, &account).await?;
+    let right = verify_password(current.to_owned(), Some(user.password_hash), Some(client.address)).await?;
+    let mut problems = Vec::new();
+    if !right {
+        throttle.sign_in_failed(client.address, &account).await;
+        problems.push(ValidationError::new("currentPassword", "is not right"));
+    }
+    let password = match Password::parse(new) {
+        Ok(password) => Some(password),
+        Err(mut invalid) => {
+            invalid.field = "newPassword";
+            problems.push(invalid);
+            None
+        }
+    };
+    let Some(password) = password.filter(|_| problems.is_empty()) else {
+        return Err(Error::Problems(problems));
+    };
+    throttle.sign_in_succeeded(client.address, &account).await;
+    let password_hash = hash_password(password.expose().to_owned(), Some(client.address)).await?;
+    store
+        .change_password(actor.id, &password_hash, crate::now())
+        .await?;
+    active.forget(actor.id);
+    audit::record(
+        store,
+        &actor.audit_name(),
+        "user.change_password",
+        format!("user:{}", actor.id),
+    )
+    .await;
+    Ok(())
+}

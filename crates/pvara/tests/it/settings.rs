@@ -1,0 +1,95 @@
+//! "Your account": a person changes their name and password themselves; every problem is
+//! reported at once, and a new password signs out every other session, not theirs.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, PASSWORD, Pages, spawn_app};
+
+async fn a_person_changes_their_name_and_password(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let who = app.applicant("Nadia Hussain").await;
+    let mut here = Pages::new(&app);
+    here.sign_in(&who.email).await;
+    let mut elsewhere = Pages::new(&app);
+    elsewhere.sign_in(&who.email).await;
+
+    let html = here.get("/me/account").await.text().await.unwrap();
+    assert!(
+        html.contains("Nadia Hussain") && html.contains(&who.email),
+        "{html}"
+    );
+
+    // A name: an empty one is refused, a new one kept, and the page says so.
+    let csrf = here.csrf("/me/account/name").await;
+    let html = here
+        .post("/me/account/name", &[("csrf", csrf.as_str()), ("fullName", " ")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("govuk-error-summary") && html.contains("Full name must not be empty"),
+        "{html}"
+    );
+    let answer = here
+        .post(
+            "/me/account/name",
+            &[("csrf", csrf.as_str()), ("fullName", "Nadia H. Khan")],
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let html = here.get("/me/account?changed=name").await.text().await.unwrap();
+    assert!(
+        html.contains("Your name has been changed") && html.contains("Nadia H. Khan"),
+        "{html}"
+    );
+
+    // A password: a wrong current one and a weak new one, both said at once; nothing changes.
+    let csrf = here.csrf("/me/account/password").await;
+    let html = here
+        .post(
+            "/me/account/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("currentPassword", "not it at all"),
+                ("newPassword", "short"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Current password is not right"), "{html}");
+    assert!(html.contains("New password must be at least"), "{html}");
+    assert_eq!(app.login(&who.email, PASSWORD).await.status(), StatusCode::OK);
+
+    // The right one: this session goes on, the other ends, the old token stops working.
+    let new_password = "three unrelated words 7";
+    let answer = here
+        .post(
+            "/me/account/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("currentPassword", PASSWORD),
+                ("newPassword", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(here.get("/me/account").await.status(), StatusCode::OK);
+    assert_eq!(
+        elsewhere.get("/me/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    let old_token = app.get("/api/me/export", Some(&who.token)).await;
+    assert_eq!(old_token.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.login(&who.email, PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(app.login(&who.email, new_password).await.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+crate::on_every_engine!(a_person_changes_their_name_and_password);
