@@ -103,6 +103,7 @@ def test_the_whole_story(server, browser, tmp_path):
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Backend Engineer").click()
     look(page, "job")
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.get_by_role("main").get_by_role("link", name="Create an account").click()

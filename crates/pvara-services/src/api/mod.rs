@@ -14,6 +14,7 @@ mod pipeline;
 mod privacy;
 pub(crate) mod reports;
 mod scores;
+mod settings;
 pub mod users;
 
 use axum::Router;
@@ -116,6 +117,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit::list))
         .routes(routes!(privacy::erase_me))
         .routes(routes!(privacy::export))
+        .routes(routes!(settings::rename))
+        .routes(routes!(settings::change_password))
         .routes(routes!(privacy::erase_user))
         .routes(routes!(health::health))
         .routes(routes!(health::ready))

@@ -93,3 +93,67 @@ async fn a_person_changes_their_name_and_password(backend: Backend) {
 }
 
 crate::on_every_engine!(a_person_changes_their_name_and_password);
+
+async fn the_api_changes_a_name_and_a_password_the_same_way(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let who = app.applicant("Imran Qureshi").await;
+    let put = |path: &'static str, body: serde_json::Value, token: String| {
+        let client = reqwest::Client::new();
+        let url = app.url(path);
+        async move {
+            client
+                .put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (status, error) = crate::helpers::error_of(
+        put(
+            "/api/me/name",
+            serde_json::json!({ "fullName": "" }),
+            who.token.clone(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("fullName"))
+    );
+    let renamed = put(
+        "/api/me/name",
+        serde_json::json!({ "fullName": "Imran Q." }),
+        who.token.clone(),
+    )
+    .await;
+    assert_eq!(renamed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get_json("/api/me/export", Some(&who.token)).await["account"]["fullName"],
+        "Imran Q."
+    );
+
+    let wrong = serde_json::json!({ "currentPassword": "not it", "newPassword": "x" });
+    let (status, error) =
+        crate::helpers::error_of(put("/api/me/password", wrong, who.token.clone()).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error["field"], "currentPassword", "{error}");
+    let right = serde_json::json!({ "currentPassword": PASSWORD, "newPassword": "three unrelated words 7" });
+    assert_eq!(
+        put("/api/me/password", right, who.token.clone()).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get("/api/me/export", Some(&who.token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&who.email, "three unrelated words 7").await.status(),
+        StatusCode::OK
+    );
+    app.stop().await;
+}
+
+crate::on_every_engine!(the_api_changes_a_name_and_a_password_the_same_way);

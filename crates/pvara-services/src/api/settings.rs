@@ -1,0 +1,71 @@
+//! `PUT /api/me/name` and `PUT /api/me/password`: the caller's own account settings, through the
+//! same use cases as the "Your account" pages.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::error::ApiError;
+use super::extract::{ApiJson, AuthUser};
+use super::openapi::ErrorBody;
+use crate::state::AppState;
+use crate::usecase;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NameBody {
+    /// The account's new name; applications already made keep theirs.
+    full_name: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordBody {
+    current_password: String,
+    /// At least 10 characters, not of one kind only.
+    new_password: String,
+}
+
+impl std::fmt::Debug for PasswordBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordBody(<redacted>)")
+    }
+}
+
+#[utoipa::path(
+    put, path = "/api/me/name", tag = "accounts", security(("bearer" = [])), request_body = NameBody,
+    responses((status = 204, description = "The account has its new name"),
+        (status = 422, description = "`validation_failed`: an empty or overlong name", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn rename(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<NameBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::settings::rename(state.store.as_ref(), user, &body.full_name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every session and every token of the account issued before now stop working, this one
+/// included: sign in again with the new password.
+#[utoipa::path(
+    put, path = "/api/me/password", tag = "accounts", security(("bearer" = [])), request_body = PasswordBody,
+    responses((status = 204, description = "The password is changed; sign in again"),
+        (status = 422, description = "`validation_failed`: a wrong current password, a weak new one (every problem at once)", body = ErrorBody),
+        (status = 429, description = "`too_many_requests`: too many wrong current passwords", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: usecase::Client,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::settings::change_password(
+        state.store.as_ref(),
+        (&state.throttle, &state.active_users),
+        (client, user),
+        (&body.current_password, &body.new_password),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
