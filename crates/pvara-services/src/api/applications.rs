@@ -183,7 +183,7 @@ pub async fn get(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let id = usecase::applications::resolve(state.store.as_ref(), &id)
+    let id = usecase::references::resolve(state.store.as_ref(), &id)
         .await
         .map_err(|e| match e {
             usecase::Error::Invalid(_) => ApiError::not_found("application"),

@@ -11,7 +11,7 @@ use pvara_storage::model::{ApplicationRecord, ApplicationSummary, CvFile, NewNot
 use pvara_storage::{Store, StoreError};
 
 use super::verification::EmailVerification;
-use super::{Actor, Client, Error, audit};
+use super::{Actor, Client, Error, audit, references};
 use crate::cv::{self, Upload};
 use crate::state::Services;
 use pvara_storage::outbox::{SOURCE_API, to_messages};
@@ -128,7 +128,7 @@ pub async fn submit(
     }
     let application = NewApplication {
         id: ApplicationId::new(),
-        reference: fresh_reference(),
+        reference: references::fresh(),
         job_id: input.job_id,
         applicant_id: actor.id,
         candidate,
@@ -146,9 +146,9 @@ pub async fn submit(
     let mut draws = 1;
     loop {
         match store.submit(submission.clone()).await {
-            Err(StoreError::Conflict(REFERENCE_TAKEN)) if draws < REFERENCE_DRAWS => {
+            Err(StoreError::Conflict(REFERENCE_TAKEN)) if draws < references::DRAWS => {
                 draws += 1;
-                submission.application.reference = fresh_reference();
+                submission.application.reference = references::fresh();
             }
             Err(StoreError::Conflict(_)) => {
                 return Err(Error::conflict(
@@ -165,28 +165,6 @@ pub async fn submit(
     }
     metrics::counter!(crate::metrics::APPLICATIONS_SUBMITTED).increment(1);
     Ok(submission.application)
-}
-
-/// How many references one submission draws before it gives up (each draw collides about once in
-/// twenty thousand at tens of millions of applications).
-const REFERENCE_DRAWS: u32 = 4;
-
-/// A new application's short reference, at random.
-fn fresh_reference() -> pvara_domain::reference::Reference {
-    pvara_domain::reference::Reference::from_bits(rand::random())
-}
-
-/// The application `key` names: its id, or its short reference as a person typed it. What the
-/// reader may see is each use case's own check; an unknown key is not found, like a missing id.
-pub async fn resolve(store: &dyn Store, key: &str) -> Result<ApplicationId, Error> {
-    if let Ok(id) = key.trim().parse::<ApplicationId>() {
-        return Ok(id);
-    }
-    let reference = pvara_domain::reference::Reference::parse(key)?;
-    store
-        .application_by_reference(&reference)
-        .await?
-        .ok_or(Error::NotFound("application"))
 }
 
 /// The applicant's own application to `job`, if they have applied: the job page and the form

@@ -8,6 +8,7 @@
 //!   bulk, withdrawal and notes.
 //! - [`audit`]: the audit trail every use case writes to.
 //! - [`privacy`]: a person's export and erasure.
+//! - [`references`]: applications' short references, drawn and looked up.
 //! - [`offers`]: the offer an application was made, answers refused after its expiry, and the
 //!   expiry itself (the answers are steps like any other).
 //! - [`panel`]: who may see and decide on a candidate (hiring managers, interview panels),
@@ -28,6 +29,7 @@ pub mod jobs;
 pub mod offers;
 pub mod panel;
 pub mod privacy;
+pub mod references;
 pub mod reports;
 pub mod scores;
 pub mod settings;

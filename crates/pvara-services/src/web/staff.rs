@@ -89,7 +89,7 @@ pub async fn find(
     if reference.is_empty() {
         errors.add("reference", "Enter the application's reference");
     } else {
-        match usecase::applications::resolve(state.store.as_ref(), &reference).await {
+        match usecase::references::resolve(state.store.as_ref(), &reference).await {
             Ok(id) => return Ok(super::see_other(&format!("/staff/applications/{id}"))),
             Err(usecase::Error::Invalid(invalid)) => errors.add("reference", invalid.message),
             Err(usecase::Error::NotFound(_)) => errors.add(
