@@ -140,6 +140,14 @@ impl std::fmt::Debug for Installation {
     }
 }
 
+/// Every part's health, with the groups' offsets as last read (empty when they could not be),
+/// so a page listing them per partition need not read them again.
+#[derive(Debug, Clone)]
+pub struct Health {
+    pub checks: Vec<Check>,
+    pub groups: Vec<GroupOffset>,
+}
+
 /// Every part's health. Two readings of the groups `sample` apart tell a group working through
 /// its lag from a stuck one.
 #[tracing::instrument(skip_all)]
@@ -148,7 +156,8 @@ pub async fn checks(
     log: &dyn EventLog,
     installation: &Installation,
     sample: Duration,
-) -> Vec<Check> {
+) -> Health {
+    let mut groups = Vec::new();
     let mut checks = vec![database(store, installation).await, outbox(store).await];
     let topics = match log.topics().await {
         Ok(topics) => topics,
@@ -158,7 +167,7 @@ pub async fn checks(
                 "event log",
                 format!("{}: {error}", installation.log),
             ));
-            return checks;
+            return Health { checks, groups };
         }
     };
     checks.push(check(
@@ -188,6 +197,7 @@ pub async fn checks(
                 Ok(lag) => backpressure(installation.max_lag, lag),
                 Err(error) => check(Level::Fail, "backpressure", error.to_string()),
             });
+            groups = second;
         }
         (Err(error), _) | (_, Err(error)) => checks.push(check(Level::Fail, "groups", error.to_string())),
     }
@@ -204,7 +214,7 @@ pub async fn checks(
     } else {
         check(Level::Warn, "dead letters", dead.join(", "))
     });
-    checks
+    Health { checks, groups }
 }
 
 async fn database(store: &dyn Store, installation: &Installation) -> Check {

@@ -103,7 +103,8 @@ pub async fn status(config: &Config, api: &str) -> anyhow::Result<()> {
                 &installation(config)?,
                 Duration::from_secs(1),
             )
-            .await,
+            .await
+            .checks,
         ),
         Err(error) => checks.push(check(Level::Fail, "database", format!("{error:#}"))),
     }

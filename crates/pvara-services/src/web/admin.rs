@@ -167,14 +167,13 @@ async fn system_page(
 ) -> Result<Response, PageError> {
     // A short second reading: enough to tell a moving group from a stuck one without keeping
     // the admin waiting the second `pvara status` takes.
-    let checks = crate::health::checks(
+    let crate::health::Health { checks, groups } = crate::health::checks(
         state.store.as_ref(),
         state.log.as_ref(),
         &state.installation,
         std::time::Duration::from_millis(300),
     )
     .await;
-    let groups = state.log.groups().await.unwrap_or_default();
     let dead_letters = usecase::dead_letters::list(state.log.as_ref(), None)
         .await?
         .into_iter()
