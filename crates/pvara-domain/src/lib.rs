@@ -8,6 +8,7 @@
 //! - [`ids`]: typed identifiers (UUIDv7), so a job id can never be passed where an application id is due.
 //! - [`validation`]: the error every `parse` constructor returns, naming the offending field.
 //! - [`user`]: e-mail addresses, passwords, names and roles.
+//! - [`language`]: the languages of the pages and the mail (English, Urdu).
 //! - [`job`]: job postings and their requirements.
 //! - [`application`]: a candidate's application as submitted.
 //! - [`status`]: the application lifecycle as a transition table.
@@ -31,6 +32,7 @@ pub mod equality;
 pub mod event;
 pub mod ids;
 pub mod job;
+pub mod language;
 pub mod pipeline;
 pub mod redaction;
 pub mod reference;

@@ -29,6 +29,7 @@
 //! - [`workers`]: the batch-consuming loop shared by all workers, the scoring worker and the
 //!   notification worker.
 //! - [`metrics`]: Prometheus names, the recorder, `GET /metrics` and the HTTP middleware.
+//! - [`i18n`]: the message catalogues (English, Urdu) and the language of the request.
 //! - [`mail`]: templates, MIME, calendar entries and the [`mail::Mailer`]s (mbox files, SMTP).
 //! - [`retry`]: the back-off of the loops that outlive a failing dependency.
 //! - [`semantic`]: the local sentence-embedding model (all-MiniLM-L6-v2 on candle).
@@ -44,6 +45,7 @@ pub mod cv;
 pub mod front;
 pub mod health;
 pub mod http;
+pub mod i18n;
 pub mod mail;
 pub mod metrics;
 pub mod offer_expiry;

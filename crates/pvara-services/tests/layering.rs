@@ -6,7 +6,7 @@
 //! front           what both front ends share: request parts, the upload form, views, downloads
 //! usecase workers the use cases (one function each) and the background workers
 //! state           the process's engines and services, built once at start
-//! ports           auth, cv, mail, throttle, backpressure, events, health, scorer, semantic, metrics, ...
+//! ports           auth, cv, i18n, mail, throttle, backpressure, events, health, scorer, semantic, metrics, ...
 //! ```
 //!
 //! A module may import from its own layer and the layers below it, never above. This test reads
@@ -29,6 +29,7 @@ const LAYERS: &[&[&str]] = &[
         "cv",
         "events",
         "health",
+        "i18n",
         "mail",
         "metrics",
         "retry",

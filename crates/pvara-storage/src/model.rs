@@ -5,6 +5,7 @@ use pvara_domain::application::{Candidate, NewApplication};
 use pvara_domain::event::AccountMail;
 use pvara_domain::ids::{ApplicationId, EventId, JobId, TokenId, UserId};
 use pvara_domain::job::Job;
+use pvara_domain::language::Language;
 use pvara_domain::reference::Reference;
 use pvara_domain::status::Status;
 use pvara_domain::user::{Email, FullName, Role};
@@ -25,6 +26,8 @@ pub struct NewUser {
     pub email_verified_at: Option<DateTime<Utc>>,
     /// The verification mail registration sends, written in the user's transaction.
     pub verification: Option<NewAccountToken>,
+    /// The language they registered in: their mail follows it.
+    pub language: Language,
 }
 
 /// A single-use token to mail, with the event asking for the mail: both are written in one
@@ -68,6 +71,7 @@ pub struct AccountMailContext {
     pub token: AccountTokenRecord,
     pub full_name: String,
     pub email: String,
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +88,8 @@ pub struct UserRecord {
     pub email_verified: bool,
     /// When the password was last reset: tokens issued before then no longer work.
     pub credentials_changed_at: Option<DateTime<Utc>>,
+    /// The language of their pages and mail.
+    pub language: Language,
 }
 
 /// A browser session. The cookie holds a random token; the database holds only its SHA-256, so
@@ -650,6 +656,8 @@ pub struct MailContext {
     /// The round of the application's latest interview with a panel of users, if any: the
     /// calendar entry a rejection or withdrawal cancels.
     pub interview_round: Option<u8>,
+    /// The candidate's language: the mail is written in it.
+    pub language: Language,
 }
 
 /// Row counts, for operators and for tests that check a refused request changed nothing.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, TokenId, UserId};
 use pvara_domain::job::{Job, JobEdit};
+use pvara_domain::language::Language;
 use pvara_domain::report::History;
 
 use crate::error::StoreError;
@@ -35,6 +36,8 @@ pub trait Accounts: Send + Sync + 'static {
     /// A person's new name for their account (applications keep the name they were made
     /// with). `NotFound("user")`.
     async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError>;
+    /// The language of a person's pages and mail. `NotFound("user")`.
+    async fn set_language(&self, id: UserId, language: Language) -> Result<(), StoreError>;
     /// A new password (its PHC hash), set as a reset sets it: every session ends, tokens issued
     /// before `at` stop working and unspent reset links are spent. `NotFound("user")`.
     async fn change_password(

@@ -118,6 +118,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(privacy::erase_me))
         .routes(routes!(privacy::export))
         .routes(routes!(settings::rename))
+        .routes(routes!(settings::set_language))
         .routes(routes!(settings::change_password))
         .routes(routes!(privacy::erase_user))
         .routes(routes!(health::health))

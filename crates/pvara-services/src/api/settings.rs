@@ -1,4 +1,4 @@
-//! `PUT /api/me/name` and `PUT /api/me/password`: the caller's own account settings, through the
+//! `PUT /api/me/name`, `PUT /api/me/password` and `PUT /api/me/language`: the caller's own account settings, through the
 //! same use cases as the "Your account" pages.
 
 use axum::extract::State;
@@ -16,6 +16,13 @@ use crate::usecase;
 pub struct NameBody {
     /// The account's new name; applications already made keep theirs.
     full_name: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LanguageBody {
+    /// `en` or `ur`: the language of the account's mail (and its pages, at its next sign-in).
+    language: pvara_domain::language::Language,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -43,6 +50,20 @@ pub async fn rename(
     ApiJson(body): ApiJson<NameBody>,
 ) -> Result<StatusCode, ApiError> {
     usecase::settings::rename(state.store.as_ref(), user, &body.full_name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    put, path = "/api/me/language", tag = "accounts", security(("bearer" = [])), request_body = LanguageBody,
+    responses((status = 204, description = "The account's mail is written in this language from now on"),
+        (status = 422, description = "`invalid_json`: a language pvara does not speak", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn set_language(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<LanguageBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::settings::set_language(state.store.as_ref(), user, body.language).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

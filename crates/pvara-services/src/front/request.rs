@@ -1,4 +1,5 @@
-//! What both front ends read from a request alike: its id and the client's address.
+//! What both front ends read from a request alike: its id, the client's address and the
+//! language it is answered in.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -25,6 +26,33 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
             .map(str::to_owned);
         Ok(RequestId(id))
     }
+}
+
+/// Answers the request in its language: the visitor's choice kept in the `pvara_lang` cookie,
+/// else the first of ours their browser asks for (`Accept-Language`), else English. Everything
+/// written while handling it (pages, form errors, dates) reads it from [`crate::i18n::current`].
+pub async fn language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = request.headers();
+    let chosen = axum_extra::extract::cookie::CookieJar::from_headers(headers)
+        .get(crate::i18n::COOKIE)
+        .and_then(|c| crate::i18n::Language::parse(c.value()));
+    let language = chosen
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::i18n::from_accept_language)
+        })
+        .unwrap_or_default();
+    let mut response = crate::i18n::scope(language, next.run(request)).await;
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_LANGUAGE,
+        axum::http::HeaderValue::from_static(language.code()),
+    );
+    response
 }
 
 /// The client's address: the peer's, or with a trusted proxy in front, the last address in
@@ -57,6 +85,9 @@ impl axum::extract::FromRequestParts<crate::state::AppState> for crate::usecase:
         } else {
             peer
         };
-        Ok(crate::usecase::Client { address })
+        Ok(crate::usecase::Client {
+            address,
+            language: crate::i18n::current(),
+        })
     }
 }

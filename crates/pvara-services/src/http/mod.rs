@@ -97,6 +97,7 @@ fn routes(state: AppState) -> Router {
         })
         .route("/metrics", get(crate::metrics::scrape))
         .route_layer(middleware::from_fn(crate::metrics::track_http))
+        .layer(middleware::from_fn(crate::front::request::language))
         .with_state(state)
         .layer(DefaultBodyLimit::max(crate::api::BODY_LIMIT_BYTES))
         .layer(RequestBodyTimeoutLayer::new(server::BODY_TIMEOUT))

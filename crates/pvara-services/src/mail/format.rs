@@ -2,7 +2,9 @@
 //! read: in the installation's currency and time zone (`--currency`, `--timezone`), never as a
 //! float or a raw UTC timestamp. Storage stays UTC; this is the one place that converts.
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+use crate::i18n::{self, Language};
 use chrono_tz::Tz;
 
 /// The installation's currency and time zone.
@@ -69,21 +71,25 @@ impl Locale {
         format!("{} {}", self.money(amount), period.per())
     }
 
-    /// "Friday 14 February 2030, 10:00 (PKT)", in the installation's zone.
+    /// "Friday 14 February 2030, 10:00 (PKT)", in the installation's zone and the reader's
+    /// language ("جمعرات 14 فروری 2030، 10:00 (PKT)").
     pub fn date_time(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.zone)
-            .format("%A %-d %B %Y, %H:%M (%Z)")
-            .to_string()
+        let local = at.with_timezone(&self.zone);
+        let clock = local.format("%H:%M (%Z)");
+        match i18n::current() {
+            Language::En => format!("{}, {clock}", day_words(local.date_naive(), true)),
+            Language::Ur => format!("{}، {clock}", day_words(local.date_naive(), true)),
+        }
     }
 
     /// "Friday 1 March 2030".
     pub fn date(&self, day: NaiveDate) -> String {
-        day.format("%A %-d %B %Y").to_string()
+        day_words(day, true)
     }
 
     /// "14 February 2030": the local day of an instant, for lists.
     pub fn day_of(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.zone).format("%-d %B %Y").to_string()
+        day_words(at.with_timezone(&self.zone).date_naive(), false)
     }
 
     /// What a form says its times are in: "Asia/Karachi time (PKT)".
@@ -106,6 +112,48 @@ impl Locale {
     /// form with what is stored.
     pub fn to_local_input(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.zone).format("%Y-%m-%dT%H:%M").to_string()
+    }
+}
+
+/// Urdu's names of the days (Monday first, as chrono counts) and the months, in Urdu spelling
+/// (glibc's `ur_PK` writes some days with Arabic letters: پير for پیر, جمعه for جمعہ).
+const URDU_DAYS: [&str; 7] = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"];
+const URDU_MONTHS: [&str; 12] = [
+    "جنوری",
+    "فروری",
+    "مارچ",
+    "اپریل",
+    "مئی",
+    "جون",
+    "جولائی",
+    "اگست",
+    "ستمبر",
+    "اکتوبر",
+    "نومبر",
+    "دسمبر",
+];
+
+/// A day in the reader's language, with its weekday or not.
+fn day_words(day: NaiveDate, weekday: bool) -> String {
+    match i18n::current() {
+        Language::En if weekday => day.format("%A %-d %B %Y").to_string(),
+        Language::En => day.format("%-d %B %Y").to_string(),
+        Language::Ur => {
+            let month = URDU_MONTHS
+                .get(day.month0() as usize)
+                .copied()
+                .unwrap_or_default();
+            let date = format!("{} {month} {}", day.day(), day.year());
+            if weekday {
+                let name = URDU_DAYS
+                    .get(day.weekday().num_days_from_monday() as usize)
+                    .copied()
+                    .unwrap_or_default();
+                format!("{name} {date}")
+            } else {
+                date
+            }
+        }
     }
 }
 

@@ -65,6 +65,7 @@ pub fn context(name: &str) -> MailContext {
         }),
         step: 4,
         interview_round: None,
+        language: crate::i18n::current(),
     }
 }
 
@@ -81,5 +82,6 @@ pub fn account(purpose: AccountMail) -> AccountMailContext {
         },
         full_name: "Ayesha Khan".to_owned(),
         email: "ayesha.khan@example.org".to_owned(),
+        language: crate::i18n::current(),
     }
 }

@@ -7,6 +7,8 @@
 use std::path::Path;
 
 use minijinja::{Environment, Value as Jinja, context};
+
+use crate::i18n;
 use pvara_domain::event::{AccountMail, MailTemplate};
 use pvara_domain::ids::EventId;
 use pvara_domain::pipeline::Step;
@@ -19,6 +21,39 @@ use super::format::Locale;
 
 /// Every template file, as compiled in.
 const EMBEDDED: &[(&str, &str)] = &[
+    // Urdu, for candidates who read it; a mail without an Urdu file goes in English.
+    (
+        "ur/layout.txt",
+        include_str!("../../mail-templates/ur/layout.txt"),
+    ),
+    (
+        "ur/layout.html",
+        include_str!("../../mail-templates/ur/layout.html"),
+    ),
+    (
+        "ur/applicationReceived.txt",
+        include_str!("../../mail-templates/ur/applicationReceived.txt"),
+    ),
+    (
+        "ur/applicationReceived.html",
+        include_str!("../../mail-templates/ur/applicationReceived.html"),
+    ),
+    (
+        "ur/verifyEmail.txt",
+        include_str!("../../mail-templates/ur/verifyEmail.txt"),
+    ),
+    (
+        "ur/verifyEmail.html",
+        include_str!("../../mail-templates/ur/verifyEmail.html"),
+    ),
+    (
+        "ur/underReview.txt",
+        include_str!("../../mail-templates/ur/underReview.txt"),
+    ),
+    (
+        "ur/underReview.html",
+        include_str!("../../mail-templates/ur/underReview.html"),
+    ),
     ("layout.txt", include_str!("../../mail-templates/layout.txt")),
     ("layout.html", include_str!("../../mail-templates/layout.html")),
     (
@@ -284,6 +319,24 @@ impl MailTemplates {
         context: &MailContext,
         recipient: Option<(&str, &str)>,
     ) -> Result<MailMessage, TemplateError> {
+        // The candidate's language; a panel member (staff) reads English.
+        let language = if recipient.is_some() {
+            i18n::Language::En
+        } else {
+            context.language
+        };
+        i18n::in_language(language, || {
+            self.render_in_language(template, id, context, recipient)
+        })
+    }
+
+    fn render_in_language(
+        &self,
+        template: MailTemplate,
+        id: EventId,
+        context: &MailContext,
+        recipient: Option<(&str, &str)>,
+    ) -> Result<MailMessage, TemplateError> {
         let entry = context.entry.as_ref();
         let step = entry.and_then(HistoryEntry::step);
         let was_interviewing = entry.is_some_and(|e| e.from == Some(Status::InterviewScheduled));
@@ -374,15 +427,23 @@ impl MailTemplates {
         context: &AccountMailContext,
         link: &str,
     ) -> Result<MailMessage, TemplateError> {
-        let purpose = context.token.purpose;
-        let ttl = purpose.link_ttl();
-        let valid_for = if ttl.num_hours() >= 2 {
-            format!("{} hours", ttl.num_hours())
-        } else {
-            format!("{} minutes", ttl.num_minutes())
-        };
-        let vars = context! { name => &context.full_name, link => link, valid_for => valid_for, reference => Jinja::from(()) };
-        self.message(purpose.as_str(), id, &context.full_name, &context.email, vars)
+        i18n::in_language(context.language, || {
+            let purpose = context.token.purpose;
+            let ttl = purpose.link_ttl();
+            let valid_for = if ttl.num_hours() >= 2 {
+                i18n::t_with(
+                    "mail-hours",
+                    &[("count", (ttl.num_hours().unsigned_abs()).into())],
+                )
+            } else {
+                i18n::t_with(
+                    "mail-minutes",
+                    &[("count", (ttl.num_minutes().unsigned_abs()).into())],
+                )
+            };
+            let vars = context! { name => &context.full_name, link => link, valid_for => valid_for, reference => Jinja::from(()) };
+            self.message(purpose.as_str(), id, &context.full_name, &context.email, vars)
+        })
     }
 
     /// A sample of mail `name`, rendered as a candidate would receive it.
@@ -419,7 +480,12 @@ impl MailTemplates {
             ..vars
         };
         let broken = |file: String| move |source| TemplateError::Broken { name: file, source };
-        let text_file = format!("{name}.txt");
+        // The reader's language where the mail has been written in it.
+        let prefix = match i18n::current() {
+            i18n::Language::Ur if self.env.get_template(&format!("ur/{name}.txt")).is_ok() => "ur/",
+            _ => "",
+        };
+        let text_file = format!("{prefix}{name}.txt");
         let rendered = self
             .env
             .get_template(&text_file)
@@ -427,7 +493,7 @@ impl MailTemplates {
             .map_err(broken(text_file.clone()))?;
         let (subject, text) = rendered.split_once('\n').unwrap_or((rendered.as_str(), ""));
         let subject = subject.trim().to_owned();
-        let html_file = format!("{name}.html");
+        let html_file = format!("{prefix}{name}.html");
         let html = self
             .env
             .get_template(&html_file)

@@ -2,6 +2,7 @@
 
 use pvara_domain::event::AccountMail;
 use pvara_domain::ids::UserId;
+use pvara_domain::language::Language;
 use pvara_domain::user::{Email, FullName, Password, Role};
 use pvara_storage::model::{NewAccountToken, NewUser, UserRecord};
 use pvara_storage::{Store, StoreError};
@@ -64,7 +65,7 @@ pub async fn register(
         id,
         (email.clone(), full_name, password, Role::Applicant),
         (None, Some(client.address)),
-        token,
+        (token, client.language),
     )
     .await;
     match created {
@@ -113,7 +114,7 @@ pub async fn create_user(
         UserId::new(),
         (email, full_name, password, role),
         (verified, None),
-        None,
+        (None, Language::En),
     )
     .await
 }
@@ -123,7 +124,7 @@ async fn insert_user(
     id: UserId,
     (email, full_name, password, role): (Email, FullName, Password, Role),
     (email_verified_at, asker): (Option<chrono::DateTime<chrono::Utc>>, Option<std::net::IpAddr>),
-    verification: Option<NewAccountToken>,
+    (verification, language): (Option<NewAccountToken>, Language),
 ) -> Result<NewUser, Error> {
     let password_hash = hash_password(password.expose().to_owned(), asker).await?;
     let user = NewUser {
@@ -135,6 +136,7 @@ async fn insert_user(
         created_at: crate::now(),
         email_verified_at,
         verification,
+        language,
     };
     store.create_user(user.clone()).await.map_err(|e| match e {
         StoreError::Conflict(_) => Error::conflict(

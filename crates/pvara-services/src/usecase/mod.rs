@@ -286,10 +286,12 @@ impl From<crate::auth::AuthError> for Error {
     }
 }
 
-/// Where a request comes from: the client's address, for per-address limits.
+/// Where a request comes from: the client's address, for per-address limits, and the language
+/// it reads (a new account keeps it for its mail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Client {
     pub address: std::net::IpAddr,
+    pub language: pvara_domain::language::Language,
 }
 
 impl From<serde_json::Error> for Error {

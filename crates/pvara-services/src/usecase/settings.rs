@@ -1,4 +1,4 @@
-//! A person's own account settings: their name and their password. (A new e-mail address needs
+//! A person's own account settings: their name, their password and their language. (A new e-mail address needs
 //! the new address proven first; until that exists the contact page says whom to ask.)
 
 use pvara_domain::ValidationError;
@@ -20,6 +20,17 @@ pub async fn rename(store: &dyn pvara_storage::Store, actor: Actor, full_name: &
         format!("user:{}", actor.id),
     )
     .await;
+    Ok(())
+}
+
+/// The language of the account's pages and mail: the pages' language switch and the API both
+/// keep it here, so that mail written later by a worker follows it.
+pub async fn set_language(
+    store: &dyn pvara_storage::Store,
+    actor: Actor,
+    language: pvara_domain::language::Language,
+) -> Result<(), Error> {
+    store.set_language(actor.id, language).await?;
     Ok(())
 }
 

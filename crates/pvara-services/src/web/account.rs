@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use pvara_domain::user::Role;
 use serde::Deserialize;
 
@@ -80,9 +81,9 @@ pub async fn register(
     let next = local_path(Some(&form.next)).unwrap_or_default();
     if let Err(error) = registered {
         let fields = [
-            ("fullName", "full-name", "Full name"),
-            ("email", "email", "Email"),
-            ("password", "password", "Password"),
+            ("fullName", "full-name", "field-full-name"),
+            ("email", "email", "field-email"),
+            ("password", "password", "field-password"),
         ];
         return Ok(render(&RegisterPage {
             layout: Layout::new(&viewer),
@@ -160,6 +161,7 @@ pub async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
     client: usecase::Client,
+    jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
@@ -176,10 +178,13 @@ pub async fn login(
         Ok(Some(user)) => Ok(user),
         Ok(None) => {
             let mut errors = FormErrors::default();
-            errors.add("email", "Enter a correct e-mail address and password");
+            errors.add("email", crate::i18n::t("problem-sign-in"));
             Err(errors)
         }
-        Err(error) => Err(FormErrors::from_use_case(error, &[("email", "email", "Email")])?),
+        Err(error) => Err(FormErrors::from_use_case(
+            error,
+            &[("email", "email", "field-email")],
+        )?),
     };
     let user = match refused {
         Ok(user) => user,
@@ -195,13 +200,42 @@ pub async fn login(
         }
     };
     let cookie = session::start(&state, user.id).await?;
+    let language = follow_language(&state, &jar, &user).await?;
     let home = match user.role {
         Role::Interviewer => "/staff/interviews",
         role if role.works_here() => "/staff/jobs",
         _ => "/me/applications",
     };
     let target = next.unwrap_or_else(|| home.to_owned());
-    Ok(([(header::SET_COOKIE, cookie)], super::see_other(&target)).into_response())
+    let mut response = ([(header::SET_COOKIE, cookie)], super::see_other(&target)).into_response();
+    if let Some(language) = language {
+        response.headers_mut().append(header::SET_COOKIE, language);
+    }
+    Ok(response)
+}
+
+/// At sign-in, a language chosen on this device before signing in becomes the account's; with
+/// none chosen here, the account's language becomes this device's (the cookie to set).
+async fn follow_language(
+    state: &AppState,
+    jar: &CookieJar,
+    user: &pvara_storage::model::UserRecord,
+) -> Result<Option<axum::http::HeaderValue>, PageError> {
+    let chosen = jar
+        .get(crate::i18n::COOKIE)
+        .and_then(|c| crate::i18n::Language::parse(c.value()));
+    match chosen {
+        Some(language) if language != user.language => {
+            let actor = usecase::Actor {
+                id: user.id,
+                role: user.role,
+            };
+            usecase::settings::set_language(state.store.as_ref(), actor, language).await?;
+            Ok(None)
+        }
+        Some(_) => Ok(None),
+        None => session::language_cookie(state, user.language).map(Some),
+    }
 }
 
 pub async fn logout(

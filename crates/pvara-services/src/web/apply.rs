@@ -48,11 +48,12 @@ pub struct Question {
 
 impl Question {
     fn new(dimension: &Dimension, chosen: Option<&String>) -> Self {
+        let prefer_not = crate::i18n::t("apply-prefer-not");
         let choices = dimension
             .categories
             .iter()
             .map(|c| (c.key.as_str(), c.label.as_str()))
-            .chain([(PREFER_NOT_TO_SAY, "Prefer not to say")]);
+            .chain([(PREFER_NOT_TO_SAY, prefer_not.as_str())]);
         Question {
             key: dimension.key.clone(),
             text: dimension.question.clone(),
@@ -164,22 +165,22 @@ struct AppliedPage {
 }
 
 const APPLY_FIELDS: [(&str, &str, &str); 12] = [
-    ("fullName", "full-name", "Full name"),
-    ("email", "full-name", "Email"),
+    ("fullName", "full-name", "field-full-name"),
+    ("email", "full-name", "field-email"),
     (
         "acceptPrivacyNotice",
         "accept-privacy-notice",
-        "The privacy notice",
+        "field-privacy-notice",
     ),
-    ("phone", "phone", "Phone"),
-    ("skills", "skills", "Skills"),
-    ("yearsExperience", "years-experience", "Years of experience"),
-    ("education", "education", "Education"),
-    ("cv", "cv", "CV"),
-    ("resumeText", "resume-text", "CV text"),
-    ("coverLetter", "cover-letter", "Cover letter"),
-    ("jobId", "full-name", "Job"),
-    ("equality", "equality", "Equality monitoring:"),
+    ("phone", "phone", "field-phone"),
+    ("skills", "skills", "field-skills"),
+    ("yearsExperience", "years-experience", "field-years"),
+    ("education", "education", "field-education"),
+    ("cv", "cv", "field-cv"),
+    ("resumeText", "resume-text", "field-cv-text"),
+    ("coverLetter", "cover-letter", "field-cover-letter"),
+    ("jobId", "full-name", "field-job"),
+    ("equality", "equality", "field-equality"),
 ];
 
 /// The confirmation after applying: the reference and what happens next. A page of its own, so
@@ -218,14 +219,14 @@ pub async fn apply(
     let mut errors = FormErrors::default();
     let years = super::forms::parse_required_number(
         &mut errors,
-        ("years-experience", "Years of experience"),
-        "Enter your years of experience, as a number (0 if you have none)",
+        ("years-experience", "field-years"),
+        &crate::i18n::t("problem-years-blank"),
         &fields.years_experience,
     );
     let skills = super::forms::split_list(&fields.skills);
     let no_cv = fields.resume_text.trim().is_empty() && upload.is_none();
     if no_cv {
-        errors.add("cv", "Upload your CV or paste its text into CV text");
+        errors.add("cv", crate::i18n::t("problem-cv-missing"));
     }
     let draft = ApplicationDraft {
         full_name: &fields.full_name,

@@ -18,6 +18,7 @@ use super::forms::CsrfForm;
 use super::session::Viewer;
 use super::{Layout, PageError, find_job, render, urlencode};
 use crate::front::request::RequestId;
+use crate::i18n;
 use crate::state::AppState;
 use crate::usecase;
 
@@ -36,11 +37,7 @@ pub struct JobRow {
 
 /// How many posts, in words.
 fn posts(vacancies: u32) -> String {
-    if vacancies == 1 {
-        "1 post".to_owned()
-    } else {
-        format!("{vacancies} posts")
-    }
+    i18n::t_with("job-posts", &[("count", vacancies.into())])
 }
 
 #[derive(Template)]
@@ -95,7 +92,7 @@ pub async fn jobs(
         .take(JOBS_PER_PAGE)
         .map(|job| JobRow {
             id: job.id,
-            location: job.location.clone().unwrap_or_else(|| "Anywhere".to_owned()),
+            location: job.location.clone().unwrap_or_else(|| i18n::t("job-anywhere")),
             closes: job
                 .closes_at
                 .map(|at| state.web.locale.day_of(at))
@@ -129,7 +126,7 @@ struct JobPage {
     required: String,
     preferred: String,
     years: String,
-    education: &'static str,
+    education: String,
     open: bool,
     /// The reader's own application to this job, and the day they sent it.
     applied: Option<(ApplicationId, String)>,
@@ -137,7 +134,7 @@ struct JobPage {
 
 fn or_none(list: &[String]) -> String {
     if list.is_empty() {
-        "None".to_owned()
+        i18n::t("job-none")
     } else {
         list.join(", ")
     }
@@ -161,16 +158,19 @@ pub async fn job(
         applied,
         id: job.id,
         open: job.is_open(crate::now()),
-        location: job.location.clone().unwrap_or_else(|| "Anywhere".to_owned()),
+        location: job.location.clone().unwrap_or_else(|| i18n::t("job-anywhere")),
         closes: job
             .closes_at
             .map(|at| state.web.locale.date_time(at))
-            .unwrap_or_else(|| "Open until filled".to_owned()),
+            .unwrap_or_else(|| i18n::t("job-open-until-filled")),
         posts: posts(job.vacancies),
         required: or_none(&r.required_skills),
         preferred: or_none(&r.preferred_skills),
-        years: format!("At least {}", years(r.min_years_experience)),
-        education: r.education.label(),
+        years: i18n::t_with(
+            "job-at-least",
+            &[("years", i18n::Arg::Number(r.min_years_experience))],
+        ),
+        education: i18n::education(r.education),
         description: job.description.clone(),
         title: job.title,
     }))
@@ -233,9 +233,9 @@ struct MyApplicationPage {
     timeline: Vec<TimelineEntry>,
     can_withdraw: bool,
     /// The current step's details: the test link and deadline, the interview, the offer.
-    current_step: Vec<(&'static str, String)>,
+    current_step: Vec<super::offer::StepRow>,
     /// What happens next, in plain words.
-    next: &'static str,
+    next: String,
     /// The offer can be answered now.
     can_answer_offer: bool,
 }

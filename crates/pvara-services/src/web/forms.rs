@@ -54,10 +54,7 @@ impl FormErrors {
     /// that it must be chosen again (beside the file field, unless a message is there already).
     pub fn file_not_kept(&mut self, chose_file: bool) {
         if chose_file && !self.is_empty() && self.for_field("cv").is_none() {
-            self.add(
-                "cv",
-                "Choose your CV file again: a file is not kept when the form has a problem",
-            );
+            self.add("cv", i18n::t("problem-cv-again"));
         }
     }
 
@@ -89,7 +86,8 @@ impl FormErrors {
                     .find(|(api, _, _)| *api == problem.field)
                     .or(fields.first())
                     .map_or(("main-content", ""), |(_, anchor, label)| (*anchor, *label));
-                errors.add(anchor, format!("{label} {}", problem.message).trim().to_owned());
+                let sentence = format!("{} {}", i18n::label(label), i18n::rule(&problem.message));
+                errors.add(anchor, sentence.trim().to_owned());
             }
             return Ok(errors);
         }
@@ -109,16 +107,17 @@ impl FormErrors {
             .or(fields.first());
         match target {
             Some((_, anchor, label)) if field.is_some() && matches!(error, usecase::Error::Invalid(_)) => {
-                errors.add(anchor, format!("{label} {message}"));
+                errors.add(anchor, format!("{} {}", i18n::label(label), i18n::rule(&message)));
             }
-            Some((_, anchor, _)) => errors.add(anchor, capitalise(&message)),
-            None => errors.add("main-content", capitalise(&message)),
+            Some((_, anchor, _)) => errors.add(anchor, capitalise(&i18n::rule(&message))),
+            None => errors.add("main-content", capitalise(&i18n::rule(&message))),
         }
         Ok(errors)
     }
 }
 
 use super::capitalise;
+use crate::i18n;
 use crate::mail::Locale;
 
 /// A `datetime-local` field's value: a wall-clock time in the installation's zone, as the form
@@ -164,7 +163,10 @@ pub fn parse_whole(errors: &mut FormErrors, anchor: &str, label: &str, value: &s
     match value.trim().replace(',', "").parse::<u32>() {
         Ok(n) => Some(n),
         Err(_) => {
-            errors.add(anchor, format!("{label} must be a whole number, like 12"));
+            errors.add(
+                anchor,
+                i18n::t_with("problem-whole-number", &[("field", i18n::label(label).into())]),
+            );
             None
         }
     }
@@ -179,7 +181,10 @@ pub fn parse_number(errors: &mut FormErrors, anchor: &str, label: &str, value: &
     match value.parse::<f64>() {
         Ok(n) if n.is_finite() => Some(n),
         _ => {
-            errors.add(anchor, format!("{label} must be a number"));
+            errors.add(
+                anchor,
+                i18n::t_with("problem-number", &[("field", i18n::label(label).into())]),
+            );
             None
         }
     }

@@ -11,6 +11,7 @@
 //! - [`assets`]: embedded CSS and JavaScript under content-hashed names.
 //! - [`account`]: registration, sign-in and sign-out.
 //! - [`email`]: the mailed links: confirming an address, resetting a password.
+//! - `language`: the language switch on every page (English, Urdu).
 //! - [`candidate`]: the job board and the candidate's own applications.
 //! - [`apply`]: the application form, with the voluntary equality questions.
 //! - `settings`: a person's own name and password.
@@ -38,6 +39,7 @@ mod confirm;
 pub mod email;
 pub mod forms;
 mod job_edit;
+mod language;
 mod my_data;
 mod offer;
 mod panel;
@@ -59,6 +61,7 @@ use axum::routing::{get, post};
 use pvara_domain::user::Role;
 use pvara_storage::StoreError;
 
+use crate::i18n::{self, Language};
 use crate::state::AppState;
 use crate::usecase;
 use session::Viewer;
@@ -81,6 +84,31 @@ pub struct Layout {
     pub sees_jobs: bool,
     pub is_admin: bool,
     pub csrf: String,
+    /// The language of the page, and the links to read it in the others.
+    pub lang: Language,
+    pub languages: Vec<LanguageLink>,
+}
+
+/// One entry of the language switch on every page.
+#[derive(Debug, Clone)]
+pub struct LanguageLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+fn language_links(here: &str) -> Vec<LanguageLink> {
+    let current = i18n::current();
+    Language::ALL
+        .into_iter()
+        .map(|language| LanguageLink {
+            code: language.code(),
+            name: language.native_name(),
+            href: format!("/language/{}?back={}", language.code(), urlencode(here)),
+            current: language == current,
+        })
+        .collect()
 }
 
 impl Layout {
@@ -93,8 +121,29 @@ impl Layout {
             sees_jobs: role.is_some_and(|r| r.is_staff() || r == Role::HiringManager),
             is_admin: role == Some(Role::Admin),
             csrf: viewer.csrf.clone(),
+            languages: language_links(&viewer.here),
             ..Layout::anonymous()
         }
+    }
+
+    /// The message `id` in the page's language.
+    pub fn t(&self, id: &str) -> String {
+        i18n::text(self.lang, id, &[])
+    }
+
+    /// The message `id` with one variable.
+    pub fn t1(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
+        i18n::text(self.lang, id, &[(name, i18n::Arg::Text(value.to_string()))])
+    }
+
+    /// The message `id` with a count, which chooses its plural form.
+    pub fn tn(&self, id: &str, name: &str, count: impl std::borrow::Borrow<usize>) -> String {
+        i18n::text(self.lang, id, &[(name, i18n::Arg::from(*count.borrow()))])
+    }
+
+    /// An application's status, as the reader says it.
+    pub fn status(&self, status: impl std::borrow::Borrow<pvara_domain::status::Status>) -> String {
+        i18n::status(*status.borrow())
     }
 
     /// The frame of a page that shows no one as signed in (errors, the API reference).
@@ -112,6 +161,8 @@ impl Layout {
             sees_jobs: false,
             is_admin: false,
             csrf: String::new(),
+            lang: i18n::current(),
+            languages: language_links("/"),
         }
     }
 }
@@ -184,7 +235,7 @@ impl From<usecase::Error> for PageError {
 #[template(path = "error.html")]
 struct ErrorPage {
     layout: Layout,
-    heading: &'static str,
+    heading: String,
     message: String,
 }
 
@@ -196,43 +247,42 @@ impl IntoResponse for PageError {
             }
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,
-                "Page not found",
-                "If you typed the web address, check it is correct.".to_owned(),
+                "error-not-found",
+                i18n::t("error-not-found-text"),
             ),
             PageError::Forbidden => (
                 StatusCode::FORBIDDEN,
-                "You cannot see this page",
-                "Your account does not give access to this page.".to_owned(),
+                "error-forbidden",
+                i18n::t("error-forbidden-text"),
             ),
-            PageError::Csrf => (
-                StatusCode::FORBIDDEN,
-                "This form has expired",
-                "Go back, reload the page and try again.".to_owned(),
-            ),
-            PageError::Refused(status, message) => (status, "That could not be done", capitalise(&message)),
+            PageError::Csrf => (StatusCode::FORBIDDEN, "error-csrf", i18n::t("error-csrf-text")),
+            PageError::Refused(status, message) => {
+                (status, "error-refused", capitalise(&i18n::rule(&message)))
+            }
             PageError::Unavailable(detail) => {
                 tracing::warn!(error = %detail, "page: database unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "Sorry, the service is unavailable",
-                    "Try again in a few minutes.".to_owned(),
+                    "error-unavailable",
+                    i18n::t("error-unavailable-text"),
                 )
             }
             PageError::Internal(detail) => {
                 tracing::error!(error = %detail, "page: internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "Sorry, there is a problem with the service",
-                    "Try again later.".to_owned(),
+                    "error-internal",
+                    i18n::t("error-internal-text"),
                 )
             }
         };
+        let heading = i18n::t(heading);
         let page = ErrorPage {
             layout: Layout::anonymous(),
-            heading,
+            heading: heading.clone(),
             message,
         };
-        let html = page.render().unwrap_or_else(|_| heading.to_owned());
+        let html = page.render().unwrap_or(heading);
         (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
     }
 }
@@ -298,7 +348,7 @@ pub(crate) async fn job_title(state: &AppState, job: pvara_domain::ids::JobId) -
         .store
         .job(job)
         .await?
-        .map_or_else(|| "A job no longer advertised".to_owned(), |j| j.title))
+        .map_or_else(|| i18n::t("job-gone"), |j| j.title))
 }
 
 pub fn see_other(target: &str) -> Response {
@@ -318,6 +368,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                 .post(apply::apply)
                 .layer(DefaultBodyLimit::max(crate::front::upload::LIMIT_BYTES)),
         )
+        .route("/language/{code}", get(language::switch))
         .route("/register", get(account::register_form).post(account::register))
         .route("/register/check-email", get(account::register_sent))
         .route("/login", get(account::login_form).post(account::login))

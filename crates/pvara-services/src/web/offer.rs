@@ -16,6 +16,7 @@ use super::forms::FormErrors;
 use super::session::Viewer;
 use super::{Layout, PageError, render};
 use crate::front::request::RequestId;
+use crate::i18n;
 use crate::mail::Locale;
 use crate::state::AppState;
 use crate::usecase;
@@ -24,70 +25,65 @@ use crate::usecase;
 /// empty when the status has none.
 /// The current step's details; the interview panel by name when `named_panel` (staff, and
 /// candidates where the installation chooses), by role otherwise.
-pub(super) fn step_details(
-    record: &ApplicationRecord,
-    locale: &Locale,
-    named_panel: bool,
-) -> Vec<(&'static str, String)> {
+pub(super) fn step_details(record: &ApplicationRecord, locale: &Locale, named_panel: bool) -> Vec<StepRow> {
+    let row = |id: &str, value: String| StepRow {
+        label: i18n::t(id),
+        value,
+        link: false,
+    };
     let entry = record.history.iter().rev().find(|h| h.to == record.status);
     match entry.and_then(|e| e.step()) {
         Some(Step::InviteToTest(t)) => vec![
-            ("Online test", t.test_url),
-            ("Complete it by", locale.date_time(t.deadline)),
+            StepRow {
+                link: true,
+                ..row("step-test", t.test_url)
+            },
+            row("step-test-by", locale.date_time(t.deadline)),
         ],
         Some(Step::ScheduleInterview(i)) => {
             let mut rows = vec![
-                ("Interview", locale.date_time(i.scheduled_at)),
-                ("Place", i.location.clone()),
-                ("Panel", i.panel_words(named_panel)),
+                row("step-interview", locale.date_time(i.scheduled_at)),
+                row("step-place", i.location.clone()),
+                row("step-panel", i.panel_words(named_panel)),
             ];
             if i.round > 1 {
-                rows.insert(0, ("Round", format!("Round {}", i.round)));
+                let round = i18n::t_with("step-round-number", &[("round", u32::from(i.round).into())]);
+                rows.insert(0, row("step-round", round));
             }
             rows
         }
         Some(Step::ExtendOffer(o)) => vec![
-            ("Salary", locale.pay(o.salary, o.salary_period)),
-            ("Start date", locale.date(o.start_date)),
-            ("Answer by", locale.date_time(o.expires_at)),
+            row("step-salary", locale.pay(o.salary, o.salary_period)),
+            row("step-start", locale.date(o.start_date)),
+            row("step-answer-by", locale.date_time(o.expires_at)),
         ],
-        Some(Step::Hire(h)) => vec![("First day at work", locale.date(h.start_date))],
+        Some(Step::Hire(h)) => vec![row("step-first-day", locale.date(h.start_date))],
         _ => match usecase::offers::current(record) {
             // After an answer, the offer's terms still matter to both sides.
             Some(o) if record.status == Status::OfferAccepted => vec![
-                ("Salary", locale.pay(o.salary, o.salary_period)),
-                ("Start date", locale.date(o.start_date)),
+                row("step-salary", locale.pay(o.salary, o.salary_period)),
+                row("step-start", locale.date(o.start_date)),
             ],
             _ => Vec::new(),
         },
     }
 }
 
+/// One line of a step's details: what it is, its value, and whether the value is a link to
+/// follow (the online test).
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub label: String,
+    pub value: String,
+    pub link: bool,
+}
+
 /// What happens next, as the candidate reads it.
-pub(super) fn what_next(status: Status) -> &'static str {
-    match status {
-        Status::Submitted => "We are assessing your application. This usually takes a few minutes.",
-        Status::UnderReview => {
-            "Recruiters are reviewing applications. We will e-mail you when they decide about yours."
-        }
-        Status::ScoringFailed => {
-            "We could not assess your application automatically; a recruiter will look at it by hand."
-        }
-        Status::TestInvited => "Take the online test before its deadline. We will e-mail you the outcome.",
-        Status::InterviewScheduled => {
-            "Come to the interview at the time and place below. We will e-mail you if anything changes."
-        }
-        Status::OfferExtended => "Accept or decline the offer before it expires.",
-        Status::OfferAccepted => "Thank you for accepting. We will confirm your first day at work.",
-        Status::Hired => "Welcome. Your first day at work is below.",
-        Status::OfferDeclined => "You declined the offer. You are welcome to apply for our other vacancies.",
-        Status::OfferWithdrawn => "The offer was withdrawn; the reason is in the timeline below.",
-        Status::OfferExpired => {
-            "The offer expired before it was answered. Contact the recruiter if you still want the job."
-        }
-        Status::Rejected => "This application was not successful; the reason is in the timeline below.",
-        Status::Withdrawn => "You withdrew this application. Nothing more is needed.",
-    }
+pub(super) fn what_next(status: Status) -> String {
+    i18n::t(&format!(
+        "next-{}",
+        status.as_str().to_ascii_lowercase().replace(' ', "-")
+    ))
 }
 
 #[derive(Template)]
@@ -98,7 +94,7 @@ struct AnswerPage {
     id: ApplicationId,
     job_title: String,
     accept: bool,
-    terms: Vec<(&'static str, String)>,
+    terms: Vec<StepRow>,
 }
 
 async fn answer_page(

@@ -62,7 +62,7 @@ struct ApplicationPage {
     cover_letter: String,
     actions: Allowed,
     /// The current step's details in words (the interview's time and place, the offer's terms).
-    current_step: Vec<(&'static str, String)>,
+    current_step: Vec<super::offer::StepRow>,
     /// What the forms say their times are in.
     zone: String,
     salary_periods: Vec<(&'static str, &'static str)>,

@@ -85,6 +85,8 @@ pub async fn ensure_csrf_cookie(
 pub struct Viewer {
     pub user: Option<UserRecord>,
     pub csrf: String,
+    /// The path and query of the page asked for: the language switch comes back to it.
+    pub here: String,
     session: Option<String>,
 }
 
@@ -158,6 +160,7 @@ impl FromRequestParts<AppState> for Viewer {
             .get::<AnonymousCsrf>()
             .map(|t| t.0.clone())
             .unwrap_or_else(random_token);
+        let here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = jar
             .get(SESSION_COOKIE)
@@ -167,6 +170,7 @@ impl FromRequestParts<AppState> for Viewer {
             return Ok(Viewer {
                 user: None,
                 csrf: anonymous,
+                here,
                 session: None,
             });
         };
@@ -180,15 +184,28 @@ impl FromRequestParts<AppState> for Viewer {
             Some(session) => Viewer {
                 user: Some(session.user),
                 csrf: session.csrf,
+                here,
                 session: Some(id_hash),
             },
             None => Viewer {
                 user: None,
                 csrf: anonymous,
+                here,
                 session: None,
             },
         })
     }
+}
+
+/// The cookie that keeps a visitor's language for a year, signed in or not.
+pub fn language_cookie(state: &AppState, language: crate::i18n::Language) -> Result<HeaderValue, PageError> {
+    let kept = cookie(
+        crate::i18n::COOKIE,
+        language.code().to_owned(),
+        state.web.cookie_secure,
+    );
+    HeaderValue::from_str(&format!("{kept}; Max-Age=31536000"))
+        .map_err(|e| PageError::Internal(e.to_string()))
 }
 
 /// Starts a session for `user`; returns the cookie to set.

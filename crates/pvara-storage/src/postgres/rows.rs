@@ -2,6 +2,7 @@
 
 use pvara_domain::application::Candidate;
 use pvara_domain::job::Job;
+use pvara_domain::language::Language;
 use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
 use pvara_domain::user::{Email, FullName, Role};
@@ -14,7 +15,7 @@ use crate::error::StoreError;
 use crate::model::{HistoryEntry, ScoreRecord, UserRecord};
 
 pub(crate) const JOB_COLUMNS: &str = "j.id AS job_id_, j.title, j.description, j.location, j.closes_at, j.requirements, j.created_by, j.created_at, j.vacancies, j.hiring_manager_id";
-pub(crate) const USER_COLUMNS: &str = "u.id AS user_id_, u.email, u.full_name, u.role, u.password_hash, u.created_at AS user_created_at, u.deactivated_at, u.email_verified_at, u.credentials_changed_at";
+pub(crate) const USER_COLUMNS: &str = "u.id AS user_id_, u.email, u.full_name, u.role, u.password_hash, u.created_at AS user_created_at, u.deactivated_at, u.email_verified_at, u.credentials_changed_at, u.language";
 
 pub(crate) fn user(row: &PgRow) -> Result<UserRecord, StoreError> {
     Ok(UserRecord {
@@ -31,6 +32,7 @@ pub(crate) fn user(row: &PgRow) -> Result<UserRecord, StoreError> {
             .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>("email_verified_at")?
             .is_some(),
         credentials_changed_at: row.try_get("credentials_changed_at")?,
+        language: Language::parse(row.try_get("language")?).unwrap_or_default(),
     })
 }
 

@@ -320,6 +320,10 @@ FROM numbered WHERE numbered.id = a.id;
 CREATE UNIQUE INDEX IF NOT EXISTS applications_reference ON applications (reference);
 ALTER TABLE applications ALTER COLUMN reference DROP DEFAULT;
 "#,
+    r#"
+-- The language a person reads the pages and their mail in (pvara_domain::language).
+ALTER TABLE users ADD COLUMN IF NOT EXISTS language TEXT NOT NULL DEFAULT 'en';
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
+use pvara_domain::language::Language;
 use pvara_domain::status::Status;
 use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder, Row};
@@ -34,8 +35,8 @@ impl Store for PgEngine {
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         sqlx::query(
-            "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at, language)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(user.id.0)
         .bind(user.email.as_str())
@@ -44,6 +45,7 @@ impl Store for PgEngine {
         .bind(user.role.as_str())
         .bind(user.created_at)
         .bind(user.email_verified_at)
+        .bind(user.language.code())
         .execute(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, "user", "user"))?;
@@ -342,7 +344,8 @@ impl Store for PgEngine {
         let statuses: Vec<&str> = wanted.iter().map(|(_, status)| status.as_str()).collect();
         let found = sqlx::query(&format!(
             "SELECT w.n, a.full_name, a.email, a.ai_score, a.reference, j.title, h.*,
-                    (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id) AS interview_round
+                    (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id) AS interview_round,
+                    (SELECT language FROM users u WHERE u.id = a.applicant_id) AS language
              FROM UNNEST($1::uuid[], $2::text[]) WITH ORDINALITY AS w(id, status, n)
              JOIN applications a ON a.id = w.id
              JOIN jobs j ON j.id = a.job_id
@@ -378,6 +381,10 @@ impl Store for PgEngine {
                 interview_round: row
                     .try_get::<Option<i16>, _>("interview_round")?
                     .and_then(|r| u8::try_from(r).ok()),
+                language: row
+                    .try_get::<Option<&str>, _>("language")?
+                    .and_then(Language::parse)
+                    .unwrap_or_default(),
             };
             contexts[slot] = Some(context);
         }

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::event::AccountMail;
 use pvara_domain::ids::{TokenId, UserId};
+use pvara_domain::language::Language;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
@@ -168,7 +169,7 @@ impl AccountTokens for PgEngine {
     ) -> Result<Vec<Option<AccountMailContext>>, StoreError> {
         let wanted: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
         let rows = sqlx::query(&format!(
-            "SELECT {TOKEN_COLUMNS}, u.full_name, u.email FROM account_tokens t JOIN users u ON u.id = t.user_id
+            "SELECT {TOKEN_COLUMNS}, u.full_name, u.email, u.language FROM account_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.id = ANY($1)"
         ))
         .bind(&wanted)
@@ -181,6 +182,7 @@ impl AccountTokens for PgEngine {
                     token: token(row)?,
                     full_name: row.try_get("full_name")?,
                     email: row.try_get("email")?,
+                    language: Language::parse(row.try_get("language")?).unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::job::{Job, JobEdit};
+use pvara_domain::language::Language;
 use pvara_domain::report::History;
 use sqlx::Row;
 use uuid::Uuid;
@@ -95,6 +96,19 @@ impl Accounts for PgEngine {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn set_language(&self, id: UserId, language: Language) -> Result<(), StoreError> {
+        let changed = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language.code())
+            .bind(id.0)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
+
     async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError> {
         let changed = sqlx::query("UPDATE users SET full_name = $1 WHERE id = $2")
             .bind(full_name)

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pvara_domain::application::Candidate;
 use pvara_domain::job::Job;
+use pvara_domain::language::Language;
 use pvara_domain::scoring::education::Education;
 use pvara_domain::status::Status;
 use pvara_domain::user::{Email, FullName, Role};
@@ -83,7 +84,10 @@ pub(crate) fn on_constraint(
 }
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.full_name, u.role, u.password_hash, u.created_at, u.deactivated_at, u.email_verified_at,
-     u.credentials_changed_at";
+     u.credentials_changed_at, u.language";
+
+/// How many columns [`USER_COLUMNS`] selects: a query reads its own columns after them.
+pub(crate) const USER_COLUMN_COUNT: usize = 10;
 
 pub(crate) fn user_from_row(row: &Row<'_>, at: usize) -> Result<UserRecord, StoreError> {
     let text = |i: usize| row.get::<_, String>(at + i);
@@ -101,6 +105,7 @@ pub(crate) fn user_from_row(row: &Row<'_>, at: usize) -> Result<UserRecord, Stor
             .as_deref()
             .map(parse_ts)
             .transpose()?,
+        language: Language::parse(&text(9)?).unwrap_or_default(),
     })
 }
 

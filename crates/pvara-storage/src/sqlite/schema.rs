@@ -308,6 +308,10 @@ UPDATE applications SET reference = (
 DROP TABLE reference_numbers;
 CREATE UNIQUE INDEX applications_reference ON applications (reference);
 "#,
+    r#"
+-- The language a person reads the pages and their mail in (pvara_domain::language).
+ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

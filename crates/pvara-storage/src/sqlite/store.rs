@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
 use pvara_domain::job::Job;
+use pvara_domain::language::Language;
 use pvara_domain::status::Status;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
@@ -56,8 +57,8 @@ impl Store for SqliteEngine {
         let verification = self
             .write(move |conn| {
                 conn.prepare_cached(
-                    "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at, language)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )?
                 .execute(params![
                     user.id.to_string(),
@@ -66,7 +67,8 @@ impl Store for SqliteEngine {
                     user.full_name.as_str(),
                     user.role.as_str(),
                     ts(user.created_at),
-                    user.email_verified_at.map(ts)
+                    user.email_verified_at.map(ts),
+                    user.language.code()
                 ])
                 .map_err(|e| on_constraint(e, "user", "user"))?;
                 if let Some(token) = &user.verification {
@@ -509,7 +511,8 @@ impl Store for SqliteEngine {
         self.read(move |conn| {
             let mut application = conn.prepare_cached(
                 "SELECT a.full_name, a.email, a.ai_score, j.title,
-                        (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id), a.reference
+                        (SELECT max(round) FROM interview_panel p WHERE p.application_id = a.id), a.reference,
+                        (SELECT language FROM users u WHERE u.id = a.applicant_id)
                  FROM applications a JOIN jobs j ON j.id = a.job_id
                  WHERE a.id = ?1",
             )?;
@@ -529,10 +532,11 @@ impl Store for SqliteEngine {
                             r.get::<_, String>(3)?,
                             r.get::<_, Option<u8>>(4)?,
                             r.get::<_, String>(5)?,
+                            r.get::<_, Option<String>>(6)?,
                         ))
                     })
                     .optional()?;
-                let Some(((full_name, email), ai_score, job_title, interview_round, reference)) = row else {
+                let Some(((full_name, email), ai_score, job_title, interview_round, reference, language)) = row else {
                     contexts.push(None);
                     continue;
                 };
@@ -551,6 +555,7 @@ impl Store for SqliteEngine {
                     entry,
                     step,
                     interview_round,
+                    language: language.as_deref().and_then(Language::parse).unwrap_or_default(),
                 }));
             }
             Ok(contexts)

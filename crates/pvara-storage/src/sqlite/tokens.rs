@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::event::AccountMail;
 use pvara_domain::ids::{TokenId, UserId};
+use pvara_domain::language::Language;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::SqliteEngine;
@@ -160,7 +161,7 @@ impl AccountTokens for SqliteEngine {
         let ids = ids.to_vec();
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {TOKEN_COLUMNS}, u.full_name, u.email FROM account_tokens t JOIN users u ON u.id = t.user_id
+                "SELECT {TOKEN_COLUMNS}, u.full_name, u.email, u.language FROM account_tokens t JOIN users u ON u.id = t.user_id
                  WHERE t.id = ?1"
             ))?;
             ids.iter()
@@ -172,6 +173,7 @@ impl AccountTokens for SqliteEngine {
                                 token: token_from_row(row)?,
                                 full_name: row.get(6)?,
                                 email: row.get(7)?,
+                                language: Language::parse(&row.get::<_, String>(8)?).unwrap_or_default(),
                             })
                         })
                         .transpose()

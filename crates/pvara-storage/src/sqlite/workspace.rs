@@ -5,13 +5,15 @@ use chrono::{DateTime, Utc};
 use pvara_domain::equality::Answers;
 use pvara_domain::ids::{ApplicationId, JobId, UserId};
 use pvara_domain::job::{Job, JobEdit};
+use pvara_domain::language::Language;
 use pvara_domain::report::History;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
 use super::SqliteEngine;
 use super::rows::{
-    JOB_COLUMNS, USER_COLUMNS, job_from_row, parse_id, parse_status, parse_ts, ts, user_from_row,
+    JOB_COLUMNS, USER_COLUMN_COUNT, USER_COLUMNS, job_from_row, parse_id, parse_status, parse_ts, ts,
+    user_from_row,
 };
 use crate::error::StoreError;
 use crate::model::{
@@ -114,6 +116,19 @@ impl Accounts for SqliteEngine {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn set_language(&self, id: UserId, language: Language) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let changed = conn
+                .prepare_cached("UPDATE users SET language = ?1 WHERE id = ?2")?
+                .execute(params![language.code(), id.to_string()])?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            Ok(())
+        })
+        .await
+    }
+
     async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError> {
         let full_name = full_name.to_owned();
         self.write(move |conn| {
@@ -181,8 +196,8 @@ impl Accounts for SqliteEngine {
             let Some(row) = rows.next()? else { return Ok(None) };
             Ok(Some(SessionRecord {
                 user: user_from_row(row, 0)?,
-                csrf: row.get(9)?,
-                expires_at: parse_ts(&row.get::<_, String>(10)?)?,
+                csrf: row.get(USER_COLUMN_COUNT)?,
+                expires_at: parse_ts(&row.get::<_, String>(USER_COLUMN_COUNT + 1)?)?,
             }))
         })
         .await

@@ -34,6 +34,7 @@ pub async fn a_user(store: &dyn Store, email: &str, role: Role) -> UserId {
         created_at: pvara_domain::time::to_stored_precision(Utc::now()),
         email_verified_at: None,
         verification: None,
+        language: pvara_domain::language::Language::En,
     };
     let id = user.id;
     store.create_user(user).await.unwrap();

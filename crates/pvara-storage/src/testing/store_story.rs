@@ -49,6 +49,7 @@ pub async fn users_story(engines: &Engines) {
         created_at: pvara_domain::time::to_stored_precision(Utc::now()),
         email_verified_at: None,
         verification: None,
+        language: pvara_domain::language::Language::En,
     };
     assert!(matches!(
         store.create_user(again).await,

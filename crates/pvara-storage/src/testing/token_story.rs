@@ -51,6 +51,7 @@ pub async fn account_token_story(engines: &Engines) {
             created_at: Utc::now(),
             email_verified_at: None,
             verification: Some(verification.clone()),
+            language: pvara_domain::language::Language::Ur,
         })
         .await
         .unwrap();
@@ -65,6 +66,11 @@ pub async fn account_token_story(engines: &Engines) {
     assert!(contexts[0].is_none());
     let context = contexts[1].clone().unwrap();
     assert_eq!(context.email, "new@example.org");
+    assert_eq!(
+        context.language,
+        pvara_domain::language::Language::Ur,
+        "mailed in the language they registered in"
+    );
     assert_eq!(context.token.purpose, AccountMail::VerifyEmail);
     assert!(!context.token.mailed && !context.token.used);
     store

@@ -3,6 +3,7 @@
 //! every engine (`tests/coverage.rs` checks that each method of the traits is called by some
 //! story).
 
+use pvara_domain::language::Language;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -64,6 +65,10 @@ pub async fn workspace_story(engines: &Engines) {
 
     // Account settings: a new name; a new password ends every session and dates the credentials.
     store.rename_user(applicant, "Pat Renamed").await.unwrap();
+    // The language of their pages and mail, kept on the account.
+    store.set_language(applicant, Language::Ur).await.unwrap();
+    let renamed = store.user(applicant).await.unwrap().unwrap();
+    assert_eq!(renamed.language, Language::Ur);
     let session = |hash: &str| NewSession {
         id_hash: hash.to_owned(),
         user_id: applicant,
@@ -85,6 +90,10 @@ pub async fn workspace_story(engines: &Engines) {
     assert_eq!(person.credentials_changed_at, Some(changed_at));
     assert!(store.session("before-the-change", now()).await.unwrap().is_none());
     let nobody = pvara_domain::ids::UserId::new();
+    assert!(matches!(
+        store.set_language(nobody, Language::En).await,
+        Err(StoreError::NotFound(_))
+    ));
     assert!(matches!(
         store.rename_user(nobody, "X").await,
         Err(StoreError::NotFound(_))

@@ -149,6 +149,7 @@ async fn seed_one(
         created_at: now,
         email_verified_at: Some(now),
         verification: None,
+        language: pvara_domain::language::Language::En,
     };
     let applicant = user.id;
     store.create_user(user).await?;

@@ -20,6 +20,7 @@ mod jobs;
 mod kafka_cluster;
 mod kafka_nodes;
 mod kafka_records;
+mod languages;
 mod mail;
 mod observability;
 mod offers;

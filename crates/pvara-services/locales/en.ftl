@@ -1,0 +1,275 @@
+# pvara's words, in English: the source of every translation (ur.ftl has the same ids).
+# Fluent syntax: https://projectfluent.org/fluent/guide/ . A message with { $count } chooses its
+# plural form by the number; other { $variables } are names, dates and references.
+
+## The frame of every page
+
+service-name = Recruitment
+skip-to-content = Skip to main content
+nav-menu = Menu
+nav-jobs = Jobs
+nav-workspace = Workspace
+nav-interviews = My interviews
+nav-applications = My applications
+nav-staff-accounts = Staff accounts
+nav-system = System
+nav-account = Your account
+nav-sign-out = Sign out
+nav-sign-in = Sign in
+nav-register = Create an account
+language-switch = Language
+footer-support = Support links
+footer-help = Help and contact
+footer-privacy = Privacy
+footer-cookies = Cookies
+footer-accessibility = Accessibility statement
+footer-feedback = Give feedback
+footer-about = pvara, an open-source recruitment pipeline.
+error-prefix = Error:
+error-summary-title = There is a problem
+optional = Optional
+
+## Pages that cannot be shown
+
+error-not-found = Page not found
+error-not-found-text = If you typed the web address, check it is correct.
+error-forbidden = You cannot see this page
+error-forbidden-text = Your account does not give access to this page.
+error-csrf = This form has expired
+error-csrf-text = Go back, reload the page and try again.
+error-refused = That could not be done
+error-unavailable = Sorry, the service is unavailable
+error-unavailable-text = Try again in a few minutes.
+error-internal = Sorry, there is a problem with the service
+error-internal-text = Try again later.
+error-home = Go to the job board
+
+## Form fields
+
+field-full-name = Full name
+field-email = Email
+field-password = Password
+field-phone = Phone
+field-skills = Skills
+field-years = Years of experience
+field-education = Education
+field-cv = CV
+field-cv-text = CV text
+field-cover-letter = Cover letter
+field-privacy-notice = The privacy notice
+field-job = Job
+field-equality = Equality monitoring:
+
+## What is wrong with a form's answer (after the field's name)
+
+problem-required = Enter your { $field }
+problem-cv-missing = Upload your CV or paste its text into CV text
+problem-cv-again = Choose your CV file again: a file is not kept when the form has a problem
+problem-whole-number = { $field } must be a whole number, like 12
+problem-sign-in = Enter a correct e-mail address and password
+problem-years-blank = Enter your years of experience, as a number (0 if you have none)
+problem-number = { $field } must be a number
+problem-generic = { $field }: { $message }
+
+## The job board
+
+jobs-heading = Jobs
+jobs-search = Search jobs
+jobs-location = Location
+jobs-search-button = Search
+jobs-count = { $count ->
+    [one] 1 open job
+   *[other] { $count } open jobs
+}
+jobs-closes = closes { $date }
+jobs-pages = Pages of jobs
+page-previous = Previous page
+page-next = Next page
+job-anywhere = Anywhere
+job-posts = { $count ->
+    [one] 1 post
+   *[other] { $count } posts
+}
+
+## A job
+
+job-all = All jobs
+job-location = Location
+job-vacancies = Vacancies
+job-closing = Closing date
+job-open-until-filled = Open until filled
+job-required = Required skills
+job-preferred = Preferred skills
+job-experience = Experience
+job-at-least = At least { $years ->
+    [one] 1 year
+   *[other] { $years } years
+}
+job-education = Education
+job-none = None
+job-about = About the job
+job-applied-on = You applied for this job on { $date }.
+job-see-application = See your application
+job-before = Before you start
+job-takes = Applying takes about 10 minutes. You will need:
+job-need-account = an account with a confirmed e-mail address (you can create one on the way)
+job-need-cv = your CV as a PDF, Word (DOCX) or text file of up to 5 MB, or its text to paste
+job-need-details = your skills, years of experience and highest education
+job-once = You can apply once for each job, and withdraw at any time before a final decision.
+job-apply = Apply
+job-closed = This job is closed and takes no more applications.
+job-gone = A job no longer advertised
+
+## Levels of education
+
+education-none = No formal qualification
+education-highschool = High school (matric, intermediate)
+education-diploma = Diploma or associate degree
+education-bachelor = Bachelor's degree
+education-master = Master's degree
+education-doctorate = Doctorate
+
+## The application form
+
+apply-title = Apply: { $job }
+apply-back = Back to the job
+apply-heading = Apply for this job
+apply-write-to = We will write to you at { $email }, your account's address.
+apply-skills-hint = Separate skills with commas, for example: Rust, PostgreSQL, Kafka
+apply-cv-hint = A PDF, Word (DOCX) or plain text file, up to 5 MB. Or paste your CV into CV text below.
+apply-cv-text-hint = Not needed if you uploaded a file
+apply-equality = Equality monitoring (optional)
+apply-equality-voluntary = These questions are voluntary and answering them or not makes no difference to your application.
+apply-equality-apart = Your answers are kept apart from it: recruiters never see them, the scoring never reads them, and they are only ever counted with other candidates' answers to check that our selection treats every group fairly. They are deleted if you erase your account.
+apply-prefer-not = Prefer not to say
+apply-your-data = Your data
+apply-privacy-hint = The privacy notice says what we keep, who sees it, for how long, and your rights.
+apply-privacy-link = Read the privacy notice (opens in a new tab)
+apply-accept = I accept the privacy notice
+apply-submit = Submit application
+
+## After applying
+
+applied-title = Application submitted
+applied-reference = Your reference number
+applied-next = What happens next
+applied-sent = We have sent a confirmation to { $email }.
+applied-assessed = Your application for { $job } is assessed against the job's requirements within minutes; recruiters then invite the strongest candidates to an online test.
+applied-every-step = We will e-mail you at every step.
+applied-follow = Follow your application
+
+## Signing in and registering
+
+login-heading = Sign in
+login-forgotten = Forgotten your password?
+login-new-here = New here?
+register-password-hint = At least 10 characters, with letters and digits or symbols
+register-button = Create account
+register-have-account = Already have an account?
+sent-heading = Check your e-mail
+sent-to-address = We have sent a message to the address you gave.
+sent-confirm-link = If the address is new here, follow the link in the message to confirm it, then sign in. The link works for 48 hours.
+sent-ready = If the address is new here, your account is ready: you can sign in now.
+sent-known = If the address already has an account, the message says so and how to sign in.
+sent-nothing = No message after a few minutes? Check your spam folder, or create the account again with the right address.
+sent-again = Create the account again
+
+## The candidate's applications
+
+mine-none = You have not applied for a job yet.
+mine-find = Find a job
+mine-caption = Your applications
+mine-job = Job
+mine-reference = Reference
+mine-status = Status
+mine-submitted = Submitted
+mine-your-data = Your data
+mine-data-text = Everything we hold about you, to read, print or download.
+mine-see-data = See your data
+mine-delete = Delete your account
+mine-delete-text = This erases your name, contact details, CVs and cover letters from every application you made, and the e-mails we sent you. Recruiters will no longer be able to consider your applications. It cannot be undone.
+mine-delete-button = Delete my account
+own-title = Application for { $job }
+own-reference = Reference { $reference }
+own-accept = Accept offer
+own-decline = Decline offer
+own-assessed = How your application was assessed
+own-timeline = Timeline
+own-withdraw = Withdraw
+own-withdraw-text = If you no longer want this job, you can withdraw. This cannot be undone.
+own-withdraw-button = Withdraw application
+status-label = Status:
+status-polling = Your application is being assessed. This page updates by itself.
+
+## Where an application stands
+
+status-submitted = Submitted
+status-under-review = Under Review
+status-scoring-failed = Scoring Failed
+status-test-invited = Test Invited
+status-interview-scheduled = Interview Scheduled
+status-offer-extended = Offer Extended
+status-rejected = Rejected
+status-withdrawn = Withdrawn
+status-offer-accepted = Offer Accepted
+status-offer-declined = Offer Declined
+status-offer-withdrawn = Offer Withdrawn
+status-offer-expired = Offer Expired
+status-hired = Hired
+
+## What happens next, per status
+
+next-submitted = We are assessing your application. This usually takes a few minutes.
+next-under-review = Recruiters are reviewing applications. We will e-mail you when they decide about yours.
+next-scoring-failed = We could not assess your application automatically; a recruiter will look at it by hand.
+next-test-invited = Take the online test before its deadline. We will e-mail you the outcome.
+next-interview-scheduled = Come to the interview at the time and place below. We will e-mail you if anything changes.
+next-offer-extended = Accept or decline the offer before it expires.
+next-offer-accepted = Thank you for accepting. We will confirm your first day at work.
+next-hired = Welcome. Your first day at work is below.
+next-offer-declined = You declined the offer. You are welcome to apply for our other vacancies.
+next-offer-withdrawn = The offer was withdrawn; the reason is in the timeline below.
+next-offer-expired = The offer expired before it was answered. Contact the recruiter if you still want the job.
+next-rejected = This application was not successful; the reason is in the timeline below.
+next-withdrawn = You withdrew this application. Nothing more is needed.
+
+## The current step's details
+
+step-test = Online test
+step-test-by = Complete it by
+step-interview = Interview
+step-place = Place
+step-panel = Panel
+step-round = Round
+step-round-number = Round { $round }
+step-salary = Salary
+step-start = Start date
+step-answer-by = Answer by
+step-first-day = First day at work
+
+## Mail
+
+mail-hours = { $count ->
+    [one] 1 hour
+   *[other] { $count } hours
+}
+mail-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}
+
+## A rule's words, after the field's name: the domain writes them in English, and these ids are
+## those words with the numbers taken out (see i18n::rule). English needs none of them: the
+## words are the message. They are here so that the Urdu file can say them.
+
+rule-must-not-be-empty = must not be empty
+rule-must-be-at-most-n-characters = must be at most { $n1 } characters
+rule-must-be-at-least-n-characters = must be at least { $n1 } characters
+rule-must-be-an-e-mail-address-like-name-example-org = must be an e-mail address like name@example.org
+rule-must-not-contain-control-characters = must not contain control characters
+rule-must-mix-letters-with-digits-or-symbols = must mix letters with digits or symbols
+rule-is-too-easy-to-guess-a-few-unrelated-words-and-a-number-make-a-strong-one = is too easy to guess; a few unrelated words and a number make a strong one
+rule-may-contain-digits-spaces-and-only = may contain digits, spaces and + - ( ) only
+rule-must-list-at-least-one-skill = must list at least one skill
+rule-must-be-between-n-and-n = must be between { $n1 } and { $n2 }
+rule-must-be-accepted-to-apply-the-privacy-notice-says-how-your-data-is-used = must be accepted to apply: the privacy notice says how your data is used

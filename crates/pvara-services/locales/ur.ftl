@@ -1,0 +1,274 @@
+# pvara کے الفاظ، اردو میں۔ en.ftl کا ترجمہ: ہر id وہی ہے، صرف متن بدلتا ہے۔
+# Translators: keep every id and every { $variable } as it is; change only the text after "=".
+# Plain, official register (سرکاری مگر سادہ): "آپ" throughout, no Persianised jargon where a
+# common word serves. Reviewed by: nobody yet (see the README's "Urdu" section).
+
+## The frame of every page
+
+service-name = بھرتی
+skip-to-content = مرکزی مواد پر جائیں
+nav-menu = فہرست
+nav-jobs = ملازمتیں
+nav-workspace = دفتر
+nav-interviews = میرے انٹرویو
+nav-applications = میری درخواستیں
+nav-staff-accounts = عملے کے اکاؤنٹ
+nav-system = نظام
+nav-account = آپ کا اکاؤنٹ
+nav-sign-out = سائن آؤٹ کریں
+nav-sign-in = سائن ان کریں
+nav-register = اکاؤنٹ بنائیں
+language-switch = زبان
+footer-support = مدد کے روابط
+footer-help = مدد اور رابطہ
+footer-privacy = رازداری
+footer-cookies = کوکیز
+footer-accessibility = رسائی کا بیان
+footer-feedback = رائے دیں
+footer-about = pvara، بھرتی کا ایک اوپن سورس نظام۔
+error-prefix = غلطی:
+error-summary-title = ایک مسئلہ ہے
+optional = اختیاری
+
+## Pages that cannot be shown
+
+error-not-found = صفحہ نہیں ملا
+error-not-found-text = اگر آپ نے ویب پتہ خود لکھا ہے تو دیکھ لیں کہ وہ درست ہے۔
+error-forbidden = آپ یہ صفحہ نہیں دیکھ سکتے
+error-forbidden-text = آپ کے اکاؤنٹ کو اس صفحے تک رسائی حاصل نہیں۔
+error-csrf = اس فارم کی مدت ختم ہو گئی ہے
+error-csrf-text = پیچھے جائیں، صفحہ دوبارہ کھولیں اور پھر کوشش کریں۔
+error-refused = یہ کام نہیں ہو سکا
+error-unavailable = معذرت، یہ سروس اس وقت دستیاب نہیں
+error-unavailable-text = چند منٹ بعد دوبارہ کوشش کریں۔
+error-internal = معذرت، سروس میں ایک خرابی ہے
+error-internal-text = کچھ دیر بعد دوبارہ کوشش کریں۔
+error-home = ملازمتوں کی فہرست پر جائیں
+
+## Form fields
+
+field-full-name = پورا نام
+field-email = ای میل
+field-password = پاس ورڈ
+field-phone = فون
+field-skills = مہارتیں
+field-years = تجربے کے سال
+field-education = تعلیم
+field-cv = سی وی
+field-cv-text = سی وی کا متن
+field-cover-letter = تعارفی خط
+field-privacy-notice = رازداری کا نوٹس
+field-job = ملازمت
+field-equality = مساوات کی نگرانی:
+
+## What is wrong with a form's answer (after the field's name)
+
+problem-required = اپنا { $field } درج کریں
+problem-cv-missing = اپنی سی وی اپ لوڈ کریں یا اس کا متن "سی وی کا متن" میں لکھیں
+problem-cv-again = اپنی سی وی کی فائل دوبارہ منتخب کریں: فارم میں مسئلہ ہو تو فائل محفوظ نہیں رہتی
+problem-whole-number = { $field } ایک مکمل عدد ہونا چاہیے، جیسے 12
+problem-sign-in = درست ای میل پتہ اور پاس ورڈ درج کریں
+problem-years-blank = اپنے تجربے کے سال عدد میں درج کریں (اگر تجربہ نہیں تو 0)
+problem-number = { $field } ایک عدد ہونا چاہیے
+problem-generic = { $field }: { $message }
+
+## The job board
+
+jobs-heading = ملازمتیں
+jobs-search = ملازمتیں تلاش کریں
+jobs-location = مقام
+jobs-search-button = تلاش کریں
+jobs-count = { $count ->
+    [one] 1 ملازمت کھلی ہے
+   *[other] { $count } ملازمتیں کھلی ہیں
+}
+jobs-closes = آخری تاریخ { $date }
+jobs-pages = ملازمتوں کے صفحات
+page-previous = پچھلا صفحہ
+page-next = اگلا صفحہ
+job-anywhere = کہیں بھی
+job-posts = { $count ->
+    [one] 1 آسامی
+   *[other] { $count } آسامیاں
+}
+
+## A job
+
+job-all = تمام ملازمتیں
+job-location = مقام
+job-vacancies = آسامیاں
+job-closing = آخری تاریخ
+job-open-until-filled = آسامی پُر ہونے تک کھلی ہے
+job-required = لازمی مہارتیں
+job-preferred = ترجیحی مہارتیں
+job-experience = تجربہ
+job-at-least = کم از کم { $years ->
+    [one] 1 سال
+   *[other] { $years } سال
+}
+job-education = تعلیم
+job-none = کوئی نہیں
+job-about = ملازمت کے بارے میں
+job-applied-on = آپ نے اس ملازمت کے لیے { $date } کو درخواست دی۔
+job-see-application = اپنی درخواست دیکھیں
+job-before = شروع کرنے سے پہلے
+job-takes = درخواست دینے میں تقریباً 10 منٹ لگتے ہیں۔ آپ کو ان چیزوں کی ضرورت ہو گی:
+job-need-account = تصدیق شدہ ای میل پتے والا اکاؤنٹ (یہ آپ راستے میں بنا سکتے ہیں)
+job-need-cv = آپ کی سی وی، 5 MB تک کی PDF، Word (DOCX) یا ٹیکسٹ فائل کی صورت میں، یا اس کا متن
+job-need-details = آپ کی مہارتیں، تجربے کے سال اور اعلیٰ ترین تعلیم
+job-once = آپ ہر ملازمت کے لیے ایک بار درخواست دے سکتے ہیں، اور حتمی فیصلے سے پہلے کسی بھی وقت اسے واپس لے سکتے ہیں۔
+job-apply = درخواست دیں
+job-closed = یہ ملازمت بند ہو چکی ہے اور اب درخواستیں قبول نہیں کرتی۔
+job-gone = ایسی ملازمت جس کا اشتہار اب نہیں ہے
+
+## Levels of education
+
+education-none = کوئی باقاعدہ تعلیمی سند نہیں
+education-highschool = میٹرک یا انٹرمیڈیٹ
+education-diploma = ڈپلومہ یا ایسوسی ایٹ ڈگری
+education-bachelor = بیچلر ڈگری
+education-master = ماسٹر ڈگری
+education-doctorate = ڈاکٹریٹ
+
+## The application form
+
+apply-title = درخواست: { $job }
+apply-back = ملازمت پر واپس جائیں
+apply-heading = اس ملازمت کے لیے درخواست دیں
+apply-write-to = ہم آپ کو آپ کے اکاؤنٹ کے پتے { $email } پر لکھیں گے۔
+apply-skills-hint = مہارتوں کو کاما سے الگ کریں، مثلاً: Rust, PostgreSQL, Kafka
+apply-cv-hint = 5 MB تک کی PDF، Word (DOCX) یا سادہ ٹیکسٹ فائل۔ یا اپنی سی وی نیچے "سی وی کا متن" میں لکھ دیں۔
+apply-cv-text-hint = اگر آپ نے فائل اپ لوڈ کر دی ہے تو اس کی ضرورت نہیں
+apply-equality = مساوات کی نگرانی (اختیاری)
+apply-equality-voluntary = ان سوالات کا جواب دینا آپ کی مرضی پر ہے، اور جواب دینے یا نہ دینے سے آپ کی درخواست پر کوئی فرق نہیں پڑتا۔
+apply-equality-apart = آپ کے جوابات درخواست سے الگ رکھے جاتے ہیں: بھرتی کرنے والے انہیں کبھی نہیں دیکھتے، جانچ کا نظام انہیں کبھی نہیں پڑھتا، اور انہیں صرف دوسرے امیدواروں کے جوابات کے ساتھ ملا کر گنا جاتا ہے تاکہ دیکھا جا سکے کہ ہمارا انتخاب ہر گروہ سے منصفانہ سلوک کرتا ہے۔ اگر آپ اپنا اکاؤنٹ ختم کریں تو یہ جوابات بھی حذف ہو جاتے ہیں۔
+apply-prefer-not = بتانا نہیں چاہتے
+apply-your-data = آپ کا ڈیٹا
+apply-privacy-hint = رازداری کے نوٹس میں لکھا ہے کہ ہم کیا رکھتے ہیں، اسے کون دیکھتا ہے، کتنی دیر تک، اور آپ کے حقوق کیا ہیں۔
+apply-privacy-link = رازداری کا نوٹس پڑھیں (نئے ٹیب میں کھلتا ہے)
+apply-accept = میں رازداری کا نوٹس قبول کرتا / کرتی ہوں
+apply-submit = درخواست جمع کرائیں
+
+## After applying
+
+applied-title = درخواست جمع ہو گئی
+applied-reference = آپ کا حوالہ نمبر
+applied-next = آگے کیا ہو گا
+applied-sent = ہم نے { $email } پر تصدیقی ای میل بھیج دی ہے۔
+applied-assessed = { $job } کے لیے آپ کی درخواست چند منٹ میں ملازمت کی شرائط کے مطابق جانچی جاتی ہے؛ پھر بھرتی کرنے والے بہترین امیدواروں کو آن لائن ٹیسٹ کے لیے بلاتے ہیں۔
+applied-every-step = ہر مرحلے پر ہم آپ کو ای میل کریں گے۔
+applied-follow = اپنی درخواست کی پیش رفت دیکھیں
+
+## Signing in and registering
+
+login-heading = سائن ان کریں
+login-forgotten = پاس ورڈ بھول گئے؟
+login-new-here = یہاں نئے ہیں؟
+register-password-hint = کم از کم 10 حروف، جن میں حروفِ تہجی کے ساتھ ہندسے یا علامات ہوں
+register-button = اکاؤنٹ بنائیں
+register-have-account = کیا آپ کا اکاؤنٹ پہلے سے موجود ہے؟
+sent-heading = اپنی ای میل دیکھیں
+sent-to-address = ہم نے آپ کے دیے ہوئے پتے پر ایک پیغام بھیجا ہے۔
+sent-confirm-link = اگر یہ پتہ یہاں نیا ہے تو پیغام میں دیے گئے لنک سے اس کی تصدیق کریں، پھر سائن ان کریں۔ لنک 48 گھنٹے تک کام کرتا ہے۔
+sent-ready = اگر یہ پتہ یہاں نیا ہے تو آپ کا اکاؤنٹ تیار ہے: آپ ابھی سائن ان کر سکتے ہیں۔
+sent-known = اگر اس پتے کا اکاؤنٹ پہلے سے موجود ہے تو پیغام میں یہی لکھا ہو گا اور یہ بھی کہ سائن ان کیسے کریں۔
+sent-nothing = چند منٹ بعد بھی پیغام نہیں آیا؟ اپنا اسپام فولڈر دیکھیں، یا درست پتے کے ساتھ اکاؤنٹ دوبارہ بنائیں۔
+sent-again = اکاؤنٹ دوبارہ بنائیں
+
+## The candidate's applications
+
+mine-none = آپ نے ابھی تک کسی ملازمت کے لیے درخواست نہیں دی۔
+mine-find = ملازمت تلاش کریں
+mine-caption = آپ کی درخواستیں
+mine-job = ملازمت
+mine-reference = حوالہ
+mine-status = صورتِ حال
+mine-submitted = جمع کرانے کی تاریخ
+mine-your-data = آپ کا ڈیٹا
+mine-data-text = ہمارے پاس آپ کے بارے میں جو کچھ ہے، پڑھنے، چھاپنے یا ڈاؤن لوڈ کرنے کے لیے۔
+mine-see-data = اپنا ڈیٹا دیکھیں
+mine-delete = اپنا اکاؤنٹ ختم کریں
+mine-delete-text = اس سے آپ کی ہر درخواست میں سے آپ کا نام، رابطے کی تفصیلات، سی ویز اور تعارفی خطوط، اور ہماری بھیجی ہوئی ای میلز مٹا دی جاتی ہیں۔ اس کے بعد بھرتی کرنے والے آپ کی درخواستوں پر غور نہیں کر سکیں گے۔ یہ عمل واپس نہیں ہو سکتا۔
+mine-delete-button = میرا اکاؤنٹ ختم کریں
+own-title = { $job } کے لیے درخواست
+own-reference = حوالہ { $reference }
+own-accept = پیشکش قبول کریں
+own-decline = پیشکش مسترد کریں
+own-assessed = آپ کی درخواست کیسے جانچی گئی
+own-timeline = تاریخ وار تفصیل
+own-withdraw = درخواست واپس لیں
+own-withdraw-text = اگر آپ کو یہ ملازمت اب نہیں چاہیے تو آپ اپنی درخواست واپس لے سکتے ہیں۔ یہ عمل واپس نہیں ہو سکتا۔
+own-withdraw-button = درخواست واپس لیں
+status-label = صورتِ حال:
+status-polling = آپ کی درخواست جانچی جا رہی ہے۔ یہ صفحہ خود بخود تازہ ہوتا ہے۔
+
+## Where an application stands
+
+status-submitted = جمع ہو گئی
+status-under-review = زیرِ غور
+status-scoring-failed = بھرتی کرنے والے کی منتظر
+status-test-invited = ٹیسٹ کی دعوت
+status-interview-scheduled = انٹرویو طے ہے
+status-offer-extended = ملازمت کی پیشکش
+status-rejected = کامیاب نہیں ہوئی
+status-withdrawn = واپس لے لی گئی
+status-offer-accepted = پیشکش قبول
+status-offer-declined = پیشکش مسترد
+status-offer-withdrawn = پیشکش واپس لے لی گئی
+status-offer-expired = پیشکش کی مدت ختم
+status-hired = ملازمت مل گئی
+
+## What happens next, per status
+
+next-submitted = ہم آپ کی درخواست جانچ رہے ہیں۔ اس میں عام طور پر چند منٹ لگتے ہیں۔
+next-under-review = بھرتی کرنے والے درخواستوں کا جائزہ لے رہے ہیں۔ آپ کی درخواست کا فیصلہ ہوتے ہی ہم آپ کو ای میل کریں گے۔
+next-scoring-failed = ہم آپ کی درخواست خودکار طور پر نہیں جانچ سکے؛ بھرتی کرنے والا اسے خود دیکھے گا۔
+next-test-invited = آخری تاریخ سے پہلے آن لائن ٹیسٹ دیں۔ نتیجہ ہم آپ کو ای میل کریں گے۔
+next-interview-scheduled = نیچے دیے گئے وقت اور جگہ پر انٹرویو کے لیے آئیں۔ کچھ بھی بدلا تو ہم آپ کو ای میل کریں گے۔
+next-offer-extended = پیشکش کی مدت ختم ہونے سے پہلے اسے قبول یا مسترد کریں۔
+next-offer-accepted = پیشکش قبول کرنے کا شکریہ۔ ہم آپ کے کام کے پہلے دن کی تصدیق کریں گے۔
+next-hired = خوش آمدید۔ آپ کے کام کا پہلا دن نیچے درج ہے۔
+next-offer-declined = آپ نے پیشکش مسترد کر دی۔ ہماری دوسری آسامیوں کے لیے آپ درخواست دے سکتے ہیں۔
+next-offer-withdrawn = پیشکش واپس لے لی گئی؛ اس کی وجہ نیچے تاریخ وار تفصیل میں ہے۔
+next-offer-expired = پیشکش کا جواب دیے جانے سے پہلے اس کی مدت ختم ہو گئی۔ اگر آپ اب بھی یہ ملازمت چاہتے ہیں تو بھرتی کرنے والے سے رابطہ کریں۔
+next-rejected = یہ درخواست کامیاب نہیں ہوئی؛ اس کی وجہ نیچے تاریخ وار تفصیل میں ہے۔
+next-withdrawn = آپ نے یہ درخواست واپس لے لی۔ مزید کچھ کرنے کی ضرورت نہیں۔
+
+## The current step's details
+
+step-test = آن لائن ٹیسٹ
+step-test-by = مکمل کرنے کی آخری تاریخ
+step-interview = انٹرویو
+step-place = جگہ
+step-panel = پینل
+step-round = مرحلہ
+step-round-number = مرحلہ { $round }
+step-salary = تنخواہ
+step-start = آغاز کی تاریخ
+step-answer-by = جواب دینے کی آخری تاریخ
+step-first-day = کام کا پہلا دن
+
+## Mail
+
+mail-hours = { $count ->
+    [one] 1 گھنٹے
+   *[other] { $count } گھنٹے
+}
+mail-minutes = { $count ->
+    [one] 1 منٹ
+   *[other] { $count } منٹ
+}
+
+## A rule's words, after the field's name (see en.ftl).
+
+rule-must-not-be-empty = خالی نہیں ہونا چاہیے
+rule-must-be-at-most-n-characters = زیادہ سے زیادہ { $n1 } حروف کا ہونا چاہیے
+rule-must-be-at-least-n-characters = کم از کم { $n1 } حروف کا ہونا چاہیے
+rule-must-be-an-e-mail-address-like-name-example-org = name@example.org جیسا ای میل پتہ ہونا چاہیے
+rule-must-not-contain-control-characters = میں کنٹرول حروف نہیں ہونے چاہییں
+rule-must-mix-letters-with-digits-or-symbols = میں حروفِ تہجی کے ساتھ ہندسے یا علامات بھی ہونی چاہییں
+rule-is-too-easy-to-guess-a-few-unrelated-words-and-a-number-make-a-strong-one = آسانی سے بوجھا جا سکتا ہے؛ چند غیر متعلق الفاظ اور ایک عدد سے مضبوط پاس ورڈ بنتا ہے
+rule-may-contain-digits-spaces-and-only = میں صرف ہندسے، خالی جگہ اور + - ( ) ہو سکتے ہیں
+rule-must-list-at-least-one-skill = میں کم از کم ایک مہارت درج ہونی چاہیے
+rule-must-be-between-n-and-n = { $n1 } اور { $n2 } کے درمیان ہونا چاہیے
+rule-must-be-accepted-to-apply-the-privacy-notice-says-how-your-data-is-used = قبول کیے بغیر درخواست نہیں دی جا سکتی: رازداری کے نوٹس میں لکھا ہے کہ آپ کا ڈیٹا کیسے استعمال ہوتا ہے

@@ -1,0 +1,351 @@
+//! What people read, in their language: the message catalogues (Fluent, one file per language
+//! under `locales/`, so that a translator works on the Urdu file alone) and the language of the
+//! request being answered.
+//!
+//! A page, a form error or a date formatted while answering a request reads the request's
+//! language from [`current`], set once per request by the language middleware (the cookie, then
+//! `Accept-Language`); a worker writing mail sets the candidate's with [`in_language`]. Carrying
+//! it this way keeps every formatter and every use-case message out of the business of passing
+//! a language around, as `tracing` does with spans.
+
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+pub use pvara_domain::language::Language;
+use unic_langid::LanguageIdentifier;
+
+/// The catalogues, compiled in: English is the source, Urdu its translation.
+pub const CATALOGUES: [(Language, &str); 2] = [
+    (Language::En, include_str!("../locales/en.ftl")),
+    (Language::Ur, include_str!("../locales/ur.ftl")),
+];
+
+/// The name of the cookie that keeps a visitor's choice of language.
+pub const COOKIE: &str = "pvara_lang";
+
+tokio::task_local! {
+    static LANGUAGE: Language;
+}
+
+static BUNDLES: LazyLock<Vec<(Language, FluentBundle<FluentResource>)>> = LazyLock::new(|| {
+    CATALOGUES
+        .iter()
+        .map(|(language, source)| (*language, bundle(*language, source)))
+        .collect()
+});
+
+fn bundle(language: Language, source: &str) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = language.code().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Bidirectional isolation marks keep a Latin name or a reference whole inside Urdu text;
+    // English needs none, and tests and screen readers read it plainer without.
+    bundle.set_use_isolating(language.is_rtl());
+    let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, errors)| {
+        tracing::error!(
+            ?errors,
+            language = language.code(),
+            "message catalogue has syntax errors"
+        );
+        partial
+    });
+    if let Err(errors) = bundle.add_resource(resource) {
+        tracing::error!(
+            ?errors,
+            language = language.code(),
+            "message catalogue repeats an id"
+        );
+    }
+    bundle
+}
+
+/// The language of the request or mail being written; English outside of one.
+pub fn current() -> Language {
+    LANGUAGE.try_with(|language| *language).unwrap_or_default()
+}
+
+/// Runs `future` (a request's handling) in `language`.
+pub async fn scope<F: Future>(language: Language, future: F) -> F::Output {
+    LANGUAGE.scope(language, future).await
+}
+
+/// Runs `f` (a mail's rendering) in `language`.
+pub fn in_language<R>(language: Language, f: impl FnOnce() -> R) -> R {
+    LANGUAGE.sync_scope(language, f)
+}
+
+/// The message `id` in the current language.
+pub fn t(id: &str) -> String {
+    text(current(), id, &[])
+}
+
+/// The message `id` in the current language, with its variables.
+pub fn t_with(id: &str, args: &[(&str, Arg)]) -> String {
+    text(current(), id, args)
+}
+
+/// A variable of a message: text, or a number (which also chooses the plural form).
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Number(f64),
+}
+
+impl From<&str> for Arg {
+    fn from(value: &str) -> Self {
+        Arg::Text(value.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Self {
+        Arg::Text(value)
+    }
+}
+
+impl From<u64> for Arg {
+    fn from(value: u64) -> Self {
+        Arg::Number(value as f64)
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(value: usize) -> Self {
+        Arg::Number(value as f64)
+    }
+}
+
+impl From<u32> for Arg {
+    fn from(value: u32) -> Self {
+        Arg::Number(f64::from(value))
+    }
+}
+
+/// The message `id` in `language`. A message missing from a translation falls back to English,
+/// and one missing from English to its id, both logged: a page never fails over a word (and the
+/// catalogue tests fail first).
+pub fn text(language: Language, id: &str, args: &[(&str, Arg)]) -> String {
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        match value {
+            Arg::Text(text) => fluent_args.set(*name, FluentValue::from(text.as_str())),
+            Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
+        }
+    }
+    for candidate in [language, Language::En] {
+        let Some((_, bundle)) = BUNDLES.iter().find(|(l, _)| *l == candidate) else {
+            continue;
+        };
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            continue;
+        };
+        if candidate != language {
+            tracing::warn!(
+                id,
+                language = language.code(),
+                "message missing from the catalogue"
+            );
+        }
+        let mut errors = Vec::new();
+        let out = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id, ?errors, "message formatted with errors");
+        }
+        return out.into_owned();
+    }
+    tracing::error!(id, "message missing from every catalogue");
+    id.to_owned()
+}
+
+/// An application's status, as the reader says it ("Under Review" is `status-under-review`).
+pub fn status(status: pvara_domain::status::Status) -> String {
+    t(&format!(
+        "status-{}",
+        status.as_str().to_ascii_lowercase().replace(' ', "-")
+    ))
+}
+
+/// A level of education, as the reader says it.
+pub fn education(level: pvara_domain::scoring::education::Education) -> String {
+    t(&format!("education-{}", level.as_str().to_ascii_lowercase()))
+}
+
+/// A form's label given as a message id (`field-full-name`), or as English words on the forms not
+/// yet in the catalogue (the staff's), which stay as they are.
+pub fn label(id_or_words: &str) -> String {
+    if has(Language::En, id_or_words) {
+        t(id_or_words)
+    } else {
+        id_or_words.to_owned()
+    }
+}
+
+/// A rule's message from the domain or a use case ("must be at most 200 characters"), in the
+/// current language. The domain writes its rules in English words, which the API sends as they
+/// are; the catalogue keys their translations by those words with the numbers taken out
+/// (`rule-must-be-at-most-n-characters`, the numbers as `$n1`, `$n2`). A rule without a
+/// translation stays in English.
+pub fn rule(message: &str) -> String {
+    let language = current();
+    if language == Language::En {
+        return message.to_owned();
+    }
+    let (id, numbers) = rule_id(message);
+    if !has(language, &id) {
+        tracing::debug!(id, "rule without a translation");
+        return message.to_owned();
+    }
+    let names: Vec<String> = (1..=numbers.len()).map(|i| format!("n{i}")).collect();
+    let args: Vec<(&str, Arg)> = names
+        .iter()
+        .zip(&numbers)
+        .map(|(name, n)| (name.as_str(), Arg::Text(n.clone())))
+        .collect();
+    text(language, &id, &args)
+}
+
+/// The catalogue id of a rule's English words, and the numbers taken out of them.
+pub fn rule_id(message: &str) -> (String, Vec<String>) {
+    let mut numbers = Vec::new();
+    let words: Vec<String> = message
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                numbers.push(w.to_owned());
+                "n".to_owned()
+            } else {
+                w.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    (format!("rule-{}", words.join("-")), numbers)
+}
+
+/// Whether `id` is in `language`'s catalogue, for the tests that keep the catalogues whole.
+pub fn has(language: Language, id: &str) -> bool {
+    BUNDLES
+        .iter()
+        .any(|(l, bundle)| *l == language && bundle.get_message(id).is_some_and(|m| m.value().is_some()))
+}
+
+/// The ids a catalogue defines, in order.
+pub fn ids(language: Language) -> Vec<String> {
+    CATALOGUES
+        .iter()
+        .filter(|(l, _)| *l == language)
+        .flat_map(|(_, source)| {
+            source.lines().filter_map(|line| {
+                let (id, _) = line.split_once(" =")?;
+                let id = id.trim_end();
+                (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                    .then(|| id.to_owned())
+            })
+        })
+        .collect()
+}
+
+/// The language a browser asks for in `Accept-Language`, if it is one of ours.
+pub fn from_accept_language(header: &str) -> Option<Language> {
+    let requested = fluent_langneg::accepted_languages::parse(header);
+    let available: Vec<LanguageIdentifier> = Language::ALL
+        .iter()
+        .filter_map(|l| l.code().parse().ok())
+        .collect();
+    let chosen = fluent_langneg::negotiate_languages(
+        &requested,
+        &available,
+        None,
+        fluent_langneg::NegotiationStrategy::Lookup,
+    );
+    chosen
+        .first()
+        .and_then(|id| Language::parse(id.language.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_parse_without_errors() {
+        for (language, source) in CATALOGUES {
+            let parsed = FluentResource::try_new(source.to_owned());
+            assert!(
+                parsed.is_ok(),
+                "{} has syntax errors: {:?}",
+                language.code(),
+                parsed.err().map(|e| e.1)
+            );
+        }
+    }
+
+    #[test]
+    fn the_translation_has_every_message_of_the_source_and_no_other() {
+        let english = ids(Language::En);
+        let urdu = ids(Language::Ur);
+        let missing: Vec<_> = english.iter().filter(|id| !urdu.contains(id)).collect();
+        let extra: Vec<_> = urdu.iter().filter(|id| !english.contains(id)).collect();
+        assert!(missing.is_empty(), "missing from ur.ftl: {missing:?}");
+        assert!(extra.is_empty(), "in ur.ftl but not en.ftl: {extra:?}");
+        for id in &english {
+            assert!(has(Language::Ur, id), "{id} has no value in ur.ftl");
+        }
+    }
+
+    #[test]
+    fn a_rule_is_found_by_its_words_with_the_numbers_taken_out() {
+        assert_eq!(
+            rule_id("must be at most 200 characters"),
+            (
+                "rule-must-be-at-most-n-characters".to_owned(),
+                vec!["200".to_owned()]
+            )
+        );
+        assert_eq!(rule("must not be empty"), "must not be empty");
+        let urdu = in_language(Language::Ur, || rule("must be at most 200 characters"));
+        assert!(urdu.contains("200") && !urdu.contains("characters"), "{urdu}");
+        assert_eq!(
+            in_language(Language::Ur, || rule("no such rule 7")),
+            "no such rule 7"
+        );
+    }
+
+    #[test]
+    fn every_status_and_level_of_education_has_its_words() {
+        for language in Language::ALL {
+            for status in pvara_domain::status::Status::ALL {
+                let id = format!(
+                    "status-{}",
+                    status.as_str().to_ascii_lowercase().replace(' ', "-")
+                );
+                assert!(has(language, &id), "{id} in {}", language.code());
+                let next = format!("next-{}", status.as_str().to_ascii_lowercase().replace(' ', "-"));
+                assert!(has(language, &next), "{next} in {}", language.code());
+            }
+            for level in pvara_domain::scoring::education::Education::ALL {
+                let id = format!("education-{}", level.as_str().to_ascii_lowercase());
+                assert!(has(language, &id), "{id} in {}", language.code());
+            }
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_first_language_we_speak() {
+        assert_eq!(
+            from_accept_language("ur-PK,ur;q=0.9,en;q=0.8"),
+            Some(Language::Ur)
+        );
+        assert_eq!(from_accept_language("fr-FR, en-GB;q=0.8"), Some(Language::En));
+        assert_eq!(from_accept_language("de"), None);
+        assert_eq!(from_accept_language(""), None);
+    }
+
+    #[test]
+    fn a_message_is_read_in_the_language_of_its_scope() {
+        let heading = in_language(Language::Ur, || t("jobs-heading"));
+        assert_eq!(heading, text(Language::Ur, "jobs-heading", &[]));
+        assert_ne!(heading, t("jobs-heading"));
+        assert_eq!(text(Language::En, "no-such-message", &[]), "no-such-message");
+    }
+}

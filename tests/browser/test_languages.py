@@ -1,0 +1,85 @@
+"""The apply flow in Urdu and in English, on a laptop and on a phone: the language switch on every
+page, right-to-left pages in Urdu, a form's problems said in the page's language, axe-core clean
+in both, and the screenshots the README shows."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import check_accessibility, screenshot
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+REFERENCE = re.compile(r"PVA-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}")
+
+# What a person reads and clicks, per language: controls are found by their visible labels.
+WORDS = {
+    "en": {
+        "apply": "Apply", "problem": "There is a problem",
+        "name_empty": "The privacy notice must be accepted to apply", "full_name": "Full name", "skills": "Skills",
+        "years": "Years of experience", "cv_text": "CV text", "accept": "I accept the privacy notice",
+        "submit": "Submit application", "submitted": "Application submitted",
+    },
+    "ur": {
+        "apply": "درخواست دیں", "problem": "ایک مسئلہ ہے",
+        "name_empty": "رازداری کا نوٹس قبول کیے بغیر درخواست نہیں دی جا سکتی", "full_name": "پورا نام", "skills": "مہارتیں",
+        "years": "تجربے کے سال", "cv_text": "سی وی کا متن", "accept": "میں رازداری کا نوٹس قبول کرتا / کرتی ہوں",
+        "submit": "درخواست جمع کرائیں", "submitted": "درخواست جمع ہو گئی",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_apply_flow_in_each_language(server, browser, language, device):
+    words = WORDS[language]
+    base = server.base
+    token = server.api.token("recruiter@pvara.gov")
+    status, job = server.api.call("POST", "/api/jobs", {
+        "title": "Data Analyst",
+        "description": "Reporting on public services with SQL and Python.",
+        "location": "Lahore",
+        "requirements": {"requiredSkills": ["SQL"], "preferredSkills": ["Python"],
+                         "minYearsExperience": 1, "education": "bachelor"},
+    }, token=token)
+    assert status == 201, job
+    email, _ = server.applicant(f"Sana Iqbal {language} {device}")
+    page = browser.new_context(viewport=LAPTOP if device == "desktop" else PHONE).new_page()
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a long password 1")
+    page.get_by_role("button", name="Sign in").click()
+
+    # The switch is on every page, and comes back to the page it was used on.
+    page.goto(base + f"/jobs/{job['id']}")
+    switch = page.get_by_role("navigation", name="Language")
+    expect(switch.get_by_role("link", name="اردو")).to_be_visible()
+    if language == "ur":
+        switch.get_by_role("link", name="اردو").click()
+        assert page.url.endswith(f"/jobs/{job['id']}"), page.url
+        expect(page.get_by_role("navigation", name="زبان").get_by_role("link", name="English")).to_be_visible()
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", language)
+    expect(html).to_have_attribute("dir", "rtl" if language == "ur" else "ltr")
+    check_accessibility(page)
+
+    page.get_by_role("button", name=words["apply"]).click()
+    # Every problem at once, in the page's language.
+    page.get_by_role("button", name=words["submit"]).click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text(words["problem"])
+    expect(summary).to_contain_text(words["name_empty"])
+    check_accessibility(page)
+
+    page.get_by_label(words["full_name"]).fill("Sana Iqbal")
+    page.get_by_label(words["skills"], exact=True).fill("SQL, Python")
+    page.get_by_label(words["years"]).fill("3")
+    page.get_by_label(words["cv_text"]).fill("Three years of SQL reporting for the provincial health department.")
+    page.get_by_label(words["accept"]).check()
+    screenshot(page, f"apply-{language}-{device}")
+    page.get_by_role("button", name=words["submit"]).click()
+    expect(page.get_by_role("heading", name=words["submitted"])).to_be_visible()
+    expect(page.locator(".govuk-panel")).to_contain_text(REFERENCE)
+    check_accessibility(page)
+    screenshot(page, f"applied-{language}-{device}")
