@@ -204,3 +204,16 @@ def check_accessibility(page):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def fill_date(page, legend, value):
+    """Types `2030-01-31` or `2030-01-31T23:59` into the day, month, year (and time) boxes of
+    GOV.UK's date input whose legend is `legend`, as a person would."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    date, _, time = value.partition("T")
+    year, month, day = date.split("-")
+    group.get_by_label("Day").fill(str(int(day)))
+    group.get_by_label("Month").fill(str(int(month)))
+    group.get_by_label("Year").fill(year)
+    if time:
+        group.get_by_label("Time").fill(time)

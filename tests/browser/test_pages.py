@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import CONTACT_EMAIL, ORGANISATION, check_accessibility, screenshot
+from conftest import CONTACT_EMAIL, ORGANISATION, check_accessibility, fill_date, screenshot
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
@@ -139,3 +139,42 @@ def test_your_data_is_a_page_to_read(server, browser):
         page.get_by_role("link", name="Download this page").click()
     kept = open(download.value.path(), encoding="utf-8").read()
     assert "Your application for Data Analyst" in kept and submitted["reference"] in kept
+
+
+def test_a_warning_before_the_session_ends_and_dates_in_boxes(server, browser):
+    base = server.base
+    email, _ = server.applicant("Rabia Anwar")
+    page = browser.new_context(viewport=LAPTOP).new_page()
+    page.clock.install()
+    sign_in(page, base, email, "a long password 1")
+    page.goto(base + "/me/applications")
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    expect(dialog).to_be_hidden()
+    left = int(page.locator("#pvara-timeout").get_attribute("data-seconds-left"))
+    page.clock.fast_forward(max(0, left * 1000 - 90_000))
+    expect(dialog).to_be_visible()
+    check_accessibility(page)
+    dialog.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_be_hidden()
+    page.goto(base + "/me/account")
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+
+    # Dates are day, month and year boxes (GOV.UK's date input), not the browser's picker, and a
+    # date that does not exist comes back with what was typed.
+    staff = browser.new_context(viewport=LAPTOP).new_page()
+    sign_in(staff, base, "recruiter@pvara.gov", "a long password 1")
+    staff.goto(base + "/staff/jobs/new")
+    assert staff.locator('input[type="date"], input[type="datetime-local"]').count() == 0
+    staff.get_by_label("Title").fill("Archivist")
+    staff.get_by_label("Description").fill("Keeps the ministry's records.")
+    staff.get_by_label("Required skills").fill("Archives")
+    fill_date(staff, "Closing date", "2030-02-31T17:00")
+    staff.get_by_role("button", name="Post job").click()
+    expect(staff.locator(".govuk-error-summary")).to_contain_text("Closing date")
+    group = staff.get_by_role("group", name="Closing date", exact=True)
+    expect(group.get_by_label("Day")).to_have_value("31")
+    expect(group.get_by_label("Month")).to_have_value("02")
+    check_accessibility(staff)
+    fill_date(staff, "Closing date", "2030-02-28T17:00")
+    staff.get_by_role("button", name="Post job").click()
+    expect(staff.get_by_role("heading", name="Archivist")).to_be_visible()

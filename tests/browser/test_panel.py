@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
-from conftest import DEADLINE_S, check_accessibility, screenshot
+from conftest import DEADLINE_S, check_accessibility, screenshot, fill_date
 from test_story import sign_in
 
 TIMEOUT_MS = DEADLINE_S * 1000
@@ -88,7 +88,7 @@ def test_two_rounds_a_panel_and_an_offer_accepted(server, browser):
     hana.get_by_role("link", name="Ledger Engineer").click()
     hana.get_by_role("link", name="Nadia Candidate").click()
     look(hana, "staff-application-hiring-manager")
-    hana.get_by_label("Date and time").fill("2030-02-14T10:00")
+    fill_date(hana, "Date and time", "2030-02-14T10:00")
     hana.get_by_label("Location", exact=True).fill("PVARA HQ, Room 4")
     hana.get_by_label("Ina Interviewer, interviewer").check()
     hana.get_by_label("Omar Interviewer, interviewer").check()
@@ -97,8 +97,8 @@ def test_two_rounds_a_panel_and_an_offer_accepted(server, browser):
     expect(hana.locator("#current-step")).to_contain_text(ROUND_ONE)
     # No offer before the second round.
     hana.get_by_label("Salary").fill("450000")
-    hana.get_by_label("Start date").fill("2030-03-01")
-    hana.get_by_label("Offer expiry").fill("2030-02-25T17:00")
+    fill_date(hana, "Start date", "2030-03-01")
+    fill_date(hana, "Offer expiry", "2030-02-25T17:00")
     hana.get_by_role("button", name="Extend offer").click()
     expect(hana.locator(".govuk-error-summary")).to_contain_text("schedule round 2 before making an offer")
     look(hana, "staff-application-offer-too-early")
@@ -136,14 +136,14 @@ def test_two_rounds_a_panel_and_an_offer_accepted(server, browser):
 
     # Round 2, then the offer, by the hiring manager.
     hana.reload()
-    hana.get_by_label("Date and time").fill("2030-02-20T11:00")
+    fill_date(hana, "Date and time", "2030-02-20T11:00")
     hana.get_by_label("Ina Interviewer, interviewer").check()
     hana.get_by_label("Schedule round 2").check()
     hana.get_by_role("button", name="Save the interview").click()
     expect(hana.locator("#current-step")).to_contain_text("Round 2")
     hana.get_by_label("Salary").fill("450000")
-    hana.get_by_label("Start date").fill("2030-03-01")
-    hana.get_by_label("Offer expiry").fill("2030-02-25T17:00")
+    fill_date(hana, "Start date", "2030-03-01")
+    fill_date(hana, "Offer expiry", "2030-02-25T17:00")
     hana.get_by_role("button", name="Extend offer").click()
     expect(hana.locator("#status")).to_have_text("Offer Extended")
 
@@ -156,7 +156,7 @@ def test_two_rounds_a_panel_and_an_offer_accepted(server, browser):
     portal.get_by_role("button", name="Yes, accept the offer").click()
     expect(portal.locator("[data-status]")).to_have_text("Offer Accepted")
     recruiter.goto(base + f"/staff/applications/{application}")
-    recruiter.get_by_label("First day at work").fill("2030-03-01")
+    fill_date(recruiter, "First day at work", "2030-03-01")
     recruiter.get_by_role("button", name="Mark as hired").click()
     expect(recruiter.locator("#status")).to_have_text("Hired")
     look(recruiter, "staff-application-hired")

@@ -10,7 +10,7 @@ from pathlib import Path
 from fpdf import FPDF
 from playwright.sync_api import expect
 
-from conftest import DEADLINE_S, PASSWORD, check_accessibility, screenshot
+from conftest import DEADLINE_S, PASSWORD, check_accessibility, screenshot, fill_date
 
 TIMEOUT_MS = DEADLINE_S * 1000
 CV_TEXT = (
@@ -51,7 +51,7 @@ def post_job(page, base):
     page.get_by_label("Title").fill("Backend Engineer")
     page.get_by_label("Description").fill("Build the payments ledger in Rust on PostgreSQL with Kafka.")
     page.get_by_label("Location").fill("Islamabad")
-    page.get_by_label("Closing date").fill("2030-01-31T23:59")
+    fill_date(page, "Closing date", "2030-01-31T23:59")
     page.get_by_label("Required skills").fill("Rust, PostgreSQL")
     page.get_by_label("Preferred skills").fill("Kafka")
     page.get_by_label("Minimum years of experience").fill("3")
@@ -187,10 +187,10 @@ def test_the_whole_story(server, browser, tmp_path):
     expect(staff.locator("#override")).to_contain_text("Outstanding references from the panel.")
     expect(staff.locator("#score-changes")).to_contain_text("score overridden")
     staff.get_by_label("Test URL").fill("https://tests.pvara.gov/t/123")
-    staff.get_by_label("Deadline").fill("2030-02-07T17:00")
+    fill_date(staff, "Deadline", "2030-02-07T17:00")
     staff.get_by_role("button", name="Invite to test").click()
     expect(staff.locator("#status")).to_have_text("Test Invited")
-    staff.get_by_label("Date and time").fill("2030-02-14T10:00")
+    fill_date(staff, "Date and time", "2030-02-14T10:00")
     staff.get_by_label("Location").fill("PVARA HQ, Room 4")
     # The panel is chosen from the users who may interview, not typed as names.
     staff.get_by_role("group", name="Interviewers").get_by_role("checkbox").first.check()
@@ -199,8 +199,8 @@ def test_the_whole_story(server, browser, tmp_path):
     # One clock: typed at 10:00 in the installation's zone, read as 10:00 (PKT) by everyone.
     expect(staff.locator("#current-step")).to_contain_text("Thursday 14 February 2030, 10:00 (PKT)")
     staff.get_by_label("Salary").fill("450000")
-    staff.get_by_label("Start date").fill("2030-03-01")
-    staff.get_by_label("Offer expiry").fill("2030-02-21T17:00")
+    fill_date(staff, "Start date", "2030-03-01")
+    fill_date(staff, "Offer expiry", "2030-02-21T17:00")
     staff.get_by_role("button", name="Extend offer").click()
     expect(staff.locator("#status")).to_have_text("Offer Extended")
     look(staff, "staff-application-offer")
@@ -217,7 +217,7 @@ def test_the_whole_story(server, browser, tmp_path):
     page.get_by_role("button", name="Yes, accept the offer").click()
     expect(page.locator("[data-status]")).to_have_text("Offer Accepted")
     staff.reload()
-    staff.get_by_label("First day at work").fill("2030-03-01")
+    fill_date(staff, "First day at work", "2030-03-01")
     staff.get_by_role("button", name="Mark as hired").click()
     expect(staff.locator("#status")).to_have_text("Hired")
     page.reload()

@@ -273,3 +273,120 @@ rule-may-contain-digits-spaces-and-only = may contain digits, spaces and + - ( )
 rule-must-list-at-least-one-skill = must list at least one skill
 rule-must-be-between-n-and-n = must be between { $n1 } and { $n2 }
 rule-must-be-accepted-to-apply-the-privacy-notice-says-how-your-data-is-used = must be accepted to apply: the privacy notice says how your data is used
+
+## Account settings, confirming an address, resetting a password
+
+back = Back
+continue = Continue
+warning-prefix = Warning
+banner-success = Success
+browse-jobs = Browse jobs
+get-new-link = Get a new link
+field-current-password = Current password
+field-new-password = New password
+field-link = Link
+field-reason = Reason
+settings-name = Name
+settings-email = E-mail address
+settings-password = Password
+settings-change = Change
+settings-your-name = your name
+settings-your-email = your e-mail address
+settings-your-password = your password
+settings-ask-email = Ask us to change it
+settings-password-hidden = Hidden for your security
+settings-kept-names = Applications you have already made keep the name you gave on them.
+settings-name-heading = Change your name
+settings-name-save = Save your name
+settings-name-changed = Your name has been changed
+settings-password-heading = Change your password
+settings-password-stay = You will stay signed in here and be signed out on every other device.
+settings-password-hint = At least 10 characters. A few unrelated words make a strong password that is easy to remember.
+settings-password-changed = Your password has been changed. You have been signed out everywhere else.
+confirm-email-heading = Confirm your e-mail address
+confirm-email-done-heading = Your e-mail address is confirmed
+confirm-email-write-to = We will write to you at { $email }.
+confirm-email-sent-new = We have sent you a new link
+confirm-email-sent-to = We have sent a link to { $email }. Follow it to confirm that the address is yours: you can apply for jobs once it is confirmed.
+confirm-email-48 = The link works for 48 hours. If you cannot find the e-mail, look in your spam or junk folder.
+confirm-email-again = Send the link again
+verify-done = E-mail address confirmed
+verify-can-apply = You can now apply for jobs.
+verify-sign-in-apply = You can now sign in and apply for jobs.
+verify-why = Confirm that this address is yours, so that we can write to you about your applications.
+verify-button = Confirm my e-mail address
+verify-ask-new = Sign in and ask for a new link on your account's page.
+reset-heading = Reset your password
+reset-sent = If an account uses { $email }, we have sent a link to it. Follow the link to choose a new password. It works for one hour.
+reset-back = Back to sign in
+reset-enter = Enter the e-mail address of your account. We will send you a link to choose a new password.
+reset-send = Send me a link
+reset-done = Password changed
+reset-choose = Choose a new password
+reset-signed-out = You were signed out everywhere.
+reset-sign-in-new = Sign in with your new password
+reset-hint = At least 10 characters. A few unrelated words make a strong password.
+reset-change = Change password
+deleted-heading = Your account has been deleted
+deleted-text = We have erased your name, contact details, CVs and cover letters from every application you made, and the e-mails we sent you. You have been signed out.
+deleted-welcome = You are welcome to apply again with a new account.
+
+## Answering an offer, and "Are you sure?"
+
+offer-accept-title = Accept the offer for { $job }
+offer-decline-title = Decline the offer for { $job }
+offer-back = Back to your application
+offer-accept-heading = Accept the offer
+offer-decline-heading = Decline the offer
+offer-accept-text = By accepting, you tell us you will take up the job on these terms. We will then confirm your first day at work.
+offer-accept-yes = Yes, accept the offer
+offer-decline-warning = Once declined, the offer cannot be accepted later.
+offer-decline-why = Why are you declining? (optional)
+offer-decline-hint = This helps us improve; it does not affect any other application
+offer-decline-yes = Yes, decline the offer
+offer-no = No, go back
+withdraw-heading = Withdraw your application for { $job }?
+withdraw-text = Recruiters will no longer consider it, and you cannot undo this.
+withdraw-interview = Your interview will be cancelled.
+withdraw-yes = Yes, withdraw my application
+withdraw-no = No, keep my application
+erase-heading = Delete your account?
+erase-text = This erases your name, contact details, CVs and cover letters from every application you made, and the e-mails we sent you. It cannot be undone.
+erase-open = Recruiters will no longer be able to consider your { $count ->
+    [one] 1 open application
+   *[other] { $count } open applications
+}.
+erase-offer = You have an offer for { $job }. Deleting your account means we can no longer write to you about it: answer the offer first if you want the job.
+erase-yes = Yes, delete my account
+erase-no = No, keep my account
+rule-is-not-right = is not right
+rule-you-have-already-applied-to-this-job = you have already applied to this job
+rule-this-job-no-longer-takes-applications = this job no longer takes applications
+rule-this-link-is-not-valid-it-may-have-expired-or-been-used-already = this link is not valid: it may have expired or been used already
+rule-this-offer-has-expired-and-can-no-longer-be-answered-contact-the-recruiter-if-you-still-want-the-job = this offer has expired and can no longer be answered; contact the recruiter if you still want the job
+rule-the-application-s-status-changed-meanwhile-reload-it = the application's status changed meanwhile; reload it
+rule-verify-your-e-mail-address-first-follow-the-link-we-sent-you-or-ask-for-a-new-one = verify your e-mail address first: follow the link we sent you, or ask for a new one
+rule-we-are-receiving-more-applications-than-we-can-assess-right-now-try-again-in-n-seconds = we are receiving more applications than we can assess right now; try again in { $n1 } seconds
+rule-too-many-attempts-try-again-in-n-seconds = too many attempts; try again in { $n1 } seconds
+rule-must-be-smaller-than-n-mb = must be smaller than { $n1 } MB
+rule-is-empty = is empty
+rule-must-be-a-pdf-a-word-docx-or-a-plain-text-file = must be a PDF, a Word (DOCX) or a plain text file
+rule-could-not-be-read-paste-the-text-of-your-cv-into-cv-text-instead = could not be read: paste the text of your CV into CV text instead
+rule-an-account-with-this-e-mail-already-exists = an account with this e-mail already exists
+pay-monthly = a month
+pay-yearly = a year
+
+## Dates, as day, month and year boxes
+
+date-day = Day
+date-month = Month
+date-year = Year
+date-time = Time
+date-hint = For example, 27 3 2030.
+date-hint-time = For example, 27 3 2030 and 17:00.
+
+## The timeout warning
+
+timeout-title = You will be signed out soon
+timeout-text = For your security, we will sign you out in 2 minutes. Anything you have not submitted will be lost.
+timeout-stay = Stay signed in

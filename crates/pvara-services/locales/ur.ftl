@@ -272,3 +272,120 @@ rule-may-contain-digits-spaces-and-only = میں صرف ہندسے، خالی ج
 rule-must-list-at-least-one-skill = میں کم از کم ایک مہارت درج ہونی چاہیے
 rule-must-be-between-n-and-n = { $n1 } اور { $n2 } کے درمیان ہونا چاہیے
 rule-must-be-accepted-to-apply-the-privacy-notice-says-how-your-data-is-used = قبول کیے بغیر درخواست نہیں دی جا سکتی: رازداری کے نوٹس میں لکھا ہے کہ آپ کا ڈیٹا کیسے استعمال ہوتا ہے
+
+## Account settings, confirming an address, resetting a password
+
+back = واپس
+continue = جاری رکھیں
+warning-prefix = انتباہ
+banner-success = کامیابی
+browse-jobs = ملازمتیں دیکھیں
+get-new-link = نیا لنک حاصل کریں
+field-current-password = موجودہ پاس ورڈ
+field-new-password = نیا پاس ورڈ
+field-link = لنک
+field-reason = وجہ
+settings-name = نام
+settings-email = ای میل پتہ
+settings-password = پاس ورڈ
+settings-change = تبدیل کریں
+settings-your-name = اپنا نام
+settings-your-email = اپنا ای میل پتہ
+settings-your-password = اپنا پاس ورڈ
+settings-ask-email = اسے تبدیل کرنے کے لیے ہم سے کہیں
+settings-password-hidden = آپ کی حفاظت کے لیے چھپایا گیا ہے
+settings-kept-names = جو درخواستیں آپ دے چکے ہیں ان پر وہی نام رہتا ہے جو آپ نے ان میں لکھا تھا۔
+settings-name-heading = اپنا نام تبدیل کریں
+settings-name-save = اپنا نام محفوظ کریں
+settings-name-changed = آپ کا نام تبدیل ہو گیا ہے
+settings-password-heading = اپنا پاس ورڈ تبدیل کریں
+settings-password-stay = آپ یہاں سائن ان رہیں گے اور باقی تمام آلات پر سائن آؤٹ ہو جائیں گے۔
+settings-password-hint = کم از کم 10 حروف۔ چند غیر متعلق الفاظ سے ایسا مضبوط پاس ورڈ بنتا ہے جو یاد رکھنا آسان ہو۔
+settings-password-changed = آپ کا پاس ورڈ تبدیل ہو گیا ہے۔ باقی ہر جگہ آپ سائن آؤٹ ہو گئے ہیں۔
+confirm-email-heading = اپنے ای میل پتے کی تصدیق کریں
+confirm-email-done-heading = آپ کے ای میل پتے کی تصدیق ہو گئی ہے
+confirm-email-write-to = ہم آپ کو { $email } پر لکھیں گے۔
+confirm-email-sent-new = ہم نے آپ کو نیا لنک بھیج دیا ہے
+confirm-email-sent-to = ہم نے { $email } پر ایک لنک بھیجا ہے۔ اس لنک پر جا کر تصدیق کریں کہ یہ پتہ آپ کا ہے: تصدیق کے بعد آپ ملازمتوں کے لیے درخواست دے سکتے ہیں۔
+confirm-email-48 = لنک 48 گھنٹے تک کام کرتا ہے۔ اگر ای میل نہ ملے تو اپنا اسپام یا جنک فولڈر دیکھیں۔
+confirm-email-again = لنک دوبارہ بھیجیں
+verify-done = ای میل پتے کی تصدیق ہو گئی
+verify-can-apply = اب آپ ملازمتوں کے لیے درخواست دے سکتے ہیں۔
+verify-sign-in-apply = اب آپ سائن ان کر کے ملازمتوں کے لیے درخواست دے سکتے ہیں۔
+verify-why = تصدیق کریں کہ یہ پتہ آپ کا ہے، تاکہ ہم آپ کو آپ کی درخواستوں کے بارے میں لکھ سکیں۔
+verify-button = میرے ای میل پتے کی تصدیق کریں
+verify-ask-new = سائن ان کریں اور اپنے اکاؤنٹ کے صفحے سے نیا لنک منگوائیں۔
+reset-heading = اپنا پاس ورڈ دوبارہ بنائیں
+reset-sent = اگر { $email } کسی اکاؤنٹ کا پتہ ہے تو ہم نے اس پر ایک لنک بھیج دیا ہے۔ نیا پاس ورڈ چننے کے لیے اس لنک پر جائیں۔ یہ ایک گھنٹے تک کام کرتا ہے۔
+reset-back = سائن ان پر واپس جائیں
+reset-enter = اپنے اکاؤنٹ کا ای میل پتہ درج کریں۔ ہم آپ کو نیا پاس ورڈ چننے کا لنک بھیجیں گے۔
+reset-send = مجھے لنک بھیجیں
+reset-done = پاس ورڈ تبدیل ہو گیا
+reset-choose = نیا پاس ورڈ چنیں
+reset-signed-out = آپ ہر جگہ سے سائن آؤٹ ہو گئے ہیں۔
+reset-sign-in-new = نئے پاس ورڈ سے سائن ان کریں
+reset-hint = کم از کم 10 حروف۔ چند غیر متعلق الفاظ سے مضبوط پاس ورڈ بنتا ہے۔
+reset-change = پاس ورڈ تبدیل کریں
+deleted-heading = آپ کا اکاؤنٹ ختم کر دیا گیا ہے
+deleted-text = ہم نے آپ کی ہر درخواست میں سے آپ کا نام، رابطے کی تفصیلات، سی ویز اور تعارفی خطوط، اور ہماری بھیجی ہوئی ای میلز مٹا دی ہیں۔ آپ سائن آؤٹ ہو گئے ہیں۔
+deleted-welcome = آپ نئے اکاؤنٹ کے ساتھ دوبارہ درخواست دے سکتے ہیں۔
+
+## Answering an offer, and "Are you sure?"
+
+offer-accept-title = { $job } کی پیشکش قبول کریں
+offer-decline-title = { $job } کی پیشکش مسترد کریں
+offer-back = اپنی درخواست پر واپس جائیں
+offer-accept-heading = پیشکش قبول کریں
+offer-decline-heading = پیشکش مسترد کریں
+offer-accept-text = پیشکش قبول کر کے آپ ہمیں بتاتے ہیں کہ آپ ان شرائط پر یہ ملازمت اختیار کریں گے۔ اس کے بعد ہم آپ کے کام کے پہلے دن کی تصدیق کریں گے۔
+offer-accept-yes = جی ہاں، پیشکش قبول کریں
+offer-decline-warning = ایک بار مسترد کرنے کے بعد یہ پیشکش بعد میں قبول نہیں کی جا سکتی۔
+offer-decline-why = آپ پیشکش کیوں مسترد کر رہے ہیں؟ (اختیاری)
+offer-decline-hint = اس سے ہمیں بہتری میں مدد ملتی ہے؛ آپ کی کسی دوسری درخواست پر اس کا کوئی اثر نہیں پڑتا
+offer-decline-yes = جی ہاں، پیشکش مسترد کریں
+offer-no = نہیں، واپس جائیں
+withdraw-heading = کیا آپ { $job } کے لیے اپنی درخواست واپس لینا چاہتے ہیں؟
+withdraw-text = بھرتی کرنے والے اس پر مزید غور نہیں کریں گے، اور یہ عمل واپس نہیں ہو سکتا۔
+withdraw-interview = آپ کا انٹرویو منسوخ ہو جائے گا۔
+withdraw-yes = جی ہاں، میری درخواست واپس لیں
+withdraw-no = نہیں، میری درخواست برقرار رکھیں
+erase-heading = کیا آپ اپنا اکاؤنٹ ختم کرنا چاہتے ہیں؟
+erase-text = اس سے آپ کی ہر درخواست میں سے آپ کا نام، رابطے کی تفصیلات، سی ویز اور تعارفی خطوط، اور ہماری بھیجی ہوئی ای میلز مٹا دی جاتی ہیں۔ یہ عمل واپس نہیں ہو سکتا۔
+erase-open = اس کے بعد بھرتی کرنے والے آپ کی { $count ->
+    [one] 1 زیرِ غور درخواست
+   *[other] { $count } زیرِ غور درخواستوں
+} پر غور نہیں کر سکیں گے۔
+erase-offer = آپ کو { $job } کی پیشکش ملی ہوئی ہے۔ اکاؤنٹ ختم کرنے کے بعد ہم آپ کو اس کے بارے میں نہیں لکھ سکیں گے: اگر آپ یہ ملازمت چاہتے ہیں تو پہلے پیشکش کا جواب دیں۔
+erase-yes = جی ہاں، میرا اکاؤنٹ ختم کریں
+erase-no = نہیں، میرا اکاؤنٹ برقرار رکھیں
+rule-is-not-right = درست نہیں
+rule-you-have-already-applied-to-this-job = آپ اس ملازمت کے لیے پہلے ہی درخواست دے چکے ہیں
+rule-this-job-no-longer-takes-applications = یہ ملازمت اب درخواستیں قبول نہیں کرتی
+rule-this-link-is-not-valid-it-may-have-expired-or-been-used-already = یہ لنک درست نہیں: ہو سکتا ہے اس کی مدت ختم ہو گئی ہو یا یہ پہلے استعمال ہو چکا ہو
+rule-this-offer-has-expired-and-can-no-longer-be-answered-contact-the-recruiter-if-you-still-want-the-job = اس پیشکش کی مدت ختم ہو چکی ہے اور اب اس کا جواب نہیں دیا جا سکتا؛ اگر آپ اب بھی یہ ملازمت چاہتے ہیں تو بھرتی کرنے والے سے رابطہ کریں
+rule-the-application-s-status-changed-meanwhile-reload-it = اس دوران درخواست کی صورتِ حال بدل گئی ہے؛ صفحہ دوبارہ کھولیں
+rule-verify-your-e-mail-address-first-follow-the-link-we-sent-you-or-ask-for-a-new-one = پہلے اپنے ای میل پتے کی تصدیق کریں: ہمارے بھیجے ہوئے لنک پر جائیں، یا نیا لنک منگوائیں
+rule-we-are-receiving-more-applications-than-we-can-assess-right-now-try-again-in-n-seconds = اس وقت ہمیں اتنی درخواستیں مل رہی ہیں کہ ہم سب کو فوراً نہیں جانچ سکتے؛ { $n1 } سیکنڈ بعد دوبارہ کوشش کریں
+rule-too-many-attempts-try-again-in-n-seconds = بہت زیادہ کوششیں ہو گئی ہیں؛ { $n1 } سیکنڈ بعد دوبارہ کوشش کریں
+rule-must-be-smaller-than-n-mb = { $n1 } MB سے چھوٹی ہونی چاہیے
+rule-is-empty = خالی ہے
+rule-must-be-a-pdf-a-word-docx-or-a-plain-text-file = PDF، Word (DOCX) یا سادہ ٹیکسٹ فائل ہونی چاہیے
+rule-could-not-be-read-paste-the-text-of-your-cv-into-cv-text-instead = پڑھی نہیں جا سکی: اس کے بجائے اپنی سی وی کا متن "سی وی کا متن" میں لکھ دیں
+rule-an-account-with-this-e-mail-already-exists = اس ای میل کا اکاؤنٹ پہلے سے موجود ہے
+pay-monthly = ماہانہ
+pay-yearly = سالانہ
+
+## Dates, as day, month and year boxes
+
+date-day = دن
+date-month = مہینہ
+date-year = سال
+date-time = وقت
+date-hint = مثال کے طور پر، 27 3 2030۔
+date-hint-time = مثال کے طور پر، 27 3 2030 اور 17:00۔
+
+## The timeout warning
+
+timeout-title = آپ جلد سائن آؤٹ ہو جائیں گے
+timeout-text = آپ کی حفاظت کے لیے ہم 2 منٹ میں آپ کو سائن آؤٹ کر دیں گے۔ جو کچھ آپ نے جمع نہیں کرایا وہ ضائع ہو جائے گا۔
+timeout-stay = سائن ان رہیں

@@ -68,7 +68,11 @@ impl Locale {
 
     /// A salary with what it is paid per: "PKR 150,000 a month". Pages and mail alike.
     pub fn pay(&self, amount: f64, period: pvara_domain::pipeline::SalaryPeriod) -> String {
-        format!("{} {}", self.money(amount), period.per())
+        let per = match period {
+            pvara_domain::pipeline::SalaryPeriod::Monthly => "pay-monthly",
+            pvara_domain::pipeline::SalaryPeriod::Yearly => "pay-yearly",
+        };
+        format!("{} {}", self.money(amount), i18n::t(per))
     }
 
     /// "Friday 14 February 2030, 10:00 (PKT)", in the installation's zone and the reader's

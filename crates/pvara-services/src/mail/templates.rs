@@ -21,14 +21,15 @@ use super::format::Locale;
 
 /// Every template file, as compiled in.
 const EMBEDDED: &[(&str, &str)] = &[
-    // Urdu, for candidates who read it; a mail without an Urdu file goes in English.
+    // Urdu, for candidates who read it; a mail without an Urdu file goes in English (the
+    // panel's invitation, which staff read).
     (
-        "ur/layout.txt",
-        include_str!("../../mail-templates/ur/layout.txt"),
+        "ur/alreadyRegistered.txt",
+        include_str!("../../mail-templates/ur/alreadyRegistered.txt"),
     ),
     (
-        "ur/layout.html",
-        include_str!("../../mail-templates/ur/layout.html"),
+        "ur/alreadyRegistered.html",
+        include_str!("../../mail-templates/ur/alreadyRegistered.html"),
     ),
     (
         "ur/applicationReceived.txt",
@@ -37,6 +38,96 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "ur/applicationReceived.html",
         include_str!("../../mail-templates/ur/applicationReceived.html"),
+    ),
+    ("ur/hired.txt", include_str!("../../mail-templates/ur/hired.txt")),
+    (
+        "ur/hired.html",
+        include_str!("../../mail-templates/ur/hired.html"),
+    ),
+    (
+        "ur/interview.txt",
+        include_str!("../../mail-templates/ur/interview.txt"),
+    ),
+    (
+        "ur/interview.html",
+        include_str!("../../mail-templates/ur/interview.html"),
+    ),
+    (
+        "ur/layout.txt",
+        include_str!("../../mail-templates/ur/layout.txt"),
+    ),
+    (
+        "ur/layout.html",
+        include_str!("../../mail-templates/ur/layout.html"),
+    ),
+    ("ur/offer.txt", include_str!("../../mail-templates/ur/offer.txt")),
+    (
+        "ur/offer.html",
+        include_str!("../../mail-templates/ur/offer.html"),
+    ),
+    (
+        "ur/offerAccepted.txt",
+        include_str!("../../mail-templates/ur/offerAccepted.txt"),
+    ),
+    (
+        "ur/offerAccepted.html",
+        include_str!("../../mail-templates/ur/offerAccepted.html"),
+    ),
+    (
+        "ur/offerDeclined.txt",
+        include_str!("../../mail-templates/ur/offerDeclined.txt"),
+    ),
+    (
+        "ur/offerDeclined.html",
+        include_str!("../../mail-templates/ur/offerDeclined.html"),
+    ),
+    (
+        "ur/offerExpired.txt",
+        include_str!("../../mail-templates/ur/offerExpired.txt"),
+    ),
+    (
+        "ur/offerExpired.html",
+        include_str!("../../mail-templates/ur/offerExpired.html"),
+    ),
+    (
+        "ur/offerWithdrawn.txt",
+        include_str!("../../mail-templates/ur/offerWithdrawn.txt"),
+    ),
+    (
+        "ur/offerWithdrawn.html",
+        include_str!("../../mail-templates/ur/offerWithdrawn.html"),
+    ),
+    (
+        "ur/passwordReset.txt",
+        include_str!("../../mail-templates/ur/passwordReset.txt"),
+    ),
+    (
+        "ur/passwordReset.html",
+        include_str!("../../mail-templates/ur/passwordReset.html"),
+    ),
+    (
+        "ur/rejection.txt",
+        include_str!("../../mail-templates/ur/rejection.txt"),
+    ),
+    (
+        "ur/rejection.html",
+        include_str!("../../mail-templates/ur/rejection.html"),
+    ),
+    (
+        "ur/testInvitation.txt",
+        include_str!("../../mail-templates/ur/testInvitation.txt"),
+    ),
+    (
+        "ur/testInvitation.html",
+        include_str!("../../mail-templates/ur/testInvitation.html"),
+    ),
+    (
+        "ur/underReview.txt",
+        include_str!("../../mail-templates/ur/underReview.txt"),
+    ),
+    (
+        "ur/underReview.html",
+        include_str!("../../mail-templates/ur/underReview.html"),
     ),
     (
         "ur/verifyEmail.txt",
@@ -47,12 +138,12 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../mail-templates/ur/verifyEmail.html"),
     ),
     (
-        "ur/underReview.txt",
-        include_str!("../../mail-templates/ur/underReview.txt"),
+        "ur/withdrawal.txt",
+        include_str!("../../mail-templates/ur/withdrawal.txt"),
     ),
     (
-        "ur/underReview.html",
-        include_str!("../../mail-templates/ur/underReview.html"),
+        "ur/withdrawal.html",
+        include_str!("../../mail-templates/ur/withdrawal.html"),
     ),
     ("layout.txt", include_str!("../../mail-templates/layout.txt")),
     ("layout.html", include_str!("../../mail-templates/layout.html")),
@@ -524,6 +615,29 @@ mod tests {
             portal_url: "https://jobs.example.gov".to_owned(),
         };
         MailTemplates::load(dir, locale, sender)
+    }
+
+    #[test]
+    fn every_candidate_mail_is_written_in_urdu_for_a_candidate_who_reads_it() {
+        let templates = load(None).expect("the built-in templates load");
+        for name in MailTemplates::names().filter(|n| *n != "panelInvitation") {
+            let mail = i18n::in_language(i18n::Language::Ur, || templates.preview(name)).expect("renders");
+            assert!(
+                mail.text.starts_with("محترم/محترمہ Ayesha Khan،"),
+                "{name}: {}",
+                mail.text
+            );
+            assert!(
+                mail.html.contains(r#"dir="rtl""#) && mail.html.contains("آپ کو آگے کیا کرنا ہے"),
+                "{name}"
+            );
+            assert!(!mail.subject.is_empty() && !mail.subject.contains('\n'), "{name}");
+            assert!(
+                !mail.text.contains("What to do next"),
+                "{name} is in English: {}",
+                mail.text
+            );
+        }
     }
 
     #[test]

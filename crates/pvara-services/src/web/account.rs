@@ -238,6 +238,37 @@ async fn follow_language(
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub struct RenewForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// "Stay signed in" from the timeout warning: a fresh session, answered as JSON (the seconds it
+/// has left) to the page's script, or by going back to the page without one.
+pub async fn renew(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<RenewForm>,
+) -> Result<Response, PageError> {
+    viewer.check_csrf(&form.csrf)?;
+    let (cookie, expires_at) = session::renew(&state, &viewer).await?;
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        let left = (expires_at - crate::now()).num_seconds().max(0);
+        let body = axum::Json(serde_json::json!({ "secondsLeft": left }));
+        return Ok(([(header::SET_COOKIE, cookie)], body).into_response());
+    }
+    let back = local_path(Some(&form.back)).unwrap_or_else(|| "/".to_owned());
+    Ok(([(header::SET_COOKIE, cookie)], super::see_other(&back)).into_response())
+}
+
 pub async fn logout(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -11,6 +11,7 @@ use pvara_domain::status::{Action, Status};
 
 use super::session::Viewer;
 use super::{Layout, PageError, find_job, render};
+use crate::i18n;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -22,10 +23,10 @@ struct ConfirmPage {
     warning: Option<String>,
     /// Where the "Yes" posts.
     action: String,
-    yes: &'static str,
+    yes: String,
     /// Where "No" and "Back" go.
     back: String,
-    no: &'static str,
+    no: String,
 }
 
 #[derive(Template)]
@@ -54,13 +55,13 @@ pub async fn withdraw(
     let interview = record.status == Status::InterviewScheduled;
     Ok(render(&ConfirmPage {
         layout: Layout::new(&viewer),
-        heading: format!("Withdraw your application for {job}?"),
-        lines: vec!["Recruiters will no longer consider it, and you cannot undo this.".to_owned()],
-        warning: interview.then(|| "Your interview will be cancelled.".to_owned()),
+        heading: i18n::t_with("withdraw-heading", &[("job", job.into())]),
+        lines: vec![i18n::t("withdraw-text")],
+        warning: interview.then(|| i18n::t("withdraw-interview")),
         action: format!("{here}/withdraw"),
-        yes: "Yes, withdraw my application",
+        yes: i18n::t("withdraw-yes"),
         back: here,
-        no: "No, keep my application",
+        no: i18n::t("withdraw-no"),
     }))
 }
 
@@ -73,34 +74,19 @@ pub async fn erase(State(state): State<AppState>, viewer: Viewer) -> Result<Resp
         .iter()
         .find(|a| matches!(a.status, Status::OfferExtended | Status::OfferAccepted));
     let moving = own.iter().filter(|a| a.status.is_sifting()).count();
-    let mut lines = vec![
-        "This erases your name, contact details, CVs and cover letters from every application you made, and the e-mails we sent you. It cannot be undone.".to_owned(),
-    ];
+    let mut lines = vec![i18n::t("erase-text")];
     if moving > 0 {
-        lines.push(format!(
-            "Recruiters will no longer be able to consider your {} open {}.",
-            moving,
-            if moving == 1 {
-                "application"
-            } else {
-                "applications"
-            }
-        ));
+        lines.push(i18n::t_with("erase-open", &[("count", moving.into())]));
     }
     Ok(render(&ConfirmPage {
         layout: Layout::new(&viewer),
-        heading: "Delete your account?".to_owned(),
+        heading: i18n::t("erase-heading"),
         lines,
-        warning: offer.map(|a| {
-            format!(
-                "You have an offer for {}. Deleting your account means we can no longer write to you about it: answer the offer first if you want the job.",
-                a.job_title
-            )
-        }),
+        warning: offer.map(|a| i18n::t_with("erase-offer", &[("job", a.job_title.as_str().into())])),
         action: "/me/erase".to_owned(),
-        yes: "Yes, delete my account",
+        yes: i18n::t("erase-yes"),
         back: "/me/applications".to_owned(),
-        no: "No, keep my account",
+        no: i18n::t("erase-no"),
     }))
 }
 
@@ -129,9 +115,9 @@ pub async fn close_job(
         ],
         warning: None,
         action: format!("/staff/jobs/{id}/close"),
-        yes: "Yes, close the job",
+        yes: "Yes, close the job".to_owned(),
         back: "/staff/jobs".to_owned(),
-        no: "No, keep it open",
+        no: "No, keep it open".to_owned(),
     }))
 }
 
@@ -156,8 +142,8 @@ pub async fn deactivate(
         )],
         warning: None,
         action: format!("/admin/users/{id}/deactivate"),
-        yes: "Yes, deactivate the account",
+        yes: "Yes, deactivate the account".to_owned(),
         back: "/admin/users".to_owned(),
-        no: "No, keep it active",
+        no: "No, keep it active".to_owned(),
     }))
 }

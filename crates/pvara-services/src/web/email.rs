@@ -115,7 +115,7 @@ pub async fn verify(
     .await;
     let errors = match verified {
         Ok(_) => FormErrors::default(),
-        Err(error) => FormErrors::from_use_case(error, &[("token", "new-link", "Link")])?,
+        Err(error) => FormErrors::from_use_case(error, &[("token", "new-link", "field-link")])?,
     };
     Ok(render(&VerifyEmailPage {
         layout: Layout::new(&viewer),
@@ -164,7 +164,7 @@ pub async fn reset_request(
             .await;
     let errors = match asked {
         Ok(()) => FormErrors::default(),
-        Err(error) => FormErrors::from_use_case(error, &[("email", "email", "Email")])?,
+        Err(error) => FormErrors::from_use_case(error, &[("email", "email", "field-email")])?,
     };
     Ok(render(&ResetRequestPage {
         layout: Layout::new(&viewer),
@@ -211,8 +211,8 @@ pub async fn reset(
         Err(error) => FormErrors::from_use_case(
             error,
             &[
-                ("password", "password", "New password"),
-                ("token", "password", "Link"),
+                ("password", "password", "field-new-password"),
+                ("token", "password", "field-link"),
             ],
         )?,
     };

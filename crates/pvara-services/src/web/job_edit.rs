@@ -140,7 +140,7 @@ pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(form): Form<EditForm>,
+    super::date_input::DateForm(form): super::date_input::DateForm<EditForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let actor = viewer.require_staff(&format!("/staff/jobs/{id}/edit"))?;

@@ -23,6 +23,7 @@
 //! - `panel`: interview panels and rounds on that page, scorecards, and "My interviews".
 //! - [`rubric`]: what the score weighs, on the job form and the job's own rubric page.
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports.
+//! - [`date_input`]: dates as day, month and year boxes (GOV.UK's date input).
 //! - `confirm`: "Are you sure?" before what cannot be undone.
 //! - `steps`: form fields to pipeline steps, shared by the candidate page and bulk actions.
 //! - [`admin`]: staff accounts and the system's health.
@@ -36,6 +37,7 @@ pub mod apply;
 pub mod assets;
 pub mod candidate;
 mod confirm;
+pub mod date_input;
 pub mod email;
 pub mod forms;
 mod job_edit;
@@ -84,6 +86,11 @@ pub struct Layout {
     pub sees_jobs: bool,
     pub is_admin: bool,
     pub csrf: String,
+    /// The path and query of this page, for forms that come back to it.
+    pub here: String,
+    /// How many seconds the viewer's session has left: the timeout warning's clock. Seconds
+    /// left, not an instant, so that a computer whose clock is wrong is still warned in time.
+    pub session_left: Option<i64>,
     /// The language of the page, and the links to read it in the others.
     pub lang: Language,
     pub languages: Vec<LanguageLink>,
@@ -122,6 +129,10 @@ impl Layout {
             is_admin: role == Some(Role::Admin),
             csrf: viewer.csrf.clone(),
             languages: language_links(&viewer.here),
+            here: viewer.here.clone(),
+            session_left: viewer
+                .session_expires
+                .map(|at| (at - crate::now()).num_seconds().max(0)),
             ..Layout::anonymous()
         }
     }
@@ -161,6 +172,8 @@ impl Layout {
             sees_jobs: false,
             is_admin: false,
             csrf: String::new(),
+            here: "/".to_owned(),
+            session_left: None,
             lang: i18n::current(),
             languages: language_links("/"),
         }
@@ -373,6 +386,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/register/check-email", get(account::register_sent))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
+        .route("/session/renew", post(account::renew))
         .route("/account/email", get(email::account_email).post(email::resend))
         .route("/verify-email", get(email::verify_form).post(email::verify))
         .route(

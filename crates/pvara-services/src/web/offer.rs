@@ -174,7 +174,7 @@ pub async fn answer(
             let fields: &[(&str, &str, &str)] = if accept {
                 &[]
             } else {
-                &[("reason", "reason", "Reason")]
+                &[("reason", "reason", "field-reason")]
             };
             let errors = FormErrors::from_use_case(error, fields)?;
             answer_page(&state, &viewer, &record, (accept, errors)).await

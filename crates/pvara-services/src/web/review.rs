@@ -404,7 +404,7 @@ pub async fn act(
     viewer: Viewer,
     Path((id, action)): Path<(String, String)>,
     RequestId(request_id): RequestId,
-    axum_extra::extract::Form(form): axum_extra::extract::Form<ActionForm>,
+    super::date_input::DateForm(form): super::date_input::DateForm<ActionForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let here = format!("/staff/applications/{id}");

@@ -87,6 +87,8 @@ pub struct Viewer {
     pub csrf: String,
     /// The path and query of the page asked for: the language switch comes back to it.
     pub here: String,
+    /// When the session ends unless renewed: the pages warn before it does.
+    pub session_expires: Option<chrono::DateTime<chrono::Utc>>,
     session: Option<String>,
 }
 
@@ -171,6 +173,7 @@ impl FromRequestParts<AppState> for Viewer {
                 user: None,
                 csrf: anonymous,
                 here,
+                session_expires: None,
                 session: None,
             });
         };
@@ -185,12 +188,14 @@ impl FromRequestParts<AppState> for Viewer {
                 user: Some(session.user),
                 csrf: session.csrf,
                 here,
+                session_expires: Some(session.expires_at),
                 session: Some(id_hash),
             },
             None => Viewer {
                 user: None,
                 csrf: anonymous,
                 here,
+                session_expires: None,
                 session: None,
             },
         })
@@ -210,21 +215,50 @@ pub fn language_cookie(state: &AppState, language: crate::i18n::Language) -> Res
 
 /// Starts a session for `user`; returns the cookie to set.
 pub async fn start(state: &AppState, user: UserId) -> Result<HeaderValue, PageError> {
+    Ok(open(state, user, random_token()).await?.0)
+}
+
+/// A session for `user` with `csrf` as its form token: the cookie to set, and when it ends.
+async fn open(
+    state: &AppState,
+    user: UserId,
+    csrf: String,
+) -> Result<(HeaderValue, chrono::DateTime<chrono::Utc>), PageError> {
     let token = random_token();
     let now = crate::now();
+    let expires_at = now + state.tokens.ttl();
     state
         .store
         .create_session(NewSession {
             id_hash: hash(&token),
             user_id: user,
-            csrf: random_token(),
+            csrf,
             created_at: now,
-            expires_at: now + state.tokens.ttl(),
+            expires_at,
         })
         .await
         .map_err(PageError::from_store)?;
-    HeaderValue::from_str(&cookie(SESSION_COOKIE, token, state.web.cookie_secure).to_string())
-        .map_err(|e| PageError::Internal(e.to_string()))
+    let cookie = HeaderValue::from_str(&cookie(SESSION_COOKIE, token, state.web.cookie_secure).to_string())
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok((cookie, expires_at))
+}
+
+/// "Stay signed in": the viewer's session replaced by a fresh one with the same form token, so
+/// that the forms already on their screen still post; returns the cookie and the new end.
+pub async fn renew(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<(HeaderValue, chrono::DateTime<chrono::Utc>), PageError> {
+    let (Some(user), Some(old)) = (viewer.user.as_ref(), viewer.session_hash()) else {
+        return Err(PageError::SignIn(viewer.here.clone()));
+    };
+    let renewed = open(state, user.id, viewer.csrf.clone()).await?;
+    state
+        .store
+        .delete_session(old)
+        .await
+        .map_err(PageError::from_store)?;
+    Ok(renewed)
 }
 
 /// Ends the viewer's session; returns the cookie that clears it in the browser.

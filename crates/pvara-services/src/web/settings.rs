@@ -22,7 +22,7 @@ struct SettingsPage {
     name: String,
     email: String,
     /// What was just changed, for the banner.
-    changed: Option<&'static str>,
+    changed: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,8 +37,8 @@ pub async fn page(viewer: Viewer, Query(query): Query<SettingsQuery>) -> Result<
         return Err(PageError::SignIn("/me/account".to_owned()));
     };
     let changed = match query.changed.as_deref() {
-        Some("name") => Some("Your name has been changed"),
-        Some("password") => Some("Your password has been changed. You have been signed out everywhere else."),
+        Some("name") => Some(crate::i18n::t("settings-name-changed")),
+        Some("password") => Some(crate::i18n::t("settings-password-changed")),
         _ => None,
     };
     Ok(render(&SettingsPage {
@@ -90,7 +90,7 @@ pub async fn rename(
         Ok(()) => Ok(super::see_other("/me/account?changed=name")),
         Err(error) => Ok(render(&NamePage {
             layout: Layout::new(&viewer),
-            errors: FormErrors::from_use_case(error, &[("fullName", "full-name", "Full name")])?,
+            errors: FormErrors::from_use_case(error, &[("fullName", "full-name", "field-full-name")])?,
             full_name: form.full_name,
         })),
     }
@@ -122,8 +122,8 @@ pub struct PasswordForm {
 }
 
 const PASSWORD_FIELDS: [(&str, &str, &str); 2] = [
-    ("currentPassword", "current-password", "Current password"),
-    ("newPassword", "new-password", "New password"),
+    ("currentPassword", "current-password", "field-current-password"),
+    ("newPassword", "new-password", "field-new-password"),
 ];
 
 /// Every session of the account ends with the change; the person who made it is signed in

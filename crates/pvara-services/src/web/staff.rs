@@ -271,7 +271,7 @@ fn anchor_of(field: &str) -> &str {
 pub async fn create_job(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(form): Form<JobForm>,
+    super::date_input::DateForm(form): super::date_input::DateForm<JobForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let actor = viewer.require_staff("/staff/jobs/new")?;
@@ -528,7 +528,7 @@ pub async fn bulk(
     viewer: Viewer,
     Path(id): Path<String>,
     RequestId(request_id): RequestId,
-    axum_extra::extract::Form(form): axum_extra::extract::Form<BulkForm>,
+    super::date_input::DateForm(form): super::date_input::DateForm<BulkForm>,
 ) -> Result<Response, PageError> {
     viewer.check_csrf(&form.csrf)?;
     let actor = viewer.require_works_here(&format!("/staff/jobs/{id}"))?;

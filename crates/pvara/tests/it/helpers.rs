@@ -587,10 +587,32 @@ impl Pages {
     }
 
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.post_with_accept(path, form, "*/*").await
+    }
+}
+
+impl Pages {
+    /// The value of cookie `name` this browser holds.
+    pub fn cookie(&self, name: &str) -> String {
+        self.cookies.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
+    }
+
+    /// Posts a form as a page's script does, asking for `accept`.
+    pub async fn post_with_accept(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        accept: &str,
+    ) -> reqwest::Response {
         let response = self
             .client
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
+            .header("accept", accept)
             .form(form)
             .send()
             .await
@@ -598,9 +620,7 @@ impl Pages {
         self.keep(&response);
         response
     }
-}
 
-impl Pages {
     /// Signs in through the sign-in page, as a person would.
     pub async fn sign_in(&mut self, email: &str) {
         let csrf = self.csrf("/login").await;

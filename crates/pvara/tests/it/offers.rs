@@ -347,8 +347,17 @@ async fn times_read_the_same_for_staff_candidate_and_mail() {
         "the staff page reads the time as typed"
     );
     assert!(
-        staff_page.contains(&format!("value=\"{typed}\"")) && staff_page.contains("Move interview"),
-        "moving the interview starts from the form filled with it, in local time"
+        staff_page.contains(&format!(
+            "name=\"scheduledAt-day\" type=\"text\" inputmode=\"numeric\" value=\"{}\"",
+            &typed[8..10]
+        )) && staff_page.contains(&format!(
+            "name=\"scheduledAt-year\" type=\"text\" inputmode=\"numeric\" value=\"{}\"",
+            &typed[..4]
+        )) && staff_page.contains(&format!(
+            "name=\"scheduledAt-time\" type=\"text\" inputmode=\"numeric\" value=\"{}\"",
+            &typed[11..16]
+        )) && staff_page.contains("Move interview"),
+        "moving the interview starts from the form filled with it (its date boxes), in local time"
     );
     let mut candidate = Pages::new(&app);
     candidate.sign_in(&other.email).await;

@@ -101,7 +101,16 @@ async fn silent_connections_are_cut_off_and_health_keeps_answering() {
     // preface-only one after its idle limit.
     all_closed("silent connections", &mut silent).await;
     all_closed("preface-only connections", &mut preface_only).await;
-    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    // A fresh connection: the suite's pooled one sat idle past the server's idle limit above,
+    // and the server has rightly closed it.
+    let metrics = reqwest::Client::new()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for reason in ["per_address", "first_bytes", "idle"] {
         assert!(
             metrics.contains(&format!(

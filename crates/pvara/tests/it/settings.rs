@@ -157,3 +157,54 @@ async fn the_api_changes_a_name_and_a_password_the_same_way(backend: Backend) {
 }
 
 crate::on_every_engine!(the_api_changes_a_name_and_a_password_the_same_way);
+
+/// "Stay signed in" from the timeout warning: a fresh session with the same form token (the
+/// forms on the screen still post), the old session ended, and the new end said to the script.
+async fn staying_signed_in_renews_the_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let who = app.applicant("Sadia Noor").await;
+    let mut pages = Pages::new(&app);
+    pages.sign_in(&who.email).await;
+    let html = pages.get("/me/applications").await.text().await.unwrap();
+    let left: i64 = html
+        .split("data-seconds-left=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the warning's clock on a signed-in page");
+    assert!(html.contains("You will be signed out soon"), "{html}");
+    let old_cookie = pages.cookie("pvara_session");
+    let csrf = pages.csrf("/me/applications").await;
+
+    let renewed = pages
+        .post_with_accept(
+            "/session/renew",
+            &[("csrf", csrf.as_str()), ("back", "/me/applications")],
+            "application/json",
+        )
+        .await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let body: serde_json::Value = renewed.json().await.unwrap();
+    assert!(body["secondsLeft"].as_i64().unwrap() >= left - 5, "{body}");
+    assert_ne!(pages.cookie("pvara_session"), old_cookie, "a fresh session");
+    assert_eq!(pages.csrf("/me/account").await, csrf, "the same form token");
+
+    // The old session is over: a stolen copy of the old cookie signs nobody in.
+    let mut stale = Pages::new(&app);
+    stale.set_cookie("pvara_session", &old_cookie);
+    assert_eq!(
+        stale.get("/me/applications").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // Without a script: back to the page it was asked from. Signed out, it asks to sign in.
+    let back = pages
+        .post(
+            "/session/renew",
+            &[("csrf", csrf.as_str()), ("back", "/me/account")],
+        )
+        .await;
+    assert_eq!(back.headers()["location"], "/me/account");
+    app.stop().await;
+}
+
+crate::on_every_engine!(staying_signed_in_renews_the_session);
