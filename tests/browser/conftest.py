@@ -217,3 +217,33 @@ def fill_date(page, legend, value):
     group.get_by_label("Year").fill(year)
     if time:
         group.get_by_label("Time").fill(time)
+
+
+def sign_in(page, base, email, password):
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def a_job_with_candidates(server, names):
+    token = server.api.token("recruiter@pvara.gov")
+    status, job = server.api.call("POST", "/api/jobs", {
+        "title": "Data Analyst",
+        "description": "Reporting on public services with SQL and Python.",
+        "location": "Lahore",
+        "requirements": {"requiredSkills": ["SQL"], "preferredSkills": ["Python"],
+                         "minYearsExperience": 1, "education": "bachelor"},
+    }, token=token)
+    assert status == 201, job
+    applications = []
+    for name in names:
+        email, applicant = server.applicant(name)
+        status, body = server.api.call("POST", "/api/applications", {
+            "jobId": job["id"], "fullName": name, "email": email, "skills": ["SQL"],
+            "yearsExperience": 2, "education": "bachelor", "acceptPrivacyNotice": True,
+            "resumeText": "Two years of SQL reporting on public services.",
+        }, token=applicant)
+        assert status == 201, body
+        applications.append((email, body))
+    return job["id"], token, applications

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import check_accessibility, screenshot
+from conftest import a_job_with_candidates, check_accessibility, screenshot, sign_in
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
@@ -35,29 +35,18 @@ WORDS = {
 def test_the_apply_flow_in_each_language(server, browser, language, device):
     words = WORDS[language]
     base = server.base
-    token = server.api.token("recruiter@pvara.gov")
-    status, job = server.api.call("POST", "/api/jobs", {
-        "title": "Data Analyst",
-        "description": "Reporting on public services with SQL and Python.",
-        "location": "Lahore",
-        "requirements": {"requiredSkills": ["SQL"], "preferredSkills": ["Python"],
-                         "minYearsExperience": 1, "education": "bachelor"},
-    }, token=token)
-    assert status == 201, job
+    job, _, _ = a_job_with_candidates(server, [])
     email, _ = server.applicant(f"Sana Iqbal {language} {device}")
     page = browser.new_context(viewport=LAPTOP if device == "desktop" else PHONE).new_page()
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a long password 1")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, email, "a long password 1")
 
     # The switch is on every page, and comes back to the page it was used on.
-    page.goto(base + f"/jobs/{job['id']}")
+    page.goto(base + f"/jobs/{job}")
     switch = page.get_by_role("navigation", name="Language")
     expect(switch.get_by_role("link", name="اردو")).to_be_visible()
     if language == "ur":
         switch.get_by_role("link", name="اردو").click()
-        assert page.url.endswith(f"/jobs/{job['id']}"), page.url
+        assert page.url.endswith(f"/jobs/{job}"), page.url
         expect(page.get_by_role("navigation", name="زبان").get_by_role("link", name="English")).to_be_visible()
     html = page.locator("html")
     expect(html).to_have_attribute("lang", language)

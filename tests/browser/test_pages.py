@@ -6,41 +6,11 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import CONTACT_EMAIL, ORGANISATION, check_accessibility, fill_date, screenshot
+from conftest import CONTACT_EMAIL, ORGANISATION, a_job_with_candidates, check_accessibility, fill_date, screenshot, sign_in
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 REFERENCE = re.compile(r"PVA-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}")
-
-
-def sign_in(page, base, email, password):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def a_job_with_candidates(server, names):
-    token = server.api.token("recruiter@pvara.gov")
-    status, job = server.api.call("POST", "/api/jobs", {
-        "title": "Data Analyst",
-        "description": "Reporting on public services with SQL and Python.",
-        "location": "Lahore",
-        "requirements": {"requiredSkills": ["SQL"], "preferredSkills": ["Python"],
-                         "minYearsExperience": 1, "education": "bachelor"},
-    }, token=token)
-    assert status == 201, job
-    applications = []
-    for name in names:
-        email, applicant = server.applicant(name)
-        status, body = server.api.call("POST", "/api/applications", {
-            "jobId": job["id"], "fullName": name, "email": email, "skills": ["SQL"],
-            "yearsExperience": 2, "education": "bachelor", "acceptPrivacyNotice": True,
-            "resumeText": "Two years of SQL reporting on public services.",
-        }, token=applicant)
-        assert status == 201, body
-        applications.append((email, body))
-    return job["id"], token, applications
 
 
 def test_the_menu_folds_on_a_phone_and_the_footer_leads_to_the_service_pages(server, browser):

@@ -159,10 +159,13 @@ pub fn text(language: Language, id: &str, args: &[(&str, Arg)]) -> String {
 
 /// An application's status, as the reader says it ("Under Review" is `status-under-review`).
 pub fn status(status: pvara_domain::status::Status) -> String {
-    t(&format!(
-        "status-{}",
-        status.as_str().to_ascii_lowercase().replace(' ', "-")
-    ))
+    t(&format!("status-{}", status_slug(status)))
+}
+
+/// A status as the tail of its messages' ids: `under-review` for "Under Review", in
+/// `status-under-review` (its name) and `next-under-review` (what happens next).
+pub fn status_slug(status: pvara_domain::status::Status) -> String {
+    status.as_str().to_ascii_lowercase().replace(' ', "-")
 }
 
 /// A level of education, as the reader says it.
@@ -315,12 +318,9 @@ mod tests {
     fn every_status_and_level_of_education_has_its_words() {
         for language in Language::ALL {
             for status in pvara_domain::status::Status::ALL {
-                let id = format!(
-                    "status-{}",
-                    status.as_str().to_ascii_lowercase().replace(' ', "-")
-                );
+                let id = format!("status-{}", status_slug(status));
                 assert!(has(language, &id), "{id} in {}", language.code());
-                let next = format!("next-{}", status.as_str().to_ascii_lowercase().replace(' ', "-"));
+                let next = format!("next-{}", status_slug(status));
                 assert!(has(language, &next), "{next} in {}", language.code());
             }
             for level in pvara_domain::scoring::education::Education::ALL {

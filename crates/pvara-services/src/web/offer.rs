@@ -80,10 +80,7 @@ pub struct StepRow {
 
 /// What happens next, as the candidate reads it.
 pub(super) fn what_next(status: Status) -> String {
-    i18n::t(&format!(
-        "next-{}",
-        status.as_str().to_ascii_lowercase().replace(' ', "-")
-    ))
+    i18n::t(&format!("next-{}", i18n::status_slug(status)))
 }
 
 #[derive(Template)]

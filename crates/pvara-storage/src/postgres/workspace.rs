@@ -59,6 +59,23 @@ async fn end_access(conn: &mut sqlx::PgConnection, id: UserId, at: DateTime<Utc>
     Ok(())
 }
 
+impl PgEngine {
+    /// One text column of one user, by `update` (`$1` the value, `$2` the id);
+    /// `NotFound("user")` when there is no such user.
+    async fn set_user_text(&self, update: &'static str, id: UserId, value: &str) -> Result<(), StoreError> {
+        let changed = sqlx::query(update)
+            .bind(value)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Accounts for PgEngine {
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -97,29 +114,17 @@ impl Accounts for PgEngine {
 
     #[tracing::instrument(skip_all)]
     async fn set_language(&self, id: UserId, language: Language) -> Result<(), StoreError> {
-        let changed = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
-            .bind(language.code())
-            .bind(id.0)
-            .execute(self.pool())
-            .await?
-            .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::NotFound("user"));
-        }
-        Ok(())
+        self.set_user_text(
+            "UPDATE users SET language = $1 WHERE id = $2",
+            id,
+            language.code(),
+        )
+        .await
     }
 
     async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError> {
-        let changed = sqlx::query("UPDATE users SET full_name = $1 WHERE id = $2")
-            .bind(full_name)
-            .bind(id.0)
-            .execute(self.pool())
-            .await?
-            .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::NotFound("user"));
-        }
-        Ok(())
+        self.set_user_text("UPDATE users SET full_name = $1 WHERE id = $2", id, full_name)
+            .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -72,6 +72,24 @@ fn end_access(conn: &rusqlite::Connection, user: &str, at: DateTime<Utc>) -> Res
     Ok(())
 }
 
+impl SqliteEngine {
+    /// One text column of one user, by `update` (`?1` the value, `?2` the id);
+    /// `NotFound("user")` when there is no such user.
+    async fn set_user_text(&self, update: &'static str, id: UserId, value: &str) -> Result<(), StoreError> {
+        let value = value.to_owned();
+        self.write(move |conn| {
+            let changed = conn
+                .prepare_cached(update)?
+                .execute(params![value, id.to_string()])?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
 #[async_trait]
 impl Accounts for SqliteEngine {
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -117,30 +135,17 @@ impl Accounts for SqliteEngine {
 
     #[tracing::instrument(skip_all)]
     async fn set_language(&self, id: UserId, language: Language) -> Result<(), StoreError> {
-        self.write(move |conn| {
-            let changed = conn
-                .prepare_cached("UPDATE users SET language = ?1 WHERE id = ?2")?
-                .execute(params![language.code(), id.to_string()])?;
-            if changed == 0 {
-                return Err(StoreError::NotFound("user"));
-            }
-            Ok(())
-        })
+        self.set_user_text(
+            "UPDATE users SET language = ?1 WHERE id = ?2",
+            id,
+            language.code(),
+        )
         .await
     }
 
     async fn rename_user(&self, id: UserId, full_name: &str) -> Result<(), StoreError> {
-        let full_name = full_name.to_owned();
-        self.write(move |conn| {
-            let changed = conn
-                .prepare_cached("UPDATE users SET full_name = ?1 WHERE id = ?2")?
-                .execute(params![full_name, id.to_string()])?;
-            if changed == 0 {
-                return Err(StoreError::NotFound("user"));
-            }
-            Ok(())
-        })
-        .await
+        self.set_user_text("UPDATE users SET full_name = ?1 WHERE id = ?2", id, full_name)
+            .await
     }
 
     #[tracing::instrument(skip_all)]
