@@ -19,13 +19,15 @@ WORDS = {
         "apply": "Apply", "problem": "There is a problem",
         "name_empty": "The privacy notice must be accepted to apply", "full_name": "Full name", "skills": "Skills",
         "years": "Years of experience", "cv_text": "CV text", "accept": "I accept the privacy notice",
-        "submit": "Submit application", "submitted": "Application submitted",
+        "submit": "Continue", "check": "Check your answers before sending your application",
+        "change": "Change", "send": "Accept and send", "submitted": "Application submitted",
     },
     "ur": {
         "apply": "درخواست دیں", "problem": "ایک مسئلہ ہے",
         "name_empty": "رازداری کا نوٹس قبول کیے بغیر درخواست نہیں دی جا سکتی", "full_name": "پورا نام", "skills": "مہارتیں",
         "years": "تجربے کے سال", "cv_text": "سی وی کا متن", "accept": "میں رازداری کا نوٹس قبول کرتا / کرتی ہوں",
-        "submit": "درخواست جمع کرائیں", "submitted": "درخواست جمع ہو گئی",
+        "submit": "جاری رکھیں", "check": "درخواست بھیجنے سے پہلے اپنے جوابات دیکھ لیں",
+        "change": "تبدیل کریں", "send": "قبول کریں اور بھیجیں", "submitted": "درخواست جمع ہو گئی",
     },
 }
 
@@ -68,6 +70,19 @@ def test_the_apply_flow_in_each_language(server, browser, language, device):
     page.get_by_label(words["accept"]).check()
     screenshot(page, f"apply-{language}-{device}")
     page.get_by_role("button", name=words["submit"]).click()
+    # "Check your answers": each answer with a way back to its field, then one button that sends.
+    expect(page.get_by_role("heading", name=words["check"])).to_be_visible()
+    answers = page.locator("#answers")
+    expect(answers).to_contain_text("Sana Iqbal")
+    expect(answers).to_contain_text("SQL, Python")
+    check_accessibility(page)
+    screenshot(page, f"check-{language}-{device}")
+    answers.get_by_role("link", name=f"{words['change']} {words['years']}").click()
+    expect(page.get_by_label(words["years"])).to_have_value("3")
+    page.get_by_label(words["years"]).fill("4")
+    page.get_by_role("button", name=words["submit"]).click()
+    expect(page.locator("#answers .govuk-summary-list__row").nth(3)).to_contain_text("4")
+    page.get_by_role("button", name=words["send"]).click()
     expect(page.get_by_role("heading", name=words["submitted"])).to_be_visible()
     expect(page.locator(".govuk-panel")).to_contain_text(REFERENCE)
     check_accessibility(page)

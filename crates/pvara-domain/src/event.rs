@@ -292,13 +292,17 @@ pub enum AccountMail {
     /// "You already have an account": sent when someone registers a known address, with a link
     /// that chooses a new password (registration answers alike for new and known addresses).
     AlreadyRegistered,
+    /// "Confirm your new e-mail address": sent to the new address a person asked to move their
+    /// account to; the account moves once the link is followed.
+    ChangeEmail,
 }
 
 impl AccountMail {
-    pub const ALL: [AccountMail; 3] = [
+    pub const ALL: [AccountMail; 4] = [
         AccountMail::VerifyEmail,
         AccountMail::PasswordReset,
         AccountMail::AlreadyRegistered,
+        AccountMail::ChangeEmail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -306,6 +310,7 @@ impl AccountMail {
             AccountMail::VerifyEmail => "verifyEmail",
             AccountMail::PasswordReset => "passwordReset",
             AccountMail::AlreadyRegistered => "alreadyRegistered",
+            AccountMail::ChangeEmail => "changeEmail",
         }
     }
 

@@ -32,10 +32,11 @@ const APPLICATION: &str =
 const ACCOUNT: &str = "UPDATE users SET email = {p}3, full_name = 'Erased', password_hash = '!',
         deactivated_at = coalesce(deactivated_at, {p}2) WHERE id = {p}1";
 
-/// An account that is erased or deactivated keeps no way in: its sessions end and every link
-/// mailed to it is spent.
-const END_ACCESS: [&str; 2] = [
+/// An account that is erased or deactivated keeps no way in: its sessions end, every link
+/// mailed to it is spent and its unsent application drafts (with their CV files) go.
+const END_ACCESS: [&str; 3] = [
     "DELETE FROM sessions WHERE user_id = {p}1",
+    "DELETE FROM application_drafts WHERE user_id = {p}1",
     "UPDATE account_tokens SET used_at = coalesce(used_at, {p}2) WHERE user_id = {p}1",
 ];
 

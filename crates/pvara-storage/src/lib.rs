@@ -12,6 +12,7 @@
 //!   tokens), [`Workspace`] (job counts, files, notes) and [`Audit`] traits behind the web portal;
 //!   supertraits of [`Store`].
 //! - [`panel`]: the [`Panels`] trait: interview panels and their scorecards.
+//! - [`drafts`]: the [`Drafts`] trait: the apply page's draft between its steps.
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
 //! - [`partition`]: which partition a record goes to, one rule for every engine (Kafka's
 //!   murmur2 over the key).
@@ -27,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 pub mod clock;
+pub mod drafts;
 mod erasure;
 pub mod error;
 pub mod kafka;
@@ -48,6 +50,7 @@ pub mod workspace;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use drafts::Drafts;
 pub use error::{LogError, StoreError};
 pub use log::{Consumer, EventLog, Relay};
 pub use panel::Panels;

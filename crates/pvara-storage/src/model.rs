@@ -40,6 +40,9 @@ pub struct NewAccountToken {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub message: OutboxMessage,
+    /// For [`AccountMail::ChangeEmail`]: the address the account moves to once the link mailed
+    /// there is followed (the mail goes to it, not to the account's address).
+    pub new_email: Option<String>,
 }
 
 /// A token as stored: the id and what it may do, never a secret (the link's MAC is derived from
@@ -63,6 +66,9 @@ pub enum Redemption {
     /// stop working, and every other reset token of theirs is spent; the address is proven too,
     /// since the mail reached it.
     ResetPassword { password_hash: String },
+    /// The account moves to the token's new address, proven by the mail that reached it;
+    /// `Conflict("email")` if another account has it by now.
+    ChangeEmail,
 }
 
 /// What an account mail needs: the token and the person it goes to.

@@ -21,7 +21,15 @@ use crate::workspace::{AccountTokens, Accounts, Audit, Workspace};
 /// them to the outbox in the same transaction: either both are durable or neither is.
 #[async_trait]
 pub trait Store:
-    Accounts + AccountTokens + Workspace + Audit + crate::panel::Panels + Send + Sync + 'static
+    Accounts
+    + AccountTokens
+    + Workspace
+    + Audit
+    + crate::panel::Panels
+    + crate::drafts::Drafts
+    + Send
+    + Sync
+    + 'static
 {
     /// Fails with `Conflict("user")` when the e-mail is taken.
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;

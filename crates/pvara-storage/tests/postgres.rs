@@ -37,6 +37,7 @@ story!(
     rubric_progress_story,
     workspace_story,
     panel_story,
+    draft_story,
     report_story,
     listing_story,
     worker_reads_story,

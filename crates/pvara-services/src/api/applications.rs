@@ -148,7 +148,7 @@ pub async fn submit(
             resume_text: &body.resume_text,
             cover_letter: body.cover_letter.as_deref(),
         },
-        cv,
+        cv: cv.map(usecase::applications::CvSource::Upload),
         accepted_privacy_notice: body.accept_privacy_notice,
         equality: body.equality,
         accept_short_reading: true,

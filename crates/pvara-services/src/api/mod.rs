@@ -120,6 +120,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(settings::rename))
         .routes(routes!(settings::set_language))
         .routes(routes!(settings::change_password))
+        .routes(routes!(settings::request_email_change))
+        .routes(routes!(settings::confirm_email_change))
         .routes(routes!(privacy::erase_user))
         .routes(routes!(health::health))
         .routes(routes!(health::ready))

@@ -1,5 +1,6 @@
-//! `PUT /api/me/name`, `PUT /api/me/password` and `PUT /api/me/language`: the caller's own account settings, through the
-//! same use cases as the "Your account" pages.
+//! `PUT /api/me/name`, `PUT /api/me/password`, `PUT /api/me/language` and `POST /api/me/email`
+//! (with `POST /api/auth/email-change` for its mailed link): the caller's own account settings,
+//! through the same use cases as the "Your account" pages.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -37,6 +38,64 @@ impl std::fmt::Debug for PasswordBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PasswordBody(<redacted>)")
     }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailBody {
+    /// The address to move the account to, once the link mailed there is followed.
+    new_email: String,
+    current_password: String,
+}
+
+impl std::fmt::Debug for EmailBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EmailBody(<redacted>)")
+    }
+}
+
+/// Mails a link to the new address; the account moves when it is followed
+/// (`POST /api/auth/email-change`). Whether another account has the address is said only then.
+#[utoipa::path(
+    post, path = "/api/me/email", tag = "accounts", security(("bearer" = [])), request_body = EmailBody,
+    responses((status = 202, description = "A link is mailed to the new address; nothing changes until it is followed"),
+        (status = 422, description = "`validation_failed`: not an address, the account's own, a wrong password (every problem at once)", body = ErrorBody),
+        (status = 429, description = "`too_many_requests`: too many wrong passwords or mails", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn request_email_change(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: usecase::Client,
+    ApiJson(body): ApiJson<EmailBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::settings::request_email_change(
+        state.store.as_ref(),
+        &state.throttle,
+        (client, user),
+        (&body.new_email, &body.current_password),
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Follows the link mailed to a new address: the account moves to it.
+#[utoipa::path(
+    post, path = "/api/auth/email-change", tag = "accounts", request_body = super::users::TokenBody,
+    responses((status = 204, description = "The account has its new address"),
+        (status = 409, description = "`email_taken`: another account has the address now", body = ErrorBody),
+        (status = 422, description = "`invalid_token`: forged, used or expired", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn confirm_email_change(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<super::users::TokenBody>,
+) -> Result<StatusCode, ApiError> {
+    usecase::verification::confirm_new_email(
+        state.store.as_ref(),
+        (&state.links, &state.active_users),
+        &body.token,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(

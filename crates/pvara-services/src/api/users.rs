@@ -152,7 +152,7 @@ pub async fn login(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TokenBody {
-    token: String,
+    pub(super) token: String,
 }
 
 /// Follows the link mailed at registration: the account's address is verified.

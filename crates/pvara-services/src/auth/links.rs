@@ -1,4 +1,5 @@
-//! The links mailed to people: `…/verify-email?token=…` and `…/reset-password?token=…`.
+//! The links mailed to people: `…/verify-email?token=…`, `…/reset-password?token=…` and
+//! `…/confirm-new-email?token=…`.
 //!
 //! A link's token is `<token id>.<MAC>`, the MAC an HMAC-SHA256 over the token's id, user,
 //! purpose and expiry under a key derived from the installation's secret. The database holds the
@@ -72,6 +73,7 @@ impl Links {
         let page = match token.purpose {
             AccountMail::VerifyEmail => "verify-email",
             AccountMail::PasswordReset | AccountMail::AlreadyRegistered => "reset-password",
+            AccountMail::ChangeEmail => "confirm-new-email",
         };
         format!("{}/{page}?token={}", self.base_url, self.token(token))
     }

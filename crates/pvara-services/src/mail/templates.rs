@@ -130,6 +130,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../mail-templates/ur/underReview.html"),
     ),
     (
+        "ur/changeEmail.txt",
+        include_str!("../../mail-templates/ur/changeEmail.txt"),
+    ),
+    (
+        "ur/changeEmail.html",
+        include_str!("../../mail-templates/ur/changeEmail.html"),
+    ),
+    (
         "ur/verifyEmail.txt",
         include_str!("../../mail-templates/ur/verifyEmail.txt"),
     ),
@@ -239,6 +247,14 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("hired.txt", include_str!("../../mail-templates/hired.txt")),
     ("hired.html", include_str!("../../mail-templates/hired.html")),
+    (
+        "changeEmail.txt",
+        include_str!("../../mail-templates/changeEmail.txt"),
+    ),
+    (
+        "changeEmail.html",
+        include_str!("../../mail-templates/changeEmail.html"),
+    ),
     (
         "verifyEmail.txt",
         include_str!("../../mail-templates/verifyEmail.txt"),

@@ -7,6 +7,7 @@
 //! - [`applications`]: submitting (with an optional CV file), pipeline steps one at a time or in
 //!   bulk, withdrawal and notes.
 //! - [`audit`]: the audit trail every use case writes to.
+//! - [`drafts`]: the apply page's draft between the form and "Check your answers".
 //! - [`privacy`]: a person's export and erasure.
 //! - [`references`]: applications' short references, drawn and looked up.
 //! - [`offers`]: the offer an application was made, answers refused after its expiry, and the
@@ -25,6 +26,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod dead_letters;
+pub mod drafts;
 pub mod jobs;
 pub mod offers;
 pub mod panel;

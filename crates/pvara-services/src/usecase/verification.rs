@@ -44,6 +44,7 @@ pub fn new_token(
         created_at: now,
         expires_at: now + ttl,
         message,
+        new_email: None,
     })
 }
 
@@ -110,6 +111,41 @@ pub async fn verify_email(
         store,
         &user.to_string(),
         "user.verify_email",
+        format!("user:{user}"),
+    )
+    .await;
+    Ok(user)
+}
+
+/// Moves the link's account to the new address the link was mailed to; refused if another
+/// account has taken that address since (the link stays unspent, and says so).
+pub async fn confirm_new_email(
+    store: &dyn Store,
+    (links, active): (&Links, &ActiveUsers),
+    text: &str,
+) -> Result<UserId, Error> {
+    let id = genuine(store, links, text, AccountMail::ChangeEmail)
+        .await?
+        .ok_or_else(bad_link)?;
+    let user = match store
+        .redeem_token(id, crate::now(), Redemption::ChangeEmail)
+        .await
+    {
+        Ok(user) => user.ok_or_else(bad_link)?,
+        Err(StoreError::Conflict(_)) => {
+            return Err(Error::conflict(
+                "email_taken",
+                "this address belongs to another account now, so yours cannot move to it",
+                Some("token"),
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    active.forget(user);
+    audit::record(
+        store,
+        &user.to_string(),
+        "user.change_email",
         format!("user:{user}"),
     )
     .await;

@@ -1,4 +1,6 @@
-//! Applying for a job: the form (with the voluntary equality questions) and its submission.
+//! Applying for a job: the form (with the voluntary equality questions), checked as a whole and
+//! kept as a draft with its CV file as read, then "Check your answers" ([`super::check_answers`])
+//! before the application is sent.
 
 use std::collections::BTreeMap;
 
@@ -14,15 +16,17 @@ use pvara_domain::scoring::education::Education;
 use super::forms::FormErrors;
 use super::session::Viewer;
 use super::{Layout, PageError, find_job, render};
-use crate::cv::Upload;
-use crate::front::request::RequestId;
+use crate::cv::{Document, Upload};
 use crate::front::upload::ApplicationForm;
 use crate::state::AppState;
+use crate::usecase::applications::{CvSource, SubmitInput};
 use crate::usecase::verification::EmailVerification;
-use crate::usecase::{self, applications::SubmitInput};
+use crate::usecase::{self};
 
-/// The apply form's fields as typed, to show them again next to their errors.
-#[derive(Debug, Default, Clone)]
+/// The apply form's fields as typed, to show them again next to their errors; kept in the draft
+/// as JSON between the form and "Check your answers".
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ApplyFields {
     pub full_name: String,
     pub email: String,
@@ -78,6 +82,8 @@ struct ApplyPage {
     form: ApplyFields,
     education: Vec<(&'static str, &'static str)>,
     questions: Vec<Question>,
+    /// The CV file kept in the draft, by name.
+    kept_cv: Option<String>,
 }
 
 impl ApplyPage {
@@ -96,7 +102,13 @@ impl ApplyPage {
             job_title: job.title.clone(),
             form,
             education: Education::ALL.iter().map(|e| (e.as_str(), e.label())).collect(),
+            kept_cv: None,
         }
+    }
+
+    fn keeping(mut self, cv: Option<&Document>) -> Self {
+        self.kept_cv = cv.map(|d| d.file.file_name.clone());
+        self
     }
 }
 
@@ -119,19 +131,23 @@ pub async fn apply_form(
         let next = super::urlencode(&here);
         return Ok(super::see_other(&format!("/account/email?next={next}")));
     }
-    let fields = ApplyFields {
-        full_name: user.map(|u| u.full_name.clone()).unwrap_or_default(),
-        email: user.map(|u| u.email.clone()).unwrap_or_default(),
-        education: Education::Bachelor.as_str().to_owned(),
-        ..ApplyFields::default()
+    let email = user.map(|u| u.email.clone()).unwrap_or_default();
+    // Back from "Check your answers" (or signed in again): the form as it was left.
+    let draft = usecase::drafts::load(&state, actor, job.id).await?;
+    let fields = match draft
+        .as_ref()
+        .and_then(|d| serde_json::from_str::<ApplyFields>(&d.form).ok())
+    {
+        Some(kept) => ApplyFields { email, ..kept },
+        None => ApplyFields {
+            full_name: user.map(|u| u.full_name.clone()).unwrap_or_default(),
+            email,
+            education: Education::Bachelor.as_str().to_owned(),
+            ..ApplyFields::default()
+        },
     };
-    Ok(render(&ApplyPage::new(
-        &state,
-        &viewer,
-        &job,
-        fields,
-        FormErrors::default(),
-    )))
+    let page = ApplyPage::new(&state, &viewer, &job, fields, FormErrors::default());
+    Ok(render(&page.keeping(draft.and_then(|d| d.cv).as_ref())))
 }
 
 /// The multipart form: text fields and at most one file.
@@ -164,7 +180,7 @@ struct AppliedPage {
     job_title: String,
 }
 
-const APPLY_FIELDS: [(&str, &str, &str); 12] = [
+pub(super) const APPLY_FIELDS: [(&str, &str, &str); 12] = [
     ("fullName", "full-name", "field-full-name"),
     ("email", "full-name", "field-email"),
     (
@@ -201,11 +217,41 @@ pub async fn applied(
     }))
 }
 
+/// The form's answers as the use cases take them; `years` is the number read from the form.
+pub(super) fn submit_input<'a>(
+    job: JobId,
+    fields: &'a ApplyFields,
+    skills: &'a [String],
+    years: f64,
+    cv: Option<CvSource>,
+) -> SubmitInput<'a> {
+    SubmitInput {
+        job_id: job,
+        draft: ApplicationDraft {
+            full_name: &fields.full_name,
+            email: &fields.email,
+            phone: Some(fields.phone.as_str()),
+            skills,
+            years_experience: years,
+            education: &fields.education,
+            resume_text: &fields.resume_text,
+            cover_letter: Some(fields.cover_letter.as_str()),
+        },
+        cv,
+        accepted_privacy_notice: fields.accept_privacy_notice,
+        equality: fields.equality.clone(),
+        // Little text from the file: the form comes back with it in CV text first.
+        accept_short_reading: false,
+    }
+}
+
+/// The form, checked as a whole: with no problem it becomes the draft and the candidate checks
+/// their answers; with problems it comes back with every one of them. A chosen file is read
+/// once, in the sandbox, and kept in the draft either way, so it is never chosen twice.
 pub async fn apply(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    RequestId(request_id): RequestId,
     client: usecase::Client,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
@@ -223,70 +269,50 @@ pub async fn apply(
         &crate::i18n::t("problem-years-blank"),
         &fields.years_experience,
     );
-    let skills = super::forms::split_list(&fields.skills);
-    let no_cv = fields.resume_text.trim().is_empty() && upload.is_none();
+    let chose_file = upload.is_some();
+    let cv = match upload {
+        Some(upload) => Some(CvSource::Upload(upload)),
+        None => usecase::drafts::load(&state, actor, job.id)
+            .await?
+            .and_then(|d| d.cv)
+            .map(CvSource::Read),
+    };
+    let no_cv = fields.resume_text.trim().is_empty() && cv.is_none();
     if no_cv {
         errors.add("cv", crate::i18n::t("problem-cv-missing"));
     }
-    let draft = ApplicationDraft {
-        full_name: &fields.full_name,
-        email: &fields.email,
-        phone: Some(fields.phone.as_str()),
-        skills: &skills,
-        years_experience: years.unwrap_or_default(),
-        education: &fields.education,
-        resume_text: if no_cv { "-" } else { &fields.resume_text },
-        cover_letter: Some(fields.cover_letter.as_str()),
+    let skills = super::forms::split_list(&fields.skills);
+    let input = submit_input(job.id, &fields, &skills, years.unwrap_or_default(), cv);
+    let checked = usecase::applications::check(&state, client, actor, input).await;
+    let read_little = match &checked.verdict {
+        Err(usecase::Error::ReadLittle { text, .. }) => Some(text.clone()),
+        _ => None,
     };
-    if !errors.is_empty() {
-        // The page could not submit; the rest of the form is still checked, so that every
-        // problem shows at once.
-        let consent = (fields.accept_privacy_notice, &fields.equality);
-        let rest = usecase::applications::form_problems(&state, &draft, consent)
-            .into_iter()
-            .filter(|p| !matches!(p.field, "yearsExperience" | "resumeText"))
-            .collect::<Vec<_>>();
-        if !rest.is_empty() {
-            let more = FormErrors::from_use_case(usecase::Error::Problems(rest), &APPLY_FIELDS)?;
-            errors.extend(more);
+    let draft = usecase::drafts::Draft {
+        form: serde_json::to_string(&fields).map_err(|e| PageError::Internal(e.to_string()))?,
+        cv: checked.document.clone(),
+    };
+    let kept = draft.cv.is_some();
+    if kept || chose_file || checked.verdict.is_ok() {
+        usecase::drafts::save(&state, actor, job.id, draft).await?;
+    }
+    match checked.verdict {
+        Ok(()) if errors.is_empty() => return Ok(super::see_other(&format!("/jobs/{id}/apply/check"))),
+        Ok(()) => {}
+        Err(error) => {
+            let from_use_case = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
+            // The page's own reading of the number, and of a missing CV, stand for the use case's.
+            errors.extend(from_use_case.without(|anchor| {
+                (years.is_none() && anchor == "years-experience") || (no_cv && anchor == "resume-text")
+            }));
         }
     }
-    let chose_file = upload.is_some();
-    let outcome = match years.filter(|_| errors.is_empty()) {
-        None => None,
-        Some(_) => {
-            let input = SubmitInput {
-                job_id: job.id,
-                draft: ApplicationDraft {
-                    resume_text: &fields.resume_text,
-                    ..draft
-                },
-                cv: upload,
-                accepted_privacy_notice: fields.accept_privacy_notice,
-                equality: fields.equality.clone(),
-                // Little text from the file: the form comes back with it in CV text first.
-                accept_short_reading: false,
-            };
-            Some(usecase::applications::submit(&state, client, actor, input, request_id.as_deref()).await)
-        }
-    };
-    match outcome {
-        // Post/redirect/get: reloading the confirmation shows it again, it does not apply again.
-        Some(Ok(application)) => Ok(super::see_other(&format!(
-            "/me/applications/{}/applied",
-            application.id
-        ))),
-        Some(Err(error)) => {
-            if let usecase::Error::ReadLittle { text, .. } = &error {
-                fields.resume_text = text.clone();
-            }
-            let mut errors = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
-            errors.file_not_kept(chose_file);
-            Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors)))
-        }
-        None => {
-            errors.file_not_kept(chose_file);
-            Ok(render(&ApplyPage::new(&state, &viewer, &job, fields, errors)))
-        }
+    if let Some(text) = read_little {
+        fields.resume_text = text;
     }
+    if !kept {
+        errors.file_not_kept(chose_file);
+    }
+    let page = ApplyPage::new(&state, &viewer, &job, fields, errors);
+    Ok(render(&page.keeping(checked.document.as_ref())))
 }

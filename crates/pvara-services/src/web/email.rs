@@ -78,7 +78,7 @@ struct VerifyEmailPage {
 #[derive(Debug, Default, Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
-    token: String,
+    pub token: String,
 }
 
 /// The page a verification link opens.

@@ -45,6 +45,12 @@ impl FormErrors {
     }
 
     /// Adds `other`'s messages after these.
+    /// These errors but those on the anchors `dropped` names.
+    pub fn without(mut self, dropped: impl Fn(&str) -> bool) -> Self {
+        self.items.retain(|e| !dropped(&e.anchor));
+        self
+    }
+
     pub fn extend(&mut self, other: FormErrors) {
         self.items.extend(other.items);
     }

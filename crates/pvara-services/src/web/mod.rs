@@ -14,6 +14,8 @@
 //! - `language`: the language switch on every page (English, Urdu).
 //! - [`candidate`]: the job board and the candidate's own applications.
 //! - [`apply`]: the application form, with the voluntary equality questions.
+//! - [`change_email`]: moving an account to a new address, proven by a mailed link.
+//! - [`check_answers`]: "Check your answers", then sending the application.
 //! - `settings`: a person's own name and password.
 //! - `my_data`: everything held about a person as a page to read, print or keep.
 //! - [`about`]: the privacy notice applicants accept, the accessibility statement, help and
@@ -36,6 +38,8 @@ pub mod api_docs;
 pub mod apply;
 pub mod assets;
 pub mod candidate;
+pub mod change_email;
+pub mod check_answers;
 mod confirm;
 pub mod date_input;
 pub mod email;
@@ -381,6 +385,10 @@ pub fn router(state: AppState) -> Router<AppState> {
                 .post(apply::apply)
                 .layer(DefaultBodyLimit::max(crate::front::upload::LIMIT_BYTES)),
         )
+        .route(
+            "/jobs/{id}/apply/check",
+            get(check_answers::page).post(check_answers::send),
+        )
         .route("/language/{code}", get(language::switch))
         .route("/register", get(account::register_form).post(account::register))
         .route("/register/check-email", get(account::register_sent))
@@ -409,6 +417,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/me/account/password",
             get(settings::password_form).post(settings::change_password),
+        )
+        .route(
+            "/me/account/email",
+            get(change_email::form).post(change_email::request),
+        )
+        .route(
+            "/confirm-new-email",
+            get(change_email::confirm_form).post(change_email::confirm),
         )
         .route("/me/erase", get(confirm::erase).post(candidate::erase))
         .route("/account-deleted", get(confirm::deleted))

@@ -1,4 +1,5 @@
-//! "Your account": a person's name and password, changed by themselves. Each change is a plain
+//! "Your account": a person's name and password, changed by themselves (the address, which needs
+//! proof, is [`super::change_email`]). Each change is a plain
 //! form that reports every problem at once and redirects after it succeeds, to the settings page
 //! with a banner saying what changed.
 
@@ -39,6 +40,7 @@ pub async fn page(viewer: Viewer, Query(query): Query<SettingsQuery>) -> Result<
     let changed = match query.changed.as_deref() {
         Some("name") => Some(crate::i18n::t("settings-name-changed")),
         Some("password") => Some(crate::i18n::t("settings-password-changed")),
+        Some("email-link") => Some(crate::i18n::t("settings-email-sent")),
         _ => None,
     };
     Ok(render(&SettingsPage {

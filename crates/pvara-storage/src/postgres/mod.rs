@@ -7,6 +7,7 @@
 //! (`submit`), since their cost is per statement and per commit, not per row.
 
 mod batch;
+mod drafts;
 mod log;
 mod panel;
 mod rows;

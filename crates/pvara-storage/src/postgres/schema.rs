@@ -324,6 +324,24 @@ ALTER TABLE applications ALTER COLUMN reference DROP DEFAULT;
 -- The language a person reads the pages and their mail in (pvara_domain::language).
 ALTER TABLE users ADD COLUMN IF NOT EXISTS language TEXT NOT NULL DEFAULT 'en';
 "#,
+    r#"
+-- The apply page's drafts between the form and "Check your answers" (crate::drafts).
+CREATE TABLE IF NOT EXISTS application_drafts (
+    user_id      UUID NOT NULL REFERENCES users (id),
+    job_id       UUID NOT NULL REFERENCES jobs (id),
+    saved_at     TIMESTAMPTZ NOT NULL,
+    form         TEXT NOT NULL,
+    cv_name      TEXT,
+    cv_type      TEXT,
+    cv_content   BYTEA,
+    cv_text      TEXT,
+    cv_pages     INTEGER,
+    PRIMARY KEY (user_id, job_id)
+);
+CREATE INDEX IF NOT EXISTS application_drafts_by_age ON application_drafts (saved_at);
+-- The address an account moves to once the link mailed there is followed.
+ALTER TABLE account_tokens ADD COLUMN IF NOT EXISTS new_email TEXT;
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

@@ -34,13 +34,15 @@ fn token(row: &PgRow) -> Result<AccountTokenRecord, StoreError> {
 /// Writes a token and its mail event inside the caller's transaction.
 pub(super) async fn insert_token(conn: &mut PgConnection, token: &NewAccountToken) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO account_tokens (id, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO account_tokens (id, user_id, purpose, created_at, expires_at, new_email)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token.id.0)
     .bind(token.user_id.0)
     .bind(token.purpose.as_str())
     .bind(token.created_at)
     .bind(token.expires_at)
+    .bind(&token.new_email)
     .execute(&mut *conn)
     .await
     .map_err(|e| on_constraint(e, "token", "user"))?;
@@ -100,15 +102,26 @@ async fn redeem(
     at: DateTime<Utc>,
     redemption: &Redemption,
 ) -> Result<Option<UserId>, StoreError> {
-    let user: Option<Uuid> = sqlx::query_scalar(
+    let spent: Option<(Uuid, Option<String>)> = sqlx::query_as(
         "UPDATE account_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1
-         RETURNING user_id",
+         RETURNING user_id, new_email",
     )
     .bind(at)
     .bind(id.0)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(user) = user else { return Ok(None) };
+    let Some((user, new_email)) = spent else {
+        return Ok(None);
+    };
+    if let (Redemption::ChangeEmail, Some(new_email)) = (redemption, new_email) {
+        sqlx::query("UPDATE users SET email = $1, email_verified_at = $2 WHERE id = $3")
+            .bind(new_email)
+            .bind(at)
+            .bind(user)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| on_constraint(e, "email", "user"))?;
+    }
     sqlx::query("UPDATE users SET email_verified_at = coalesce(email_verified_at, $1) WHERE id = $2")
         .bind(at)
         .bind(user)
@@ -169,8 +182,8 @@ impl AccountTokens for PgEngine {
     ) -> Result<Vec<Option<AccountMailContext>>, StoreError> {
         let wanted: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
         let rows = sqlx::query(&format!(
-            "SELECT {TOKEN_COLUMNS}, u.full_name, u.email, u.language FROM account_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.id = ANY($1)"
+            "SELECT {TOKEN_COLUMNS}, u.full_name, coalesce(t.new_email, u.email) AS email, u.language
+             FROM account_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ANY($1)"
         ))
         .bind(&wanted)
         .fetch_all(self.pool())

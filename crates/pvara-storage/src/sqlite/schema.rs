@@ -312,6 +312,24 @@ CREATE UNIQUE INDEX applications_reference ON applications (reference);
 -- The language a person reads the pages and their mail in (pvara_domain::language).
 ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
 "#,
+    r#"
+-- The apply page's drafts between the form and "Check your answers" (crate::drafts).
+CREATE TABLE application_drafts (
+    user_id      TEXT NOT NULL REFERENCES users (id),
+    job_id       TEXT NOT NULL REFERENCES jobs (id),
+    saved_at     TEXT NOT NULL,
+    form         TEXT NOT NULL,
+    cv_name      TEXT,
+    cv_type      TEXT,
+    cv_content   BLOB,
+    cv_text      TEXT,
+    cv_pages     INTEGER,
+    PRIMARY KEY (user_id, job_id)
+);
+CREATE INDEX application_drafts_by_age ON application_drafts (saved_at);
+-- The address an account moves to once the link mailed there is followed.
+ALTER TABLE account_tokens ADD COLUMN new_email TEXT;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

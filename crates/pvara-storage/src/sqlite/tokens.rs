@@ -36,14 +36,16 @@ pub(super) fn insert_token(
     in_place: bool,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO account_tokens (id, user_id, purpose, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO account_tokens (id, user_id, purpose, created_at, expires_at, new_email)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         token.id.to_string(),
         token.user_id.to_string(),
         token.purpose.as_str(),
         ts(token.created_at),
-        ts(token.expires_at)
+        ts(token.expires_at),
+        token.new_email
     ])
     .map_err(|e| on_constraint(e, "token", "user"))?;
     emit(
@@ -90,14 +92,21 @@ fn redeem(
     redemption: &Redemption,
 ) -> Result<Option<UserId>, StoreError> {
     let at = ts(at);
-    let user: Option<String> = conn
+    let spent: Option<(String, Option<String>)> = conn
         .prepare_cached(
             "UPDATE account_tokens SET used_at = ?1 WHERE id = ?2 AND used_at IS NULL AND expires_at > ?1
-             RETURNING user_id",
+             RETURNING user_id, new_email",
         )?
-        .query_row(params![at, id.to_string()], |row| row.get(0))
+        .query_row(params![at, id.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
-    let Some(user) = user else { return Ok(None) };
+    let Some((user, new_email)) = spent else {
+        return Ok(None);
+    };
+    if let (Redemption::ChangeEmail, Some(new_email)) = (redemption, new_email) {
+        conn.prepare_cached("UPDATE users SET email = ?1, email_verified_at = ?2 WHERE id = ?3")?
+            .execute(params![new_email, at, user])
+            .map_err(|e| on_constraint(e, "email", "user"))?;
+    }
     conn.prepare_cached(
         "UPDATE users SET email_verified_at = coalesce(email_verified_at, ?1) WHERE id = ?2",
     )?
@@ -161,8 +170,8 @@ impl AccountTokens for SqliteEngine {
         let ids = ids.to_vec();
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {TOKEN_COLUMNS}, u.full_name, u.email, u.language FROM account_tokens t JOIN users u ON u.id = t.user_id
-                 WHERE t.id = ?1"
+                "SELECT {TOKEN_COLUMNS}, u.full_name, coalesce(t.new_email, u.email), u.language
+                 FROM account_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?1"
             ))?;
             ids.iter()
                 .map(|id| {

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod database;
+mod draft_story;
 mod fixtures;
 mod log_story;
 mod panel_story;
@@ -17,6 +18,7 @@ mod token_story;
 mod workspace_story;
 
 pub use database::{TestDatabase, test_kafka, test_kafka_sasl};
+pub use draft_story::*;
 pub use fixtures::*;
 pub use log_story::*;
 pub use panel_story::*;

@@ -30,13 +30,63 @@ fn token(user_id: UserId, purpose: AccountMail, expires_in: Duration) -> NewAcco
             headers: envelope.headers(),
             value: envelope.data,
         },
+        new_email: None,
     }
+}
+
+/// A change of address: mailed to the new address, which the account takes when the link is
+/// followed, unless another account took it first.
+async fn change_email_story(engines: &Engines) {
+    let store = engines.store.as_ref();
+    let id = a_user(store, "before@example.org", Role::Applicant).await;
+    let other = a_user(store, "taken@example.org", Role::Applicant).await;
+    let moving = NewAccountToken {
+        new_email: Some("after@example.org".to_owned()),
+        ..token(id, AccountMail::ChangeEmail, Duration::hours(1))
+    };
+    store.issue_token(moving.clone()).await.unwrap();
+    let context = store.account_mail_contexts(&[moving.id]).await.unwrap()[0]
+        .clone()
+        .unwrap();
+    assert_eq!(context.email, "after@example.org", "mailed to the new address");
+    assert_eq!(store.user(id).await.unwrap().unwrap().email, "before@example.org");
+    let outcome = store
+        .redeem_token(moving.id, Utc::now(), Redemption::ChangeEmail)
+        .await;
+    assert_eq!(outcome.unwrap(), Some(id));
+    let user = store.user(id).await.unwrap().unwrap();
+    assert_eq!(user.email, "after@example.org");
+    assert!(user.email_verified, "proven by the mail that reached it");
+    assert_eq!(store.user_by_email("before@example.org").await.unwrap(), None);
+
+    let clash = NewAccountToken {
+        new_email: Some("taken@example.org".to_owned()),
+        ..token(id, AccountMail::ChangeEmail, Duration::hours(1))
+    };
+    store.issue_token(clash.clone()).await.unwrap();
+    let outcome = store
+        .redeem_token(clash.id, Utc::now(), Redemption::ChangeEmail)
+        .await;
+    assert!(
+        matches!(outcome, Err(crate::StoreError::Conflict("email"))),
+        "{outcome:?}"
+    );
+    assert_eq!(store.user(id).await.unwrap().unwrap().email, "after@example.org");
+    assert_eq!(
+        store.user(other).await.unwrap().unwrap().email,
+        "taken@example.org"
+    );
+    assert!(
+        !store.account_token(clash.id).await.unwrap().unwrap().used,
+        "a refused change spends nothing"
+    );
 }
 
 /// Registration writes the user, the token and its mail event together; the token is mailed
 /// once, redeemed once, not after it expires; a reset changes the password, ends the sessions
 /// and spends the other reset tokens.
 pub async fn account_token_story(engines: &Engines) {
+    change_email_story(engines).await;
     let store = engines.store.as_ref();
     let id = UserId::new();
     let verification = token(id, AccountMail::VerifyEmail, Duration::hours(1));

@@ -27,7 +27,7 @@ async fn every_problem_at_once_and_no_second_application(backend: Backend) {
         assert!(html.contains(message), "{message}: {html}");
     }
 
-    // An apply form with nothing in it: every problem, and the chosen file said to be lost.
+    // An apply form with nothing in it: every problem; a file chosen is kept for the retry.
     let who = app.applicant("Careless Person").await;
     let mut pages = Pages::new(&app);
     pages.sign_in(&who.email).await;
@@ -71,7 +71,8 @@ async fn every_problem_at_once_and_no_second_application(backend: Backend) {
         .await
         .unwrap();
     assert!(html.contains("The privacy notice must be accepted"), "{html}");
-    assert!(html.contains("Choose your CV file again"), "{html}");
+    assert!(html.contains("We have your file cv.txt"), "{html}");
+    assert!(!html.contains("Choose your CV file again"), "{html}");
     // A file read short comes back in CV text to check, with the form's other problems beside it.
     let short = reqwest::multipart::Form::new()
         .text("fullName", who.name.clone())
@@ -95,7 +96,7 @@ async fn every_problem_at_once_and_no_second_application(backend: Backend) {
     assert!(html.contains("The privacy notice must be accepted"), "{html}");
     assert_eq!(app.snapshot().await, before, "nothing stored");
 
-    // Applying redirects to a confirmation that a reload shows again, without applying again.
+    // The form, complete, leads to "Check your answers"; nothing is sent yet.
     let form = reqwest::multipart::Form::new()
         .text("fullName", who.name.clone())
         .text("skills", "Rust")
@@ -105,8 +106,44 @@ async fn every_problem_at_once_and_no_second_application(backend: Backend) {
         .text("acceptPrivacyNotice", "true");
     let answer = pages.post_multipart(&apply, form).await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let check = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(check, format!("/jobs/{job}/apply/check"));
+    let html = pages.get(&check).await.text().await.unwrap();
+    for words in [
+        "Check your answers before sending your application",
+        &who.name,
+        "Bachelor",
+        // The file from the earlier try is still the candidate's, with the text pasted since.
+        "cv.pdf (",
+        "Pasted text (8 words)",
+        "Accept and send",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    assert!(
+        html.contains(&format!(r##"href="/jobs/{job}/apply#years-experience""##)),
+        "each answer links back to its field: {html}"
+    );
+    assert_eq!(app.snapshot().await, before, "nothing sent before the button");
+    // "Change" finds the form as it was left.
+    let form_again = pages.get(&apply).await.text().await.unwrap();
+    assert!(
+        form_again.contains("Four years of Rust services for a bank."),
+        "{form_again}"
+    );
+
+    // Sending redirects to a confirmation that a reload shows again, without applying again;
+    // the check page afterwards leads to the application.
+    let answer = pages.send_checked(&check).await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let confirmation = answer.headers()["location"].to_str().unwrap().to_owned();
     assert!(confirmation.ends_with("/applied"), "{confirmation}");
+    let after = pages.get(&check).await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        after.headers()["location"].to_str().unwrap(),
+        confirmation.trim_end_matches("/applied")
+    );
     for _ in 0..2 {
         let html = pages.get(&confirmation).await.text().await.unwrap();
         assert!(html.contains("Application submitted"), "{html}");

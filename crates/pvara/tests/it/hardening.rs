@@ -241,7 +241,7 @@ async fn the_api_contract_is_published() {
             "{route} is not in {operations:?}"
         );
     }
-    assert_eq!(operations.len(), 46, "{operations:?}");
+    assert_eq!(operations.len(), 48, "{operations:?}");
     let submit = &document["paths"]["/api/applications"]["post"];
     let types: Vec<&String> = submit["requestBody"]["content"]
         .as_object()

@@ -589,6 +589,12 @@ impl Pages {
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.post_with_accept(path, form, "*/*").await
     }
+
+    /// "Check your answers" at `check`, then its one button: the application sent.
+    pub async fn send_checked(&mut self, check: &str) -> reqwest::Response {
+        let csrf = self.csrf(check).await;
+        self.post(check, &[("csrf", csrf.as_str())]).await
+    }
 }
 
 impl Pages {

@@ -92,19 +92,50 @@ async fn a_cv_read_short_is_shown_to_the_candidate_before_anything_is_scored() {
     let html = answer.text().await.unwrap();
     assert!(html.contains("looks like a scanned image"), "{html}");
 
-    // With the text checked and completed in CV text, it is submitted.
+    // With the text checked and completed in CV text, it goes to "Check your answers" and is
+    // sent; the file read before is kept, so it need not be chosen again.
     let answer = pages
         .post_multipart(
             &apply,
-            form()
-                .text(
-                    "resumeText",
-                    "Curriculum vitae of a Rust engineer: six years of Rust services.",
-                )
-                .part("cv", file(sparse_pdf(3, "Curriculum vitae of a Rust engineer"))),
+            form().part("cv", file(sparse_pdf(3, "Curriculum vitae of a Rust engineer"))),
+        )
+        .await;
+    assert!(answer.text().await.unwrap().contains("We have your file cv.pdf"));
+    let answer = pages
+        .post_multipart(
+            &apply,
+            form().text(
+                "resumeText",
+                "Curriculum vitae of a Rust engineer: six years of Rust services.",
+            ),
         )
         .await;
     assert_eq!(answer.status(), reqwest::StatusCode::SEE_OTHER);
+    let check = answer.headers()["location"].to_str().unwrap().to_owned();
+    let html = pages.get(&check).await.text().await.unwrap();
+    assert!(html.contains("cv.pdf (18 words read)"), "{html}");
+    let answer = pages.send_checked(&check).await;
+    assert_eq!(answer.status(), reqwest::StatusCode::SEE_OTHER);
+    let cv = app
+        .engines
+        .store
+        .cv_file(
+            answer.headers()["location"]
+                .to_str()
+                .unwrap()
+                .split('/')
+                .nth(3)
+                .unwrap()
+                .parse()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        cv.map(|f| f.file_name).as_deref(),
+        Some("cv.pdf"),
+        "the kept file is sent"
+    );
     let confirmation = answer.headers()["location"].to_str().unwrap().to_owned();
     assert!(
         pages

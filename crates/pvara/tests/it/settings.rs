@@ -208,3 +208,163 @@ async fn staying_signed_in_renews_the_session(backend: Backend) {
 }
 
 crate::on_every_engine!(staying_signed_in_renews_the_session);
+
+/// A new e-mail address: every problem at once, then a link mailed to the new address, and the
+/// account moves only when that link's button is pressed; the link works once, and not for an
+/// address another account took meanwhile.
+async fn a_person_moves_their_account_to_a_new_address(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let who = app.applicant("Imran Qureshi").await;
+    let mut pages = Pages::new(&app);
+    pages.sign_in(&who.email).await;
+    let settings = pages.get("/me/account").await.text().await.unwrap();
+    assert!(settings.contains(r#"href="/me/account/email""#), "{settings}");
+
+    let csrf = pages.csrf("/me/account/email").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("newEmail", "not an address"),
+        ("currentPassword", "wrong password"),
+    ];
+    let html = pages.post("/me/account/email", &form).await.text().await.unwrap();
+    for words in [
+        "New e-mail address must be an e-mail address",
+        "Current password is not right",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    let own = who.email.clone();
+    let html = pages
+        .post(
+            "/me/account/email",
+            &[
+                ("csrf", csrf.as_str()),
+                ("newEmail", own.as_str()),
+                ("currentPassword", PASSWORD),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("is already your account&#39;s address"), "{html}");
+
+    let answer = pages
+        .post(
+            "/me/account/email",
+            &[
+                ("csrf", csrf.as_str()),
+                ("newEmail", "imran.new@example.org"),
+                ("currentPassword", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers()["location"], "/me/account?changed=email-link");
+    let token = crate::verification::link_token(
+        &app,
+        "imran.new@example.org",
+        "Confirm your new e-mail address",
+        0,
+    )
+    .await;
+    assert_eq!(
+        app.engines
+            .store
+            .user_by_email(&who.email)
+            .await
+            .unwrap()
+            .map(|u| u.full_name),
+        Some("Imran Qureshi".to_owned()),
+        "nothing moves before the link is followed"
+    );
+
+    // Opening the link changes nothing; its button does, once.
+    let link = format!("/confirm-new-email?token={token}");
+    let page = pages.get(&link).await.text().await.unwrap();
+    assert!(page.contains("Confirm my new e-mail address"), "{page}");
+    assert!(
+        app.engines
+            .store
+            .user_by_email("imran.new@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let csrf = pages.csrf(&link).await;
+    let confirm = [("csrf", csrf.as_str()), ("token", token.as_str())];
+    let html = pages
+        .post("/confirm-new-email", &confirm)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Your e-mail address has been changed"), "{html}");
+    let moved = app
+        .engines
+        .store
+        .user_by_email("imran.new@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(moved.email_verified);
+    assert!(
+        app.engines
+            .store
+            .user_by_email(&who.email)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        app.login("imran.new@example.org", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    let html = pages
+        .post("/confirm-new-email", &confirm)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("This link is not valid"),
+        "a link works once: {html}"
+    );
+
+    // An address another account took since the link was mailed: refused, and nothing moves.
+    let other = app.applicant("Someone Else").await;
+    let csrf = pages.csrf("/me/account/email").await;
+    let taken = other.email.clone();
+    pages
+        .post(
+            "/me/account/email",
+            &[
+                ("csrf", csrf.as_str()),
+                ("newEmail", taken.as_str()),
+                ("currentPassword", PASSWORD),
+            ],
+        )
+        .await;
+    let token = crate::verification::link_token(&app, &taken, "Confirm your new e-mail address", 0).await;
+    let html = pages
+        .post(
+            "/confirm-new-email",
+            &[("csrf", csrf.as_str()), ("token", token.as_str())],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("belongs to another account now"), "{html}");
+    assert!(
+        app.engines
+            .store
+            .user_by_email("imran.new@example.org")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    app.stop().await;
+}
+
+crate::on_every_engine!(a_person_moves_their_account_to_a_new_address);

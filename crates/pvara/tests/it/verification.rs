@@ -14,7 +14,7 @@ use crate::on_every_engine;
 on_every_engine!(verified_addresses_and_password_reset);
 
 /// The `nth` mail to `address` whose subject starts so, once delivered.
-async fn mail_to(app: &TestApp, address: &str, subject: &str, nth: usize) -> String {
+pub(crate) async fn mail_to(app: &TestApp, address: &str, subject: &str, nth: usize) -> String {
     eventually(&format!("mail {subject:?} #{nth} to {address}"), || async {
         app.mails()
             .into_iter()
@@ -26,7 +26,7 @@ async fn mail_to(app: &TestApp, address: &str, subject: &str, nth: usize) -> Str
 }
 
 /// The token of the link in that mail.
-async fn link_token(app: &TestApp, address: &str, subject: &str, nth: usize) -> String {
+pub(crate) async fn link_token(app: &TestApp, address: &str, subject: &str, nth: usize) -> String {
     let mail = mail_to(app, address, subject, nth).await;
     let at = mail.find("token=").expect("a link with a token") + "token=".len();
     mail[at..]
