@@ -32,6 +32,16 @@ WORDS = {
 }
 
 
+ABOUT = {
+    "en": [("/privacy", "Privacy notice"), ("/accessibility", "Accessibility statement"),
+           ("/cookies", "Cookies"), ("/contact", "Help and contact"), ("/me/data", "Your data"),
+           ("/me/account/email", "Change your e-mail address")],
+    "ur": [("/privacy", "رازداری کا نوٹس"), ("/accessibility", "رسائی کا بیان"),
+           ("/cookies", "کوکیز"), ("/contact", "مدد اور رابطہ"), ("/me/data", "آپ کا ڈیٹا"),
+           ("/me/account/email", "اپنا ای میل پتہ تبدیل کریں")],
+}
+
+
 @pytest.mark.parametrize("language", ["en", "ur"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_the_apply_flow_in_each_language(server, browser, language, device):
@@ -87,3 +97,9 @@ def test_the_apply_flow_in_each_language(server, browser, language, device):
     expect(page.locator(".govuk-panel")).to_contain_text(REFERENCE)
     check_accessibility(page)
     screenshot(page, f"applied-{language}-{device}")
+
+    # The pages about the service and "Your data" read in the same language, and pass axe.
+    for path, heading in ABOUT[language]:
+        page.goto(base + path)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        check_accessibility(page)

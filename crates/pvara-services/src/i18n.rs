@@ -173,6 +173,11 @@ pub fn education(level: pvara_domain::scoring::education::Education) -> String {
     t(&format!("education-{}", level.as_str().to_ascii_lowercase()))
 }
 
+/// A number of years of experience, as the reader says it ("1 year", "2.5 years").
+pub fn years(n: f64) -> String {
+    t_with("years-count", &[("count", Arg::Number(n))])
+}
+
 /// A form's label given as a message id (`field-full-name`), or as English words on the forms not
 /// yet in the catalogue (the staff's), which stay as they are.
 pub fn label(id_or_words: &str) -> String {

@@ -62,21 +62,23 @@ struct CookiesPage {
     layout: Layout,
     session: &'static str,
     csrf: &'static str,
+    language: &'static str,
     /// How long a sign-in lasts, in words.
     session_length: String,
 }
 
 pub async fn cookies(State(state): State<AppState>, viewer: Viewer) -> Response {
     let minutes = state.tokens.ttl().num_minutes();
+    let count = |n: i64| [("count", crate::i18n::Arg::from(n.unsigned_abs()))];
     let session_length = match minutes {
-        m if m % 60 == 0 && m >= 120 => format!("{} hours", m / 60),
-        60 => "1 hour".to_owned(),
-        m => format!("{m} minutes"),
+        m if m % 60 == 0 => crate::i18n::t_with("mail-hours", &count(m / 60)),
+        m => crate::i18n::t_with("mail-minutes", &count(m)),
     };
     render(&CookiesPage {
         layout: Layout::new(&viewer),
         session: SESSION_COOKIE,
         csrf: CSRF_COOKIE,
+        language: crate::i18n::COOKIE,
         session_length,
     })
 }

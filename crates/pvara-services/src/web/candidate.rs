@@ -8,7 +8,6 @@ use pvara_domain::ids::{ApplicationId, JobId};
 use pvara_domain::pipeline::{Step, Withdrawal};
 use pvara_domain::reference::Reference;
 use pvara_domain::scoring::ScoreCard;
-use pvara_domain::scoring::years;
 use pvara_domain::status::{Action, Status};
 use pvara_storage::model::ScoreRecord;
 use serde::Deserialize;
@@ -263,49 +262,46 @@ pub(super) async fn own(
     Ok(record)
 }
 
-/// The score in plain words: what was met and what was missing.
+/// The score in plain words: what was met and what was missing, in the reader's language.
 pub fn assessment(card: &ScoreCard) -> Vec<String> {
+    use crate::i18n::{Arg, t_with};
+    let list = |skills: &[String]| [("skills", Arg::Text(skills.join(", ")))];
     let mut lines = Vec::new();
     let skills = &card.required_skills;
     if !skills.matched.is_empty() {
-        lines.push(format!("Required skills you have: {}", skills.matched.join(", ")));
+        lines.push(t_with("assess-required-have", &list(&skills.matched)));
     }
     if !skills.missing.is_empty() {
-        lines.push(format!(
-            "Required skills we did not find: {}",
-            skills.missing.join(", ")
-        ));
+        lines.push(t_with("assess-required-missing", &list(&skills.missing)));
     }
     if !card.preferred_skills.matched.is_empty() {
-        lines.push(format!(
-            "Preferred skills you have: {}",
-            card.preferred_skills.matched.join(", ")
+        lines.push(t_with(
+            "assess-preferred-have",
+            &list(&card.preferred_skills.matched),
         ));
     }
     let e = &card.experience;
-    lines.push(if e.years >= e.minimum {
-        format!(
-            "Experience: {}, meeting the {} asked for",
-            years(e.years),
-            e.minimum
-        )
+    let experience = [
+        ("years", Arg::Text(crate::i18n::years(e.years))),
+        ("minimum", Arg::Text(crate::i18n::years(e.minimum))),
+    ];
+    let met = if e.years >= e.minimum {
+        "assess-experience-meets"
     } else {
-        format!(
-            "Experience: {}, below the {} asked for",
-            years(e.years),
-            e.minimum
-        )
-    });
+        "assess-experience-below"
+    };
+    lines.push(t_with(met, &experience));
     let ed = &card.education;
-    lines.push(if ed.level >= ed.required {
-        format!("Education: {}, meeting the requirement", ed.level.label())
+    let education = [
+        ("level", Arg::Text(crate::i18n::education(ed.level))),
+        ("required", Arg::Text(crate::i18n::education(ed.required))),
+    ];
+    let met = if ed.level >= ed.required {
+        "assess-education-meets"
     } else {
-        format!(
-            "Education: {}, below the {} asked for",
-            ed.level.label(),
-            ed.required.label()
-        )
-    });
+        "assess-education-below"
+    };
+    lines.push(t_with(met, &education));
     lines
 }
 

@@ -13,13 +13,14 @@ use pvara_storage::model::{AuditEntry, ScoreRecord};
 use super::candidate::{TimelineEntry, assessment, timeline};
 use super::session::Viewer;
 use super::{Layout, PageError, render};
+use crate::i18n::{self, t};
 use crate::state::AppState;
 use crate::usecase;
 
 /// One application as its candidate reads it.
 struct ApplicationSection {
     job_title: String,
-    details: Vec<(&'static str, String)>,
+    details: Vec<(String, String)>,
     assessment: Vec<String>,
     resume_text: String,
     cover_letter: Option<String>,
@@ -32,7 +33,7 @@ struct ApplicationSection {
 struct AccessRow {
     at: String,
     who: String,
-    what: &'static str,
+    what: String,
 }
 
 #[derive(Template)]
@@ -40,7 +41,7 @@ struct AccessRow {
 struct MyDataPage {
     layout: Layout,
     organisation: String,
-    account: Vec<(&'static str, String)>,
+    account: Vec<(String, String)>,
     applications: Vec<ApplicationSection>,
     access: Vec<AccessRow>,
 }
@@ -60,12 +61,13 @@ pub async fn page(
     let actor = viewer.require("/me/data")?;
     let data = usecase::privacy::own_data(state.store.as_ref(), actor).await?;
     let locale = &state.web.locale;
-    let yes_no = |b: bool| if b { "Yes" } else { "Not yet" }.to_owned();
+    let yes_no = |b: bool| t(if b { "data-yes" } else { "data-not-yet" });
     let account = vec![
-        ("Name", data.user.full_name.clone()),
-        ("E-mail address", data.user.email.clone()),
-        ("Account created", locale.date_time(data.user.created_at)),
-        ("E-mail address confirmed", yes_no(data.user.email_verified)),
+        (t("settings-name"), data.user.full_name.clone()),
+        (t("settings-email"), data.user.email.clone()),
+        (t("data-created"), locale.date_time(data.user.created_at)),
+        (t("data-confirmed"), yes_no(data.user.email_verified)),
+        (t("language-switch"), data.user.language.native_name().to_owned()),
     ];
     let mut applications = Vec::with_capacity(data.applications.len());
     for own in data.applications {
@@ -100,24 +102,29 @@ fn section(
     let record = &own.record;
     let c = &record.candidate;
     let mut details = vec![
-        ("Reference", record.reference.to_string()),
-        ("Status", record.status.to_string()),
-        ("Submitted", locale.date_time(record.submitted_at)),
-        ("Name", c.full_name.as_str().to_owned()),
-        ("E-mail address", c.email.as_str().to_owned()),
-        ("Phone", c.phone.clone().unwrap_or_else(|| "Not given".to_owned())),
-        ("Skills", c.skills.join(", ")),
-        ("Experience", pvara_domain::scoring::years(c.years_experience)),
-        ("Education", c.education.label().to_owned()),
+        (t("data-reference"), record.reference.to_string()),
+        (t("data-status"), i18n::status(record.status)),
+        (t("data-submitted"), locale.date_time(record.submitted_at)),
+        (t("field-full-name"), c.full_name.as_str().to_owned()),
+        (t("settings-email"), c.email.as_str().to_owned()),
+        (
+            t("field-phone"),
+            c.phone.clone().unwrap_or_else(|| t("check-not-given")),
+        ),
+        (t("field-skills"), c.skills.join(", ")),
+        (t("data-experience"), i18n::years(c.years_experience)),
+        (t("field-education"), i18n::education(c.education)),
     ];
     if let Some(file) = &record.cv_file_name {
-        details.push(("CV file", file.clone()));
+        details.push((t("data-cv-file"), file.clone()));
     }
     if let Some(score) = &record.score {
-        details.push(("Score", format!("{} out of 100", score.total)));
+        let total = [("score", i18n::Arg::from(u32::from(score.total)))];
+        details.push((t("data-score"), i18n::t_with("data-score-out-of", &total)));
     }
     if let Some(version) = &record.consent_version {
-        details.push(("Privacy notice accepted", format!("The version of {version}")));
+        let version = [("version", i18n::Arg::Text(version.clone()))];
+        details.push((t("data-consent"), i18n::t_with("privacy-version", &version)));
     }
     let questions = &state.equality;
     let equality = own
@@ -163,10 +170,10 @@ async fn access_rows(state: &AppState, trail: &[AuditEntry]) -> Result<Vec<Acces
             let who = match actor.parse() {
                 Ok(id) => match state.store.user(id).await? {
                     Some(user) => format!("{} ({})", user.full_name, user.role.label().to_lowercase()),
-                    None => "A former member of staff".to_owned(),
+                    None => t("data-former-staff"),
                 },
-                Err(_) if actor == "operator" => "An operator of the service".to_owned(),
-                Err(_) => "The service itself".to_owned(),
+                Err(_) if actor == "operator" => t("data-operator"),
+                Err(_) => t("data-service"),
             };
             names.insert(actor, who);
         }
@@ -180,18 +187,23 @@ async fn access_rows(state: &AppState, trail: &[AuditEntry]) -> Result<Vec<Acces
 }
 
 /// An audit action as the person it concerns reads it.
-fn action_words(action: &str) -> &'static str {
-    match action {
-        "application.read" => "Opened your application",
-        "application.cv.read" => "Downloaded your CV file",
-        "application.note" => "Wrote a note on your application",
-        "application.score_override" => "Set your application's score",
-        "application.scorecard" => "Recorded what your interview found",
-        "user.export" => "Downloaded or viewed your data",
-        "user.verify_email" => "Confirmed your e-mail address",
-        "user.reset_password" => "Reset your password",
-        "user.create" => "Created your account",
-        "user.erase" => "Deleted your account",
-        _ => "Worked on your records",
-    }
+fn action_words(action: &str) -> String {
+    let id = match action {
+        "application.read" => "data-did-read",
+        "application.cv.read" => "data-did-cv",
+        "application.note" => "data-did-note",
+        "application.score_override" => "data-did-score",
+        "application.scorecard" => "data-did-scorecard",
+        "user.export" => "data-did-export",
+        "user.verify_email" => "data-did-verify",
+        "user.reset_password" => "data-did-reset",
+        "user.change_password" => "data-did-password",
+        "user.request_email_change" => "data-did-ask-email",
+        "user.change_email" => "data-did-email",
+        "user.rename" => "data-did-rename",
+        "user.create" => "data-did-create",
+        "user.erase" => "data-did-erase",
+        _ => "data-did-other",
+    };
+    t(id)
 }

@@ -92,6 +92,18 @@ async fn a_candidate_reads_the_service_in_urdu(backend: Backend) {
         assert!(html.contains(words), "{words}: {html}");
     }
 
+    // The pages about the service and "Your data", in Urdu too.
+    for (path, words) in [
+        ("/privacy", "آپ کے ڈیٹا کا ذمہ دار کون ہے"),
+        ("/accessibility", "تعمیل کی صورتِ حال"),
+        ("/cookies", "ضروری کوکیز"),
+        ("/contact", "کسی درخواست کے بارے میں سوالات"),
+        ("/me/data", "آپ کا ریکارڈ کس نے کھولا"),
+    ] {
+        let html = pages.get(path).await.text().await.unwrap();
+        assert!(html.contains(words), "{path}: {html}");
+    }
+
     // Mail follows the account's language, through the API too.
     app.submit(
         &who,
