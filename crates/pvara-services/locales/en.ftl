@@ -65,6 +65,10 @@ field-equality = Equality monitoring:
 problem-required = Enter your { $field }
 problem-cv-missing = Upload your CV or paste its text into CV text
 problem-cv-again = Choose your CV file again: it could not be kept
+problem-read-little = We could read only { $words } words from your CV file ({ $pages ->
+    [one] 1 page
+   *[other] { $pages } pages
+}): check what we read in CV text, add what is missing, and continue
 problem-whole-number = { $field } must be a whole number, like 12
 problem-sign-in = Enter a correct e-mail address and password
 problem-years-blank = Enter your years of experience, as a number (0 if you have none)

@@ -78,9 +78,18 @@ impl FormErrors {
         let mut errors = FormErrors::default();
         let problems = match &error {
             usecase::Error::Problems(problems) => Some(problems.as_slice()),
-            usecase::Error::ReadLittle { others, .. } => {
+            usecase::Error::ReadLittle {
+                others, words, pages, ..
+            } => {
                 let cv = fields.iter().find(|(api, _, _)| *api == "cv");
-                errors.add(cv.map_or("main-content", |f| f.1), capitalise(&error.to_string()));
+                let read = [
+                    ("words", i18n::Arg::from(*words)),
+                    ("pages", i18n::Arg::from(*pages)),
+                ];
+                errors.add(
+                    cv.map_or("main-content", |f| f.1),
+                    i18n::t_with("problem-read-little", &read),
+                );
                 Some(others.as_slice())
             }
             _ => None,
