@@ -188,27 +188,6 @@ impl Interview {
             moved: false,
         })
     }
-
-    /// How the panel reads: with `named`, each member's name and role (what staff and the
-    /// panel read, and candidates where the installation chooses); otherwise by role only ("a
-    /// panel of 2: hiring manager, interviewer"). An interview from before panels were users
-    /// shows the names it was given.
-    pub fn panel_words(&self, named: bool) -> String {
-        if self.roles.len() != self.interviewers.len() {
-            return self.interviewers.join(", ");
-        }
-        if named {
-            return self
-                .interviewers
-                .iter()
-                .zip(&self.roles)
-                .map(|(name, role)| format!("{name} ({})", role.label()))
-                .collect::<Vec<_>>()
-                .join(", ");
-        }
-        let roles: Vec<&str> = self.roles.iter().map(|r| r.label()).collect();
-        format!("a panel of {}: {}", roles.len(), roles.join(", "))
-    }
 }
 
 impl Offer {
@@ -590,26 +569,20 @@ mod tests {
     }
 
     #[test]
-    fn a_panel_reads_by_role_unless_named() {
+    fn a_panel_keeps_its_roles_and_an_old_interview_its_names() {
         let now = Utc::now();
         let panel = [
             (UserId::new(), "S. Ali".to_owned(), Role::HiringManager),
             (UserId::new(), "R. Iqbal".to_owned(), Role::Interviewer),
         ];
         let interview = Interview::parse((now + Duration::days(1), "Room 4"), &panel, 1, now).unwrap();
-        assert_eq!(
-            interview.panel_words(false),
-            "a panel of 2: hiring manager, interviewer"
-        );
-        assert_eq!(
-            interview.panel_words(true),
-            "S. Ali (hiring manager), R. Iqbal (interviewer)"
-        );
+        assert_eq!(interview.roles, [Role::HiringManager, Role::Interviewer]);
+        assert_eq!(interview.interviewers, ["S. Ali", "R. Iqbal"]);
         let old: Interview = serde_json::from_value(serde_json::json!({
             "scheduledAt": "2030-02-14T05:00:00Z", "location": "Room 4", "interviewers": ["S. Ali"]
         }))
         .unwrap();
-        assert_eq!((old.panel_words(false), old.round), ("S. Ali".to_owned(), 1));
+        assert_eq!((old.roles.len(), old.round), (0, 1));
     }
 
     #[test]

@@ -178,6 +178,39 @@ pub fn years(n: f64) -> String {
     t_with("years-count", &[("count", Arg::Number(n))])
 }
 
+/// A role as the reader says it ("hiring manager").
+pub fn role(role: pvara_domain::user::Role) -> String {
+    t(&format!("role-{}", role.as_str()))
+}
+
+/// How an interview's panel reads: with `named`, each member's name and role (what staff and
+/// the panel read, and candidates where the installation chooses); otherwise by role only ("a
+/// panel of 2: hiring manager, interviewer"). An interview from before panels were users shows
+/// the names it was given.
+pub fn panel_words(interview: &pvara_domain::pipeline::Interview, named: bool) -> String {
+    if interview.roles.len() != interview.interviewers.len() {
+        return interview.interviewers.join(", ");
+    }
+    if named {
+        return interview
+            .interviewers
+            .iter()
+            .zip(&interview.roles)
+            .map(|(name, r)| {
+                let member = [("name", Arg::Text(name.clone())), ("role", Arg::Text(role(*r)))];
+                t_with("panel-member", &member)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    let roles: Vec<String> = interview.roles.iter().map(|r| role(*r)).collect();
+    let panel = [
+        ("count", Arg::from(roles.len())),
+        ("roles", Arg::Text(roles.join(", "))),
+    ];
+    t_with("panel-of", &panel)
+}
+
 /// A form's label given as a message id (`field-full-name`), or as English words on the forms not
 /// yet in the catalogue (the staff's), which stay as they are.
 pub fn label(id_or_words: &str) -> String {
@@ -332,7 +365,40 @@ mod tests {
                 let id = format!("education-{}", level.as_str().to_ascii_lowercase());
                 assert!(has(language, &id), "{id} in {}", language.code());
             }
+            for role in pvara_domain::user::Role::ALL {
+                let id = format!("role-{}", role.as_str());
+                assert!(has(language, &id), "{id} in {}", language.code());
+            }
         }
+    }
+
+    #[test]
+    fn a_panel_reads_by_role_unless_named() {
+        use pvara_domain::ids::UserId;
+        use pvara_domain::pipeline::Interview;
+        use pvara_domain::user::Role;
+        let now = chrono::Utc::now();
+        let panel = [
+            (UserId::new(), "S. Ali".to_owned(), Role::HiringManager),
+            (UserId::new(), "R. Iqbal".to_owned(), Role::Interviewer),
+        ];
+        let interview =
+            Interview::parse((now + chrono::Duration::days(1), "Room 4"), &panel, 1, now).unwrap();
+        assert_eq!(
+            panel_words(&interview, false),
+            "a panel of 2: hiring manager, interviewer"
+        );
+        assert_eq!(
+            panel_words(&interview, true),
+            "S. Ali (hiring manager), R. Iqbal (interviewer)"
+        );
+        let urdu = in_language(Language::Ur, || panel_words(&interview, false));
+        assert!(urdu.contains("انٹرویو لینے والا"), "{urdu}");
+        let old: Interview = serde_json::from_value(serde_json::json!({
+            "scheduledAt": "2030-02-14T05:00:00Z", "location": "Room 4", "interviewers": ["S. Ali"]
+        }))
+        .unwrap();
+        assert_eq!(panel_words(&old, false), "S. Ali");
     }
 
     #[test]

@@ -476,7 +476,7 @@ impl MailTemplates {
                 vars.when = self.locale.date_time(interview.scheduled_at);
                 vars.location = interview.location.clone();
                 vars.round = interview.round;
-                vars.interviewers = interview.panel_words(recipient.is_some() || self.name_panel);
+                vars.interviewers = i18n::panel_words(interview, recipient.is_some() || self.name_panel);
             }
             Some(Step::ExtendOffer(offer)) => {
                 vars.salary = self.locale.pay(offer.salary, offer.salary_period);

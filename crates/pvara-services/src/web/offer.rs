@@ -44,7 +44,7 @@ pub(super) fn step_details(record: &ApplicationRecord, locale: &Locale, named_pa
             let mut rows = vec![
                 row("step-interview", locale.date_time(i.scheduled_at)),
                 row("step-place", i.location.clone()),
-                row("step-panel", i.panel_words(named_panel)),
+                row("step-panel", crate::i18n::panel_words(&i, named_panel)),
             ];
             if i.round > 1 {
                 let round = i18n::t_with("step-round-number", &[("round", u32::from(i.round).into())]);

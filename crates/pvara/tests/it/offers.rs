@@ -16,12 +16,14 @@ use crate::helpers::{
 };
 
 /// A recruiter, a job, and `n` applicants each with an application moved up to an offer that
-/// expires at `expires_at`.
+/// expires `expires_in` after it is made (counted from the offer, so a slow set-up never makes
+/// an offer that has expired already); with the last offer's expiry.
 async fn offered(
     app: &TestApp,
     n: usize,
-    expires_at: chrono::DateTime<Utc>,
-) -> (String, Vec<(Applicant, String)>) {
+    expires_in: Duration,
+) -> (String, Vec<(Applicant, String)>, chrono::DateTime<Utc>) {
+    let mut expires_at = Utc::now() + expires_in;
     let recruiter = app.staff("r@pvara.gov", Role::Recruiter).await;
     let job = app
         .create_job(
@@ -37,6 +39,7 @@ async fn offered(
         app.wait_for_status(&recruiter, &id, "Under Review").await;
         let later = |days| Utc::now() + Duration::days(days);
         let panel = app.panel(&recruiter).await;
+        expires_at = Utc::now() + expires_in;
         let steps = [
             (
                 "test-invitation",
@@ -64,7 +67,7 @@ async fn offered(
         }
         people.push((who, id));
     }
-    (recruiter, people)
+    (recruiter, people, expires_at)
 }
 
 async fn post_status(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
@@ -80,7 +83,7 @@ async fn answers_reach_hire_or_end(backend: Backend) {
         |_| {},
     )
     .await;
-    let (recruiter, people) = offered(&app, 3, Utc::now() + Duration::days(7)).await;
+    let (recruiter, people, _) = offered(&app, 3, Duration::days(7)).await;
     let [(ayesha, accepted), (bilal, declined), (_, withdrawn)] = &people[..] else {
         unreachable!()
     };
@@ -223,8 +226,7 @@ async fn an_unanswered_offer_expires_once(backend: Backend) {
         },
     )
     .await;
-    let expires_at = Utc::now() + Duration::seconds(3);
-    let (recruiter, people) = offered(&app, 1, expires_at).await;
+    let (recruiter, people, _) = offered(&app, 1, Duration::seconds(3)).await;
     let (who, id) = &people[0];
     app.wait_for_status(&recruiter, id, "Offer Expired").await;
     refused_as_expired(&app, who, id).await;
@@ -271,8 +273,7 @@ async fn an_answer_after_the_expiry_is_refused_before_the_sweep() {
         },
     )
     .await;
-    let expires_at = Utc::now() + Duration::seconds(3);
-    let (_, people) = offered(&app, 1, expires_at).await;
+    let (_, people, expires_at) = offered(&app, 1, Duration::seconds(3)).await;
     let (who, id) = &people[0];
     // Waiting for the expiry itself, not asserting how long anything took.
     eventually("the offer's expiry to pass", || async {
@@ -294,7 +295,7 @@ async fn times_read_the_same_for_staff_candidate_and_mail() {
         |_| {},
     )
     .await;
-    let (staff_token, people) = offered(&app, 1, Utc::now() + Duration::days(7)).await;
+    let (staff_token, people, _) = offered(&app, 1, Duration::days(7)).await;
     let (who, id) = &people[0];
     let day = (Utc::now() + Duration::days(20)).date_naive();
     let typed = format!("{day}T10:00");
