@@ -39,6 +39,9 @@ pub struct ApplyFields {
     pub accept_privacy_notice: bool,
     /// Equality answers by question key.
     pub equality: BTreeMap<String, String>,
+    /// The whole form passed every check when it was kept: only such a draft is shown for
+    /// checking and sent (one kept with problems, for its file, goes back to the form).
+    pub ready: bool,
 }
 
 /// One equality question on the form: radios, "Prefer not to say" last, none required.
@@ -166,6 +169,7 @@ async fn read_apply_form(multipart: Multipart) -> Result<(String, ApplyFields, O
         cover_letter: form.field("coverLetter").to_owned(),
         accept_privacy_notice: !form.field("acceptPrivacyNotice").is_empty(),
         equality: form.equality_answers(),
+        ready: false,
     };
     Ok((form.field("csrf").to_owned(), fields, form.cv))
 }
@@ -288,6 +292,7 @@ pub async fn apply(
         Err(usecase::Error::ReadLittle { text, .. }) => Some(text.clone()),
         _ => None,
     };
+    fields.ready = checked.verdict.is_ok() && errors.is_empty();
     let draft = usecase::drafts::Draft {
         form: serde_json::to_string(&fields).map_err(|e| PageError::Internal(e.to_string()))?,
         cv: checked.document.clone(),

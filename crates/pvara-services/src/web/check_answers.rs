@@ -112,8 +112,8 @@ fn equality_rows(state: &AppState, fields: &ApplyFields) -> Vec<Row> {
         .collect()
 }
 
-/// The draft's answers and file, or `None` when there is no draft to check (sent already, or
-/// kept too long).
+/// The draft's answers and file, or `None` when there is none ready to check (sent already,
+/// kept too long, or kept with problems for its file).
 async fn draft(
     state: &AppState,
     actor: Actor,
@@ -123,7 +123,7 @@ async fn draft(
         return Ok(None);
     };
     let fields = serde_json::from_str::<ApplyFields>(&draft.form).ok();
-    Ok(fields.map(|f| (f, draft.cv)))
+    Ok(fields.filter(|f| f.ready).map(|f| (f, draft.cv)))
 }
 
 /// Where a person with no draft to check belongs: their application if they sent it, else the form.

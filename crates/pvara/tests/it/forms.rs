@@ -73,6 +73,10 @@ async fn every_problem_at_once_and_no_second_application(backend: Backend) {
     assert!(html.contains("The privacy notice must be accepted"), "{html}");
     assert!(html.contains("We have your file cv.txt"), "{html}");
     assert!(!html.contains("Choose your CV file again"), "{html}");
+    // A draft kept with problems is not one to check: the form it came from.
+    let early = pages.get(&format!("/jobs/{job}/apply/check")).await;
+    assert_eq!(early.status(), StatusCode::SEE_OTHER);
+    assert_eq!(early.headers()["location"].to_str().unwrap(), apply);
     // A file read short comes back in CV text to check, with the form's other problems beside it.
     let short = reqwest::multipart::Form::new()
         .text("fullName", who.name.clone())
