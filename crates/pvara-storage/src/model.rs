@@ -19,7 +19,8 @@ pub struct NewUser {
     pub email: Email,
     pub full_name: FullName,
     pub role: Role,
-    /// PHC string (argon2id); the store never sees a password.
+    /// PHC string (argon2id), or a bcrypt hash an import brought along (replaced at the first
+    /// sign-in); the store never sees a password.
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
     /// Set for accounts whose address needs no proof (staff created by an admin).

@@ -103,8 +103,18 @@ pub async fn hash_password(password: String, asker: Option<std::net::IpAddr>) ->
     .await
 }
 
-/// Checks `password` against `hash`; with no hash (unknown user) checks against a dummy so that
-/// the answer takes as long and an attacker cannot tell which e-mails are registered.
+/// A hash pvara does not make: bcrypt (`$2a$`, `$2b$`, `$2y$`), as the Node.js system it replaces
+/// kept them. Accepted so that imported accounts keep their passwords, and replaced by an argon2id
+/// hash at the first sign-in that proves the password ([`crate::usecase::accounts::sign_in`]).
+pub fn is_imported_hash(hash: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"]
+        .iter()
+        .any(|prefix| hash.starts_with(prefix))
+}
+
+/// Checks `password` against `hash` (argon2id, or an imported bcrypt hash); with no hash (unknown
+/// user) checks against a dummy so that the answer takes as long and an attacker cannot tell
+/// which e-mails are registered.
 pub async fn verify_password(
     password: String,
     hash: Option<String>,
@@ -114,6 +124,9 @@ pub async fn verify_password(
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W/9kNUOL1QT6bRWAkD2ATtzsXBQ2fxa9dLX6wO+G7fA";
         let known = hash.is_some();
         let stored = hash.unwrap_or_else(|| DUMMY.to_owned());
+        if is_imported_hash(&stored) {
+            return Ok(known && bcrypt::verify(password.as_bytes(), &stored).unwrap_or(false));
+        }
         let parsed = PasswordHash::new(&stored).map_err(|e| AuthError::Hash(e.to_string()))?;
         let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(known && matches)

@@ -201,8 +201,14 @@ pub async fn sign_in(
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = verify_password(password.to_owned(), hash, Some(client.address)).await?;
     match user.filter(|u| ok && u.active) {
-        Some(user) => {
+        Some(mut user) => {
             throttle.sign_in_succeeded(client.address, &account).await;
+            if crate::auth::is_imported_hash(&user.password_hash) {
+                // The password is proven: from now on it is kept as pvara keeps every other.
+                let hash = hash_password(password.to_owned(), Some(client.address)).await?;
+                store.change_password(user.id, &hash, crate::now()).await?;
+                user.password_hash = hash;
+            }
             Ok(Some(user))
         }
         None => {
