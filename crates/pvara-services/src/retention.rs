@@ -1,7 +1,8 @@
 //! Retention: `--retention-days N` anonymises applications N days after their job closed, as
 //! an erasure does (ids, statuses, scores and times stay). A background task of the relay role:
 //! it wakes every [`PERIOD`], works in batches of [`BATCH`] (one transaction each, so the writer
-//! is never held long), and logs its progress.
+//! is never held long), and logs its progress. Unsent application drafts, which hold a CV file,
+//! are swept by [`sweep_drafts`] whatever the setting.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +46,25 @@ pub async fn run(store: Arc<dyn Store>, days: u32, shutdown: CancellationToken) 
         }
         if total > 0 {
             tracing::info!(total, days, "retention: done for now");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PERIOD) => {}
+            _ = shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Runs until `shutdown`, removing every [`PERIOD`] the apply page's drafts kept longer than
+/// [`crate::usecase::drafts::KEPT_FOR_HOURS`]. Several processes may run it: a draft is removed
+/// once.
+pub async fn sweep_drafts(store: Arc<dyn Store>, shutdown: CancellationToken) {
+    loop {
+        match crate::usecase::drafts::sweep(store.as_ref()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "retention: removed unsent application drafts"),
+            Err(error) => {
+                tracing::error!(error = %crate::ErrorChain(&error), "retention: cannot remove drafts; will retry");
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(PERIOD) => {}

@@ -1,8 +1,8 @@
 //! The [`Drafts`] trait: an application in the making on the apply page, kept between the form
 //! and "Check your answers" with its CV file as read, so the candidate never chooses the file
-//! twice. Drafts hold personal data for hours, not months: saving one removes every draft older
-//! than the caller's limit, erasure and deactivation remove a person's drafts (see
-//! `erasure::END_ACCESS`), and sending the application removes its draft.
+//! twice. Drafts hold personal data for hours, not months: a background task removes every
+//! draft past its limit (`delete_drafts_before`), erasure and deactivation remove a person's
+//! drafts (see `erasure::END_ACCESS`), and sending the application removes its draft.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -32,13 +32,8 @@ pub struct DraftCv {
 
 #[async_trait]
 pub trait Drafts: Send + Sync + 'static {
-    /// Keeps `draft`, replacing the applicant's earlier draft for the job, and removes every
-    /// draft saved before `expired`.
-    async fn save_draft(
-        &self,
-        draft: ApplicationDraftRecord,
-        expired: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    /// Keeps `draft`, replacing the applicant's earlier draft for the job.
+    async fn save_draft(&self, draft: ApplicationDraftRecord) -> Result<(), StoreError>;
     /// The applicant's draft for the job, unless it was saved before `expired`.
     async fn draft(
         &self,
@@ -47,4 +42,6 @@ pub trait Drafts: Send + Sync + 'static {
         expired: DateTime<Utc>,
     ) -> Result<Option<ApplicationDraftRecord>, StoreError>;
     async fn delete_draft(&self, user: UserId, job: JobId) -> Result<(), StoreError>;
+    /// Removes every draft saved before `expired`, with its file; returns how many.
+    async fn delete_drafts_before(&self, expired: DateTime<Utc>) -> Result<u64, StoreError>;
 }

@@ -287,6 +287,10 @@ impl Application {
                 config.offer_sweep,
                 background.clone(),
             ));
+            tasks.spawn(pvara_services::retention::sweep_drafts(
+                engines.store.clone(),
+                background.clone(),
+            ));
             if let Some(days) = config.retention_days {
                 tasks.spawn(pvara_services::retention::run(
                     engines.store.clone(),

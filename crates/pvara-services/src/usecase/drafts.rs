@@ -12,7 +12,7 @@ use crate::cv::Document;
 use crate::state::Services;
 
 /// How long a draft is kept after its last save: a working day, for a candidate who signs in
-/// again; then it is swept with its file.
+/// again; then it is swept with its file ([`crate::retention::sweep_drafts`]).
 pub const KEPT_FOR_HOURS: i64 = 24;
 
 /// A draft as the page keeps it.
@@ -55,7 +55,7 @@ pub async fn save(services: &Services, actor: Actor, job: JobId, draft: Draft) -
             pages: document.pages,
         }),
     };
-    services.store.save_draft(record, expired()).await?;
+    services.store.save_draft(record).await?;
     Ok(())
 }
 
@@ -63,4 +63,9 @@ pub async fn save(services: &Services, actor: Actor, job: JobId, draft: Draft) -
 pub async fn discard(services: &Services, actor: Actor, job: JobId) -> Result<(), Error> {
     services.store.delete_draft(actor.id, job).await?;
     Ok(())
+}
+
+/// Removes every draft past [`KEPT_FOR_HOURS`], with its file; returns how many.
+pub async fn sweep(store: &dyn pvara_storage::Store) -> Result<u64, Error> {
+    Ok(store.delete_drafts_before(expired()).await?)
 }

@@ -13,16 +13,7 @@ use crate::model::CvFile;
 #[async_trait]
 impl Drafts for PgEngine {
     #[tracing::instrument(skip_all)]
-    async fn save_draft(
-        &self,
-        draft: ApplicationDraftRecord,
-        expired: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("DELETE FROM application_drafts WHERE saved_at < $1")
-            .bind(expired)
-            .execute(&mut *tx)
-            .await?;
+    async fn save_draft(&self, draft: ApplicationDraftRecord) -> Result<(), StoreError> {
         let cv = draft.cv.as_ref();
         sqlx::query(
             "INSERT INTO application_drafts
@@ -41,9 +32,8 @@ impl Drafts for PgEngine {
         .bind(cv.map(|c| &c.file.content))
         .bind(cv.map(|c| &c.text))
         .bind(cv.map(|c| i32::try_from(c.pages).unwrap_or(i32::MAX)))
-        .execute(&mut *tx)
+        .execute(self.pool())
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -100,5 +90,15 @@ impl Drafts for PgEngine {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_drafts_before(&self, expired: DateTime<Utc>) -> Result<u64, StoreError> {
+        let removed = sqlx::query("DELETE FROM application_drafts WHERE saved_at < $1")
+            .bind(expired)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(removed)
     }
 }

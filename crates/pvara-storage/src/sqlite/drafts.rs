@@ -14,14 +14,8 @@ use crate::model::CvFile;
 #[async_trait]
 impl Drafts for SqliteEngine {
     #[tracing::instrument(skip_all)]
-    async fn save_draft(
-        &self,
-        draft: ApplicationDraftRecord,
-        expired: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    async fn save_draft(&self, draft: ApplicationDraftRecord) -> Result<(), StoreError> {
         self.write(move |conn| {
-            conn.prepare_cached("DELETE FROM application_drafts WHERE saved_at < ?1")?
-                .execute([ts(expired)])?;
             let cv = draft.cv.as_ref();
             conn.prepare_cached(
                 "INSERT INTO application_drafts
@@ -90,6 +84,17 @@ impl Drafts for SqliteEngine {
             conn.prepare_cached("DELETE FROM application_drafts WHERE user_id = ?1 AND job_id = ?2")?
                 .execute(params![user.to_string(), job.to_string()])?;
             Ok(())
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_drafts_before(&self, expired: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.write(move |conn| {
+            let removed = conn
+                .prepare_cached("DELETE FROM application_drafts WHERE saved_at < ?1")?
+                .execute([ts(expired)])?;
+            Ok(removed as u64)
         })
         .await
     }

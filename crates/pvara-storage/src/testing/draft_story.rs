@@ -1,6 +1,6 @@
 //! The apply page's drafts, the same on every engine: one per applicant and job, replaced by the
-//! next save, kept with the CV file byte for byte, unseen once expired and swept by a later save,
-//! and gone with the person's access (erasure and deactivation alike).
+//! next save, kept with the CV file byte for byte, unseen once expired and then swept, and gone
+//! with the person's access (erasure and deactivation alike).
 
 use chrono::{Duration, Utc};
 use pvara_domain::user::Role;
@@ -39,7 +39,7 @@ pub async fn draft_story(engines: &Engines) {
         }),
     };
     assert_eq!(store.draft(applicant, job.id, hour_ago).await.unwrap(), None);
-    store.save_draft(first.clone(), hour_ago).await.unwrap();
+    store.save_draft(first.clone()).await.unwrap();
     assert_eq!(
         store.draft(applicant, job.id, hour_ago).await.unwrap(),
         Some(first.clone())
@@ -56,27 +56,31 @@ pub async fn draft_story(engines: &Engines) {
         cv: None,
         ..first.clone()
     };
-    store.save_draft(second.clone(), hour_ago).await.unwrap();
+    store.save_draft(second.clone()).await.unwrap();
     assert_eq!(
         store.draft(applicant, job.id, hour_ago).await.unwrap(),
         Some(second.clone())
     );
 
-    // Expired: unseen, then swept by anyone's next save.
+    // Expired: unseen, then swept, the fresh ones kept.
     let later = now() + Duration::hours(2);
     assert_eq!(store.draft(applicant, job.id, later).await.unwrap(), None);
     let others = ApplicationDraftRecord {
         user_id: other,
+        saved_at: later,
         ..second.clone()
     };
-    store
-        .save_draft(others.clone(), later - Duration::minutes(1))
-        .await
-        .unwrap();
+    store.save_draft(others.clone()).await.unwrap();
+    let swept = store.delete_drafts_before(later - Duration::minutes(1)).await;
+    assert_eq!(swept.unwrap(), 1);
     assert_eq!(
         store.draft(applicant, job.id, hour_ago).await.unwrap(),
         None,
         "swept"
+    );
+    assert_eq!(
+        store.draft(other, job.id, hour_ago).await.unwrap(),
+        Some(others.clone())
     );
 
     // Sent: deleted (and deleting twice is fine).
@@ -85,8 +89,8 @@ pub async fn draft_story(engines: &Engines) {
     assert_eq!(store.draft(other, job.id, hour_ago).await.unwrap(), None);
 
     // Erasure and deactivation take a person's drafts.
-    store.save_draft(first.clone(), hour_ago).await.unwrap();
-    store.save_draft(others.clone(), hour_ago).await.unwrap();
+    store.save_draft(first.clone()).await.unwrap();
+    store.save_draft(others.clone()).await.unwrap();
     store.erase_user(applicant, now()).await.unwrap();
     assert_eq!(store.draft(applicant, job.id, hour_ago).await.unwrap(), None);
     store.deactivate_user(other, now()).await.unwrap();
