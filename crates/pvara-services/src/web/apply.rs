@@ -19,9 +19,9 @@ use super::{Layout, PageError, find_job, render};
 use crate::cv::{Document, Upload};
 use crate::front::upload::ApplicationForm;
 use crate::state::AppState;
+use crate::usecase;
 use crate::usecase::applications::{CvSource, SubmitInput};
 use crate::usecase::verification::EmailVerification;
-use crate::usecase::{self};
 
 /// The apply form's fields as typed, to show them again next to their errors; kept in the draft
 /// as JSON between the form and "Check your answers".

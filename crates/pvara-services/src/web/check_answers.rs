@@ -194,7 +194,10 @@ pub async fn send(
     let input = submit_input(job.id, &fields, &skills, years, cv.map(CvSource::Read));
     match usecase::applications::submit(&state, client, actor, input, request_id.as_deref()).await {
         Ok(application) => {
-            usecase::drafts::discard(&state, actor, job.id).await?;
+            // Sent is sent: a draft that could not be removed now goes with the next sweep.
+            if let Err(error) = usecase::drafts::discard(&state, actor, job.id).await {
+                tracing::warn!(error = %crate::ErrorChain(&error), "a sent application's draft is left for the sweep");
+            }
             Ok(super::see_other(&format!(
                 "/me/applications/{}/applied",
                 application.id
