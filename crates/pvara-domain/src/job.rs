@@ -27,6 +27,9 @@ pub struct Requirements {
     /// The optional stages the job uses (an online test, by default).
     #[serde(default)]
     pub stages: crate::stages::Stages,
+    /// National-recruitment rules (eligibility, quotas, marks), for a job run as a drive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drive: Option<crate::merit::Drive>,
 }
 
 impl Requirements {
@@ -64,6 +67,7 @@ mod tests {
             scoring_paused: false,
             name_blind: true,
             stages: crate::stages::Stages::default(),
+            drive: None,
         };
         assert!(blind.hides_identity(Status::UnderReview));
         for status in [Status::InterviewScheduled, Status::OfferAccepted, Status::Hired] {
@@ -247,6 +251,7 @@ impl Job {
             scoring_paused: false,
             name_blind: false,
             stages: crate::stages::Stages::default(),
+            drive: None,
         };
         Ok(Job {
             id,

@@ -21,6 +21,8 @@
 //! - [`reference`]: the short reference a person reads to a helpdesk (`PVA-7K3Q-9MXD`).
 //! - [`redaction`]: what identifies a person in free text (names, contact details, addresses),
 //!   withheld under name-blind sifting.
+//! - [`merit`]: national recruitment: eligibility on the closing date, quotas, merit lists,
+//!   their fingerprints.
 //! - [`report`]: the funnel, adverse-impact and scorer reports, from histories.
 //! - [`event`]: topics, CloudEvents envelopes and payloads (ids, statuses and scores only).
 //! - [`time`]: the timestamp precision all engines store.
@@ -33,6 +35,7 @@ pub mod event;
 pub mod ids;
 pub mod job;
 pub mod language;
+pub mod merit;
 pub mod pipeline;
 pub mod redaction;
 pub mod reference;

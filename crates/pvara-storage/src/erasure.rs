@@ -8,12 +8,21 @@
 //! e-mail, 4 the time. Of the account statements: 1 the user, 2 the time, 3 the account's erased
 //! e-mail.
 
-/// Rows of an application that are removed whole: its CV file, staff notes, equality answers.
-const REMOVED: [&str; 3] = ["application_files", "application_notes", "equality_answers"];
+/// Rows of an application that are removed whole: its CV file, staff notes, equality answers
+/// and what was declared for a drive's rules (date of birth, domicile, claims). Marks and
+/// published merit lines stay: they hold no name, and a published list never changes.
+const REMOVED: [&str; 4] = [
+    "application_files",
+    "application_notes",
+    "equality_answers",
+    "application_declarations",
+];
 
 /// Free text of an application's history, score history and interviewers' ratings, written by
-/// staff about the person (a scorecard's recommendation stays, as a score does).
-const BLANKED: [&str; 3] = [
+/// staff about the person (a scorecard's recommendation stays, as a score does), and of the
+/// person's representations and their decisions (whether upheld stays).
+const BLANKED: [&str; 4] = [
+    "UPDATE representations SET body = 'erased', reason = CASE WHEN reason IS NULL THEN NULL ELSE 'erased' END WHERE application_id {ids}",
     "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id {ids}",
     "UPDATE score_changes SET reason = 'erased' WHERE application_id {ids}",
     "UPDATE interview_panel SET ratings = NULL WHERE application_id {ids}",

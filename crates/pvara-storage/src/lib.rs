@@ -13,6 +13,8 @@
 //!   supertraits of [`Store`].
 //! - [`panel`]: the [`Panels`] trait: interview panels and their scorecards.
 //! - [`drafts`]: the [`Drafts`] trait: the apply page's draft between its steps.
+//! - [`merit`]: the [`Merit`] trait: national recruitment's rules, declarations, marks, merit
+//!   lists and representations.
 //! - [`log`]: the [`EventLog`], [`Consumer`] and [`Relay`] traits.
 //! - [`partition`]: which partition a record goes to, one rule for every engine (Kafka's
 //!   murmur2 over the key).
@@ -33,6 +35,7 @@ mod erasure;
 pub mod error;
 pub mod kafka;
 pub mod log;
+pub mod merit;
 pub mod metrics;
 mod migrations;
 pub mod model;
@@ -53,6 +56,7 @@ use std::sync::Arc;
 pub use drafts::Drafts;
 pub use error::{LogError, StoreError};
 pub use log::{Consumer, EventLog, Relay};
+pub use merit::Merit;
 pub use panel::Panels;
 pub use store::Store;
 pub use workspace::{AccountTokens, Accounts, Audit, Workspace};

@@ -135,6 +135,8 @@ pub struct Submission {
     pub messages: Vec<OutboxMessage>,
     /// The candidate's voluntary equality answers, stored in their own table and nowhere else.
     pub equality: pvara_domain::equality::Answers,
+    /// What the applicant declared for the job's national-recruitment rules, if it has any.
+    pub declaration: Option<pvara_domain::merit::Declaration>,
 }
 
 #[derive(Debug, Clone)]

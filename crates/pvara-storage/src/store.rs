@@ -27,6 +27,7 @@ pub trait Store:
     + Audit
     + crate::panel::Panels
     + crate::drafts::Drafts
+    + crate::merit::Merit
     + Send
     + Sync
     + 'static
@@ -66,6 +67,7 @@ pub trait Store:
             cv: None,
             messages,
             equality: Default::default(),
+            declaration: None,
         })
         .await
     }

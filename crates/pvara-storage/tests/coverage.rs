@@ -31,7 +31,14 @@ fn every_trait_method_is_in_a_story() {
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
     let mut missing = Vec::new();
-    for file in ["store.rs", "workspace.rs", "panel.rs", "drafts.rs", "log/mod.rs"] {
+    for file in [
+        "store.rs",
+        "workspace.rs",
+        "panel.rs",
+        "drafts.rs",
+        "merit.rs",
+        "log/mod.rs",
+    ] {
         for method in methods(&src.join(file)) {
             if !stories.contains(&format!(".{method}(")) && !stories.contains(&format!("fn {method}(")) {
                 missing.push(format!("{file}: {method}"));

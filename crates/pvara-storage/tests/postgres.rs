@@ -38,6 +38,7 @@ story!(
     workspace_story,
     panel_story,
     draft_story,
+    merit_story,
     report_story,
     listing_story,
     worker_reads_story,

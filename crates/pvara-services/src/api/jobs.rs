@@ -137,6 +137,9 @@ pub struct RequirementsView {
     name_blind: bool,
     /// The optional stages the job uses.
     stages: Stages,
+    /// National-recruitment rules, when the job is run as a drive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drive: Option<pvara_domain::merit::Drive>,
 }
 
 impl JobView {
@@ -152,6 +155,7 @@ impl JobView {
             scoring_paused,
             name_blind,
             stages,
+            drive,
         } = job.requirements;
         Self {
             id: job.id,
@@ -168,6 +172,7 @@ impl JobView {
                 scoring_paused,
                 name_blind,
                 stages,
+                drive,
             },
             created_by: job.created_by,
             created_at: job.created_at,

@@ -9,6 +9,7 @@
 mod batch;
 mod drafts;
 mod log;
+mod merit;
 mod panel;
 mod rows;
 mod schema;

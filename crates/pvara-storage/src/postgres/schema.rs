@@ -342,6 +342,67 @@ CREATE INDEX IF NOT EXISTS application_drafts_by_age ON application_drafts (save
 -- The address an account moves to once the link mailed there is followed.
 ALTER TABLE account_tokens ADD COLUMN IF NOT EXISTS new_email TEXT;
 "#,
+    r#"
+-- National recruitment (crate::merit). A job's rules live in its requirements ('drive').
+-- What an applicant declares for the rules: decision facts, apart from equality answers.
+CREATE TABLE IF NOT EXISTS application_declarations (
+    application_id UUID PRIMARY KEY REFERENCES applications (id),
+    facts          JSONB NOT NULL
+);
+-- Test and interview marks in hundredths.
+CREATE TABLE IF NOT EXISTS marks (
+    application_id UUID NOT NULL REFERENCES applications (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('test', 'interview')),
+    mark           INTEGER NOT NULL CHECK (mark BETWEEN 0 AND 10000),
+    recorded_by    UUID NOT NULL,
+    recorded_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (application_id, kind)
+);
+-- Merit lists: prepared by one person, published when another approves; never changed after.
+CREATE TABLE IF NOT EXISTS merit_lists (
+    job_id        UUID NOT NULL REFERENCES jobs (id),
+    version       INTEGER NOT NULL,
+    drive_version INTEGER NOT NULL,
+    vacancies     INTEGER NOT NULL,
+    split         JSONB NOT NULL,
+    cutoffs       JSONB NOT NULL,
+    fingerprint   TEXT NOT NULL,
+    prepared_by   UUID NOT NULL,
+    prepared_at   TIMESTAMPTZ NOT NULL,
+    approved_by   UUID,
+    approved_at   TIMESTAMPTZ,
+    PRIMARY KEY (job_id, version)
+);
+CREATE TABLE IF NOT EXISTS merit_entries (
+    job_id         UUID NOT NULL,
+    version        INTEGER NOT NULL,
+    line           INTEGER NOT NULL,
+    application_id UUID NOT NULL,
+    reference      TEXT NOT NULL,
+    position       INTEGER,
+    test           INTEGER,
+    interview      INTEGER,
+    total          INTEGER,
+    outcome        JSONB NOT NULL,
+    PRIMARY KEY (job_id, version, line),
+    FOREIGN KEY (job_id, version) REFERENCES merit_lists (job_id, version)
+);
+CREATE INDEX IF NOT EXISTS merit_entries_by_application ON merit_entries (application_id, version);
+CREATE TABLE IF NOT EXISTS representations (
+    id             UUID PRIMARY KEY,
+    application_id UUID NOT NULL REFERENCES applications (id),
+    job_id         UUID NOT NULL REFERENCES jobs (id),
+    list_version   INTEGER NOT NULL,
+    body           TEXT NOT NULL,
+    filed_at       TIMESTAMPTZ NOT NULL,
+    decided_by     UUID,
+    decided_at     TIMESTAMPTZ,
+    upheld         BOOLEAN,
+    reason         TEXT,
+    UNIQUE (application_id, list_version)
+);
+CREATE INDEX IF NOT EXISTS representations_by_job ON representations (job_id, filed_at);
+"#,
 ];
 
 /// Arbitrary constant naming pvara's migration lock.

@@ -274,8 +274,33 @@ async fn write_effects(conn: &mut PgConnection, written: &[&Submission]) -> Resu
         .await?;
     }
     insert_equality(conn, written).await?;
+    insert_declarations(conn, written).await?;
     let messages: Vec<_> = written.iter().flat_map(|s| s.messages.iter().cloned()).collect();
     insert_outbox(conn, &messages, crate::clock::now()).await
+}
+
+/// What the applicants declared for their jobs' national-recruitment rules.
+async fn insert_declarations(conn: &mut PgConnection, written: &[&Submission]) -> Result<(), StoreError> {
+    let mut ids = Vec::new();
+    let mut facts = Vec::new();
+    for s in written {
+        if let Some(declaration) = &s.declaration {
+            ids.push(s.application.id.0);
+            facts.push(serde_json::to_value(declaration).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        }
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO application_declarations (application_id, facts)
+         SELECT * FROM UNNEST($1::uuid[], $2::jsonb[])",
+    )
+    .bind(&ids)
+    .bind(&facts)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// The candidates' equality answers, in their own table.

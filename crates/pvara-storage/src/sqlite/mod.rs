@@ -7,6 +7,7 @@
 
 mod drafts;
 mod log;
+mod merit;
 mod panel;
 mod rows;
 mod schema;

@@ -330,6 +330,67 @@ CREATE INDEX application_drafts_by_age ON application_drafts (saved_at);
 -- The address an account moves to once the link mailed there is followed.
 ALTER TABLE account_tokens ADD COLUMN new_email TEXT;
 "#,
+    r#"
+-- National recruitment (crate::merit). A job's rules live in its requirements ($.drive).
+-- What an applicant declares for the rules: decision facts, apart from equality answers.
+CREATE TABLE application_declarations (
+    application_id TEXT PRIMARY KEY REFERENCES applications (id),
+    facts          TEXT NOT NULL
+);
+-- Test and interview marks in hundredths.
+CREATE TABLE marks (
+    application_id TEXT NOT NULL REFERENCES applications (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('test', 'interview')),
+    mark           INTEGER NOT NULL CHECK (mark BETWEEN 0 AND 10000),
+    recorded_by    TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL,
+    PRIMARY KEY (application_id, kind)
+);
+-- Merit lists: prepared by one person, published when another approves; never changed after.
+CREATE TABLE merit_lists (
+    job_id        TEXT NOT NULL REFERENCES jobs (id),
+    version       INTEGER NOT NULL,
+    drive_version INTEGER NOT NULL,
+    vacancies     INTEGER NOT NULL,
+    split         TEXT NOT NULL,
+    cutoffs       TEXT NOT NULL,
+    fingerprint   TEXT NOT NULL,
+    prepared_by   TEXT NOT NULL,
+    prepared_at   TEXT NOT NULL,
+    approved_by   TEXT,
+    approved_at   TEXT,
+    PRIMARY KEY (job_id, version)
+);
+CREATE TABLE merit_entries (
+    job_id         TEXT NOT NULL,
+    version        INTEGER NOT NULL,
+    line           INTEGER NOT NULL,
+    application_id TEXT NOT NULL,
+    reference      TEXT NOT NULL,
+    position       INTEGER,
+    test           INTEGER,
+    interview      INTEGER,
+    total          INTEGER,
+    outcome        TEXT NOT NULL,
+    PRIMARY KEY (job_id, version, line),
+    FOREIGN KEY (job_id, version) REFERENCES merit_lists (job_id, version)
+);
+CREATE INDEX merit_entries_by_application ON merit_entries (application_id, version);
+CREATE TABLE representations (
+    id             TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications (id),
+    job_id         TEXT NOT NULL REFERENCES jobs (id),
+    list_version   INTEGER NOT NULL,
+    body           TEXT NOT NULL,
+    filed_at       TEXT NOT NULL,
+    decided_by     TEXT,
+    decided_at     TEXT,
+    upheld         INTEGER,
+    reason         TEXT,
+    UNIQUE (application_id, list_version)
+);
+CREATE INDEX representations_by_job ON representations (job_id, filed_at);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -171,6 +171,7 @@ impl Store for SqliteEngine {
                 cv,
                 messages,
                 equality,
+                declaration,
             } = submission;
             let c = &a.candidate;
             let at = ts(a.submitted_at);
@@ -228,6 +229,10 @@ impl Store for SqliteEngine {
                 .execute(params![a.id.to_string(), cv.file_name, cv.content_type, cv.content])?;
             }
             insert_equality(conn, a.id, &equality)?;
+            if let Some(declaration) = &declaration {
+                conn.prepare_cached("INSERT INTO application_declarations (application_id, facts) VALUES (?1, ?2)")?
+                    .execute(params![a.id.to_string(), to_json(declaration)?])?;
+            }
             emit(conn, &messages, &at, in_place)?;
             Ok(messages)
         })

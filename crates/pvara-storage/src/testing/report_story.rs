@@ -62,6 +62,7 @@ pub async fn report_story(engines: &Engines) {
             cv: None,
             messages: vec![],
             equality: equality.clone(),
+            declaration: None,
         };
         store.submit(submission).await.unwrap();
     }

@@ -119,6 +119,7 @@ pub async fn workspace_story(engines: &Engines) {
             cv: Some(file.clone()),
             messages: vec![submitted_message(&application)],
             equality: Default::default(),
+            declaration: None,
         })
         .await
         .unwrap();

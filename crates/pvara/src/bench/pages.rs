@@ -169,6 +169,7 @@ async fn seed_one(
             cv: None,
             messages,
             equality: Default::default(),
+            declaration: None,
         })
         .await?;
     Ok(())
