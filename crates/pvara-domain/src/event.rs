@@ -161,10 +161,14 @@ pub enum MailTemplate {
     Hired,
     /// To each member of an interview's panel, with the calendar invitation.
     PanelInvitation,
+    /// A merit list with the candidate's result was published (national recruitment).
+    MeritPublished,
+    /// The candidate's representation against a merit list was decided.
+    RepresentationDecided,
 }
 
 impl MailTemplate {
-    pub const ALL: [MailTemplate; 13] = [
+    pub const ALL: [MailTemplate; 15] = [
         MailTemplate::ApplicationReceived,
         MailTemplate::UnderReview,
         MailTemplate::TestInvitation,
@@ -178,6 +182,8 @@ impl MailTemplate {
         MailTemplate::OfferExpired,
         MailTemplate::Hired,
         MailTemplate::PanelInvitation,
+        MailTemplate::MeritPublished,
+        MailTemplate::RepresentationDecided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -195,6 +201,8 @@ impl MailTemplate {
             MailTemplate::OfferExpired => "offerExpired",
             MailTemplate::Hired => "hired",
             MailTemplate::PanelInvitation => "panelInvitation",
+            MailTemplate::MeritPublished => "meritPublished",
+            MailTemplate::RepresentationDecided => "representationDecided",
         }
     }
 
@@ -215,6 +223,9 @@ impl MailTemplate {
             MailTemplate::OfferExpired => Status::OfferExpired,
             MailTemplate::Hired => Status::Hired,
             MailTemplate::PanelInvitation => Status::InterviewScheduled,
+            // Results are not a status: the mail reads the submission's entry and says where
+            // to read the result.
+            MailTemplate::MeritPublished | MailTemplate::RepresentationDecided => Status::Submitted,
         }
     }
 }

@@ -47,6 +47,11 @@ pub struct SubmitBody {
     /// key: `{"sex": "female", "province": "prefer-not-to-say"}`. Seen only in aggregate.
     #[serde(default)]
     equality: BTreeMap<String, String>,
+    /// For a job with national-recruitment rules, required: the facts its rules are judged
+    /// by (date of birth, domicile, the job's categories claimed, the subject). Kept apart from
+    /// the equality answers.
+    #[serde(default)]
+    declaration: Option<pvara_domain::merit::Declaration>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -111,9 +116,37 @@ impl FromRequest<AppState> for SubmitPayload {
             cover_letter: Some(form.field("coverLetter").to_owned()),
             accept_privacy_notice: matches!(form.field("acceptPrivacyNotice").trim(), "true" | "on" | "yes"),
             equality: form.equality_answers(),
+            declaration: declaration_fields(&form).map_err(|m| invalid("declaration.dateOfBirth", m))?,
         };
         Ok(SubmitPayload { body, cv: form.cv })
     }
+}
+
+/// The declaration of a form (`declaration.dateOfBirth` as YYYY-MM-DD, `declaration.domicile`,
+/// `declaration.claims` comma-separated, `declaration.subject`); none without a date of birth.
+fn declaration_fields(
+    form: &ApplicationForm,
+) -> Result<Option<pvara_domain::merit::Declaration>, &'static str> {
+    let born = form.field("declaration.dateOfBirth").trim();
+    if born.is_empty() {
+        return Ok(None);
+    }
+    let date_of_birth = born
+        .parse()
+        .map_err(|_| "must be a date of birth as YYYY-MM-DD")?;
+    let subject = form.field("declaration.subject").trim();
+    Ok(Some(pvara_domain::merit::Declaration {
+        date_of_birth,
+        domicile: form.field("declaration.domicile").to_owned(),
+        claims: form
+            .field("declaration.claims")
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        subject: (!subject.is_empty()).then(|| subject.to_owned()),
+    }))
 }
 
 /// Answers 201 only once the application and its events are committed (group commit makes that
@@ -152,6 +185,7 @@ pub async fn submit(
         accepted_privacy_notice: body.accept_privacy_notice,
         equality: body.equality,
         accept_short_reading: true,
+        declaration: body.declaration,
     };
     let application =
         usecase::applications::submit(&state, client, user, input, request_id.as_deref()).await?;

@@ -7,12 +7,14 @@ pub mod error;
 pub mod extract;
 mod health;
 mod jobs;
+mod merit;
 mod offers;
 pub mod openapi;
 mod panels;
 mod pipeline;
 mod privacy;
 pub(crate) mod reports;
+mod representations;
 mod scores;
 mod settings;
 pub mod users;
@@ -45,12 +47,22 @@ pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
         })
 }
 
+/// A `text/csv` body: a testing agency's marks.
+fn is_csv(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/csv"))
+}
+
 /// Refuses a body whose declared length is over the limit before reading any of it, so a client
 /// sending 10 MB is told at once instead of after the upload. Chunked bodies are cut off by
 /// `DefaultBodyLimit` while being read.
 async fn refuse_oversized(request: axum::extract::Request, next: Next) -> Response {
     let limit = if is_multipart(request.headers()) {
         crate::front::upload::LIMIT_BYTES
+    } else if is_csv(request.headers()) {
+        crate::usecase::merit::marks::LIMIT_BYTES
     } else {
         BODY_LIMIT_BYTES
     };
@@ -80,6 +92,13 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         schemas,
         paths,
         submit_or_list.layer(DefaultBodyLimit::max(crate::front::upload::LIMIT_BYTES)),
+    );
+    // A testing agency's marks for a whole drive run to megabytes.
+    let (schemas, paths, marks) = routes!(merit::import_marks);
+    let marks = (
+        schemas,
+        paths,
+        marks.layer(DefaultBodyLimit::max(crate::usecase::merit::marks::LIMIT_BYTES)),
     );
     let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(users::register))
@@ -123,6 +142,18 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(settings::request_email_change))
         .routes(routes!(settings::confirm_email_change))
         .routes(routes!(privacy::erase_user))
+        .routes(routes!(merit::set_rules))
+        .routes(routes!(merit::eligibility))
+        .routes(marks)
+        .routes(routes!(merit::run, merit::versions))
+        .routes(routes!(merit::show))
+        .routes(routes!(merit::approve))
+        .routes(routes!(merit::shortlist))
+        .routes(routes!(merit::results))
+        .routes(routes!(representations::file))
+        .routes(routes!(representations::decide))
+        .routes(routes!(representations::of_job))
+        .routes(routes!(representations::result))
         .routes(routes!(health::health))
         .routes(routes!(health::ready))
         .split_for_parts();

@@ -65,6 +65,7 @@ pub struct SubmitForm {
         (name = "applications", description = "Applying, reading and ranking applications"),
         (name = "pipeline", description = "The recruiter's steps and the applicant's withdrawal"),
         (name = "panels", description = "Interview panels, the interviews a person sits on, and scorecards"),
+        (name = "national recruitment", description = "Eligibility on the closing date, quotas, marks, merit lists approved by two people, public results and representations"),
         (name = "privacy", description = "The data-protection rights and the audit trail"),
         (name = "operations", description = "Liveness and readiness"),
     )

@@ -46,7 +46,10 @@ pub fn context(name: &str) -> MailContext {
             json!({"reason": "Another candidate matched the role more closely"}),
         ),
         MailTemplate::Withdrawal => (Status::UnderReview, json!({})),
-        MailTemplate::ApplicationReceived | MailTemplate::UnderReview => (Status::Submitted, json!({})),
+        MailTemplate::ApplicationReceived
+        | MailTemplate::UnderReview
+        | MailTemplate::MeritPublished
+        | MailTemplate::RepresentationDecided => (Status::Submitted, json!({})),
     };
     MailContext {
         application_id: ApplicationId::new(),

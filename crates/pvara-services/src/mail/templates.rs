@@ -21,6 +21,38 @@ use super::format::Locale;
 
 /// Every template file, as compiled in.
 const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "ur/meritPublished.txt",
+        include_str!("../../mail-templates/ur/meritPublished.txt"),
+    ),
+    (
+        "ur/meritPublished.html",
+        include_str!("../../mail-templates/ur/meritPublished.html"),
+    ),
+    (
+        "ur/representationDecided.txt",
+        include_str!("../../mail-templates/ur/representationDecided.txt"),
+    ),
+    (
+        "ur/representationDecided.html",
+        include_str!("../../mail-templates/ur/representationDecided.html"),
+    ),
+    (
+        "meritPublished.txt",
+        include_str!("../../mail-templates/meritPublished.txt"),
+    ),
+    (
+        "meritPublished.html",
+        include_str!("../../mail-templates/meritPublished.html"),
+    ),
+    (
+        "representationDecided.txt",
+        include_str!("../../mail-templates/representationDecided.txt"),
+    ),
+    (
+        "representationDecided.html",
+        include_str!("../../mail-templates/representationDecided.html"),
+    ),
     // Urdu, for candidates who read it; a mail without an Urdu file goes in English (the
     // panel's invitation, which staff read).
     (

@@ -1,4 +1,4 @@
-//! Closing dates of jobs, remembered for a few seconds after a read, so that a burst of
+//! Closing dates (and national-recruitment rules) of jobs, remembered for a few seconds after a read, so that a burst of
 //! submissions does not read its job from the database each time.
 
 use std::collections::HashMap;
@@ -25,8 +25,17 @@ pub struct JobDeadlines {
     known: Arc<RwLock<HashMap<JobId, Remembered>>>,
 }
 
-/// A job's closing date (if it has one) and when it was read.
-type Remembered = (Option<DateTime<Utc>>, Instant);
+/// A job's closing date (if it has one), its national-recruitment rules (if any) and when they
+/// were read.
+type Remembered = (JobTerms, Instant);
+
+/// What a submission needs to know of its job before writing: until when it takes
+/// applications, and the rules an applicant declares facts for.
+#[derive(Debug, Clone, Default)]
+pub struct JobTerms {
+    pub closes_at: Option<DateTime<Utc>>,
+    pub drive: Option<Arc<pvara_domain::merit::Drive>>,
+}
 
 impl std::fmt::Debug for JobDeadlines {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,21 +50,30 @@ impl JobDeadlines {
         store: &dyn Store,
         id: JobId,
     ) -> Result<Option<Option<DateTime<Utc>>>, StoreError> {
-        let remembered = self.known.read().ok().and_then(|known| known.get(&id).copied());
-        if let Some((closes_at, read_at)) = remembered
+        Ok(self.terms(store, id).await?.map(|terms| terms.closes_at))
+    }
+
+    /// `None` when there is no such job; otherwise its terms.
+    pub async fn terms(&self, store: &dyn Store, id: JobId) -> Result<Option<JobTerms>, StoreError> {
+        let remembered = self.known.read().ok().and_then(|known| known.get(&id).cloned());
+        if let Some((terms, read_at)) = remembered
             && read_at.elapsed() < REMEMBERED_FOR
         {
-            return Ok(Some(closes_at));
+            return Ok(Some(terms));
         }
         let Some(job) = store.job(id).await? else {
             return Ok(None);
+        };
+        let terms = JobTerms {
+            closes_at: job.closes_at,
+            drive: job.requirements.drive.map(Arc::new),
         };
         if let Ok(mut known) = self.known.write() {
             if known.len() >= MAX_JOBS {
                 known.clear();
             }
-            known.insert(id, (job.closes_at, Instant::now()));
+            known.insert(id, (terms.clone(), Instant::now()));
         }
-        Ok(Some(job.closes_at))
+        Ok(Some(terms))
     }
 }

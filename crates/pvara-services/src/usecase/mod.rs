@@ -15,6 +15,8 @@
 //! - [`panel`]: who may see and decide on a candidate (hiring managers, interview panels),
 //!   panels of users and their scorecards, read independently.
 //! - [`jobs`]: posting and closing jobs, their rubrics, and the job board's search.
+//! - [`merit`]: national recruitment: rules, eligibility on the closing date, marks, merit
+//!   lists approved by two people, public results and representations.
 //! - [`dead_letters`]: listing and replaying the records workers set aside.
 //! - [`reports`]: a job's funnel, adverse-impact and scorer reports, from its applications'
 //!   histories (and, for the impact report alone, its equality answers).
@@ -28,6 +30,7 @@ pub mod audit;
 pub mod dead_letters;
 pub mod drafts;
 pub mod jobs;
+pub mod merit;
 pub mod offers;
 pub mod panel;
 pub mod privacy;

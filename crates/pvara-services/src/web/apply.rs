@@ -246,6 +246,7 @@ pub(super) fn submit_input<'a>(
         equality: fields.equality.clone(),
         // Little text from the file: the form comes back with it in CV text first.
         accept_short_reading: false,
+        declaration: None,
     }
 }
 

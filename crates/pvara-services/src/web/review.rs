@@ -132,6 +132,8 @@ fn mail_title(template: &str) -> String {
         Some(MailTemplate::OfferExpired) => "Offer expired",
         Some(MailTemplate::Hired) => "Appointment confirmed",
         Some(MailTemplate::PanelInvitation) => "Invitation to a member of the interview panel",
+        Some(MailTemplate::MeritPublished) => "Results published",
+        Some(MailTemplate::RepresentationDecided) => "Decision on a representation",
         None => "Other mail",
     };
     title.to_owned()

@@ -235,13 +235,19 @@ async fn the_api_contract_is_published() {
         "GET /api/reports/impact",
         "GET /api/reports/scorer",
         "GET /api/equality-questions",
+        "POST /api/jobs/{id}/marks",
+        "POST /api/jobs/{id}/merit-lists",
+        "POST /api/jobs/{id}/merit-lists/{version}/approval",
+        "GET /api/jobs/{id}/merit-lists/{version}",
+        "POST /api/applications/{id}/representations",
+        "POST /api/representations/{id}/decision",
     ] {
         assert!(
             operations.iter().any(|o| o == route),
             "{route} is not in {operations:?}"
         );
     }
-    assert_eq!(operations.len(), 48, "{operations:?}");
+    assert_eq!(operations.len(), 61, "{operations:?}");
     let submit = &document["paths"]["/api/applications"]["post"];
     let types: Vec<&String> = submit["requestBody"]["content"]
         .as_object()

@@ -23,6 +23,7 @@ mod kafka_nodes;
 mod kafka_records;
 mod languages;
 mod mail;
+mod national;
 mod observability;
 mod offers;
 mod oversight;

@@ -4,6 +4,7 @@
 use pvara_domain::ValidationError;
 use pvara_domain::application::{ApplicationDraft, Candidate, NewApplication};
 use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::merit::Declaration;
 use pvara_storage::error::REFERENCE_TAKEN;
 use pvara_storage::model::{CvFile, Submission};
 use pvara_storage::{Store, StoreError};
@@ -29,6 +30,9 @@ pub struct SubmitInput<'a> {
     /// Submit even if the CV file gave little text for its pages (the API's clients decide for
     /// themselves; the page first shows the candidate what was read).
     pub accept_short_reading: bool,
+    /// What the applicant declares for the job's national-recruitment rules: required when the
+    /// job has rules, ignored otherwise.
+    pub declaration: Option<Declaration>,
 }
 
 /// Where an application's CV file comes from: a file to read now, or one read before. The apply
@@ -45,6 +49,7 @@ struct Valid {
     candidate: Candidate,
     equality: pvara_domain::equality::Answers,
     cv: Option<CvFile>,
+    declaration: Option<Declaration>,
 }
 
 /// What [`check`] found: the CV file as read (kept even when the form has other problems, so
@@ -134,6 +139,10 @@ async fn validate(
         );
         return (None, Err(refusal));
     }
+    let declared = match declaration_for(services, input.job_id, input.declaration.clone()).await {
+        Ok(declared) => declared,
+        Err(other) => return (None, Err(other)),
+    };
     let mut draft = input.draft;
     draft.email = email;
     let consent = (input.accepted_privacy_notice, &input.equality);
@@ -171,12 +180,71 @@ async fn validate(
             valid_application(services, &draft, consent)
         }
     };
-    let verdict = verdict.map(|(candidate, equality)| Valid {
+    let verdict = with_declaration(verdict, declared).map(|((candidate, equality), declaration)| Valid {
         candidate,
         equality,
         cv: document.as_ref().map(|d| d.file.clone()),
+        declaration,
     });
     (document, verdict)
+}
+
+/// The applicant's declaration checked against the job's rules, or its problems: required for
+/// a job with rules (nothing to judge eligibility by otherwise), dropped for one without.
+async fn declaration_for(
+    services: &Services,
+    job: JobId,
+    declaration: Option<Declaration>,
+) -> Result<Result<Option<Declaration>, Vec<ValidationError>>, Error> {
+    let Some(terms) = services.job_deadlines.terms(services.store.as_ref(), job).await? else {
+        return Err(unknown_job());
+    };
+    let Some(drive) = terms.drive else {
+        return Ok(Ok(None));
+    };
+    let Some(declaration) = declaration else {
+        return Ok(Err(vec![ValidationError::new(
+            "declaration",
+            "must be given: this job's rules need your date of birth and domicile",
+        )]));
+    };
+    let today = crate::now()
+        .with_timezone(&services.web.locale.zone())
+        .date_naive();
+    Ok(declaration.parse(&drive, today).map(Some))
+}
+
+/// The form's verdict with the declaration's problems added to its own.
+fn with_declaration<T>(
+    verdict: Result<T, Error>,
+    declared: Result<Option<Declaration>, Vec<ValidationError>>,
+) -> Result<(T, Option<Declaration>), Error> {
+    match (verdict, declared) {
+        (Ok(valid), Ok(declaration)) => Ok((valid, declaration)),
+        (Ok(_), Err(problems)) => Err(Error::Problems(problems)),
+        (Err(Error::Problems(mut problems)), Err(more)) => {
+            problems.extend(more);
+            Err(Error::Problems(problems))
+        }
+        (
+            Err(Error::ReadLittle {
+                words,
+                pages,
+                text,
+                mut others,
+            }),
+            Err(more),
+        ) => {
+            others.extend(more);
+            Err(Error::ReadLittle {
+                words,
+                pages,
+                text,
+                others,
+            })
+        }
+        (Err(error), _) => Err(error),
+    }
 }
 
 /// The candidate and their equality answers, or every problem of the form.
@@ -240,6 +308,7 @@ async fn store_application(
         cv: valid.cv,
         messages,
         equality: valid.equality,
+        declaration: valid.declaration,
     };
     // A reference the store already holds is drawn again (rare: see pvara_domain::reference).
     let mut draws = 1;

@@ -1,0 +1,293 @@
+//! Merit lists: run (a dry run, stored nowhere), prepared (stored, waiting for a second
+//! person), approved (published: immutable, fingerprinted, mailed to every candidate on it),
+//! shown, compared between versions, and the public results page by reference.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use pvara_domain::event::{EmailRequested, Event, MailTemplate};
+use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::merit::allocation::{Allocation, Entry, Outcome, allocate, shortlist as by_test};
+use pvara_domain::merit::list::{Difference, MeritList, differences};
+use pvara_domain::reference::Reference;
+use pvara_storage::Store;
+use pvara_storage::StoreError;
+use pvara_storage::merit::{Approval, MeritListHead, StoredMeritList};
+use pvara_storage::outbox::{SOURCE_API, to_messages};
+
+use super::super::{Actor, Error, audit};
+use super::{applicant, closing_date, drive_of, job_and_candidates};
+
+/// The job's list as it would be now, numbered as the next version; stored nowhere (staff).
+#[tracing::instrument(skip(store, zone))]
+pub async fn run(store: &dyn Store, actor: Actor, job: JobId, zone: Tz) -> Result<MeritList, Error> {
+    actor.require_staff()?;
+    let (job, candidates) = job_and_candidates(store, job).await?;
+    let drive = drive_of(&job)?;
+    let on = closing_date(job.closes_at, zone, crate::now());
+    let contenders: Vec<_> = candidates
+        .iter()
+        .map(|c| drive.contender(applicant(c), on))
+        .collect();
+    let published = store
+        .merit_lists(job.id)
+        .await?
+        .iter()
+        .filter(|h| h.approved.is_some())
+        .map(|h| h.version)
+        .max()
+        .unwrap_or(0);
+    Ok(MeritList {
+        job: job.id,
+        version: published + 1,
+        drive_version: drive.version,
+        vacancies: job.vacancies,
+        allocation: allocate(drive, job.vacancies, &contenders),
+    })
+}
+
+/// Who is called to interview: the best `shortlist_per_post` per post of each share by test
+/// mark (staff). Only the selected lines are called.
+pub async fn shortlist(store: &dyn Store, actor: Actor, job: JobId, zone: Tz) -> Result<Allocation, Error> {
+    actor.require_staff()?;
+    let (job, candidates) = job_and_candidates(store, job).await?;
+    let drive = drive_of(&job)?;
+    let on = closing_date(job.closes_at, zone, crate::now());
+    let contenders: Vec<_> = candidates
+        .iter()
+        .map(|c| drive.contender(applicant(c), on))
+        .collect();
+    Ok(by_test(drive, job.vacancies, &contenders))
+}
+
+/// A prepared list and how it differs from the one published before it.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub list: MeritList,
+    pub fingerprint: String,
+    pub differences: Vec<Difference>,
+}
+
+/// Runs the list and stores it as the next version, waiting for a second person's approval;
+/// a list prepared before and not approved is replaced (staff).
+pub async fn prepare(store: &dyn Store, actor: Actor, job: JobId, zone: Tz) -> Result<Prepared, Error> {
+    let list = run(store, actor, job, zone).await?;
+    let fingerprint = list.fingerprint();
+    store
+        .save_merit_list(&list, &fingerprint, actor.id, crate::now())
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => Error::conflict(
+                "stale",
+                "another version of the list was published meanwhile; run it again",
+                None,
+            ),
+            other => other.into(),
+        })?;
+    let differences = match list.version {
+        1 => Vec::new(),
+        v => match store.merit_list(job, v - 1).await? {
+            Some(before) => differences(&before.list, &list),
+            None => Vec::new(),
+        },
+    };
+    let subject = format!("job:{job}/merit-list/{}@sha256:{fingerprint}", list.version);
+    audit::record(store, &actor.audit_name(), "merit.prepare", subject).await;
+    Ok(Prepared {
+        list,
+        fingerprint,
+        differences,
+    })
+}
+
+/// Publishes a prepared list (staff other than the one who prepared it). Every candidate on it
+/// is mailed that the results are out, in the publication's transaction.
+pub async fn approve(
+    store: &dyn Store,
+    actor: Actor,
+    job: JobId,
+    version: u32,
+    request_id: Option<&str>,
+) -> Result<MeritListHead, Error> {
+    actor.require_staff()?;
+    let prepared = store
+        .merit_list(job, version)
+        .await?
+        .ok_or(Error::NotFound("merit list"))?;
+    if prepared.head.approved.is_some() {
+        return Err(Error::conflict(
+            "published",
+            "this version is published already",
+            None,
+        ));
+    }
+    let events: Vec<Event> = prepared
+        .list
+        .allocation
+        .entries
+        .iter()
+        .map(|e| {
+            Event::EmailRequested(EmailRequested {
+                application_id: e.application,
+                job_id: job,
+                template: MailTemplate::MeritPublished,
+                panelist: None,
+            })
+        })
+        .collect();
+    let now = crate::now();
+    let messages = to_messages(&events, SOURCE_API, request_id, now)?;
+    let approval = Approval {
+        job,
+        version,
+        by: actor.id,
+        at: now,
+        messages,
+    };
+    store.approve_merit_list(approval).await.map_err(|e| match e {
+        StoreError::Conflict(_) => Error::conflict(
+            "same_person",
+            "a list must be approved by someone other than the person who prepared it",
+            None,
+        ),
+        StoreError::NotFound(_) => Error::conflict("published", "this version is published already", None),
+        other => other.into(),
+    })?;
+    let subject = format!(
+        "job:{job}/merit-list/{version}@sha256:{}",
+        prepared.head.fingerprint
+    );
+    audit::record(store, &actor.audit_name(), "merit.publish", subject).await;
+    let mut head = prepared.head;
+    head.approved = Some((actor.id, now));
+    Ok(head)
+}
+
+/// A version of the job's list, published or waiting (staff).
+pub async fn show(
+    store: &dyn Store,
+    actor: Actor,
+    job: JobId,
+    version: u32,
+) -> Result<StoredMeritList, Error> {
+    actor.require_staff()?;
+    store
+        .merit_list(job, version)
+        .await?
+        .ok_or(Error::NotFound("merit list"))
+}
+
+/// The job's lists, newest first, without their lines (staff).
+pub async fn versions(store: &dyn Store, actor: Actor, job: JobId) -> Result<Vec<MeritListHead>, Error> {
+    actor.require_staff()?;
+    Ok(store.merit_lists(job).await?)
+}
+
+/// What changed from the version before `version` to it (staff).
+pub async fn changes(
+    store: &dyn Store,
+    actor: Actor,
+    job: JobId,
+    version: u32,
+) -> Result<Vec<Difference>, Error> {
+    let after = show(store, actor, job, version).await?;
+    match version.checked_sub(1).filter(|v| *v > 0) {
+        Some(before) => {
+            let before = show(store, actor, job, before).await?;
+            Ok(differences(&before.list, &after.list))
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+/// One line of the public results: a reference and what it got, never a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicLine {
+    pub reference: Reference,
+    pub position: Option<u32>,
+    pub outcome: Outcome,
+}
+
+/// The newest published list of a job, as anyone may read it.
+#[derive(Debug, Clone)]
+pub struct PublicResults {
+    pub job_title: String,
+    pub version: u32,
+    pub fingerprint: String,
+    pub published_at: DateTime<Utc>,
+    pub lines: Vec<PublicLine>,
+    /// The canonical text the fingerprint is of, for anyone to check with `sha256sum`.
+    pub canonical: String,
+}
+
+/// The public results of a job: `None` until a list is published. Needs no account.
+pub async fn public_results(store: &dyn Store, job: JobId) -> Result<Option<PublicResults>, Error> {
+    let Some(job_record) = store.job(job).await? else {
+        return Ok(None);
+    };
+    let newest = store
+        .merit_lists(job)
+        .await?
+        .into_iter()
+        .find(|h| h.approved.is_some());
+    let Some(head) = newest else { return Ok(None) };
+    let Some(stored) = store.merit_list(job, head.version).await? else {
+        return Ok(None);
+    };
+    let lines = stored
+        .list
+        .allocation
+        .entries
+        .iter()
+        .map(|e| PublicLine {
+            reference: e.reference.clone(),
+            position: e.position,
+            outcome: e.outcome.clone(),
+        })
+        .collect();
+    Ok(Some(PublicResults {
+        job_title: job_record.title,
+        version: head.version,
+        fingerprint: head.fingerprint.clone(),
+        published_at: head.approved.map_or(head.prepared_at, |(_, at)| at),
+        canonical: stored.list.canonical(),
+        lines,
+    }))
+}
+
+/// A candidate's own result: their line on the newest published list of the job, and until
+/// when they may file a representation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnResult {
+    pub head: MeritListHead,
+    pub entry: Entry,
+    pub representations_until: DateTime<Utc>,
+}
+
+/// The applicant's result on their application, once published; staff may read it too.
+pub async fn own_result(
+    store: &dyn Store,
+    actor: Actor,
+    application: ApplicationId,
+) -> Result<Option<OwnResult>, Error> {
+    let (owner, job, _) = store
+        .application_owner(application)
+        .await?
+        .ok_or(Error::NotFound("application"))?;
+    if owner != actor.id && !actor.role.works_here() {
+        return Err(Error::NotFound("application"));
+    }
+    let Some((head, entry)) = store.merit_entry(application).await? else {
+        return Ok(None);
+    };
+    let days = store
+        .job(job)
+        .await?
+        .and_then(|j| j.requirements.drive.map(|d| d.representation_days))
+        .unwrap_or(0);
+    let published = head.approved.map_or(head.prepared_at, |(_, at)| at);
+    Ok(Some(OwnResult {
+        representations_until: published + chrono::Duration::days(i64::from(days)),
+        head,
+        entry,
+    }))
+}
