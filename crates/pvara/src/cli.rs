@@ -134,6 +134,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::report::ReportCommand,
     },
+    /// National recruitment: import marks, run and show merit lists.
+    Merit {
+        #[command(subcommand)]
+        command: crate::merit::MeritCommand,
+    },
     /// Print the API's OpenAPI document (JSON), or with --markdown the book's API reference.
     Openapi {
         #[arg(long)]
@@ -502,6 +507,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => crate::admin::replay(&config, &topic, partition, offset).await,
         Command::Mail { command } => crate::mail::run(config, command),
         Command::Report { command } => crate::report::run(&config, command).await,
+        Command::Merit { command } => crate::merit::run(&config, command).await,
         Command::Openapi { markdown } => {
             let (_, document) = pvara_services::api::routes();
             if markdown {

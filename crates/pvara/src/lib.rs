@@ -10,6 +10,7 @@
 //! - [`ops`]: the operator commands `status`, `topics` and `groups`.
 //! - [`admin`]: `users create|deactivate|verify`, `audit` and `dlq list|replay`.
 //! - [`report`]: `report impact|scorer`, a job's reports at the terminal.
+//! - [`merit`]: `merit import-marks|run|show`, national recruitment at the terminal.
 //! - [`mail`]: mail settings (mbox or SMTP, templates, locale) and `pvara mail preview`.
 //! - [`telemetry`]: log output setup.
 //! - [`bench`]: `pvara bench`, the load generator.
@@ -21,6 +22,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod mail;
+pub mod merit;
 pub mod ops;
 pub mod report;
 pub mod startup;

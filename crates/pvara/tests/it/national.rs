@@ -336,6 +336,17 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
     let result = app.get_json(&woman_result, Some(&woman.token)).await;
     assert_eq!(result["version"], 2);
     assert_eq!(result["representations"][0]["upheld"], true);
+    // The terminal shows the published list, the very text its fingerprint is of.
+    let cli = |args: &[&str]| crate::processes::output(app.data_dir.path(), app.database_url(), args);
+    let results = app.get_json(&format!("/api/jobs/{job}/results"), None).await;
+    let shown = cli(&["merit", "show", "--job", &job, "--canonical"]);
+    assert!(shown.ends_with(results["canonical"].as_str().unwrap()), "{shown}");
+    assert!(shown.contains(versions[0]["fingerprint"].as_str().unwrap()));
+    let dry = cli(&["merit", "run", "--job", &job, "--dry-run"]);
+    assert!(
+        dry.contains("3 posts, version 3") && dry.contains(&ref_b),
+        "{dry}"
+    );
     // Another applicant cannot read her result.
     let (other, _, _) = apply(&app, &job, "Faisal Other", born(25, "Punjab", &[])).await;
     let response = app.get(&woman_result, Some(&other.token)).await;
