@@ -105,6 +105,8 @@ const TRANSLATED: &[&str] = &[
     "register_sent.html",
     "my_applications.html",
     "my_application.html",
+    "results.html",
+    "representation.html",
     "status_fragment.html",
     "account_settings.html",
     "my_data.html",

@@ -189,6 +189,10 @@ pub struct BenchArgs {
     /// 999 more jobs), then fetch each page one request at a time.
     #[arg(long)]
     pub pages: bool,
+    /// Time a national drive's merit list instead: one job of 500 posts in 8 quota categories
+    /// gets --applications applicants with declarations and marks, then the dry run is timed.
+    #[arg(long, conflicts_with = "pages")]
+    pub drive: bool,
     /// Directory for report.json and report.svg.
     #[arg(long, default_value = "bench-report")]
     pub report: PathBuf,
@@ -524,7 +528,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => ops::reset_offsets(&config, args).await,
         Command::Status { api } => ops::status(&config, &api).await,
         Command::Bench(args) => {
-            let pages = args.pages;
+            let (pages, drive) = (args.pages, args.drive);
             let options = crate::bench::BenchOptions {
                 target: args.target,
                 applications: args.applications,
@@ -540,7 +544,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 semantic_model: config.semantic_model.clone(),
                 await_semantic: args.await_semantic || config.semantic_model.is_some(),
             };
-            let report = if pages {
+            let report = if drive {
+                crate::bench::drive::run(&options).await?
+            } else if pages {
                 crate::bench::pages::run(&options).await?
             } else {
                 crate::bench::run(options).await?

@@ -47,6 +47,9 @@ pub struct ExportApplication {
     /// The candidate's own answers to the equality questions, by question key (shown to no one
     /// else but in aggregate).
     pub equality_answers: std::collections::BTreeMap<String, String>,
+    /// What the candidate declared for a national drive's rules, if the job had any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<pvara_domain::merit::Declaration>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -83,6 +86,8 @@ pub struct OwnApplicationData {
     pub staff_notes: Vec<Note>,
     /// The candidate's own answers to the equality questions, by question key.
     pub equality_answers: std::collections::BTreeMap<String, String>,
+    /// What they declared for a national drive's rules.
+    pub declaration: Option<pvara_domain::merit::Declaration>,
 }
 
 /// The caller's own data; the read is audited as an export.
@@ -116,10 +121,12 @@ pub async fn own_data(store: &dyn Store, actor: Actor) -> Result<OwnData, Error>
             .into_iter()
             .flat_map(|(_, answers)| answers.0)
             .collect();
+        let declaration = store.declaration(own.id).await?;
         applications.push(OwnApplicationData {
             record,
             staff_notes,
             equality_answers,
+            declaration,
         });
     }
     audit_trail.sort_by_key(|e| e.at);
@@ -163,6 +170,7 @@ pub async fn export(
                 application: view(a.record),
                 staff_notes: a.staff_notes.into_iter().map(ExportNote::from).collect(),
                 equality_answers: a.equality_answers,
+                declaration: a.declaration,
             })
             .collect(),
         audit_trail,

@@ -39,6 +39,8 @@ pub struct ApplyFields {
     pub accept_privacy_notice: bool,
     /// Equality answers by question key.
     pub equality: BTreeMap<String, String>,
+    /// What the applicant declares for the job's national-recruitment rules.
+    pub declaration: super::declaration::DeclarationFields,
     /// The whole form passed every check when it was kept: only such a draft is shown for
     /// checking and sent (one kept with problems, for its file, goes back to the form).
     pub ready: bool,
@@ -87,6 +89,8 @@ struct ApplyPage {
     questions: Vec<Question>,
     /// The CV file kept in the draft, by name.
     kept_cv: Option<String>,
+    /// The declaration's choices, for a job with national-recruitment rules.
+    drive: Option<super::declaration::Choices>,
 }
 
 impl ApplyPage {
@@ -103,9 +107,10 @@ impl ApplyPage {
             errors,
             job_id: job.id,
             job_title: job.title.clone(),
-            form,
             education: Education::ALL.iter().map(|e| (e.as_str(), e.label())).collect(),
             kept_cv: None,
+            drive: super::declaration::Choices::of(job, &form.declaration),
+            form,
         }
     }
 
@@ -169,6 +174,7 @@ async fn read_apply_form(multipart: Multipart) -> Result<(String, ApplyFields, O
         cover_letter: form.field("coverLetter").to_owned(),
         accept_privacy_notice: !form.field("acceptPrivacyNotice").is_empty(),
         equality: form.equality_answers(),
+        declaration: super::declaration::DeclarationFields::read(&form),
         ready: false,
     };
     Ok((form.field("csrf").to_owned(), fields, form.cv))
@@ -184,7 +190,7 @@ struct AppliedPage {
     job_title: String,
 }
 
-pub(super) const APPLY_FIELDS: [(&str, &str, &str); 12] = [
+pub(super) const APPLY_FIELDS: [(&str, &str, &str); 17] = [
     ("fullName", "full-name", "field-full-name"),
     ("email", "full-name", "field-email"),
     (
@@ -201,6 +207,11 @@ pub(super) const APPLY_FIELDS: [(&str, &str, &str); 12] = [
     ("coverLetter", "cover-letter", "field-cover-letter"),
     ("jobId", "full-name", "field-job"),
     ("equality", "equality", "field-equality"),
+    ("declaration", "date-of-birth", "field-date-of-birth"),
+    ("declaration.dateOfBirth", "date-of-birth", "field-date-of-birth"),
+    ("declaration.domicile", "domicile", "field-domicile"),
+    ("declaration.claims", "claims", "field-claims"),
+    ("declaration.subject", "subject", "field-subject"),
 ];
 
 /// The confirmation after applying: the reference and what happens next. A page of its own, so
@@ -246,7 +257,8 @@ pub(super) fn submit_input<'a>(
         equality: fields.equality.clone(),
         // Little text from the file: the form comes back with it in CV text first.
         accept_short_reading: false,
-        declaration: None,
+        // A date that is not a date is the page's own problem (see `apply`).
+        declaration: fields.declaration.declaration().ok().flatten(),
     }
 }
 
@@ -282,6 +294,10 @@ pub async fn apply(
             .and_then(|d| d.cv)
             .map(CvSource::Read),
     };
+    let bad_date = fields.declaration.declaration().err();
+    if let Some(message) = &bad_date {
+        errors.add("date-of-birth", message.clone());
+    }
     let no_cv = fields.resume_text.trim().is_empty() && cv.is_none();
     if no_cv {
         errors.add("cv", crate::i18n::t("problem-cv-missing"));
@@ -309,7 +325,9 @@ pub async fn apply(
             let from_use_case = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
             // The page's own reading of the number, and of a missing CV, stand for the use case's.
             errors.extend(from_use_case.without(|anchor| {
-                (years.is_none() && anchor == "years-experience") || (no_cv && anchor == "resume-text")
+                (years.is_none() && anchor == "years-experience")
+                    || (no_cv && anchor == "resume-text")
+                    || (bad_date.is_some() && anchor == "date-of-birth")
             }));
         }
     }

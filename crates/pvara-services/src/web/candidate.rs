@@ -237,6 +237,8 @@ struct MyApplicationPage {
     next: String,
     /// The offer can be answered now.
     can_answer_offer: bool,
+    /// The published result of a national drive, once there is one.
+    result: Option<super::results::OwnResult>,
 }
 
 #[derive(Template)]
@@ -350,6 +352,12 @@ pub async fn my_application(
         current_step: super::offer::step_details(&record, locale, state.web.name_panel),
         next: super::offer::what_next(record.status),
         can_answer_offer: offer_open && record.status.apply(Action::AcceptOffer).is_some(),
+        result: super::results::own_result(
+            &state,
+            viewer.require(&format!("/me/applications/{id}"))?,
+            record.id,
+        )
+        .await?,
     }))
 }
 

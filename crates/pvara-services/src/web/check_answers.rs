@@ -37,6 +37,85 @@ struct CheckPage {
     job_title: String,
     rows: Vec<Row>,
     equality: Vec<Row>,
+    /// For a job with national-recruitment rules: the declared facts.
+    declaration: Vec<Row>,
+    /// The rules the applicant falls short of on the closing date, as sentences: they may
+    /// still send the application.
+    shortfalls: Vec<String>,
+}
+
+impl CheckPage {
+    fn new(
+        state: &AppState,
+        viewer: &Viewer,
+        job: &pvara_domain::job::Job,
+        (fields, cv): (&ApplyFields, Option<&crate::cv::Document>),
+        errors: FormErrors,
+    ) -> Self {
+        CheckPage {
+            layout: Layout::new(viewer),
+            errors,
+            job_id: job.id,
+            job_title: job.title.clone(),
+            rows: rows(fields, cv),
+            equality: equality_rows(state, fields),
+            declaration: declaration_rows(&state.web.locale, job, fields),
+            shortfalls: shortfalls(state, job, fields),
+        }
+    }
+}
+
+/// The declared facts, for a job with rules.
+fn declaration_rows(
+    locale: &crate::mail::Locale,
+    job: &pvara_domain::job::Job,
+    fields: &ApplyFields,
+) -> Vec<Row> {
+    if job.requirements.drive.is_none() {
+        return Vec::new();
+    }
+    let d = &fields.declaration;
+    let given = |value: &str| {
+        if value.is_empty() {
+            i18n::t("check-not-given")
+        } else {
+            value.to_owned()
+        }
+    };
+    let born = chrono::NaiveDate::parse_from_str(&d.date_of_birth, "%Y-%m-%d")
+        .map_or_else(|_| given(&d.date_of_birth), |day| locale.date(day));
+    let row = |id: &str, value: String, anchor| Row {
+        key: i18n::t(id),
+        value,
+        anchor,
+    };
+    let mut rows = vec![
+        row("field-date-of-birth", born, "date-of-birth"),
+        row("field-domicile", given(&d.domicile), "domicile"),
+        row("field-claims", given(&d.claims.join(", ")), "claims"),
+    ];
+    if !d.subject.is_empty() {
+        rows.push(row("field-subject", d.subject.clone(), "subject"));
+    }
+    rows
+}
+
+/// What the job's rules say of these answers on its closing date.
+fn shortfalls(state: &AppState, job: &pvara_domain::job::Job, fields: &ApplyFields) -> Vec<String> {
+    let Ok(declaration) = fields.declaration.declaration() else {
+        return Vec::new();
+    };
+    let education = Education::parse("education", &fields.education).unwrap_or(Education::None);
+    let years = fields.years_experience.trim().parse().unwrap_or(0.0);
+    usecase::merit::shortfalls_before_submitting(
+        job,
+        declaration.as_ref(),
+        (education, years),
+        state.web.locale.zone(),
+    )
+    .iter()
+    .map(i18n::shortfall)
+    .collect()
 }
 
 fn words(text: &str) -> f64 {
@@ -149,14 +228,14 @@ pub async fn page(
     let Some((fields, cv)) = draft(&state, actor, job.id).await? else {
         return elsewhere(&state, actor, job.id).await;
     };
-    Ok(render(&CheckPage {
-        layout: Layout::new(&viewer),
-        errors: FormErrors::default(),
-        job_id: job.id,
-        job_title: job.title.clone(),
-        rows: rows(&fields, cv.as_ref()),
-        equality: equality_rows(&state, &fields),
-    }))
+    let page = CheckPage::new(
+        &state,
+        &viewer,
+        &job,
+        (&fields, cv.as_ref()),
+        FormErrors::default(),
+    );
+    Ok(render(&page))
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,8 +269,7 @@ pub async fn send(
         &fields.years_experience,
     )
     .unwrap_or_default();
-    let rows = rows(&fields, cv.as_ref());
-    let input = submit_input(job.id, &fields, &skills, years, cv.map(CvSource::Read));
+    let input = submit_input(job.id, &fields, &skills, years, cv.clone().map(CvSource::Read));
     match usecase::applications::submit(&state, client, actor, input, request_id.as_deref()).await {
         Ok(application) => {
             // Sent is sent: a draft that could not be removed now goes with the next sweep.
@@ -204,13 +282,15 @@ pub async fn send(
             )))
         }
         // Refused now (the job closed meanwhile, too many at once): the answers again, with why.
-        Err(error) => Ok(render(&CheckPage {
-            layout: Layout::new(&viewer),
-            errors: FormErrors::from_use_case(error, &APPLY_FIELDS)?,
-            job_id: job.id,
-            job_title: job.title.clone(),
-            rows,
-            equality: equality_rows(&state, &fields),
-        })),
+        Err(error) => {
+            let errors = FormErrors::from_use_case(error, &APPLY_FIELDS)?;
+            Ok(render(&CheckPage::new(
+                &state,
+                &viewer,
+                &job,
+                (&fields, cv.as_ref()),
+                errors,
+            )))
+        }
     }
 }

@@ -42,7 +42,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for DateForm<T> {
 }
 
 /// The form's fields with each date's boxes joined into one field.
-fn join(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+pub(crate) fn join(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
     let mut dates: Vec<(String, [String; 4])> = Vec::new();
     for (name, value) in pairs {

@@ -42,14 +42,19 @@ pub mod change_email;
 pub mod check_answers;
 mod confirm;
 pub mod date_input;
+mod declaration;
+mod drive;
+mod drive_rules;
 pub mod email;
 pub mod forms;
 mod job_edit;
 mod language;
+mod merit_list;
 mod my_data;
 mod offer;
 mod panel;
 pub mod reports;
+mod results;
 pub mod review;
 pub mod rubric;
 pub mod score;
@@ -430,6 +435,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/account-deleted", get(confirm::deleted))
         .route("/me/applications/{id}", get(candidate::my_application))
         .route("/me/applications/{id}/status", get(candidate::status_fragment))
+        .route(
+            "/me/applications/{id}/representation",
+            get(results::representation_form).post(results::represent),
+        )
+        .route("/jobs/{id}/results", get(results::public))
+        .route("/jobs/{id}/results.csv", get(results::canonical))
         .route("/me/applications/{id}/applied", get(apply::applied))
         .route(
             "/me/applications/{id}/withdraw",
@@ -451,6 +462,30 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/jobs/{id}/copy", post(job_edit::copy))
         .route("/staff/jobs/{id}/scoring", post(staff::scoring))
         .route("/staff/jobs/{id}/rubric", get(rubric::show).post(rubric::change))
+        .route("/staff/jobs/{id}/drive", get(drive::show))
+        .route(
+            "/staff/jobs/{id}/drive/rules",
+            get(drive_rules::show).post(drive_rules::save),
+        )
+        .route(
+            "/staff/jobs/{id}/drive/marks",
+            post(drive::import_marks).layer(DefaultBodyLimit::max(crate::usecase::merit::marks::LIMIT_BYTES)),
+        )
+        .route(
+            "/staff/jobs/{id}/drive/reject-not-eligible",
+            post(drive::reject_not_eligible),
+        )
+        .route("/staff/jobs/{id}/drive/lists", post(drive::prepare))
+        .route("/staff/jobs/{id}/drive/lists/{version}", get(merit_list::show))
+        .route(
+            "/staff/jobs/{id}/drive/lists/{version}/approval",
+            post(merit_list::approve),
+        )
+        .route(
+            "/staff/jobs/{id}/drive/lists/{version}/canonical.csv",
+            get(merit_list::canonical),
+        )
+        .route("/staff/representations/{id}/decision", post(drive::decide))
         .route("/staff/jobs/{id}/reports", get(reports::show))
         .route("/staff/jobs/{id}/reports/impact.csv", get(reports::impact_csv))
         .route("/staff/jobs/{id}/bulk", post(staff::bulk))

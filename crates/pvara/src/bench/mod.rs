@@ -9,10 +9,12 @@
 //! - `load`: the submission loop.
 //! - `chart`: the SVG.
 //! - [`pages`]: `--pages`, the workspace pages' render times at volume.
+//! - [`drive`]: `--drive`, a national drive's merit list at volume.
 //! - [`quality`]: ranking quality of the rules and refined scores on the labelled set.
 
 mod chart;
 pub mod corpus;
+pub mod drive;
 mod load;
 pub mod pages;
 pub mod quality;

@@ -641,7 +641,17 @@ impl Pages {
 
     /// Posts a multipart form (the apply form), with the CSRF token added.
     pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
-        let csrf = self.csrf(path).await;
+        self.post_multipart_from(path, path, form).await
+    }
+
+    /// Posts a multipart form shown on `page` to `path`, with the CSRF token added.
+    pub async fn post_multipart_from(
+        &mut self,
+        page: &str,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        let csrf = self.csrf(page).await;
         let response = self
             .client
             .post(format!("{}{path}", self.base))

@@ -24,6 +24,7 @@ mod kafka_records;
 mod languages;
 mod mail;
 mod national;
+mod national_pages;
 mod observability;
 mod offers;
 mod oversight;

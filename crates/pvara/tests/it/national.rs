@@ -252,6 +252,10 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
     })
     .await;
 
+    // What she declared is hers to read in her export.
+    let export = app.get_json("/api/me/export", Some(&woman.token)).await;
+    assert_eq!(export["applications"][0]["declaration"]["domicile"], "Sindh");
+
     // A representation, filed once, upheld with a reason.
     let result = app.get_json(&woman_result, Some(&woman.token)).await;
     assert_eq!(

@@ -182,3 +182,34 @@ mod tests {
         );
     }
 }
+
+/// Rejects every application the rules find not eligible, each with its reasons in the
+/// rejection (mailed to the candidate, kept in the history); eligible ones are untouched.
+/// Nobody is rejected by the machine: a person presses this, having read the list.
+pub async fn reject_not_eligible(
+    store: &dyn Store,
+    actor: Actor,
+    job: JobId,
+    zone: Tz,
+    request_id: Option<&str>,
+) -> Result<super::applications::BulkReport, Error> {
+    use pvara_domain::pipeline::{Rejection, Step};
+    let verdicts = eligibility(store, actor, job, zone).await?;
+    let mut report = super::applications::BulkReport::default();
+    for verdict in verdicts.iter().filter(|v| !v.shortfalls.is_empty()) {
+        let reasons: Vec<String> = verdict.shortfalls.iter().map(Shortfall::sentence).collect();
+        let reason = format!(
+            "Not eligible on the closing date: the applicant {}.",
+            reasons.join("; and ")
+        );
+        let step = Step::Reject(Rejection::parse(&reason)?);
+        match super::applications::step(store, actor, verdict.application, &step, request_id).await {
+            Ok(_) => report.done += 1,
+            Err(error @ (Error::Conflict { .. } | Error::NotFound(_))) => {
+                report.skipped.push((verdict.application, error.to_string()));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(report)
+}
