@@ -304,6 +304,75 @@ pub fn from_accept_language(header: &str) -> Option<Language> {
         .and_then(|id| Language::parse(id.language.as_str()))
 }
 
+/// A share of a drive's posts as the reader says it: "open merit", or the category's own name
+/// (a commission's names for its categories are its own, in whatever language it wrote them).
+pub fn seat(seat: &pvara_domain::merit::allocation::Seat) -> String {
+    match seat {
+        pvara_domain::merit::allocation::Seat::OpenMerit => t("merit-open-merit"),
+        pvara_domain::merit::allocation::Seat::Quota { category } => category.clone(),
+    }
+}
+
+/// A line's outcome on a merit list, as a sentence ("Selected for a post on open merit").
+pub fn merit_outcome(outcome: &pvara_domain::merit::allocation::Outcome) -> String {
+    use pvara_domain::merit::allocation::Outcome;
+    match outcome {
+        Outcome::Selected {
+            carried_from: Some(from),
+            ..
+        } => t_with("merit-outcome-carried", &[("from", Arg::Text(from.clone()))]),
+        Outcome::Selected { seat: s, .. } => {
+            t_with("merit-outcome-selected", &[("seat", Arg::Text(seat(s)))])
+        }
+        Outcome::Reserve { seat: s, rank } => t_with(
+            "merit-outcome-reserve",
+            &[
+                ("seat", Arg::Text(seat(s))),
+                ("rank", Arg::Number(f64::from(*rank))),
+            ],
+        ),
+        Outcome::NotSelected => t("merit-outcome-not-selected"),
+        Outcome::NotEligible => t("merit-outcome-not-eligible"),
+        Outcome::NoTestMark => t("merit-outcome-no-test"),
+        Outcome::NoInterviewMark => t("merit-outcome-no-interview"),
+    }
+}
+
+/// A rule an applicant falls short of, as a sentence addressed to them.
+pub fn shortfall(shortfall: &pvara_domain::merit::Shortfall) -> String {
+    use pvara_domain::merit::Shortfall;
+    let n = |v: u32| Arg::Number(f64::from(v));
+    match shortfall {
+        Shortfall::NotDeclared => t("shortfall-not-declared"),
+        Shortfall::TooYoung { age, min } => {
+            t_with("shortfall-too-young", &[("age", n(*age)), ("min", n(*min))])
+        }
+        Shortfall::TooOld {
+            age,
+            max,
+            relaxation: 0,
+        } => t_with("shortfall-too-old", &[("age", n(*age)), ("max", n(*max))]),
+        Shortfall::TooOld { age, max, relaxation } => t_with(
+            "shortfall-too-old-relaxed",
+            &[("age", n(*age)), ("max", n(*max)), ("relaxation", n(*relaxation))],
+        ),
+        Shortfall::Domicile { domicile } => {
+            t_with("shortfall-domicile", &[("domicile", Arg::Text(domicile.clone()))])
+        }
+        Shortfall::Education { needs, .. } => {
+            t_with("shortfall-education", &[("needs", Arg::Text(education(*needs)))])
+        }
+        Shortfall::Subject => t("shortfall-subject"),
+        Shortfall::Experience { has, needs } => t_with(
+            "shortfall-experience",
+            &[
+                ("needs", Arg::Text(years(*needs))),
+                ("has", Arg::Text(years(*has))),
+            ],
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,74 +487,5 @@ mod tests {
         assert_eq!(heading, text(Language::Ur, "jobs-heading", &[]));
         assert_ne!(heading, t("jobs-heading"));
         assert_eq!(text(Language::En, "no-such-message", &[]), "no-such-message");
-    }
-}
-
-/// A share of a drive's posts as the reader says it: "open merit", or the category's own name
-/// (a commission's names for its categories are its own, in whatever language it wrote them).
-pub fn seat(seat: &pvara_domain::merit::allocation::Seat) -> String {
-    match seat {
-        pvara_domain::merit::allocation::Seat::OpenMerit => t("merit-open-merit"),
-        pvara_domain::merit::allocation::Seat::Quota { category } => category.clone(),
-    }
-}
-
-/// A line's outcome on a merit list, as a sentence ("Selected for a post on open merit").
-pub fn merit_outcome(outcome: &pvara_domain::merit::allocation::Outcome) -> String {
-    use pvara_domain::merit::allocation::Outcome;
-    match outcome {
-        Outcome::Selected {
-            carried_from: Some(from),
-            ..
-        } => t_with("merit-outcome-carried", &[("from", Arg::Text(from.clone()))]),
-        Outcome::Selected { seat: s, .. } => {
-            t_with("merit-outcome-selected", &[("seat", Arg::Text(seat(s)))])
-        }
-        Outcome::Reserve { seat: s, rank } => t_with(
-            "merit-outcome-reserve",
-            &[
-                ("seat", Arg::Text(seat(s))),
-                ("rank", Arg::Number(f64::from(*rank))),
-            ],
-        ),
-        Outcome::NotSelected => t("merit-outcome-not-selected"),
-        Outcome::NotEligible => t("merit-outcome-not-eligible"),
-        Outcome::NoTestMark => t("merit-outcome-no-test"),
-        Outcome::NoInterviewMark => t("merit-outcome-no-interview"),
-    }
-}
-
-/// A rule an applicant falls short of, as a sentence addressed to them.
-pub fn shortfall(shortfall: &pvara_domain::merit::Shortfall) -> String {
-    use pvara_domain::merit::Shortfall;
-    let n = |v: u32| Arg::Number(f64::from(v));
-    match shortfall {
-        Shortfall::NotDeclared => t("shortfall-not-declared"),
-        Shortfall::TooYoung { age, min } => {
-            t_with("shortfall-too-young", &[("age", n(*age)), ("min", n(*min))])
-        }
-        Shortfall::TooOld {
-            age,
-            max,
-            relaxation: 0,
-        } => t_with("shortfall-too-old", &[("age", n(*age)), ("max", n(*max))]),
-        Shortfall::TooOld { age, max, relaxation } => t_with(
-            "shortfall-too-old-relaxed",
-            &[("age", n(*age)), ("max", n(*max)), ("relaxation", n(*relaxation))],
-        ),
-        Shortfall::Domicile { domicile } => {
-            t_with("shortfall-domicile", &[("domicile", Arg::Text(domicile.clone()))])
-        }
-        Shortfall::Education { needs, .. } => {
-            t_with("shortfall-education", &[("needs", Arg::Text(education(*needs)))])
-        }
-        Shortfall::Subject => t("shortfall-subject"),
-        Shortfall::Experience { has, needs } => t_with(
-            "shortfall-experience",
-            &[
-                ("needs", Arg::Text(years(*needs))),
-                ("has", Arg::Text(years(*has))),
-            ],
-        ),
     }
 }

@@ -230,12 +230,12 @@ fn fill(
             to_open_merit: 0,
             last_position: None,
         };
-        for pos in 0..ranked.len() {
+        for (pos, outcome) in outcomes.iter_mut().enumerate() {
             if cutoff.filled == wanted {
                 break;
             }
-            if outcomes[pos].is_none() && member(pos, *quota) {
-                outcomes[pos] = Some(Outcome::Selected {
+            if outcome.is_none() && member(pos, *quota) {
+                *outcome = Some(Outcome::Selected {
                     seat: seat.clone(),
                     carried_from: None,
                 });
@@ -249,13 +249,13 @@ fn fill(
     if reserves {
         for (seat, posts, quota) in &seats {
             let mut rank = 0;
-            for pos in 0..ranked.len() {
+            for (pos, outcome) in outcomes.iter_mut().enumerate() {
                 if rank == *posts {
                     break;
                 }
-                if outcomes[pos].is_none() && member(pos, *quota) {
+                if outcome.is_none() && member(pos, *quota) {
                     rank += 1;
-                    outcomes[pos] = Some(Outcome::Reserve {
+                    *outcome = Some(Outcome::Reserve {
                         seat: seat.clone(),
                         rank,
                     });

@@ -23,6 +23,11 @@ use tokio::task::JoinSet;
 
 use super::{BenchOptions, PASSWORD, percentile, round2};
 
+/// Seconds to the millisecond.
+fn ms(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}
+
 const POSTS: u32 = 500;
 const IN_FLIGHT: usize = 512;
 /// Dry runs timed.
@@ -278,10 +283,10 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<Value> {
         "selected": selected,
         "seedSeconds": round2(seeded),
         "dryRunSeconds": {
-            "median": round2(percentile(&runs, 50.0) * 1000.0) / 1000.0,
-            "min": round2(runs[0] * 1000.0) / 1000.0,
-            "max": round2(runs[runs.len() - 1] * 1000.0) / 1000.0,
+            "median": ms(percentile(&runs, 50.0)),
+            "min": ms(runs[0]),
+            "max": ms(runs[runs.len() - 1]),
         },
-        "prepareSeconds": round2(prepared * 1000.0) / 1000.0,
+        "prepareSeconds": ms(prepared),
     }))
 }

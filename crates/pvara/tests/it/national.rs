@@ -130,7 +130,7 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
         born(33, "Sindh", &["Government employee"]),
     )
     .await;
-    let (_, e, ref_e) = apply(&app, &job, "Erum Quetta", born(24, "Balochistan", &["women"])).await;
+    let (_, _, ref_e) = apply(&app, &job, "Erum Quetta", born(24, "Balochistan", &["women"])).await;
 
     // Staff see who is eligible, and why not, judged on the closing date.
     let verdicts = app

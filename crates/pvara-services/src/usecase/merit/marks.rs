@@ -78,11 +78,11 @@ fn columns(header: &csv::StringRecord) -> Result<(usize, Option<usize>, Option<u
     }
 }
 
+/// The lines a file had, and its marks.
+type Read = (usize, Vec<(ApplicationId, MarkKind, Mark)>);
+
 /// Every mark of the file, or every problem of it (up to [`MAX_PROBLEMS`]).
-fn read(
-    csv: &[u8],
-    references: &HashMap<Reference, ApplicationId>,
-) -> Result<(usize, Vec<(ApplicationId, MarkKind, Mark)>), Vec<ValidationError>> {
+fn read(csv: &[u8], references: &HashMap<Reference, ApplicationId>) -> Result<Read, Vec<ValidationError>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)

@@ -155,34 +155,6 @@ fn applicant(c: &MeritCandidate) -> Applicant<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn a_job_closing_at_midnight_is_judged_on_the_day_before() {
-        let zone = chrono_tz::Asia::Karachi;
-        let midnight = zone
-            .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
-            .unwrap()
-            .with_timezone(&Utc);
-        let evening = zone
-            .with_ymd_and_hms(2026, 3, 1, 17, 0, 0)
-            .unwrap()
-            .with_timezone(&Utc);
-        let today = Utc::now();
-        assert_eq!(
-            closing_date(Some(midnight), zone, today),
-            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
-        );
-        assert_eq!(
-            closing_date(Some(evening), zone, today),
-            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
-        );
-    }
-}
-
 /// Rejects every application the rules find not eligible, each with its reasons in the
 /// rejection (mailed to the candidate, kept in the history); eligible ones are untouched.
 /// Nobody is rejected by the machine: a person presses this, having read the list.
@@ -212,4 +184,32 @@ pub async fn reject_not_eligible(
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_job_closing_at_midnight_is_judged_on_the_day_before() {
+        let zone = chrono_tz::Asia::Karachi;
+        let midnight = zone
+            .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let evening = zone
+            .with_ymd_and_hms(2026, 3, 1, 17, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let today = Utc::now();
+        assert_eq!(
+            closing_date(Some(midnight), zone, today),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
+        assert_eq!(
+            closing_date(Some(evening), zone, today),
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+        );
+    }
 }
