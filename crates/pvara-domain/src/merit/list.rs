@@ -146,3 +146,48 @@ pub fn differences(before: &MeritList, after: &MeritList) -> Vec<Difference> {
         })
         .collect()
 }
+
+/// A post given up (declined, withdrawn, expired, rejected after publication) and the
+/// candidate proposed for it: the next on its share's reserve list who is still in the running.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Proposal {
+    /// Who gave the post up.
+    pub vacated_by: Reference,
+    pub seat: Seat,
+    /// The next on the reserve list; none when the list is used up.
+    pub proposed: Option<Entry>,
+}
+
+/// The proposals for the posts of `list` whose holders `gone` says no longer take them, in
+/// merit order: each share's vacated posts go to its reserve list in rank order, skipping
+/// reserves who are gone themselves. Staff decide; pvara only proposes.
+pub fn reserve_proposals(list: &MeritList, gone: impl Fn(&Entry) -> bool) -> Vec<Proposal> {
+    let entries = &list.allocation.entries;
+    let mut reserves: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Reserve { .. }) && !gone(e))
+        .collect();
+    reserves.sort_by_key(|e| match e.outcome {
+        Outcome::Reserve { rank, .. } => rank,
+        _ => u32::MAX,
+    });
+    let mut used = vec![false; reserves.len()];
+    let mut proposals = Vec::new();
+    for vacated in entries.iter().filter(|e| gone(e)) {
+        let Outcome::Selected { seat, .. } = &vacated.outcome else { continue };
+        let next = reserves.iter().enumerate().position(|(i, r)| {
+            !used[i] && matches!(&r.outcome, Outcome::Reserve { seat: s, .. } if s == seat)
+        });
+        if let Some(i) = next {
+            used[i] = true;
+        }
+        proposals.push(Proposal {
+            vacated_by: vacated.reference.clone(),
+            seat: seat.clone(),
+            proposed: next.map(|i| reserves[i].clone()),
+        });
+    }
+    proposals
+}

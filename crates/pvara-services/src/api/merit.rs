@@ -401,3 +401,37 @@ pub async fn shortlist(
     let called = lists::shortlist(state.store.as_ref(), user, job_id(&id)?, state.web.locale.zone()).await?;
     Ok(Json(called.entries))
 }
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalsView {
+    /// The published version the reserve lists are of.
+    version: u32,
+    /// Until when they are valid; after it, nobody is proposed.
+    valid_until: DateTime<Utc>,
+    proposals: Vec<pvara_domain::merit::list::Proposal>,
+}
+
+/// Staff: for each post given up since the newest list was published (a declined offer, a
+/// withdrawal, an expired offer), the next on that share's reserve list who is still in the
+/// running. pvara proposes; staff make the offer.
+#[utoipa::path(
+    get, path = "/api/jobs/{id}/reserve-proposals", tag = "national recruitment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The proposals", body = ProposalsView),
+        (status = 404, description = "`not_found`: no such job, or nothing published yet", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn reserve_proposals(
+    State(state): State<AppState>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+) -> Result<Json<ProposalsView>, ApiError> {
+    let found = lists::reserve_proposals(state.store.as_ref(), user, job_id(&id)?)
+        .await?
+        .ok_or_else(|| ApiError::not_found("published merit list"))?;
+    Ok(Json(ProposalsView {
+        version: found.version,
+        valid_until: found.valid_until,
+        proposals: found.proposals,
+    }))
+}

@@ -55,6 +55,37 @@ pub struct RepresentationRow {
     pub decision: Option<String>,
 }
 
+/// A post given up and who is proposed for it.
+#[derive(Debug)]
+pub struct ProposalRow {
+    pub vacated_by: String,
+    pub share: String,
+    pub proposed: Option<(ApplicationId, String)>,
+}
+
+/// The reserve lists of the newest published list: until when, and the proposals.
+#[derive(Debug)]
+pub struct Reserve {
+    pub valid_until: String,
+    pub rows: Vec<ProposalRow>,
+}
+
+async fn reserve(state: &AppState, actor: Actor, job: JobId) -> Result<Option<Reserve>, PageError> {
+    let found = usecase::merit::lists::reserve_proposals(state.store.as_ref(), actor, job).await?;
+    Ok(found.map(|found| Reserve {
+        valid_until: state.web.locale.date_time(found.valid_until),
+        rows: found
+            .proposals
+            .into_iter()
+            .map(|p| ProposalRow {
+                vacated_by: p.vacated_by.to_string(),
+                share: crate::i18n::seat(&p.seat),
+                proposed: p.proposed.map(|e| (e.application, e.reference.to_string())),
+            })
+            .collect(),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "staff_drive.html")]
 struct DrivePage {
@@ -69,6 +100,7 @@ struct DrivePage {
     eligible: usize,
     not_eligible: Vec<NotEligibleRow>,
     versions: Vec<VersionRow>,
+    reserve: Option<Reserve>,
     representations: Vec<RepresentationRow>,
 }
 
@@ -186,6 +218,7 @@ async fn page(
         banner: done.banner(),
         closing_date: locale.date(closing),
         versions: versions(state, actor, job.id).await?,
+        reserve: reserve(state, actor, job.id).await?,
         job_title: job.title,
         drive: job.requirements.drive,
         shares: rows,

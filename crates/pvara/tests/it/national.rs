@@ -120,7 +120,7 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
     let (_, error) = error_of(app.post("/api/applications", Some(&nobody.token), &body).await).await;
     assert_eq!(error["field"], "declaration.claims");
 
-    let (_, a, ref_a) = apply(&app, &job, "Amna Punjab", born(25, "Punjab", &[])).await;
+    let (amna, a, ref_a) = apply(&app, &job, "Amna Punjab", born(25, "Punjab", &[])).await;
     let (woman, b, ref_b) = apply(&app, &job, "Bushra Sindh", born(26, "Sindh", &["Women"])).await;
     let (_, c, ref_c) = apply(&app, &job, "Chaudhry Old", born(40, "Punjab", &[])).await;
     let (_, d, ref_d) = apply(
@@ -340,6 +340,15 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
     let result = app.get_json(&woman_result, Some(&woman.token)).await;
     assert_eq!(result["version"], 2);
     assert_eq!(result["representations"][0]["upheld"], true);
+    // Amna gives up her open-merit post: Erum, first on open merit's reserve list, is proposed.
+    let proposals_path = format!("/api/jobs/{job}/reserve-proposals");
+    assert_eq!(app.get_json(&proposals_path, Some(&preparer)).await["proposals"], json!([]));
+    let withdrawn = app.post(&format!("/api/applications/{a}/withdrawal"), Some(&amna.token), &json!({})).await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    let proposals = app.get_json(&proposals_path, Some(&preparer)).await;
+    assert_eq!(proposals["proposals"][0]["vacatedBy"], ref_a.as_str());
+    assert_eq!(proposals["proposals"][0]["proposed"]["reference"], ref_e.as_str());
+
     // The terminal shows the published list, the very text its fingerprint is of.
     let cli = |args: &[&str]| crate::processes::output(app.data_dir.path(), app.database_url(), args);
     let results = app.get_json(&format!("/api/jobs/{job}/results"), None).await;

@@ -291,3 +291,53 @@ pub async fn own_result(
         entry,
     }))
 }
+
+/// Who is proposed for the posts given up on the newest published list, while its reserve
+/// lists are valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReserveProposals {
+    pub version: u32,
+    pub valid_until: DateTime<Utc>,
+    /// Empty once the reserve lists have expired.
+    pub proposals: Vec<pvara_domain::merit::list::Proposal>,
+}
+
+/// The proposals for a job's posts given up since publication (staff): a selected candidate
+/// who declined, withdrew, let the offer expire or was rejected is replaced, on paper, by the
+/// next on their share's reserve list who is still in the running. Staff make the offer.
+pub async fn reserve_proposals(store: &dyn Store, actor: Actor, job: JobId) -> Result<Option<ReserveProposals>, Error> {
+    use pvara_domain::status::Status;
+    actor.require_staff()?;
+    let record = store.job(job).await?.ok_or(Error::NotFound("job"))?;
+    let days = record.requirements.drive.as_ref().map_or(0, |d| d.reserve_days);
+    let Some(head) = store.merit_lists(job).await?.into_iter().find(|h| h.approved.is_some()) else {
+        return Ok(None);
+    };
+    let Some(stored) = store.merit_list(job, head.version).await? else { return Ok(None) };
+    let published = head.approved.map_or(head.prepared_at, |(_, at)| at);
+    let valid_until = published + chrono::Duration::days(i64::from(days));
+    let statuses: std::collections::HashMap<ApplicationId, Status> = store
+        .merit_candidates(job)
+        .await?
+        .into_iter()
+        .map(|c| (c.application, c.status))
+        .collect();
+    let gone = |e: &Entry| {
+        statuses.get(&e.application).is_none_or(|s| {
+            matches!(
+                s,
+                Status::Withdrawn | Status::Rejected | Status::OfferDeclined | Status::OfferExpired | Status::OfferWithdrawn
+            )
+        })
+    };
+    let proposals = if crate::now() <= valid_until {
+        pvara_domain::merit::list::reserve_proposals(&stored.list, gone)
+    } else {
+        Vec::new()
+    };
+    Ok(Some(ReserveProposals {
+        version: head.version,
+        valid_until,
+        proposals,
+    }))
+}
