@@ -131,6 +131,13 @@ impl Shortfall {
     }
 }
 
+/// Every shortfall in one English sentence ("The applicant is 41 on the closing date; ..."),
+/// for the staff pages, the API and the rejection a person presses for.
+pub fn in_words(shortfalls: &[Shortfall]) -> String {
+    let reasons: Vec<String> = shortfalls.iter().map(Shortfall::sentence).collect();
+    format!("The applicant {}.", reasons.join("; and "))
+}
+
 /// Whole years from `born` to `on`: the age on a date, as a birth certificate reads.
 pub fn age_on(born: NaiveDate, on: NaiveDate) -> u32 {
     let mut years = on.year() - born.year();

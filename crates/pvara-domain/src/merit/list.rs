@@ -176,7 +176,9 @@ pub fn reserve_proposals(list: &MeritList, gone: impl Fn(&Entry) -> bool) -> Vec
     let mut used = vec![false; reserves.len()];
     let mut proposals = Vec::new();
     for vacated in entries.iter().filter(|e| gone(e)) {
-        let Outcome::Selected { seat, .. } = &vacated.outcome else { continue };
+        let Outcome::Selected { seat, .. } = &vacated.outcome else {
+            continue;
+        };
         let next = reserves.iter().enumerate().position(|(i, r)| {
             !used[i] && matches!(&r.outcome, Outcome::Reserve { seat: s, .. } if s == seat)
         });

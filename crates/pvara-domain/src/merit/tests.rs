@@ -323,7 +323,10 @@ fn the_fingerprint_is_of_the_canonical_text_and_changes_with_any_mark() {
 
 #[test]
 fn a_post_given_up_goes_to_the_next_on_its_share_s_reserve_list() {
-    let drive = Drive { quotas: vec![quota("Women", 50.0)], ..Drive::default() };
+    let drive = Drive {
+        quotas: vec![quota("Women", 50.0)],
+        ..Drive::default()
+    };
     let people = vec![
         contender(1, 90, 90, vec![]),
         contender(2, 80, 80, vec![0]),
@@ -331,14 +334,26 @@ fn a_post_given_up_goes_to_the_next_on_its_share_s_reserve_list() {
         contender(4, 60, 60, vec![0]),
         contender(5, 50, 50, vec![]),
     ];
-    let list = MeritList { job: JobId(uuid::Uuid::nil()), version: 1, drive_version: 1, vacancies: 2, allocation: allocate(&drive, 2, &people) };
+    let list = MeritList {
+        job: JobId(uuid::Uuid::nil()),
+        version: 1,
+        drive_version: 1,
+        vacancies: 2,
+        allocation: allocate(&drive, 2, &people),
+    };
     // 1 holds open merit, 2 the women's post; 3 is open merit's reserve, 4 the women's.
     let gone = |refs: Vec<Reference>| move |e: &super::allocation::Entry| refs.contains(&e.reference);
     let proposals = super::list::reserve_proposals(&list, gone(vec![people[1].reference.clone()]));
     assert_eq!(proposals.len(), 1);
-    assert_eq!(proposals[0].proposed.as_ref().map(|e| &e.reference), Some(&people[3].reference));
+    assert_eq!(
+        proposals[0].proposed.as_ref().map(|e| &e.reference),
+        Some(&people[3].reference)
+    );
     // The reserve gone too: the list is used up.
-    let proposals = super::list::reserve_proposals(&list, gone(vec![people[1].reference.clone(), people[3].reference.clone()]));
+    let proposals = super::list::reserve_proposals(
+        &list,
+        gone(vec![people[1].reference.clone(), people[3].reference.clone()]),
+    );
     assert_eq!(proposals[0].proposed, None);
     assert!(super::list::reserve_proposals(&list, gone(Vec::new())).is_empty());
 }

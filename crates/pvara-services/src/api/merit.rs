@@ -364,22 +364,22 @@ pub async fn results(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ResultsView>, ApiError> {
-    let results = lists::public_results(state.store.as_ref(), job_id(&id)?)
+    let results = lists::public_results(state.store.as_ref(), &state.published, job_id(&id)?)
         .await?
         .ok_or_else(|| ApiError::not_found("published result"))?;
     Ok(Json(ResultsView {
-        job_title: results.job_title,
+        job_title: results.job_title.clone(),
         version: results.version,
         published_at: results.published_at,
-        fingerprint: results.fingerprint,
-        canonical: results.canonical,
+        fingerprint: results.fingerprint.clone(),
+        canonical: results.canonical.clone(),
         lines: results
             .lines
-            .into_iter()
+            .iter()
             .map(|l| ResultLineView {
-                reference: l.reference,
+                reference: l.reference.clone(),
                 position: l.position,
-                outcome: l.outcome,
+                outcome: l.outcome.clone(),
             })
             .collect(),
     }))

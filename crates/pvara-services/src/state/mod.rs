@@ -5,9 +5,11 @@
 //! # Layout
 //! - [`Services`] and [`AppState`]: the engines and the per-process state.
 //! - [`deadlines`]: jobs' closing dates, remembered briefly so a submission need not read its job.
+//! - [`published`]: published merit lists, kept once read (they never change).
 //! - [`WebConfig`]: what the pages need to know of the deployment.
 
 pub mod deadlines;
+pub mod published;
 
 use std::sync::Arc;
 
@@ -90,6 +92,8 @@ pub struct Services {
     /// Whether applying needs a verified address (`--email-verification`).
     pub email_verification: EmailVerification,
     pub job_deadlines: JobDeadlines,
+    /// Published merit lists, for the public results page.
+    pub published: published::PublishedLists,
     pub active_users: ActiveUsers,
     pub web: WebConfig,
     pub throttle: crate::throttle::Throttle,
@@ -121,6 +125,7 @@ impl Services {
             links,
             email_verification: Default::default(),
             job_deadlines: JobDeadlines::default(),
+            published: published::PublishedLists::default(),
             active_users: ActiveUsers::default(),
             web: WebConfig::default(),
             throttle: crate::throttle::Throttle::default(),

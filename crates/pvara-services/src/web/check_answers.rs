@@ -107,7 +107,7 @@ fn shortfalls(state: &AppState, job: &pvara_domain::job::Job, fields: &ApplyFiel
     };
     let education = Education::parse("education", &fields.education).unwrap_or(Education::None);
     let years = fields.years_experience.trim().parse().unwrap_or(0.0);
-    usecase::merit::shortfalls_before_submitting(
+    usecase::merit::shortfalls_on_closing_date(
         job,
         declaration.as_ref(),
         (education, years),

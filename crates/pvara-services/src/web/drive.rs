@@ -187,11 +187,10 @@ async fn page(
             if verdict.shortfalls.is_empty() {
                 eligible += 1;
             } else {
-                let reasons: Vec<String> = verdict.shortfalls.iter().map(|s| s.sentence()).collect();
                 not_eligible.push(NotEligibleRow {
                     application: verdict.application,
                     reference: verdict.reference.to_string(),
-                    reasons: format!("The applicant {}.", reasons.join("; and ")),
+                    reasons: pvara_domain::merit::eligibility::in_words(&verdict.shortfalls),
                 });
             }
         }

@@ -205,7 +205,8 @@ pub async fn public(
     Query(query): Query<ResultsQuery>,
 ) -> Result<Response, PageError> {
     let job = super::find_job(&state, &id).await?;
-    let results = usecase::merit::lists::public_results(state.store.as_ref(), job.id).await?;
+    let results =
+        usecase::merit::lists::public_results(state.store.as_ref(), &state.published, job.id).await?;
     let Some(results) = results else {
         let intro = i18n::t("results-none");
         let page = ResultsPage {
@@ -252,9 +253,9 @@ pub async fn public(
     Ok(render(&ResultsPage {
         layout: Layout::new(&viewer),
         job_id: job.id,
-        job_title: results.job_title,
+        job_title: results.job_title.clone(),
         intro,
-        fingerprint: results.fingerprint,
+        fingerprint: results.fingerprint.clone(),
         searched: query.reference,
         rows,
         page,
@@ -265,7 +266,7 @@ pub async fn public(
 /// The canonical text of the published list, whose SHA-256 is the fingerprint.
 pub async fn canonical(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
     let job = super::find_job(&state, &id).await?;
-    let results = usecase::merit::lists::public_results(state.store.as_ref(), job.id)
+    let results = usecase::merit::lists::public_results(state.store.as_ref(), &state.published, job.id)
         .await?
         .ok_or(PageError::NotFound)?;
     let name = format!(
@@ -277,7 +278,7 @@ pub async fn canonical(State(state): State<AppState>, Path(id): Path<String>) ->
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, name),
         ],
-        results.canonical,
+        results.canonical.clone(),
     )
         .into_response())
 }

@@ -73,6 +73,30 @@ struct ApplicationPage {
     notes: Vec<NoteRow>,
 }
 
+/// For a job with national-recruitment rules: "Eligible", or why not, on the closing date.
+async fn eligibility(
+    state: &AppState,
+    job: Option<&pvara_domain::job::Job>,
+    record: &pvara_storage::model::ApplicationRecord,
+) -> Result<Option<String>, PageError> {
+    let Some(job) = job.filter(|j| j.requirements.drive.is_some()) else {
+        return Ok(None);
+    };
+    let declaration = state.store.declaration(record.id).await?;
+    let c = &record.candidate;
+    let facts = (c.education, c.years_experience);
+    let short =
+        usecase::merit::shortfalls_on_closing_date(job, declaration.as_ref(), facts, state.web.locale.zone());
+    Ok(Some(if short.is_empty() {
+        "Eligible".to_owned()
+    } else {
+        format!(
+            "Not eligible. {}",
+            pvara_domain::merit::eligibility::in_words(&short)
+        )
+    }))
+}
+
 /// A mail sent about the application, as the page lists it.
 #[derive(Debug)]
 pub struct MailRow {
@@ -224,6 +248,7 @@ pub(super) async fn page(
     let awaiting_manual =
         record.status == Status::Submitted && job.as_ref().is_some_and(|j| j.requirements.scoring_paused);
     let stages = job.as_ref().map(|j| j.requirements.stages).unwrap_or_default();
+    let eligibility = eligibility(state, job.as_ref(), &record).await?;
     let job_title = job.map(|j| j.title).unwrap_or_default();
     let panel = super::panel::section(state, actor, (id, record.status, stages), access).await?;
     // Notes are recruiters' and admins' own: an interviewer's judgement stays their own.
@@ -251,6 +276,10 @@ pub(super) async fn page(
         ("Education", c.education.label().to_owned()),
         ("Submitted", locale.date_time(record.submitted_at)),
     ];
+    let details = details
+        .into_iter()
+        .chain(eligibility.map(|e| ("Eligibility", e)))
+        .collect();
     let history = record
         .history
         .iter()

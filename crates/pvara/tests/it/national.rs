@@ -342,8 +342,17 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
     assert_eq!(result["representations"][0]["upheld"], true);
     // Amna gives up her open-merit post: Erum, first on open merit's reserve list, is proposed.
     let proposals_path = format!("/api/jobs/{job}/reserve-proposals");
-    assert_eq!(app.get_json(&proposals_path, Some(&preparer)).await["proposals"], json!([]));
-    let withdrawn = app.post(&format!("/api/applications/{a}/withdrawal"), Some(&amna.token), &json!({})).await;
+    assert_eq!(
+        app.get_json(&proposals_path, Some(&preparer)).await["proposals"],
+        json!([])
+    );
+    let withdrawn = app
+        .post(
+            &format!("/api/applications/{a}/withdrawal"),
+            Some(&amna.token),
+            &json!({}),
+        )
+        .await;
     assert_eq!(withdrawn.status(), StatusCode::OK);
     let proposals = app.get_json(&proposals_path, Some(&preparer)).await;
     assert_eq!(proposals["proposals"][0]["vacatedBy"], ref_a.as_str());

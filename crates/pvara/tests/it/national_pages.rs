@@ -169,6 +169,35 @@ async fn a_drive_through_the_pages() {
 
     let page = staff.get(&drive).await.text().await.unwrap();
     assert!(page.contains("2 eligible, 1 not eligible"), "{page}");
+    let review = staff
+        .get(&format!("/staff/applications/{old}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        review.contains("Not eligible. The applicant is") && review.contains("the upper age limit is 30"),
+        "{review}"
+    );
+    // Staff reject the not-eligible in one press, each with their reasons.
+    let csrf = staff.csrf(&drive).await;
+    let rejected = staff
+        .post(
+            &format!("{drive}/reject-not-eligible"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(location(&rejected), format!("{drive}?saved=rejected&rejected=1"));
+    let review = staff
+        .get(&format!("/staff/applications/{old}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        review.contains("Staff Member: Not eligible on the closing date"),
+        "the reason is in the history: {review}"
+    );
 
     // Marks: a bad file imports nothing and lists its lines; a good one imports.
     let reference = |id: &str| {

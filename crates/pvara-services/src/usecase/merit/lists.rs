@@ -219,17 +219,25 @@ pub struct PublicResults {
     pub canonical: String,
 }
 
-/// The public results of a job: `None` until a list is published. Needs no account.
-pub async fn public_results(store: &dyn Store, job: JobId) -> Result<Option<PublicResults>, Error> {
-    let Some(job_record) = store.job(job).await? else {
-        return Ok(None);
-    };
+/// The public results of a job: `None` until a list is published. Needs no account. A
+/// published list never changes, so it is read once into `published` and served from there.
+pub async fn public_results(
+    store: &dyn Store,
+    published: &crate::state::published::PublishedLists,
+    job: JobId,
+) -> Result<Option<std::sync::Arc<PublicResults>>, Error> {
     let newest = store
         .merit_lists(job)
         .await?
         .into_iter()
         .find(|h| h.approved.is_some());
     let Some(head) = newest else { return Ok(None) };
+    if let Some(kept) = published.get(job, head.version) {
+        return Ok(Some(kept));
+    }
+    let Some(job_record) = store.job(job).await? else {
+        return Ok(None);
+    };
     let Some(stored) = store.merit_list(job, head.version).await? else {
         return Ok(None);
     };
@@ -244,14 +252,16 @@ pub async fn public_results(store: &dyn Store, job: JobId) -> Result<Option<Publ
             outcome: e.outcome.clone(),
         })
         .collect();
-    Ok(Some(PublicResults {
+    let results = std::sync::Arc::new(PublicResults {
         job_title: job_record.title,
         version: head.version,
         fingerprint: head.fingerprint.clone(),
         published_at: head.approved.map_or(head.prepared_at, |(_, at)| at),
         canonical: stored.list.canonical(),
         lines,
-    }))
+    });
+    published.keep(job, head.version, results.clone());
+    Ok(Some(results))
 }
 
 /// A candidate's own result: their line on the newest published list of the job, and until
@@ -305,15 +315,26 @@ pub struct ReserveProposals {
 /// The proposals for a job's posts given up since publication (staff): a selected candidate
 /// who declined, withdrew, let the offer expire or was rejected is replaced, on paper, by the
 /// next on their share's reserve list who is still in the running. Staff make the offer.
-pub async fn reserve_proposals(store: &dyn Store, actor: Actor, job: JobId) -> Result<Option<ReserveProposals>, Error> {
+pub async fn reserve_proposals(
+    store: &dyn Store,
+    actor: Actor,
+    job: JobId,
+) -> Result<Option<ReserveProposals>, Error> {
     use pvara_domain::status::Status;
     actor.require_staff()?;
     let record = store.job(job).await?.ok_or(Error::NotFound("job"))?;
     let days = record.requirements.drive.as_ref().map_or(0, |d| d.reserve_days);
-    let Some(head) = store.merit_lists(job).await?.into_iter().find(|h| h.approved.is_some()) else {
+    let Some(head) = store
+        .merit_lists(job)
+        .await?
+        .into_iter()
+        .find(|h| h.approved.is_some())
+    else {
         return Ok(None);
     };
-    let Some(stored) = store.merit_list(job, head.version).await? else { return Ok(None) };
+    let Some(stored) = store.merit_list(job, head.version).await? else {
+        return Ok(None);
+    };
     let published = head.approved.map_or(head.prepared_at, |(_, at)| at);
     let valid_until = published + chrono::Duration::days(i64::from(days));
     let statuses: std::collections::HashMap<ApplicationId, Status> = store
@@ -326,7 +347,11 @@ pub async fn reserve_proposals(store: &dyn Store, actor: Actor, job: JobId) -> R
         statuses.get(&e.application).is_none_or(|s| {
             matches!(
                 s,
-                Status::Withdrawn | Status::Rejected | Status::OfferDeclined | Status::OfferExpired | Status::OfferWithdrawn
+                Status::Withdrawn
+                    | Status::Rejected
+                    | Status::OfferDeclined
+                    | Status::OfferExpired
+                    | Status::OfferWithdrawn
             )
         })
     };

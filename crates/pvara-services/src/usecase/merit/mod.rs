@@ -88,9 +88,9 @@ pub struct Verdict {
     pub shortfalls: Vec<Shortfall>,
 }
 
-/// The shortfalls of a would-be applicant before they submit (the apply page's warning): the
-/// same check staff see, on the job's closing date.
-pub fn shortfalls_before_submitting(
+/// The rules an applicant falls short of on the job's closing date: the apply page's warning
+/// before they send, and what staff read on the application; empty for a job without rules.
+pub fn shortfalls_on_closing_date(
     job: &Job,
     declaration: Option<&Declaration>,
     (education, years): (pvara_domain::scoring::education::Education, f64),

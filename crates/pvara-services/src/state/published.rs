@@ -1,0 +1,41 @@
+//! Published merit lists, kept in memory once read: a published list never changes, and on
+//! results day every candidate of a drive reads the same one. Reading 100,000 lines from the
+//! database for each visit to the public results page would cost a third of a second of CPU
+//! each; from here it costs a lookup.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use pvara_domain::ids::JobId;
+
+use crate::usecase::merit::lists::PublicResults;
+
+/// Lists kept before the memory starts over: a few drives' results days at once.
+const MAX_LISTS: usize = 16;
+
+/// Published lists by job and version.
+#[derive(Clone, Default)]
+pub struct PublishedLists {
+    known: Arc<RwLock<HashMap<(JobId, u32), Arc<PublicResults>>>>,
+}
+
+impl std::fmt::Debug for PublishedLists {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublishedLists").finish_non_exhaustive()
+    }
+}
+
+impl PublishedLists {
+    pub fn get(&self, job: JobId, version: u32) -> Option<Arc<PublicResults>> {
+        self.known.read().ok()?.get(&(job, version)).cloned()
+    }
+
+    pub fn keep(&self, job: JobId, version: u32, results: Arc<PublicResults>) {
+        if let Ok(mut known) = self.known.write() {
+            if known.len() >= MAX_LISTS {
+                known.clear();
+            }
+            known.insert((job, version), results);
+        }
+    }
+}
