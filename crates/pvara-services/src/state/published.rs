@@ -13,10 +13,13 @@ use crate::usecase::merit::lists::PublicResults;
 /// Lists kept before the memory starts over: a few drives' results days at once.
 const MAX_LISTS: usize = 16;
 
+/// A job's list, by job and version.
+type Lists = HashMap<(JobId, u32), Arc<PublicResults>>;
+
 /// Published lists by job and version.
 #[derive(Clone, Default)]
 pub struct PublishedLists {
-    known: Arc<RwLock<HashMap<(JobId, u32), Arc<PublicResults>>>>,
+    known: Arc<RwLock<Lists>>,
 }
 
 impl std::fmt::Debug for PublishedLists {
