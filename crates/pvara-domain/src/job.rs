@@ -36,18 +36,7 @@ impl Requirements {
     /// Whether staff see the candidate of an application in `status` without their identity:
     /// under name-blind sifting, until the application reaches an interview.
     pub fn hides_identity(&self, status: crate::status::Status) -> bool {
-        use crate::status::Status;
-        self.name_blind
-            && !matches!(
-                status,
-                Status::InterviewScheduled
-                    | Status::OfferExtended
-                    | Status::OfferAccepted
-                    | Status::OfferDeclined
-                    | Status::OfferWithdrawn
-                    | Status::OfferExpired
-                    | Status::Hired
-            )
+        self.name_blind && !status.reached_interview()
     }
 }
 

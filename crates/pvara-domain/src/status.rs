@@ -54,6 +54,21 @@ pub enum Status {
 }
 
 impl Status {
+    /// Whether an application in this status has had an interview scheduled (and still stands
+    /// at or after it): name-blind sifting ends there, and a panel's scorecards make its mark.
+    pub fn reached_interview(self) -> bool {
+        matches!(
+            self,
+            Status::InterviewScheduled
+                | Status::OfferExtended
+                | Status::OfferAccepted
+                | Status::OfferDeclined
+                | Status::OfferWithdrawn
+                | Status::OfferExpired
+                | Status::Hired
+        )
+    }
+
     pub const ALL: [Status; 13] = [
         Status::Submitted,
         Status::UnderReview,

@@ -85,11 +85,14 @@ pub struct MeritListHead {
     pub approved: Option<(UserId, DateTime<Utc>)>,
 }
 
-/// A request to publish `version` of a job's list.
+/// A request to publish `version` of a job's list, as the approver read it.
 #[derive(Debug, Clone)]
 pub struct Approval {
     pub job: JobId,
     pub version: u32,
+    /// The fingerprint of the list the approver read: a list prepared again since is not
+    /// theirs to approve.
+    pub fingerprint: String,
     pub by: UserId,
     pub at: DateTime<Utc>,
     /// Events of the publication (the candidates' mail), written in its transaction.
@@ -136,6 +139,7 @@ pub trait Merit: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Publishes a prepared list. `NotFound("merit list")` when there is no such list waiting,
+    /// `Changed("merit list")` when it was prepared again since the approver read it,
     /// `Conflict("approver")` when the approver prepared it.
     async fn approve_merit_list(&self, approval: Approval) -> Result<(), StoreError>;
     async fn merit_list(&self, job: JobId, version: u32) -> Result<Option<StoredMeritList>, StoreError>;

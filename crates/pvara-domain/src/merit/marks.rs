@@ -65,6 +65,25 @@ impl std::fmt::Display for Mark {
     }
 }
 
+/// The interview mark a panel's scorecards give: each card's ratings (1 to 4) as a per cent of
+/// the most they could be, then the mean of the panel's cards; none without a rated card.
+pub fn interview_mark(cards: &[Vec<u8>]) -> Option<Mark> {
+    let per_card: Vec<u64> = cards
+        .iter()
+        .filter(|scores| !scores.is_empty())
+        .map(|scores| {
+            let sum: u64 = scores.iter().map(|s| u64::from(*s.min(&4))).sum();
+            sum * u64::from(Mark::MAX) / (4 * scores.len() as u64)
+        })
+        .collect();
+    if per_card.is_empty() {
+        return None;
+    }
+    let n = per_card.len() as u64;
+    let mean = (per_card.iter().sum::<u64>() + n / 2) / n;
+    Mark::from_hundredths(u32::try_from(mean).ok()?)
+}
+
 /// How much the test and the interview weigh in the total, in per cent adding up to 100.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

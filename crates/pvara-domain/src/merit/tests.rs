@@ -359,6 +359,22 @@ fn a_post_given_up_goes_to_the_next_on_its_share_s_reserve_list() {
 }
 
 #[test]
+fn a_panel_s_scorecards_make_the_interview_mark() {
+    use super::marks::interview_mark;
+    assert_eq!(
+        interview_mark(&[vec![3, 3, 3], vec![4, 4, 4]]).map(Mark::hundredths),
+        Some(8750)
+    );
+    assert_eq!(interview_mark(&[vec![1, 2]]).map(Mark::hundredths), Some(3750));
+    assert_eq!(interview_mark(&[]), None);
+    assert_eq!(
+        interview_mark(&[Vec::new()]),
+        None,
+        "a card whose ratings were erased gives nothing"
+    );
+}
+
+#[test]
 fn marks_are_read_as_agencies_write_them() {
     assert_eq!(Mark::parse("test", "67.25").map(Mark::hundredths), Ok(6725));
     assert_eq!(Mark::parse("test", " 67.5 ").map(Mark::hundredths), Ok(6750));

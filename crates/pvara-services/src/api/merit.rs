@@ -129,6 +129,26 @@ pub async fn import_marks(
     }
 }
 
+/// Staff: take interview marks from the panels' scorecards: each card's ratings as a per cent
+/// of the most, the mean of the latest round's cards.
+#[utoipa::path(
+    post, path = "/api/jobs/{id}/marks/from-scorecards", tag = "national recruitment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "`lines`: applications given a mark", body = ImportedView),
+        (status = 404, description = "`not_found`", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+)]
+pub async fn marks_from_scorecards(
+    State(state): State<AppState>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+) -> Result<Json<ImportedView>, ApiError> {
+    let done = marks::from_scorecards(state.store.as_ref(), user, job_id(&id)?).await?;
+    Ok(Json(ImportedView {
+        lines: done.lines,
+        changed: done.changed,
+    }))
+}
+
 /// A merit list: who prepared and approved it, its fingerprint, and every line.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -304,29 +324,32 @@ pub async fn show(
     )))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ApproveQuery {
+    /// The fingerprint of the list the approver read: if the list was prepared again since,
+    /// the approval is refused (409 `stale`). Without it, the list as it stands is approved.
+    fingerprint: Option<String>,
+}
+
 /// Staff other than the one who prepared it: approve a prepared version, which publishes it.
 /// It never changes after; every candidate on it is mailed.
 #[utoipa::path(
     post, path = "/api/jobs/{id}/merit-lists/{version}/approval", tag = "national recruitment", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The job's id"), ("version" = u32, Path, description = "The version")),
+    params(("id" = String, Path, description = "The job's id"), ("version" = u32, Path, description = "The version"), ApproveQuery),
     responses((status = 200, description = "Published", body = VersionView),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 409, description = "`same_person`: the approver prepared it; `published`: approved already", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
+        (status = 409, description = "`same_person`: the approver prepared it; `published`: approved already; `stale`: prepared again since the fingerprint given", body = ErrorBody), (status = "default", description = "Any other refusal, in the one error shape (see ErrorDetail.code)", body = ErrorBody))
 )]
 pub async fn approve(
     State(state): State<AppState>,
     StaffUser(user): StaffUser,
     RequestId(request_id): RequestId,
     Path((id, version)): Path<(String, u32)>,
+    Query(query): Query<ApproveQuery>,
 ) -> Result<Json<VersionView>, ApiError> {
-    let head = lists::approve(
-        state.store.as_ref(),
-        user,
-        job_id(&id)?,
-        version,
-        request_id.as_deref(),
-    )
-    .await?;
+    let (store, job) = (state.store.as_ref(), job_id(&id)?);
+    let seen = query.fingerprint.as_deref();
+    let head = lists::approve(store, user, (job, version), seen, request_id.as_deref()).await?;
     Ok(Json(head.into()))
 }
 

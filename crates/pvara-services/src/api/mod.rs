@@ -149,6 +149,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(merit::show))
         .routes(routes!(merit::approve))
         .routes(routes!(merit::shortlist))
+        .routes(routes!(merit::marks_from_scorecards))
         .routes(routes!(merit::reserve_proposals))
         .routes(routes!(merit::results))
         .routes(routes!(representations::file))

@@ -6,9 +6,30 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use chrono::{DateTime, Utc};
 use pvara_domain::ids::JobId;
+use pvara_domain::merit::allocation::Outcome;
+use pvara_domain::reference::Reference;
 
-use crate::usecase::merit::lists::PublicResults;
+/// One line of the public results: a reference and what it got, never a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicLine {
+    pub reference: Reference,
+    pub position: Option<u32>,
+    pub outcome: Outcome,
+}
+
+/// The newest published list of a job, as anyone may read it.
+#[derive(Debug, Clone)]
+pub struct PublicResults {
+    pub job_title: String,
+    pub version: u32,
+    pub fingerprint: String,
+    pub published_at: DateTime<Utc>,
+    pub lines: Vec<PublicLine>,
+    /// The canonical text the fingerprint is of, for anyone to check with `sha256sum`.
+    pub canonical: String,
+}
 
 /// Lists kept before the memory starts over: a few drives' results days at once.
 const MAX_LISTS: usize = 16;

@@ -282,6 +282,34 @@ pub async fn import_marks(
     }
 }
 
+/// Interview marks from the panels' scorecards.
+pub async fn marks_from_scorecards(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let (job, actor) = posted_by_staff(&state, &viewer, &id, &form.csrf).await?;
+    let done = usecase::merit::marks::from_scorecards(state.store.as_ref(), actor, job.id).await?;
+    Ok(super::see_other(&format!(
+        "/staff/jobs/{}/drive?saved=marks&lines={}&changed={}",
+        job.id, done.lines, done.changed
+    )))
+}
+
+/// A form posted on the drive's page: its CSRF token checked, the job found, staff only.
+async fn posted_by_staff(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    csrf: &str,
+) -> Result<(Job, Actor), PageError> {
+    viewer.check_csrf(csrf)?;
+    let job = super::find_job(state, id).await?;
+    let actor = viewer.require_staff(&format!("/staff/jobs/{}/drive", job.id))?;
+    Ok((job, actor))
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
@@ -296,9 +324,7 @@ pub async fn reject_not_eligible(
     RequestId(request_id): RequestId,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    viewer.check_csrf(&form.csrf)?;
-    let job = super::find_job(&state, &id).await?;
-    let actor = viewer.require_staff(&format!("/staff/jobs/{}/drive", job.id))?;
+    let (job, actor) = posted_by_staff(&state, &viewer, &id, &form.csrf).await?;
     let zone = state.web.locale.zone();
     let report =
         usecase::merit::reject_not_eligible(state.store.as_ref(), actor, job.id, zone, request_id.as_deref())
@@ -316,9 +342,7 @@ pub async fn prepare(
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    viewer.check_csrf(&form.csrf)?;
-    let job = super::find_job(&state, &id).await?;
-    let actor = viewer.require_staff(&format!("/staff/jobs/{}/drive", job.id))?;
+    let (job, actor) = posted_by_staff(&state, &viewer, &id, &form.csrf).await?;
     let zone = state.web.locale.zone();
     match usecase::merit::lists::prepare(state.store.as_ref(), actor, job.id, zone).await {
         Ok(prepared) => Ok(super::see_other(&format!(

@@ -187,6 +187,9 @@ pub async fn show(
 pub struct ApproveForm {
     #[serde(default)]
     csrf: String,
+    /// The fingerprint of the list the approver read.
+    #[serde(default)]
+    fingerprint: String,
 }
 
 /// Publishes the version: refused, on the page, to the person who prepared it.
@@ -201,7 +204,8 @@ pub async fn approve(
     let job = super::find_job(&state, &id).await?;
     let actor = viewer.require_staff(&format!("/staff/jobs/{}/drive/lists/{version}", job.id))?;
     let store = state.store.as_ref();
-    match usecase::merit::lists::approve(store, actor, job.id, version, request_id.as_deref()).await {
+    let seen = Some(form.fingerprint.as_str());
+    match usecase::merit::lists::approve(store, actor, (job.id, version), seen, request_id.as_deref()).await {
         Ok(_) => Ok(super::see_other(&format!(
             "/staff/jobs/{}/drive/lists/{version}",
             job.id

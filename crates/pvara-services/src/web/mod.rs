@@ -475,6 +475,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/staff/jobs/{id}/drive/reject-not-eligible",
             post(drive::reject_not_eligible),
         )
+        .route(
+            "/staff/jobs/{id}/drive/marks-from-scorecards",
+            post(drive::marks_from_scorecards),
+        )
         .route("/staff/jobs/{id}/drive/lists", post(drive::prepare))
         .route("/staff/jobs/{id}/drive/lists/{version}", get(merit_list::show))
         .route(

@@ -312,16 +312,19 @@ impl Merit for PgEngine {
     #[tracing::instrument(skip_all)]
     async fn approve_merit_list(&self, approval: Approval) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        let prepared_by: Option<Uuid> = sqlx::query_scalar(
-            "SELECT prepared_by FROM merit_lists WHERE job_id = $1 AND version = $2 AND approved_by IS NULL FOR UPDATE",
+        let prepared: Option<(Uuid, String)> = sqlx::query_as(
+            "SELECT prepared_by, fingerprint FROM merit_lists WHERE job_id = $1 AND version = $2 AND approved_by IS NULL FOR UPDATE",
         )
         .bind(approval.job.0)
         .bind(int(approval.version))
         .fetch_optional(&mut *tx)
         .await?;
-        match prepared_by {
+        match prepared {
             None => return Err(StoreError::NotFound("merit list")),
-            Some(by) if by == approval.by.0 => return Err(StoreError::Conflict("approver")),
+            Some((_, fingerprint)) if fingerprint != approval.fingerprint => {
+                return Err(StoreError::Changed("merit list"));
+            }
+            Some((by, _)) if by == approval.by.0 => return Err(StoreError::Conflict("approver")),
             Some(_) => {}
         }
         sqlx::query(

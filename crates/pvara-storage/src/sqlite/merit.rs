@@ -264,15 +264,20 @@ impl Merit for SqliteEngine {
         let in_place = self.events_in_place();
         let messages = self
             .write(move |conn| {
-                let prepared_by: Option<String> = conn
+                let prepared: Option<(String, String)> = conn
                     .prepare_cached(
-                        "SELECT prepared_by FROM merit_lists WHERE job_id = ?1 AND version = ?2 AND approved_by IS NULL",
+                        "SELECT prepared_by, fingerprint FROM merit_lists WHERE job_id = ?1 AND version = ?2 AND approved_by IS NULL",
                     )?
-                    .query_row(params![approval.job.to_string(), approval.version], |row| row.get(0))
+                    .query_row(params![approval.job.to_string(), approval.version], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })
                     .optional()?;
-                match prepared_by {
+                match prepared {
                     None => return Err(StoreError::NotFound("merit list")),
-                    Some(by) if by == approval.by.to_string() => return Err(StoreError::Conflict("approver")),
+                    Some((_, fingerprint)) if fingerprint != approval.fingerprint => {
+                        return Err(StoreError::Changed("merit list"));
+                    }
+                    Some((by, _)) if by == approval.by.to_string() => return Err(StoreError::Conflict("approver")),
                     Some(_) => {}
                 }
                 let at = ts(approval.at);

@@ -171,10 +171,22 @@ pub async fn merit_story(engines: &Engines) {
     let approval = |by| Approval {
         job: job.id,
         version: 1,
+        fingerprint: list.fingerprint(),
         by,
         at: now(),
         messages: Vec::new(),
     };
+    let unseen = Approval {
+        fingerprint: "first".to_owned(),
+        ..approval(approver)
+    };
+    assert!(
+        matches!(
+            store.approve_merit_list(unseen).await,
+            Err(StoreError::Changed(_))
+        ),
+        "a list prepared again since it was read is not approved"
+    );
     assert!(matches!(
         store.approve_merit_list(approval(preparer)).await,
         Err(StoreError::Conflict("approver"))

@@ -247,7 +247,7 @@ async fn the_api_contract_is_published() {
             "{route} is not in {operations:?}"
         );
     }
-    assert_eq!(operations.len(), 62, "{operations:?}");
+    assert_eq!(operations.len(), 63, "{operations:?}");
     let submit = &document["paths"]["/api/applications"]["post"];
     let types: Vec<&String> = submit["requestBody"]["content"]
         .as_object()

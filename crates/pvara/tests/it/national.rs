@@ -224,7 +224,18 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
         app.get_json(&woman_result, Some(&woman.token)).await["published"],
         false
     );
-    let published = app.post(&approval, Some(&approver), &json!({})).await;
+    let stale = format!("{approval}?fingerprint=0000");
+    let (status, error) = error_of(app.post(&stale, Some(&approver), &json!({})).await).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::CONFLICT, Some("stale")),
+        "only the list read is approved"
+    );
+    let seen = format!(
+        "{approval}?fingerprint={}",
+        prepared["fingerprint"].as_str().unwrap()
+    );
+    let published = app.post(&seen, Some(&approver), &json!({})).await;
     assert_eq!(published.status(), StatusCode::OK);
 
     // Public results: references only, the fingerprint is the SHA-256 of the canonical text.

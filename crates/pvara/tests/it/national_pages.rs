@@ -252,9 +252,29 @@ async fn a_drive_through_the_pages() {
     let mut approver = Pages::new(&app);
     approver.sign_in("approves@pvara.gov").await;
     let csrf = approver.csrf(&list).await;
-    let published = approver
-        .post(&format!("{list}/approval"), &[("csrf", csrf.as_str())])
-        .await;
+    let shown = approver.get(&list).await.text().await.unwrap();
+    let fingerprint = shown
+        .split("name=\"fingerprint\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    // A list prepared again since the approver read it is not theirs to approve.
+    let unseen = [("csrf", csrf.as_str()), ("fingerprint", "0000")];
+    let refused = approver
+        .post(&format!("{list}/approval"), &unseen)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        refused.contains("The list was prepared again since you read it"),
+        "{refused}"
+    );
+    let seen = [("csrf", csrf.as_str()), ("fingerprint", fingerprint.as_str())];
+    let published = approver.post(&format!("{list}/approval"), &seen).await;
     assert_eq!(published.status(), StatusCode::SEE_OTHER);
     let page = approver.get(&list).await.text().await.unwrap();
     assert!(page.contains("approved and published by"), "{page}");

@@ -165,6 +165,22 @@ async fn panels_decide_in_rounds(backend: Backend) {
         (Some(1), Some(true))
     );
 
+    // The cards make the interview mark of a national drive: 3 of 4 everywhere is 75.
+    let from_cards = format!("/api/jobs/{job}/marks/from-scorecards");
+    let taken = app
+        .post(&from_cards, Some(&recruiter), &json!({}))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        (taken["lines"].as_u64(), taken["changed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let job_id: pvara_domain::ids::JobId = job.parse().unwrap();
+    let held = app.engines.store.merit_candidates(job_id).await.unwrap();
+    assert_eq!(held[0].interview.map(|m| m.hundredths()), Some(7500));
+
     // Round 2, then the offer.
     assert_eq!(
         app.post(&path("interview"), Some(&manager), &round(2))

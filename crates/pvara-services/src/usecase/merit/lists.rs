@@ -6,28 +6,37 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use pvara_domain::event::{EmailRequested, Event, MailTemplate};
 use pvara_domain::ids::{ApplicationId, JobId};
-use pvara_domain::merit::allocation::{Allocation, Entry, Outcome, allocate, shortlist as by_test};
+use pvara_domain::job::Job;
+use pvara_domain::merit::allocation::{Allocation, Contender, Entry, allocate, shortlist as by_test};
 use pvara_domain::merit::list::{Difference, MeritList, differences};
-use pvara_domain::reference::Reference;
 use pvara_storage::Store;
 use pvara_storage::StoreError;
 use pvara_storage::merit::{Approval, MeritListHead, StoredMeritList};
 use pvara_storage::outbox::{SOURCE_API, to_messages};
 
+pub use crate::state::published::{PublicLine, PublicResults};
+
 use super::super::{Actor, Error, audit};
 use super::{applicant, closing_date, drive_of, job_and_candidates};
+
+/// The job, its rules and every application in the running judged by them on the closing date.
+async fn judged(store: &dyn Store, job: JobId, zone: Tz) -> Result<(Job, Vec<Contender>), Error> {
+    let (job, candidates) = job_and_candidates(store, job).await?;
+    let drive = drive_of(&job)?;
+    let on = closing_date(job.closes_at, zone, crate::now());
+    let contenders = candidates
+        .iter()
+        .map(|c| drive.contender(applicant(c), on))
+        .collect();
+    Ok((job, contenders))
+}
 
 /// The job's list as it would be now, numbered as the next version; stored nowhere (staff).
 #[tracing::instrument(skip(store, zone))]
 pub async fn run(store: &dyn Store, actor: Actor, job: JobId, zone: Tz) -> Result<MeritList, Error> {
     actor.require_staff()?;
-    let (job, candidates) = job_and_candidates(store, job).await?;
+    let (job, contenders) = judged(store, job, zone).await?;
     let drive = drive_of(&job)?;
-    let on = closing_date(job.closes_at, zone, crate::now());
-    let contenders: Vec<_> = candidates
-        .iter()
-        .map(|c| drive.contender(applicant(c), on))
-        .collect();
     let published = store
         .merit_lists(job.id)
         .await?
@@ -49,14 +58,8 @@ pub async fn run(store: &dyn Store, actor: Actor, job: JobId, zone: Tz) -> Resul
 /// mark (staff). Only the selected lines are called.
 pub async fn shortlist(store: &dyn Store, actor: Actor, job: JobId, zone: Tz) -> Result<Allocation, Error> {
     actor.require_staff()?;
-    let (job, candidates) = job_and_candidates(store, job).await?;
-    let drive = drive_of(&job)?;
-    let on = closing_date(job.closes_at, zone, crate::now());
-    let contenders: Vec<_> = candidates
-        .iter()
-        .map(|c| drive.contender(applicant(c), on))
-        .collect();
-    Ok(by_test(drive, job.vacancies, &contenders))
+    let (job, contenders) = judged(store, job, zone).await?;
+    Ok(by_test(drive_of(&job)?, job.vacancies, &contenders))
 }
 
 /// A prepared list and how it differs from the one published before it.
@@ -100,12 +103,14 @@ pub async fn prepare(store: &dyn Store, actor: Actor, job: JobId, zone: Tz) -> R
 }
 
 /// Publishes a prepared list (staff other than the one who prepared it). Every candidate on it
-/// is mailed that the results are out, in the publication's transaction.
+/// is mailed that the results are out, in the publication's transaction. `fingerprint` is the
+/// one the approver read: a list prepared again since is refused, for them to read first
+/// (`None` approves the list as it stands, for a script that has just read it).
 pub async fn approve(
     store: &dyn Store,
     actor: Actor,
-    job: JobId,
-    version: u32,
+    (job, version): (JobId, u32),
+    fingerprint: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<MeritListHead, Error> {
     actor.require_staff()?;
@@ -139,6 +144,7 @@ pub async fn approve(
     let approval = Approval {
         job,
         version,
+        fingerprint: fingerprint.map_or_else(|| prepared.head.fingerprint.clone(), str::to_owned),
         by: actor.id,
         at: now,
         messages,
@@ -150,6 +156,11 @@ pub async fn approve(
             None,
         ),
         StoreError::NotFound(_) => Error::conflict("published", "this version is published already", None),
+        StoreError::Changed(_) => Error::conflict(
+            "stale",
+            "the list was prepared again since you read it; read this version again before approving it",
+            None,
+        ),
         other => other.into(),
     })?;
     let subject = format!(
@@ -197,26 +208,6 @@ pub async fn changes(
         }
         None => Ok(Vec::new()),
     }
-}
-
-/// One line of the public results: a reference and what it got, never a name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PublicLine {
-    pub reference: Reference,
-    pub position: Option<u32>,
-    pub outcome: Outcome,
-}
-
-/// The newest published list of a job, as anyone may read it.
-#[derive(Debug, Clone)]
-pub struct PublicResults {
-    pub job_title: String,
-    pub version: u32,
-    pub fingerprint: String,
-    pub published_at: DateTime<Utc>,
-    pub lines: Vec<PublicLine>,
-    /// The canonical text the fingerprint is of, for anyone to check with `sha256sum`.
-    pub canonical: String,
 }
 
 /// The public results of a job: `None` until a list is published. Needs no account. A

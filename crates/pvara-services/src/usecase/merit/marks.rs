@@ -43,21 +43,56 @@ pub async fn import(store: &dyn Store, actor: Actor, job: JobId, csv: &[u8]) -> 
         .map(|c| (c.reference, c.application))
         .collect();
     let (lines, marks) = read(csv, &references).map_err(Error::Problems)?;
-    let changed = store
-        .record_marks(MarksUpload {
-            job,
-            marks,
-            by: actor.id,
-            at: crate::now(),
-        })
-        .await?;
-    audit::record(
-        store,
-        &actor.audit_name(),
-        "job.marks_import",
-        format!("job:{job}"),
-    )
-    .await;
+    let changed = record(store, actor, job, marks, "job.marks_import").await?;
+    Ok(Imported { lines, changed })
+}
+
+/// Records the marks for the job and audits it as `action`; returns how many changed.
+async fn record(
+    store: &dyn Store,
+    actor: Actor,
+    job: JobId,
+    marks: Vec<(ApplicationId, MarkKind, Mark)>,
+    action: &str,
+) -> Result<u64, Error> {
+    let upload = MarksUpload {
+        job,
+        marks,
+        by: actor.id,
+        at: crate::now(),
+    };
+    let changed = store.record_marks(upload).await?;
+    audit::record(store, &actor.audit_name(), action, format!("job:{job}")).await;
+    Ok(changed)
+}
+
+/// Interview marks from the panels' scorecards (staff): for each application at or past its
+/// interview, the latest round with a filed card gives the mark (see
+/// [`pvara_domain::merit::marks::interview_mark`]). Recorded as an imported file's are; a mark
+/// already the same changes nothing.
+pub async fn from_scorecards(store: &dyn Store, actor: Actor, job: JobId) -> Result<Imported, Error> {
+    actor.require_staff()?;
+    store.job(job).await?.ok_or(Error::NotFound("job"))?;
+    let candidates = store.merit_candidates(job).await?;
+    let interviewed = candidates.into_iter().filter(|c| c.status.reached_interview());
+    let mut marks = Vec::new();
+    for candidate in interviewed {
+        let seats = store.panel(candidate.application).await?;
+        let Some(round) = seats.iter().filter(|s| s.card.is_some()).map(|s| s.round).max() else {
+            continue;
+        };
+        let cards: Vec<Vec<u8>> = seats
+            .iter()
+            .filter(|s| s.round == round)
+            .filter_map(|s| s.card.as_ref())
+            .map(|card| card.ratings.iter().map(|r| r.score).collect())
+            .collect();
+        if let Some(mark) = pvara_domain::merit::marks::interview_mark(&cards) {
+            marks.push((candidate.application, MarkKind::Interview, mark));
+        }
+    }
+    let lines = marks.len();
+    let changed = record(store, actor, job, marks, "job.marks_from_scorecards").await?;
     Ok(Imported { lines, changed })
 }
 
