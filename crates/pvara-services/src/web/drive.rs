@@ -63,6 +63,37 @@ pub struct ProposalRow {
     pub proposed: Option<(ApplicationId, String)>,
 }
 
+/// Who is called to interview by test mark, per share.
+#[derive(Debug)]
+pub struct Called {
+    pub per_post: u32,
+    /// (share, reference, application) of each candidate called, in test-mark order.
+    pub rows: Vec<(String, String, ApplicationId)>,
+}
+
+/// The shortlist, once any test mark is in (none before: it would call nobody).
+async fn shortlist(state: &AppState, actor: Actor, job: &Job) -> Result<Option<Called>, PageError> {
+    let Some(drive) = &job.requirements.drive else {
+        return Ok(None);
+    };
+    let zone = state.web.locale.zone();
+    let called = usecase::merit::lists::shortlist(state.store.as_ref(), actor, job.id, zone).await?;
+    let rows: Vec<(String, String, ApplicationId)> = called
+        .entries
+        .iter()
+        .filter_map(|e| match &e.outcome {
+            pvara_domain::merit::allocation::Outcome::Selected { seat, .. } => {
+                Some((crate::i18n::seat(seat), e.reference.to_string(), e.application))
+            }
+            _ => None,
+        })
+        .collect();
+    Ok((!rows.is_empty()).then_some(Called {
+        per_post: drive.shortlist_per_post,
+        rows,
+    }))
+}
+
 /// The reserve lists of the newest published list: until when, and the proposals.
 #[derive(Debug)]
 pub struct Reserve {
@@ -101,6 +132,7 @@ struct DrivePage {
     not_eligible: Vec<NotEligibleRow>,
     versions: Vec<VersionRow>,
     reserve: Option<Reserve>,
+    called: Option<Called>,
     representations: Vec<RepresentationRow>,
 }
 
@@ -218,6 +250,7 @@ async fn page(
         closing_date: locale.date(closing),
         versions: versions(state, actor, job.id).await?,
         reserve: reserve(state, actor, job.id).await?,
+        called: shortlist(state, actor, &job).await?,
         job_title: job.title,
         drive: job.requirements.drive,
         shares: rows,

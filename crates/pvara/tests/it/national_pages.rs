@@ -240,6 +240,14 @@ async fn a_drive_through_the_pages() {
     let imported = staff.post_multipart_from(&drive, &marks, file(csv)).await;
     assert!(location(&imported).contains("saved=marks&lines=3&changed=6"));
 
+    // The shortlist by test mark: 3 per post of each share calls both eligible candidates.
+    let page = staff.get(&drive).await.text().await.unwrap();
+    assert!(
+        page.contains("Called to interview")
+            && page.contains("3 candidates for every post of each share: 2 candidates"),
+        "{page}"
+    );
+
     // One person runs the list; they cannot approve it; another does.
     let csrf = staff.csrf(&drive).await;
     let run = staff
