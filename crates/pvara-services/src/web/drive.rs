@@ -409,9 +409,7 @@ pub async fn decide(
     RequestId(request_id): RequestId,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, PageError> {
-    viewer.check_csrf(&form.csrf)?;
-    let job = super::find_job(&state, &form.job).await?;
-    let actor = viewer.require_staff(&format!("/staff/jobs/{}/drive", job.id))?;
+    let (job, actor) = posted_by_staff(&state, &viewer, &form.job, &form.csrf).await?;
     let id: uuid::Uuid = id.parse().map_err(|_| PageError::NotFound)?;
     let anchor = format!("decision-{id}");
     let mut errors = FormErrors::default();
