@@ -33,6 +33,7 @@ pub mod clock;
 pub mod drafts;
 mod erasure;
 pub mod error;
+pub mod imports;
 pub mod kafka;
 pub mod log;
 pub mod merit;

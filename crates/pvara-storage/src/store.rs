@@ -28,6 +28,7 @@ pub trait Store:
     + crate::panel::Panels
     + crate::drafts::Drafts
     + crate::merit::Merit
+    + crate::imports::Imports
     + Send
     + Sync
     + 'static

@@ -43,6 +43,7 @@ story!(
     panel_story,
     draft_story,
     merit_story,
+    import_story,
     report_story,
     listing_story,
     worker_reads_story,

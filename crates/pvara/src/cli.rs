@@ -139,6 +139,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::merit::MeritCommand,
     },
+    /// Bring another system's data across: `pvara import mongodb` for the Node.js system's.
+    Import {
+        #[command(subcommand)]
+        command: crate::import::ImportCommand,
+    },
     /// Print the API's OpenAPI document (JSON), or with --markdown the book's API reference.
     Openapi {
         #[arg(long)]
@@ -512,6 +517,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Mail { command } => crate::mail::run(config, command),
         Command::Report { command } => crate::report::run(&config, command).await,
         Command::Merit { command } => crate::merit::run(&config, command).await,
+        Command::Import { command } => crate::import::run(&config, command).await,
         Command::Openapi { markdown } => {
             let (_, document) = pvara_services::api::routes();
             if markdown {

@@ -21,6 +21,7 @@ pub mod admin;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod import;
 pub mod mail;
 pub mod merit;
 pub mod ops;

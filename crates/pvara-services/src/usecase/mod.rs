@@ -8,6 +8,7 @@
 //!   bulk, withdrawal and notes.
 //! - [`audit`]: the audit trail every use case writes to.
 //! - [`drafts`]: the apply page's draft between the form and "Check your answers".
+//! - [`import`]: accounts, jobs and applications from another system, old ids mapped.
 //! - [`privacy`]: a person's export and erasure.
 //! - [`references`]: applications' short references, drawn and looked up.
 //! - [`offers`]: the offer an application was made, answers refused after its expiry, and the
@@ -29,6 +30,7 @@ pub mod applications;
 pub mod audit;
 pub mod dead_letters;
 pub mod drafts;
+pub mod import;
 pub mod jobs;
 pub mod merit;
 pub mod offers;

@@ -8,6 +8,7 @@
 
 mod batch;
 mod drafts;
+mod imports;
 mod log;
 mod merit;
 mod panel;

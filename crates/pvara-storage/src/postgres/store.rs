@@ -34,24 +34,7 @@ impl PgEngine {
 impl Store for PgEngine {
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at, language)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(user.id.0)
-        .bind(user.email.as_str())
-        .bind(&user.password_hash)
-        .bind(user.full_name.as_str())
-        .bind(user.role.as_str())
-        .bind(user.created_at)
-        .bind(user.email_verified_at)
-        .bind(user.language.code())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| on_constraint(e, "user", "user"))?;
-        if let Some(token) = &user.verification {
-            super::tokens::insert_token(&mut tx, token).await?;
-        }
+        insert_user(&mut tx, &user).await?;
         tx.commit().await?;
         if user.verification.is_some() {
             self.outbox_written();
@@ -68,24 +51,8 @@ impl Store for PgEngine {
     }
 
     async fn create_job(&self, job: Job) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at, vacancies, hiring_manager_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(job.id.0)
-        .bind(&job.title)
-        .bind(&job.description)
-        .bind(&job.location)
-        .bind(job.closes_at)
-        .bind(Json(&job.requirements))
-        .bind(job.created_by.0)
-        .bind(job.created_at)
-        .bind(i32::try_from(job.vacancies).unwrap_or(i32::MAX))
-        .bind(job.hiring_manager.map(|id| id.0))
-        .execute(self.pool())
-        .await
-        .map_err(|e| on_constraint(e, "job", "user"))?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        insert_job(&mut conn, &job).await
     }
 
     async fn change_scoring(&self, change: ScoringChange) -> Result<u64, StoreError> {
@@ -484,4 +451,49 @@ impl Store for PgEngine {
     fn outbox_signal(&self) -> watch::Receiver<u64> {
         self.inner.outbox_changed.subscribe()
     }
+}
+
+/// A new account, shared by registration and an import.
+pub(super) async fn insert_user(conn: &mut sqlx::PgConnection, user: &NewUser) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(user.id.0)
+    .bind(user.email.as_str())
+    .bind(&user.password_hash)
+    .bind(user.full_name.as_str())
+    .bind(user.role.as_str())
+    .bind(user.created_at)
+    .bind(user.email_verified_at)
+    .bind(user.language.code())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| on_constraint(e, "user", "user"))?;
+    if let Some(token) = &user.verification {
+        super::tokens::insert_token(conn, token).await?;
+    }
+    Ok(())
+}
+
+/// A new job, shared by posting and an import.
+pub(super) async fn insert_job(conn: &mut sqlx::PgConnection, job: &Job) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at, vacancies, hiring_manager_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(job.id.0)
+    .bind(&job.title)
+    .bind(&job.description)
+    .bind(&job.location)
+    .bind(job.closes_at)
+    .bind(Json(&job.requirements))
+    .bind(job.created_by.0)
+    .bind(job.created_at)
+    .bind(i32::try_from(job.vacancies).unwrap_or(i32::MAX))
+    .bind(job.hiring_manager.map(|id| id.0))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| on_constraint(e, "job", "user"))?;
+    Ok(())
 }

@@ -129,9 +129,19 @@ async fn write_group(
     submissions: &[&Submission],
 ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
     let mut tx = pool.begin().await?;
-    let mut outcomes = open_jobs(&mut tx, submissions).await?;
+    let outcomes = write_submissions(&mut tx, submissions).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// [`write_group`] inside the caller's transaction (an import adds its own rows to it).
+pub(super) async fn write_submissions(
+    tx: &mut PgConnection,
+    submissions: &[&Submission],
+) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+    let mut outcomes = open_jobs(&mut *tx, submissions).await?;
     let candidates: Vec<usize> = (0..submissions.len()).filter(|&i| outcomes[i].is_ok()).collect();
-    let inserted = insert_applications(&mut tx, submissions, &candidates).await?;
+    let inserted = insert_applications(&mut *tx, submissions, &candidates).await?;
     for &i in &candidates {
         if !inserted.contains(&submissions[i].application.id.0) {
             outcomes[i] = Err(StoreError::Conflict("application"));
@@ -142,9 +152,8 @@ async fn write_group(
         .map(|i| submissions[i])
         .collect();
     if !written.is_empty() {
-        write_effects(&mut tx, &written).await?;
+        write_effects(&mut *tx, &written).await?;
     }
-    tx.commit().await?;
     Ok(outcomes)
 }
 

@@ -6,6 +6,8 @@
 //! connections on the blocking thread pool, so they never wait behind a commit.
 
 mod drafts;
+mod imports;
+mod inserts;
 mod log;
 mod merit;
 mod panel;

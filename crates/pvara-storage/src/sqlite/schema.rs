@@ -391,6 +391,19 @@ CREATE TABLE representations (
 );
 CREATE INDEX representations_by_job ON representations (job_id, filed_at);
 "#,
+    // 18: the ids an import brought across (`pvara import mongodb`): the old system's id beside
+    // pvara's, so that a second run takes only what is new, an interrupted one resumes, and an
+    // erased person (whose row stays here, ids only) is not imported again.
+    r#"
+CREATE TABLE import_ids (
+    source      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    old_id      TEXT NOT NULL,
+    pvara_id    TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (source, kind, old_id)
+);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

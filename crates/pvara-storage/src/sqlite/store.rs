@@ -12,20 +12,19 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use tokio::sync::watch;
 
+use super::inserts::{insert_job, insert_submission, insert_user};
 use super::rows::{
     CANDIDATE_COLUMNS, JOB_COLUMNS, USER_COLUMNS, candidate_from_row, history_from_row, job_from_row,
-    on_constraint, parse_id, parse_status, parse_ts, score_from_row, to_json, ts, user_from_row,
+    parse_id, parse_status, parse_ts, score_from_row, ts, user_from_row,
 };
-use super::writes::{
-    apply_transition, count_move, emit, insert_equality, insert_history, oldest_outbox, record_delivery,
-};
+use super::writes::{apply_transition, emit, oldest_outbox, record_delivery};
 use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
     ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
-    HistoryRow, MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, ScoringChange,
-    ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats, stored_reference,
+    MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, ScoringChange, ScoringInput,
+    SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats, stored_reference,
 };
 use crate::store::Store;
 
@@ -56,24 +55,7 @@ impl Store for SqliteEngine {
         let in_place = self.events_in_place();
         let verification = self
             .write(move |conn| {
-                conn.prepare_cached(
-                    "INSERT INTO users (id, email, password_hash, full_name, role, created_at, email_verified_at, language)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![
-                    user.id.to_string(),
-                    user.email.as_str(),
-                    user.password_hash,
-                    user.full_name.as_str(),
-                    user.role.as_str(),
-                    ts(user.created_at),
-                    user.email_verified_at.map(ts),
-                    user.language.code()
-                ])
-                .map_err(|e| on_constraint(e, "user", "user"))?;
-                if let Some(token) = &user.verification {
-                    super::tokens::insert_token(conn, token, in_place)?;
-                }
+                insert_user(conn, &user, in_place)?;
                 Ok(user.verification)
             })
             .await?;
@@ -95,27 +77,7 @@ impl Store for SqliteEngine {
     }
 
     async fn create_job(&self, job: Job) -> Result<(), StoreError> {
-        self.write(move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO jobs (id, title, description, location, closes_at, requirements, created_by, created_at, vacancies, hiring_manager_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                job.id.to_string(),
-                job.title,
-                job.description,
-                job.location,
-                job.closes_at.map(ts),
-                to_json(&job.requirements)?,
-                job.created_by.to_string(),
-                ts(job.created_at),
-                job.vacancies,
-                job.hiring_manager.map(|id| id.to_string())
-            ])
-            .map_err(|e| on_constraint(e, "job", "user"))?;
-            Ok(())
-        })
-        .await
+        self.write(move |conn| insert_job(conn, &job)).await
     }
 
     async fn change_scoring(&self, change: ScoringChange) -> Result<u64, StoreError> {
@@ -165,78 +127,9 @@ impl Store for SqliteEngine {
 
     async fn submit(&self, submission: Submission) -> Result<(), StoreError> {
         let in_place = self.events_in_place();
-        let messages = self.write(move |conn| {
-            let Submission {
-                application: a,
-                cv,
-                messages,
-                equality,
-                declaration,
-            } = submission;
-            let c = &a.candidate;
-            let at = ts(a.submitted_at);
-            let job_id = a.job_id.to_string();
-            let closes_at: Option<Option<String>> = conn
-                .prepare_cached("SELECT closes_at FROM jobs WHERE id = ?1")?
-                .query_row([&job_id], |row| row.get(0))
-                .optional()?;
-            let closes_at = closes_at.ok_or(StoreError::NotFound("job"))?;
-            let closes_at = closes_at.as_deref().map(parse_ts).transpose()?;
-            if !pvara_domain::job::open_at(closes_at, a.submitted_at) {
-                return Err(StoreError::Closed("job"));
-            }
-            conn.prepare_cached(
-                "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-                     education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version, reference)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
-            )?
-            .execute(params![
-                a.id.to_string(),
-                job_id,
-                a.applicant_id.to_string(),
-                c.full_name.as_str(),
-                c.email.as_str(),
-                c.phone,
-                to_json(&c.skills)?,
-                c.years_experience,
-                c.education.as_str(),
-                c.resume_text,
-                c.cover_letter,
-                Status::Submitted.as_str(),
-                at,
-                a.consent_version,
-                a.reference.as_str()
-            ])
-            .map_err(|e| on_constraint(e, "application", "job"))?;
-            let actor = a.applicant_id.to_string();
-            insert_history(
-                conn,
-                HistoryRow {
-                    application_id: a.id,
-                    from: None,
-                    to: Status::Submitted,
-                    actor: &actor,
-                    reason: "submitted",
-                    details: None,
-                    at: a.submitted_at,
-                },
-            )?;
-            count_move(conn, &job_id, a.id, None, Status::Submitted)?;
-            if let Some(cv) = cv {
-                conn.prepare_cached(
-                    "INSERT INTO application_files (application_id, file_name, content_type, content) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![a.id.to_string(), cv.file_name, cv.content_type, cv.content])?;
-            }
-            insert_equality(conn, a.id, &equality)?;
-            if let Some(declaration) = &declaration {
-                conn.prepare_cached("INSERT INTO application_declarations (application_id, facts) VALUES (?1, ?2)")?
-                    .execute(params![a.id.to_string(), to_json(declaration)?])?;
-            }
-            emit(conn, &messages, &at, in_place)?;
-            Ok(messages)
-        })
-        .await?;
+        let messages = self
+            .write(move |conn| insert_submission(conn, submission, in_place))
+            .await?;
         self.events_committed(in_place, &messages);
         Ok(())
     }

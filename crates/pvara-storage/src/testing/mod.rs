@@ -9,6 +9,7 @@
 mod database;
 mod draft_story;
 mod fixtures;
+mod import_story;
 mod log_story;
 mod merit_story;
 mod panel_story;
@@ -21,6 +22,7 @@ mod workspace_story;
 pub use database::{TestDatabase, test_kafka, test_kafka_sasl};
 pub use draft_story::*;
 pub use fixtures::*;
+pub use import_story::*;
 pub use log_story::*;
 pub use merit_story::*;
 pub use panel_story::*;

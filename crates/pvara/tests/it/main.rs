@@ -16,6 +16,7 @@ mod forms;
 mod hardening;
 mod helpers;
 mod hostile_files;
+mod import;
 mod imported_passwords;
 mod jobs;
 mod kafka_cluster;
