@@ -49,6 +49,10 @@ const END_ACCESS: [&str; 3] = [
     "UPDATE account_tokens SET used_at = coalesce(used_at, {p}2) WHERE user_id = {p}1",
 ];
 
+/// The erasure ledger's line, in the erasure's transaction: ids and a time, nothing personal.
+const LEDGER: &str =
+    "INSERT INTO erasure_ledger (user_id, erased_at) VALUES ({p}1, {p}2) ON CONFLICT DO NOTHING";
+
 /// How an engine writes what the plan needs.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dialect {
@@ -96,6 +100,11 @@ impl Dialect {
             })
             .max()
             .unwrap_or(0)
+    }
+
+    /// The statement that notes the erasure in the ledger a restore replays.
+    pub fn record_erasure(&self) -> String {
+        self.render(LEDGER)
     }
 
     /// The statements that end an account's access (erasure and deactivation alike).

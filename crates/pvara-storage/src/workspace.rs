@@ -57,6 +57,8 @@ pub trait Accounts: Send + Sync + 'static {
     /// scores and times stay, so counts, events and the audit trail still add up. Returns the
     /// erased applications. `NotFound("user")` when there is no such user.
     async fn erase_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Vec<ApplicationId>, StoreError>;
+    /// Everyone erased, oldest first: the ledger a restore of an older backup replays.
+    async fn erased_users(&self) -> Result<Vec<(UserId, DateTime<Utc>)>, StoreError>;
 }
 
 /// Single-use tokens mailed to people: address verification and password reset.

@@ -139,6 +139,20 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::merit::MeritCommand,
     },
+    /// Copy the embedded engine's whole data directory while pvara serves, and verify the copy.
+    Backup {
+        /// A new (or empty) directory for the copy.
+        dest: std::path::PathBuf,
+    },
+    /// Restore a backup into a new, empty data directory (--data-dir).
+    Restore {
+        /// The backup's directory.
+        source: std::path::PathBuf,
+        /// A newer copy whose erasure ledger is replayed (the old data directory, or a newer
+        /// backup), so that nobody erased since the backup comes back.
+        #[arg(long)]
+        erasures_from: Option<std::path::PathBuf>,
+    },
     /// Bring another system's data across: `pvara import mongodb` for the Node.js system's.
     Import {
         #[command(subcommand)]
@@ -518,6 +532,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report { command } => crate::report::run(&config, command).await,
         Command::Merit { command } => crate::merit::run(&config, command).await,
         Command::Import { command } => crate::import::run(&config, command).await,
+        Command::Backup { dest } => crate::backup::backup(&config, &dest).await,
+        Command::Restore {
+            source,
+            erasures_from,
+        } => crate::backup::restore(&config, &source, erasures_from.as_deref()).await,
         Command::Openapi { markdown } => {
             let (_, document) = pvara_services::api::routes();
             if markdown {

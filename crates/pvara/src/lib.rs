@@ -11,6 +11,8 @@
 //! - [`admin`]: `users create|deactivate|verify`, `audit` and `dlq list|replay`.
 //! - [`report`]: `report impact|scorer`, a job's reports at the terminal.
 //! - [`merit`]: `merit import-marks|run|show`, national recruitment at the terminal.
+//! - [`import`]: `import mongodb`, the Node.js system's data brought across.
+//! - [`backup`]: `backup` and `restore` of the embedded engine's data directory.
 //! - [`mail`]: mail settings (mbox or SMTP, templates, locale) and `pvara mail preview`.
 //! - [`telemetry`]: log output setup.
 //! - [`bench`]: `pvara bench`, the load generator.
@@ -18,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod config;

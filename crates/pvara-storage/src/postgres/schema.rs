@@ -403,9 +403,10 @@ CREATE TABLE IF NOT EXISTS representations (
 );
 CREATE INDEX IF NOT EXISTS representations_by_job ON representations (job_id, filed_at);
 "#,
-    // 18: the ids an import brought across (`pvara import mongodb`): the old system's id beside
+    // 18: the ids an import brought across (`pvara import mongodb`), the old system's id beside
     // pvara's, so that a second run takes only what is new, an interrupted one resumes, and an
-    // erased person (whose row stays here, ids only) is not imported again.
+    // erased person (whose row stays here, ids only) is not imported again; and the erasure
+    // ledger.
     r#"
 CREATE TABLE import_ids (
     source      TEXT NOT NULL,
@@ -414,6 +415,12 @@ CREATE TABLE import_ids (
     pvara_id    UUID NOT NULL,
     imported_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (source, kind, old_id)
+);
+-- Who was erased and when (ids only): a restore of an older backup replays it
+-- (`pvara restore --erasures-from`), so that an erased person does not come back.
+CREATE TABLE erasure_ledger (
+    user_id   UUID PRIMARY KEY,
+    erased_at TIMESTAMPTZ NOT NULL
 );
 "#,
 ];

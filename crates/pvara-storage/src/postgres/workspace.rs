@@ -204,8 +204,21 @@ impl Accounts for PgEngine {
             .await?;
         anonymise(&mut tx, &ids, at).await?;
         end_access(&mut tx, id, at).await?;
+        sqlx::query(&DIALECT.record_erasure())
+            .bind(id.0)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(ids.into_iter().map(ApplicationId).collect())
+    }
+
+    async fn erased_users(&self) -> Result<Vec<(UserId, DateTime<Utc>)>, StoreError> {
+        let rows: Vec<(Uuid, DateTime<Utc>)> =
+            sqlx::query_as("SELECT user_id, erased_at FROM erasure_ledger ORDER BY erased_at, user_id")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().map(|(id, at)| (UserId(id), at)).collect())
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {

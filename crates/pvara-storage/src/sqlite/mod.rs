@@ -5,6 +5,7 @@
 //! Writes go through one group-committing writer thread ([`writer`]); reads use a small pool of
 //! connections on the blocking thread pool, so they never wait behind a commit.
 
+pub mod backup;
 mod drafts;
 mod imports;
 mod inserts;

@@ -391,9 +391,10 @@ CREATE TABLE representations (
 );
 CREATE INDEX representations_by_job ON representations (job_id, filed_at);
 "#,
-    // 18: the ids an import brought across (`pvara import mongodb`): the old system's id beside
+    // 18: the ids an import brought across (`pvara import mongodb`), the old system's id beside
     // pvara's, so that a second run takes only what is new, an interrupted one resumes, and an
-    // erased person (whose row stays here, ids only) is not imported again.
+    // erased person (whose row stays here, ids only) is not imported again; and the erasure
+    // ledger.
     r#"
 CREATE TABLE import_ids (
     source      TEXT NOT NULL,
@@ -402,6 +403,12 @@ CREATE TABLE import_ids (
     pvara_id    TEXT NOT NULL,
     imported_at TEXT NOT NULL,
     PRIMARY KEY (source, kind, old_id)
+);
+-- Who was erased and when (ids only): a restore of an older backup replays it
+-- (`pvara restore --erasures-from`), so that an erased person does not come back.
+CREATE TABLE erasure_ledger (
+    user_id   TEXT PRIMARY KEY,
+    erased_at TEXT NOT NULL
 );
 "#,
 ];

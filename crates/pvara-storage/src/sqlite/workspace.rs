@@ -225,12 +225,18 @@ impl Accounts for SqliteEngine {
                 let ids = ids_where(conn, "applicant_id = ?1", params![user])?;
                 anonymise(conn, &ids, at)?;
                 end_access(conn, &user, at)?;
+                conn.prepare_cached(&DIALECT.record_erasure())?
+                    .execute(params![user, ts(at)])?;
                 Ok(ids)
             })
             .await?;
         // Before answering: the person's old pages leave the WAL too.
         self.purge_wal().await?;
         Ok(ids)
+    }
+
+    async fn erased_users(&self) -> Result<Vec<(UserId, DateTime<Utc>)>, StoreError> {
+        self.read(|conn| super::backup::erased_users(conn)).await
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {

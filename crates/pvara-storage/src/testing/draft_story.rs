@@ -93,6 +93,17 @@ pub async fn draft_story(engines: &Engines) {
     store.save_draft(others.clone()).await.unwrap();
     store.erase_user(applicant, now()).await.unwrap();
     assert_eq!(store.draft(applicant, job.id, hour_ago).await.unwrap(), None);
+    // The ledger a restore replays holds the erasure once, and not a deactivation.
+    store.erase_user(applicant, now()).await.unwrap();
+    let ledger: Vec<_> = store
+        .erased_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ledger, [applicant]);
     store.deactivate_user(other, now()).await.unwrap();
+    assert_eq!(store.erased_users().await.unwrap().len(), 1);
     assert_eq!(store.draft(other, job.id, hour_ago).await.unwrap(), None);
 }

@@ -115,6 +115,29 @@ pub async fn run(config: &Config, command: ImportCommand) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// Sends the cursor's documents in batches of [`BATCH`] until it ends or the receiver goes.
+async fn read_batches(
+    mut cursor: mongodb::Cursor<Document>,
+    batches: tokio::sync::mpsc::Sender<Vec<Document>>,
+) -> mongodb::error::Result<()> {
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(document) = cursor.try_next().await? {
+        batch.push(document);
+        if batch.len() == BATCH
+            && batches
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .await
+                .is_err()
+        {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.send(batch).await;
+    }
+    Ok(())
+}
+
 /// Streams one collection in batches through the importer, with a progress bar on a terminal.
 async fn read_collection(
     db: &Database,
@@ -128,38 +151,43 @@ async fn read_collection(
         Collection::Applications => &mapping.collections.applications,
     };
     let documents = db.collection::<Document>(name);
-    let total = documents
-        .estimated_document_count()
-        .await
-        .with_context(|| format!("cannot count the collection {name}"))?;
-    let bar = ProgressBar::new(total);
+    // Counted beside the import: a server that counts by reading (FerretDB does) must not hold
+    // it up; the bar gets its length when the count arrives.
+    let bar = ProgressBar::new(0);
+    let counting = {
+        let (documents, bar) = (documents.clone(), bar.clone());
+        tokio::spawn(async move {
+            if let Ok(total) = documents.estimated_document_count().await {
+                bar.set_length(total);
+            }
+        })
+    };
     bar.set_style(
         ProgressStyle::with_template("{msg:>13} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(collection.name());
-    let mut cursor = documents
+    let started = std::time::Instant::now();
+    // In the server's own order: the id map, not the order, makes a second run skip what is
+    // done, and a sort would make the server read the whole collection before the first batch.
+    let cursor = documents
         .find(doc! {})
-        .sort(doc! { "_id": 1 })
+        .batch_size(BATCH as u32)
         .await
         .with_context(|| format!("cannot read the collection {name}"))?;
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        let next = cursor
-            .try_next()
-            .await
-            .with_context(|| format!("cannot read the collection {name}"))?;
-        let end = next.is_none();
-        batch.extend(next);
-        if batch.len() >= BATCH || (end && !batch.is_empty()) {
-            let n = batch.len() as u64;
-            importer.batch(collection, std::mem::take(&mut batch)).await?;
-            bar.inc(n);
-        }
-        if end {
-            break;
-        }
+    // The next batch is read while this one is written: MongoDB and pvara's writer work at once.
+    let (batches, mut next) = tokio::sync::mpsc::channel(2);
+    let reader = tokio::spawn(read_batches(cursor, batches));
+    while let Some(batch) = next.recv().await {
+        let n = batch.len() as u64;
+        importer.batch(collection, batch).await?;
+        bar.inc(n);
     }
+    reader
+        .await?
+        .with_context(|| format!("cannot read the collection {name}"))?;
+    importer.took(collection, started.elapsed());
+    counting.abort();
     bar.finish_and_clear();
     Ok(())
 }

@@ -124,6 +124,11 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
+    /// How long a collection took, for the summary.
+    pub fn took(&mut self, collection: Collection, took: std::time::Duration) {
+        self.tally.counts(collection).took = took;
+    }
+
     pub fn finish(self) -> Tally {
         self.tally
     }

@@ -16,6 +16,7 @@ pub struct Counts {
     /// Skipped: a previous run imported them.
     pub already: u64,
     pub refused: u64,
+    pub took: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -58,12 +59,13 @@ pub fn summary(tally: &Tally, dry_run: bool, took: Duration) -> String {
         let c = tally.counts.get(&collection).copied().unwrap_or_default();
         let _ = writeln!(
             out,
-            "{:<13} {} read, {verb} {}, {} already imported, {} with problems",
+            "{:<13} {} read, {verb} {}, {} already imported, {} with problems ({:.1} s)",
             collection.name(),
             c.read,
             c.imported,
             c.already,
-            c.refused
+            c.refused,
+            c.took.as_secs_f64()
         );
     }
     if tally.to_score > 0 {

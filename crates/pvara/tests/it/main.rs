@@ -6,6 +6,7 @@
 mod audit;
 mod authz;
 mod backpressure;
+mod backup;
 mod bad_input;
 mod bench;
 mod broker_down;
