@@ -236,7 +236,7 @@ impl Accounts for SqliteEngine {
     }
 
     async fn erased_users(&self) -> Result<Vec<(UserId, DateTime<Utc>)>, StoreError> {
-        self.read(|conn| super::backup::erased_users(conn)).await
+        self.read(super::backup::erased_users).await
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {

@@ -4,6 +4,7 @@
 //! waits until all are scored, and writes `report.json` and `report.svg`.
 //!
 //! # Layout
+//! - `args`: the command's arguments ([`BenchArgs`]).
 //! - [`corpus`]: seeded, varied jobs and 3-5 KB CVs.
 //! - `server`: the server under test, its CPU time and memory (`/proc`) and its `/metrics`.
 //! - `load`: the submission loop.
@@ -12,6 +13,7 @@
 //! - [`drive`]: `--drive`, a national drive's merit list at volume.
 //! - [`quality`]: ranking quality of the rules and refined scores on the labelled set.
 
+mod args;
 mod chart;
 pub mod corpus;
 pub mod drive;
@@ -30,6 +32,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
+pub use args::BenchArgs;
 use corpus::Corpus;
 use server::{Server, ServerCounters};
 

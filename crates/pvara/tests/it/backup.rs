@@ -65,8 +65,7 @@ async fn a_backup_under_load_restores_what_the_api_answered() {
         let (client, url, running) = (app.client.clone(), app.url("/api/applications"), running.clone());
         let bodies: Vec<(String, Value)> = people.iter().map(|p| (p.token.clone(), body(p))).collect();
         tokio::spawn(async move {
-            let mut sent = 0;
-            for (token, body) in bodies {
+            for (sent, (token, body)) in bodies.into_iter().enumerate() {
                 if !running.load(Ordering::Relaxed) && sent > 0 {
                     break;
                 }
@@ -78,7 +77,6 @@ async fn a_backup_under_load_restores_what_the_api_answered() {
                     .await
                     .unwrap();
                 assert!(answer.status().is_success(), "{}", answer.status());
-                sent += 1;
             }
         })
     };
