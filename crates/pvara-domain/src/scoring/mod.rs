@@ -245,8 +245,25 @@ pub fn input_hash(job: &Job, candidate: &Candidate) -> String {
             serde_json::json!(&candidate.cover_letter),
         ],
     });
-    let digest = sha2::Sha256::digest(input.to_string().as_bytes());
+    let digest = sha2::Sha256::digest(sorted_keys(input).to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The value with every object's keys in sorted order, so that the hash of the same input is
+/// the same whatever a dependency does to serde_json's map (its `preserve_order` feature keeps
+/// insertion order instead): the hashes stored with earlier scores stay comparable.
+fn sorted_keys(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted_keys(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted_keys).collect())
+        }
+        other => other,
+    }
 }
 
 /// Scores `candidate` against `job` under the job's rubric. Pure: same inputs, same card.

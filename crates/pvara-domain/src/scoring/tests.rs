@@ -113,6 +113,11 @@ fn the_input_hash_covers_what_is_scored_and_never_who_is_scored() {
         ..base
     };
     assert_ne!(score(&job, &edited).input_hash, hash);
+    // The same input hashes as it always has, whatever the order of serde_json's maps.
+    assert_eq!(
+        hash,
+        "c74afd6200b22aa393a4662fd3a44b59a5b061faffada6955465a5acae7d086a"
+    );
 }
 
 #[test]
