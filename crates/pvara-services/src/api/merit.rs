@@ -26,6 +26,12 @@ fn job_id(id: &str) -> Result<JobId, ApiError> {
     id.parse().map_err(|_| ApiError::not_found("job"))
 }
 
+/// A list's version from the path: a number that is not a version names no list. Parsed here,
+/// not by the path extractor, whose refusal would be plain text instead of the one error shape.
+fn version(version: &str) -> Result<u32, ApiError> {
+    version.parse().map_err(|_| ApiError::not_found("merit list"))
+}
+
 /// Staff: replace the job's national-recruitment rules. `version` is the version being
 /// replaced (0 for a job without rules): if someone changed them meanwhile the answer is 409.
 #[utoipa::path(
@@ -207,9 +213,9 @@ impl MeritListView {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct RunQuery {
-    /// Only show the list: store nothing.
-    #[serde(default)]
-    dry_run: bool,
+    /// `true`: only show the list, store nothing. Text, parsed by the handler, so that a bad
+    /// value gets the one error shape.
+    dry_run: Option<String>,
 }
 
 /// Staff: run the merit list by the job's rules and marks. With `dryRun=true` it is only
@@ -231,7 +237,12 @@ pub async fn run(
     Query(query): Query<RunQuery>,
 ) -> Result<(StatusCode, Json<MeritListView>), ApiError> {
     let (store, zone, job) = (state.store.as_ref(), state.web.locale.zone(), job_id(&id)?);
-    if query.dry_run {
+    let dry_run = match query.dry_run.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::bad_request("dryRun must be true or false").with_field("dryRun")),
+    };
+    if dry_run {
         let list = lists::run(store, user, job, zone).await?;
         let fingerprint = list.fingerprint();
         return Ok((
@@ -310,9 +321,9 @@ pub async fn versions(
 pub async fn show(
     State(state): State<AppState>,
     StaffUser(user): StaffUser,
-    Path((id, version)): Path<(String, u32)>,
+    Path((id, version_text)): Path<(String, String)>,
 ) -> Result<Json<MeritListView>, ApiError> {
-    let (store, job) = (state.store.as_ref(), job_id(&id)?);
+    let (store, job, version) = (state.store.as_ref(), job_id(&id)?, version(&version_text)?);
     let stored = lists::show(store, user, job, version).await?;
     let differences = lists::changes(store, user, job, version).await?;
     let fingerprint = stored.head.fingerprint.clone();
@@ -344,10 +355,10 @@ pub async fn approve(
     State(state): State<AppState>,
     StaffUser(user): StaffUser,
     RequestId(request_id): RequestId,
-    Path((id, version)): Path<(String, u32)>,
+    Path((id, version_text)): Path<(String, String)>,
     Query(query): Query<ApproveQuery>,
 ) -> Result<Json<VersionView>, ApiError> {
-    let (store, job) = (state.store.as_ref(), job_id(&id)?);
+    let (store, job, version) = (state.store.as_ref(), job_id(&id)?, version(&version_text)?);
     let seen = query.fingerprint.as_deref();
     let head = lists::approve(store, user, (job, version), seen, request_id.as_deref()).await?;
     Ok(Json(head.into()))

@@ -194,6 +194,18 @@ async fn a_drive_from_rules_to_a_corrected_merit_list(backend: Backend) {
         .await;
     assert_eq!(dry.status(), StatusCode::OK);
     assert_eq!(app.get_json(&lists_path, Some(&preparer)).await, json!([]));
+    // Bad values in the path and the query get the one error shape, not the framework's text.
+    let (status, error) = error_of(app.get(&format!("{lists_path}/-1"), Some(&preparer)).await).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    let maybe = format!("{lists_path}?dryRun=maybe");
+    let (status, error) = error_of(app.post(&maybe, Some(&preparer), &json!({})).await).await;
+    assert_eq!(
+        (status, error["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("dryRun"))
+    );
     let prepared = app.post(&lists_path, Some(&preparer), &json!({})).await;
     assert_eq!(prepared.status(), StatusCode::CREATED);
     let prepared: Value = prepared.json().await.unwrap();
