@@ -2,7 +2,6 @@
 //! answers what the original did for everything the backup held, and a person erased after the
 //! backup does not come back.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -12,18 +11,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::*;
-
-/// Runs the CLI on `data_dir`; (succeeded, stdout, stderr).
-fn cli(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> (bool, String, String) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"));
-    command.arg("--data-dir").arg(data_dir).args(args);
-    if let Some(url) = database_url {
-        command.arg("--database-url").arg(url);
-    }
-    let out = command.output().unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
+use crate::processes::run as cli;
 
 async fn listing(app: &TestApp, token: &str) -> Vec<Value> {
     let page = app.get_json("/api/applications?limit=100", Some(token)).await;

@@ -81,14 +81,7 @@ impl Drop for Ferret {
 
 /// Runs the CLI against the app's data; (succeeded, stdout, stderr).
 fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pvara"));
-    command.arg("--data-dir").arg(app.data_dir.path()).args(args);
-    if let Some(url) = app.database_url() {
-        command.arg("--database-url").arg(url);
-    }
-    let out = command.output().unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
+    crate::processes::run(app.data_dir.path(), app.database_url(), args)
 }
 
 fn date(days_ago: i64) -> BsonDate {

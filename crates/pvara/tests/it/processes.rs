@@ -111,8 +111,8 @@ pub async fn create_staff(data_dir: &Path, database_url: Option<&str>, email: &s
     assert!(create.wait().await.unwrap().success());
 }
 
-/// Runs a one-shot command and returns its standard output.
-pub fn output(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> String {
+/// Runs a one-shot command; (succeeded, stdout, stderr), for a test that expects a refusal too.
+pub fn run(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> (bool, String, String) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pvara"));
     command.env("PVARA_RATE_LIMITS", "off");
     command.env("PVARA_EMAIL_VERIFICATION", "off");
@@ -121,8 +121,15 @@ pub fn output(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Str
         command.arg("--database-url").arg(url);
     }
     let out = command.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+/// Runs a one-shot command that must succeed and returns its standard output.
+pub fn output(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> String {
+    let (succeeded, stdout, stderr) = run(data_dir, database_url, args);
+    assert!(succeeded, "{stderr}");
+    stdout
 }
 
 /// `pvara groups` as rows of columns.
