@@ -210,11 +210,13 @@ impl MeritListView {
     }
 }
 
+// A string, parsed by the handler, so that a bad value gets the one error shape rather than
+// the framework's plain text.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct RunQuery {
-    /// `true`: only show the list, store nothing. Text, parsed by the handler, so that a bad
-    /// value gets the one error shape.
+    /// `true` or `false` (the default): with `true` the list is only shown and nothing is stored.
     dry_run: Option<String>,
 }
 
@@ -336,6 +338,7 @@ pub async fn show(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApproveQuery {
     /// The fingerprint of the list the approver read: if the list was prepared again since,
     /// the approval is refused (409 `stale`). Without it, the list as it stands is approved.
