@@ -530,6 +530,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 kafka: config.kafka.clone(),
                 semantic_model: config.semantic_model.clone(),
                 await_semantic: args.await_semantic || config.semantic_model.is_some(),
+                cv: args.cv,
             };
             let report = if drive {
                 crate::bench::drive::run(&options).await?

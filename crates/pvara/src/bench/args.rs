@@ -32,6 +32,11 @@ pub struct BenchArgs {
     /// gets --applications applicants with declarations and marks, then the dry run is timed.
     #[arg(long, conflicts_with = "pages")]
     pub drive: bool,
+    /// Send each application as the apply form does, as multipart/form-data with this file
+    /// (a PDF or DOCX) as its CV and no pasted text: the server reads every file in its
+    /// sandbox, and the report gives the readers' share of the CPU.
+    #[arg(long, conflicts_with_all = ["pages", "drive"])]
+    pub cv: Option<PathBuf>,
     /// Directory for report.json and report.svg.
     #[arg(long, default_value = "bench-report")]
     pub report: PathBuf,

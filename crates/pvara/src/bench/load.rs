@@ -23,7 +23,39 @@ pub(super) struct Submission {
 pub(super) struct Prepared {
     /// `Bearer <token>`, shared by the applicant's applications.
     pub authorization: HeaderValue,
-    pub body: bytes::Bytes,
+    pub body: Body,
+}
+
+/// How an application travels: the API's JSON, or the apply form's fields with a CV file.
+pub(super) enum Body {
+    Json(bytes::Bytes),
+    Form {
+        fields: Vec<(String, String)>,
+        /// The file's name, its type and its bytes (shared by every application).
+        cv: Arc<(String, &'static str, bytes::Bytes)>,
+    },
+}
+
+impl Body {
+    fn attach(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            Body::Json(json) => request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(json.clone()),
+            Body::Form { fields, cv } => {
+                let (name, mime, bytes) = cv.as_ref();
+                let mut form = reqwest::multipart::Form::new();
+                for (key, value) in fields {
+                    form = form.text(key.clone(), value.clone());
+                }
+                let file = reqwest::multipart::Part::stream(bytes.clone())
+                    .file_name(name.clone())
+                    .mime_str(mime)
+                    .unwrap_or_else(|_| reqwest::multipart::Part::stream(bytes.clone()));
+                request.multipart(form.part("cv", file))
+            }
+        }
+    }
 }
 
 /// The part of a 201 answer the benchmark reads.
@@ -70,11 +102,11 @@ pub(super) async fn run(client: &reqwest::Client, load: Load, started: Instant) 
                     }
                     None => Instant::now(),
                 };
-                let request = client
-                    .post(&url)
-                    .header(AUTHORIZATION, prepared.authorization.clone())
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .body(prepared.body.clone());
+                let request = prepared.body.attach(
+                    client
+                        .post(&url)
+                        .header(AUTHORIZATION, prepared.authorization.clone()),
+                );
                 let id = match request.send().await {
                     Ok(response) if response.status().as_u16() == 201 => response
                         .bytes()

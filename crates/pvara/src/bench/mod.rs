@@ -66,6 +66,8 @@ pub struct BenchOptions {
     pub semantic_model: Option<PathBuf>,
     /// Wait for the semantic group to drain (true with `semantic_model`).
     pub await_semantic: bool,
+    /// Send the apply form with this file as every application's CV, instead of JSON.
+    pub cv: Option<PathBuf>,
 }
 
 async fn post(
@@ -133,8 +135,8 @@ async fn set_up(
     client: &reqwest::Client,
     base: &str,
     staff: &str,
-    applications: usize,
-    connections: usize,
+    (applications, connections): (usize, usize),
+    cv: Option<&Arc<CvFile>>,
 ) -> anyhow::Result<Vec<load::Prepared>> {
     let jobs_wanted = JOBS.min(applications);
     let applicants_wanted = applications.div_ceil(jobs_wanted);
@@ -186,12 +188,59 @@ async fn set_up(
         .map(|i| {
             let (a, j) = (i / jobs_wanted, i % jobs_wanted);
             let body = corpus.application(&jobs[j], &format!("Applicant {a}"), &applicants[a].0);
+            let body = match cv {
+                Some(cv) => load::Body::Form {
+                    fields: form_fields(&body),
+                    cv: cv.clone(),
+                },
+                None => load::Body::Json(serde_json::to_vec(&body)?.into()),
+            };
             Ok(load::Prepared {
                 authorization: authorizations[a].clone(),
-                body: serde_json::to_vec(&body)?.into(),
+                body,
             })
         })
         .collect()
+}
+
+/// A CV file to send with every application: its name, type and bytes.
+type CvFile = (String, &'static str, bytes::Bytes);
+
+fn read_cv(path: &std::path::Path) -> anyhow::Result<CvFile> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read the CV file {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "cv.pdf".to_owned(), |n| n.to_string_lossy().into_owned());
+    let mime = match path.extension().and_then(|x| x.to_str()) {
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("txt") => "text/plain",
+        _ => "application/pdf",
+    };
+    Ok((name, mime, bytes.into()))
+}
+
+/// The apply form's fields for an application the corpus made as JSON: skills comma-separated,
+/// equality answers as `equality.<question>`, and no pasted CV text (the file's is read).
+fn form_fields(application: &Value) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let Some(object) = application.as_object() else {
+        return fields;
+    };
+    for (key, value) in object {
+        match (key.as_str(), value) {
+            ("resumeText", _) => {}
+            ("skills", Value::Array(skills)) => {
+                let skills: Vec<&str> = skills.iter().filter_map(Value::as_str).collect();
+                fields.push((key.clone(), skills.join(", ")));
+            }
+            ("equality", Value::Object(answers)) => fields.extend(answers.iter().map(|(question, answer)| {
+                (format!("equality.{question}"), answer.as_str().unwrap_or_default().to_owned())
+            })),
+            (_, Value::String(text)) => fields.push((key.clone(), text.clone())),
+            (_, other) => fields.push((key.clone(), other.to_string())),
+        }
+    }
+    fields
 }
 
 /// Polls until no application is left in status Submitted.
@@ -316,7 +365,18 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
         .pool_max_idle_per_host(options.connections)
         .build()?;
     let staff = login(&client, &base, &target.staff_email, &target.staff_password).await?;
-    let work = Arc::new(set_up(&client, &base, &staff, options.applications, options.connections).await?);
+    let cv = options.cv.as_deref().map(read_cv).transpose()?.map(Arc::new);
+    let work = Arc::new(
+        set_up(
+            &client,
+            &base,
+            &staff,
+            (options.applications, options.connections),
+            cv.as_ref(),
+        )
+        .await?,
+    );
+    let database_before = options.database_url.as_ref().and_then(|_| server::usage_of("postgres"));
 
     let before: ServerCounters = server::counters(&client, &base).await;
     let usage_before = target.pid.and_then(server::usage);
@@ -364,6 +424,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
     let _ = watcher.await;
     let after = server::counters(&client, &base).await;
     let usage_after = target.pid.and_then(server::usage);
+    let database_after = options.database_url.as_ref().and_then(|_| server::usage_of("postgres"));
 
     let ids: Vec<&str> = submissions.iter().filter_map(|s| s.id.as_deref()).collect();
     let accepted = ids.len();
@@ -379,12 +440,17 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
 
     let commits = delta(after.commits, before.commits);
     let rows = delta(after.rows, before.rows);
-    let cpu = match (usage_before, usage_after) {
-        (Some(b), Some(a)) if accepted > 0 => {
-            Some(round2((a.cpu_seconds - b.cpu_seconds) / accepted as f64 * 1000.0))
-        }
-        _ => None,
+    let per_1000 = |seconds: f64| (accepted > 0).then(|| round2(seconds / accepted as f64 * 1000.0));
+    let (cpu, readers) = match (usage_before, usage_after) {
+        (Some(b), Some(a)) => (
+            per_1000(a.cpu_seconds - b.cpu_seconds),
+            per_1000(a.children_cpu_seconds - b.children_cpu_seconds),
+        ),
+        _ => (None, None),
     };
+    let database_cpu = database_before
+        .zip(database_after)
+        .and_then(|(b, a)| per_1000(a.cpu_seconds - b.cpu_seconds));
     let report = json!({
         "applications": options.applications,
         "connections": options.connections,
@@ -401,7 +467,10 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
         },
         "e2ePerSec": round2(accepted as f64 / e2e_secs),
         "e2eLatencyMs": { "p50": round2(percentile(&e2e, 50.0)), "p99": round2(percentile(&e2e, 99.0)) },
+        "body": if options.cv.is_some() { "form with a CV file" } else { "json" },
         "serverCpuSecondsPer1000": cpu,
+        "cvReaderCpuSecondsPer1000": readers,
+        "databaseCpuSecondsPer1000": database_cpu,
         "serverPeakRssMb": usage_after.map(|u| round2(u.peak_rss_mb)),
         "commitsPerSec": commits.map(|c| round2(c / e2e_secs)),
         "rowsPerCommit": commits.zip(rows).filter(|(c, _)| *c > 0.0).map(|(c, r)| round2(r / c)),

@@ -2,7 +2,7 @@
 //! memory are its own, not the load generator's), or a running one given by URL. Its `/metrics`
 //! and, when local, `/proc/<pid>` give the figures HTTP answers cannot.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use anyhow::{Context, bail};
@@ -173,28 +173,64 @@ fn engine_args(options: &BenchOptions, data_dir: &Path) -> Vec<String> {
 /// CPU seconds (user + system) and peak resident memory of a local process.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct ProcessUsage {
+    /// Its own and its ended children's: all the work the server did, the CV readers' included.
     pub cpu_seconds: f64,
+    /// Its ended children's alone: the sandboxed CV readers (the only children a server starts).
+    pub children_cpu_seconds: f64,
     pub peak_rss_mb: f64,
 }
 
+/// The fields of `/proc/<pid>/stat` after the command name (which is in parentheses and may
+/// hold spaces), and that name.
+fn stat_of(pid: &str) -> Option<(String, Vec<f64>)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (head, tail) = stat.rsplit_once(')')?;
+    let name = head.split_once('(')?.1.to_owned();
+    // Non-numeric fields (the state) read as 0; only the times are used.
+    let fields = tail.split_whitespace().map(|v| v.parse().unwrap_or(0.0)).collect();
+    Some((name, fields))
+}
+
+/// utime, stime, cutime and cstime are fields 14 to 17 of the line: indexes 11 to 14 counting
+/// from the state, field 3, which comes right after the name. Returns (own, ended children's).
+fn cpu_of(fields: &[f64]) -> Option<(f64, f64)> {
+    let tick = |i: usize| fields.get(i).map(|t| t / CLOCK_TICKS_PER_SECOND);
+    Some((tick(11)? + tick(12)?, tick(13)? + tick(14)?))
+}
+
 pub(super) fn usage(pid: u32) -> Option<ProcessUsage> {
-    let proc_dir = PathBuf::from(format!("/proc/{pid}"));
-    let stat = std::fs::read_to_string(proc_dir.join("stat")).ok()?;
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-    // utime and stime are fields 14 and 15 of the line: indexes 11 and 12 counting from the
-    // state, field 3, which comes right after the name.
-    let cpu_seconds = (ticks(11)? + ticks(12)?) / CLOCK_TICKS_PER_SECOND;
-    let status = std::fs::read_to_string(proc_dir.join("status")).ok()?;
+    let (_, fields) = stat_of(&pid.to_string())?;
+    let (own, children) = cpu_of(&fields)?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let peak_kb = status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())?;
     Some(ProcessUsage {
-        cpu_seconds,
+        cpu_seconds: own + children,
+        children_cpu_seconds: children,
         peak_rss_mb: peak_kb / 1024.0,
     })
+}
+
+/// The CPU seconds of every process of this machine called `name` (with their ended
+/// children's): for PostgreSQL, the postmaster, which reaps the backends that ended, and the
+/// backends still running. `None` when there is none (the database is on another machine).
+pub(super) fn usage_of(name: &str) -> Option<ProcessUsage> {
+    let mut total = None;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let pid = entry.file_name();
+        let Some((comm, fields)) = pid.to_str().and_then(stat_of) else {
+            continue;
+        };
+        if comm == name
+            && let Some((own, children)) = cpu_of(&fields)
+        {
+            let usage: &mut ProcessUsage = total.get_or_insert_with(ProcessUsage::default);
+            usage.cpu_seconds += own + children;
+        }
+    }
+    total
 }
 
 /// The counters the benchmark reads from `/metrics`; absent ones are `None`.

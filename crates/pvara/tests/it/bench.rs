@@ -20,6 +20,7 @@ async fn a_small_benchmark_writes_a_complete_report() {
         // With the model (scripts/test fetches it), the run waits for the refinements too.
         semantic_model: std::env::var_os("PVARA_TEST_MODEL_DIR").map(Into::into),
         await_semantic: std::env::var_os("PVARA_TEST_MODEL_DIR").is_some(),
+        cv: None,
     };
     let semantic = options.semantic_model.is_some();
     let report = run(options).await.unwrap();
@@ -85,6 +86,7 @@ async fn an_open_loop_run_offers_the_given_rate() {
         kafka: None,
         semantic_model: None,
         await_semantic: false,
+        cv: None,
     })
     .await
     .unwrap();
@@ -92,4 +94,46 @@ async fn an_open_loop_run_offers_the_given_rate() {
     assert_eq!(report["accepted"].as_u64(), Some(30));
     // 30 requests due over 0.29 s cannot all be answered sooner than the last one is due.
     assert!(report["submitSeconds"].as_f64().unwrap() >= 0.29, "{report}");
+}
+
+/// The closing-day shape: the apply form with a CV file, read in the server's sandbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_run_sends_each_cv_file_to_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let cv = dir.path().join("cv.txt");
+    let text = "Eight years of Rust services, PostgreSQL and Kafka on call for a national registry. "
+        .repeat(12);
+    std::fs::write(&cv, text).unwrap();
+    let report = run(BenchOptions {
+        target: None,
+        applications: 12,
+        connections: 3,
+        rate: None,
+        report_dir: dir.path().join("report"),
+        staff_email: None,
+        staff_password: None,
+        server_pid: None,
+        server_exe: Some(env!("CARGO_BIN_EXE_pvara").into()),
+        database_url: None,
+        kafka: None,
+        semantic_model: None,
+        await_semantic: false,
+        cv: Some(cv),
+    })
+    .await
+    .unwrap();
+    assert_eq!(report["body"], "form with a CV file");
+    assert_eq!(
+        (report["accepted"].as_u64(), report["failed"].as_u64()),
+        (Some(12), Some(0)),
+        "{report}"
+    );
+    // Each file was read by a child process of the server, whose CPU time is its own figure.
+    assert!(
+        report["cvReaderCpuSecondsPer1000"]
+            .as_f64()
+            .is_some_and(|v| v >= 0.0),
+        "{report}"
+    );
+    assert!(report["databaseCpuSecondsPer1000"].is_null(), "{report}");
 }
