@@ -19,18 +19,19 @@ fn main() -> std::process::ExitCode {
         return pvara_services::cv::child::main(&args[2..]);
     }
     let cli = Cli::parse();
-    pvara::telemetry::init(cli.log_format);
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return std::process::ExitCode::FAILURE;
-        }
+    let log = pvara::telemetry::init(cli.log_format);
+    let outcome = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime
+            .block_on(cli::run(cli))
+            .map_err(|error| format!("{error:#}")),
+        Err(error) => Err(format!("cannot start the async runtime: {error}")),
     };
-    match runtime.block_on(cli::run(cli)) {
+    // Every log line is written before the verdict, which comes last.
+    drop(log);
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {error}");
             std::process::ExitCode::FAILURE
         }
     }
