@@ -232,21 +232,32 @@ fn with_totals(card: ScoreCard, rules: KnockoutRules) -> ScoreCard {
 /// What a score is computed from, hashed: the job's text, requirements and rubric, and the
 /// candidate's skills, experience, education, CV and cover letter. Never a name, an address or a
 /// phone number: the scorer does not see who the candidate is.
+///
+/// The hashed text is the canonical JSON `{"candidate":[..],"job":[..],"requirements":{..}}`
+/// with every object's keys sorted. It is written straight into the hash, piece by piece, not
+/// built as a JSON tree first: that copied every CV once more per score (issue 28). The bytes,
+/// and so the hashes stored with earlier scores, are the same (pinned in the tests).
 pub fn input_hash(job: &Job, candidate: &Candidate) -> String {
     use sha2::Digest;
-    let input = serde_json::json!({
-        "job": [&job.title, &job.description],
-        "requirements": &job.requirements,
-        "candidate": [
-            serde_json::json!(&candidate.skills),
-            serde_json::json!(candidate.years_experience),
-            serde_json::json!(candidate.education),
-            serde_json::json!(&candidate.resume_text),
-            serde_json::json!(&candidate.cover_letter),
-        ],
-    });
-    let digest = sha2::Sha256::digest(sorted_keys(input).to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    use std::io::Write;
+    let mut hash = sha2::Sha256::new();
+    let candidate_part = (
+        &candidate.skills,
+        candidate.years_experience,
+        candidate.education,
+        &candidate.resume_text,
+        &candidate.cover_letter,
+    );
+    // Writing into a hash cannot fail; serializing these plain values cannot either.
+    let _ = hash.write_all(br#"{"candidate":"#);
+    let _ = serde_json::to_writer(&mut hash, &candidate_part);
+    let _ = hash.write_all(br#","job":"#);
+    let _ = serde_json::to_writer(&mut hash, &(&job.title, &job.description));
+    let _ = hash.write_all(br#","requirements":"#);
+    let requirements = serde_json::to_value(&job.requirements).unwrap_or_default();
+    let _ = serde_json::to_writer(&mut hash, &sorted_keys(requirements));
+    let _ = hash.write_all(b"}");
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The value with every object's keys in sorted order, so that the hash of the same input is
