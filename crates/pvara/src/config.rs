@@ -248,15 +248,16 @@ impl Config {
                 .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"))
     }
 
-    /// Where uploaded CV files are read: child processes of this binary (or of
-    /// `sandbox_program`), with the default limits.
+    /// Where uploaded CV files are read: child processes of `pvara-cv-reader` beside this
+    /// binary (or of this binary where there is none, or of `sandbox_program`), with the
+    /// default limits.
     pub fn cv_sandbox(&self) -> anyhow::Result<pvara_services::cv::Sandbox> {
         let limits = pvara_services::cv::sandbox::Limits::default();
-        let program = match &self.sandbox_program {
-            Some(program) => program.clone(),
-            None => std::env::current_exe().context("cannot find pvara's own binary for the CV sandbox")?,
-        };
-        Ok(pvara_services::cv::Sandbox::new(program, limits))
+        match &self.sandbox_program {
+            Some(program) => Ok(pvara_services::cv::Sandbox::new(program.clone(), limits)),
+            None => pvara_services::cv::Sandbox::beside_current_exe(limits)
+                .context("cannot find pvara's own binary for the CV sandbox"),
+        }
     }
 
     /// The portal's address in mailed links: `--public-url`, or this process's own listener as

@@ -47,6 +47,16 @@ impl Default for Limits {
     }
 }
 
+/// The name of the small binary built to be the child (`crates/pvara/src/bin`): starting it
+/// costs a fraction of starting `pvara` (issue 28).
+pub const READER: &str = "pvara-cv-reader";
+
+/// `READER` in the directory of `program` if it is there, else `program` itself.
+pub fn reader_beside(program: PathBuf) -> PathBuf {
+    let reader = program.with_file_name(READER);
+    if reader.is_file() { reader } else { program }
+}
+
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
@@ -85,9 +95,10 @@ impl Sandbox {
         }
     }
 
-    /// The running binary, as the server runs it.
-    pub fn current_exe(limits: Limits) -> std::io::Result<Self> {
-        Ok(Sandbox::new(std::env::current_exe()?, limits))
+    /// The reader binary installed beside the running one ([`READER`]), or the running binary
+    /// itself (`pvara sandbox-extract`) where there is none: the default of every installation.
+    pub fn beside_current_exe(limits: Limits) -> std::io::Result<Self> {
+        Ok(Sandbox::new(reader_beside(std::env::current_exe()?), limits))
     }
 
     pub fn limits(&self) -> Limits {

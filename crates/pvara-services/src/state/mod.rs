@@ -134,7 +134,9 @@ impl Services {
             trusted_proxies: Arc::from(Vec::new()),
             equality: Arc::default(),
             cv_sandbox: crate::cv::Sandbox::new(
-                std::env::current_exe().unwrap_or_else(|_| "/proc/self/exe".into()),
+                crate::cv::sandbox::reader_beside(
+                    std::env::current_exe().unwrap_or_else(|_| "/proc/self/exe".into()),
+                ),
                 crate::cv::sandbox::Limits::default(),
             ),
             installation: crate::health::Installation::default(),

@@ -129,8 +129,9 @@ pub async fn spawn_app_configured(
     config.rate_limits = false;
     // Stories' applicants do not read their mail; verification has a story of its own.
     config.email_verification = EmailVerification::Off;
-    // The test binary is not pvara: CV files are read by children of the real one.
-    config.sandbox_program = Some(PathBuf::from(env!("CARGO_BIN_EXE_pvara")));
+    // The test binary is not pvara: CV files are read by children of the reader binary, as an
+    // installation's are.
+    config.sandbox_program = Some(PathBuf::from(env!("CARGO_BIN_EXE_pvara-cv-reader")));
     adjust(&mut config);
     let kafka = config.kafka.clone();
     let app = Application::build_with_scorer(config, scorer).await.unwrap();

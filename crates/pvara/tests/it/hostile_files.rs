@@ -204,6 +204,32 @@ fn docx_entities() -> Vec<u8> {
     })
 }
 
+/// The small reader binary and `pvara sandbox-extract` are the same child: the same arguments
+/// get the same answer, and the same refusal.
+#[test]
+fn the_reader_binary_answers_as_pvara_does() {
+    let read = |program: &str, document: &[u8]| {
+        let mut child = std::process::Command::new(program)
+            .args(["sandbox-extract", "text", "512", "10"])
+            .env_clear()
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(document).unwrap();
+        let output = child.wait_with_output().unwrap();
+        (output.status.code(), output.stdout)
+    };
+    let cv = b"Amina Khan. Eight years of Rust services and PostgreSQL for a national registry.";
+    let by_pvara = read(env!("CARGO_BIN_EXE_pvara"), cv);
+    assert_eq!(by_pvara.0, Some(0));
+    assert!(String::from_utf8_lossy(&by_pvara.1).contains("national registry"));
+    assert_eq!(read(env!("CARGO_BIN_EXE_pvara-cv-reader"), cv), by_pvara);
+    let empty = read(env!("CARGO_BIN_EXE_pvara"), b"   ");
+    assert_eq!(read(env!("CARGO_BIN_EXE_pvara-cv-reader"), b"   "), empty);
+    assert_ne!(empty.0, Some(0));
+}
+
 /// Resident memory of process `pid`, in MiB.
 fn rss_mib(pid: u32) -> u64 {
     let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).unwrap();
