@@ -233,9 +233,14 @@ fn form_fields(application: &Value) -> Vec<(String, String)> {
                 let skills: Vec<&str> = skills.iter().filter_map(Value::as_str).collect();
                 fields.push((key.clone(), skills.join(", ")));
             }
-            ("equality", Value::Object(answers)) => fields.extend(answers.iter().map(|(question, answer)| {
-                (format!("equality.{question}"), answer.as_str().unwrap_or_default().to_owned())
-            })),
+            ("equality", Value::Object(answers)) => {
+                fields.extend(answers.iter().map(|(question, answer)| {
+                    (
+                        format!("equality.{question}"),
+                        answer.as_str().unwrap_or_default().to_owned(),
+                    )
+                }))
+            }
             (_, Value::String(text)) => fields.push((key.clone(), text.clone())),
             (_, other) => fields.push((key.clone(), other.to_string())),
         }
@@ -376,7 +381,10 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
         )
         .await?,
     );
-    let database_before = options.database_url.as_ref().and_then(|_| server::usage_of("postgres"));
+    let database_before = options
+        .database_url
+        .as_ref()
+        .and_then(|_| server::usage_of("postgres"));
 
     let before: ServerCounters = server::counters(&client, &base).await;
     let usage_before = target.pid.and_then(server::usage);
@@ -424,7 +432,10 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
     let _ = watcher.await;
     let after = server::counters(&client, &base).await;
     let usage_after = target.pid.and_then(server::usage);
-    let database_after = options.database_url.as_ref().and_then(|_| server::usage_of("postgres"));
+    let database_after = options
+        .database_url
+        .as_ref()
+        .and_then(|_| server::usage_of("postgres"));
 
     let ids: Vec<&str> = submissions.iter().filter_map(|s| s.id.as_deref()).collect();
     let accepted = ids.len();

@@ -187,7 +187,10 @@ fn stat_of(pid: &str) -> Option<(String, Vec<f64>)> {
     let (head, tail) = stat.rsplit_once(')')?;
     let name = head.split_once('(')?.1.to_owned();
     // Non-numeric fields (the state) read as 0; only the times are used.
-    let fields = tail.split_whitespace().map(|v| v.parse().unwrap_or(0.0)).collect();
+    let fields = tail
+        .split_whitespace()
+        .map(|v| v.parse().unwrap_or(0.0))
+        .collect();
     Some((name, fields))
 }
 

@@ -101,8 +101,8 @@ async fn an_open_loop_run_offers_the_given_rate() {
 async fn a_form_run_sends_each_cv_file_to_be_read() {
     let dir = tempfile::tempdir().unwrap();
     let cv = dir.path().join("cv.txt");
-    let text = "Eight years of Rust services, PostgreSQL and Kafka on call for a national registry. "
-        .repeat(12);
+    let text =
+        "Eight years of Rust services, PostgreSQL and Kafka on call for a national registry. ".repeat(12);
     std::fs::write(&cv, text).unwrap();
     let report = run(BenchOptions {
         target: None,
