@@ -208,9 +208,9 @@ fn docx_entities() -> Vec<u8> {
 /// get the same answer, and the same refusal.
 #[test]
 fn the_reader_binary_answers_as_pvara_does() {
-    let read = |program: &str, document: &[u8]| {
+    let read = |program: &str, (kind, document): (&str, &[u8])| {
         let mut child = std::process::Command::new(program)
-            .args(["sandbox-extract", "text", "512", "10"])
+            .args(["sandbox-extract", kind, "512", "10"])
             .env_clear()
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -220,14 +220,18 @@ fn the_reader_binary_answers_as_pvara_does() {
         let output = child.wait_with_output().unwrap();
         (output.status.code(), output.stdout)
     };
-    let cv = b"Amina Khan. Eight years of Rust services and PostgreSQL for a national registry.";
+    let cv: (&str, &[u8]) = (
+        "text",
+        b"Amina Khan. Eight years of Rust services and PostgreSQL for a national registry.",
+    );
     let by_pvara = read(env!("CARGO_BIN_EXE_pvara"), cv);
     assert_eq!(by_pvara.0, Some(0));
     assert!(String::from_utf8_lossy(&by_pvara.1).contains("national registry"));
     assert_eq!(read(env!("CARGO_BIN_EXE_pvara-cv-reader"), cv), by_pvara);
-    let empty = read(env!("CARGO_BIN_EXE_pvara"), b"   ");
-    assert_eq!(read(env!("CARGO_BIN_EXE_pvara-cv-reader"), b"   "), empty);
-    assert_ne!(empty.0, Some(0));
+    let not_a_pdf: (&str, &[u8]) = ("pdf", b"%PDF-1.4 and then nothing a reader can use");
+    let refused = read(env!("CARGO_BIN_EXE_pvara"), not_a_pdf);
+    assert_ne!(refused.0, Some(0), "{refused:?}");
+    assert_eq!(read(env!("CARGO_BIN_EXE_pvara-cv-reader"), not_a_pdf), refused);
 }
 
 /// Resident memory of process `pid`, in MiB.
