@@ -8,6 +8,7 @@
 //! - [`corpus`]: seeded, varied jobs and 3-5 KB CVs.
 //! - `server`: the server under test, its CPU time and memory (`/proc`) and its `/metrics`.
 //! - `load`: the submission loop.
+//! - `report`: the figures before and after the load, and the report files.
 //! - `chart`: the SVG.
 //! - [`pages`]: `--pages`, the workspace pages' render times at volume.
 //! - [`drive`]: `--drive`, a national drive's merit list at volume.
@@ -20,6 +21,7 @@ pub mod drive;
 mod load;
 pub mod pages;
 pub mod quality;
+mod report;
 mod server;
 
 use std::path::PathBuf;
@@ -34,7 +36,7 @@ use tokio::task::JoinSet;
 
 pub use args::BenchArgs;
 use corpus::Corpus;
-use server::{Server, ServerCounters};
+use server::Server;
 
 /// Jobs the applications are spread over; each applicant applies once per job.
 const JOBS: usize = 100;
@@ -381,13 +383,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
         )
         .await?,
     );
-    let database_before = options
-        .database_url
-        .as_ref()
-        .and_then(|_| server::usage_of("postgres"));
-
-    let before: ServerCounters = server::counters(&client, &base).await;
-    let usage_before = target.pid.and_then(server::usage);
+    let before = report::Snapshot::take(&client, &base, target.pid, &options).await;
     let answered = Arc::new(AtomicUsize::new(0));
     let scored_readings = Arc::new(Mutex::new(Vec::new()));
     let done = Arc::new(AtomicBool::new(false));
@@ -430,88 +426,25 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Value> {
     };
     done.store(true, Ordering::Relaxed);
     let _ = watcher.await;
-    let after = server::counters(&client, &base).await;
-    let usage_after = target.pid.and_then(server::usage);
-    let database_after = options
-        .database_url
-        .as_ref()
-        .and_then(|_| server::usage_of("postgres"));
-
+    let after = report::Snapshot::take(&client, &base, target.pid, &options).await;
     let ids: Vec<&str> = submissions.iter().filter_map(|s| s.id.as_deref()).collect();
-    let accepted = ids.len();
-    let failed = submissions.len() - accepted;
-    eprintln!("submitted {accepted} in {submit_secs:.2} s, all scored after {e2e_secs:.2} s");
-    let e2e = e2e_sample(&client, &base, &staff, &ids).await?;
-    let mut latencies: Vec<f64> = submissions
-        .iter()
-        .filter(|s| s.id.is_some())
-        .map(|s| s.latency_ms)
-        .collect();
-    latencies.sort_by(f64::total_cmp);
-
-    let commits = delta(after.commits, before.commits);
-    let rows = delta(after.rows, before.rows);
-    let per_1000 = |seconds: f64| (accepted > 0).then(|| round2(seconds / accepted as f64 * 1000.0));
-    let (cpu, readers) = match (usage_before, usage_after) {
-        (Some(b), Some(a)) => (
-            per_1000(a.cpu_seconds - b.cpu_seconds),
-            per_1000(a.children_cpu_seconds - b.children_cpu_seconds),
-        ),
-        _ => (None, None),
-    };
-    let database_cpu = database_before
-        .zip(database_after)
-        .and_then(|(b, a)| per_1000(a.cpu_seconds - b.cpu_seconds));
-    let report = json!({
-        "applications": options.applications,
-        "connections": options.connections,
-        "mode": if options.rate.is_some() { "open-loop" } else { "closed-loop" },
-        "offeredPerSec": options.rate,
-        "accepted": accepted,
-        "failed": failed,
-        "acceptedPerSec": round2(accepted as f64 / submit_secs),
-        "submitLatencyMs": {
-            "p50": round2(percentile(&latencies, 50.0)),
-            "p90": round2(percentile(&latencies, 90.0)),
-            "p99": round2(percentile(&latencies, 99.0)),
-            "max": round2(latencies.last().copied().unwrap_or(0.0)),
-        },
-        "e2ePerSec": round2(accepted as f64 / e2e_secs),
-        "e2eLatencyMs": { "p50": round2(percentile(&e2e, 50.0)), "p99": round2(percentile(&e2e, 99.0)) },
-        "body": if options.cv.is_some() { "form with a CV file" } else { "json" },
-        "serverCpuSecondsPer1000": cpu,
-        "cvReaderCpuSecondsPer1000": readers,
-        "databaseCpuSecondsPer1000": database_cpu,
-        "serverPeakRssMb": usage_after.map(|u| round2(u.peak_rss_mb)),
-        "commitsPerSec": commits.map(|c| round2(c / e2e_secs)),
-        "rowsPerCommit": commits.zip(rows).filter(|(c, _)| *c > 0.0).map(|(c, r)| round2(r / c)),
-        "semantic": semantic.map(|(lag, secs)| json!({
-            "peakLag": lag,
-            "allRefinedSeconds": round2(secs),
-            "drainSeconds": round2(secs - e2e_secs),
-            "refinedPerSec": round2(accepted as f64 / secs),
-            "refined": delta(after.refined, before.refined),
-        })),
-        "submitSeconds": round2(submit_secs),
-        "e2eSeconds": round2(e2e_secs),
-        "machine": {
-            "cpus": std::thread::available_parallelism().map(usize::from).unwrap_or(0),
-            "os": std::env::consts::OS,
-        },
-    });
-    std::fs::create_dir_all(&options.report_dir)?;
-    let path = options.report_dir.join("report.json");
-    std::fs::write(&path, serde_json::to_vec_pretty(&report)?)?;
-    let readings = scored_readings.lock().map(|r| r.clone()).unwrap_or_default();
-    let title = format!(
-        "pvara bench: {accepted} applications, {} connections, {}",
-        options.connections,
-        options
-            .rate
-            .map_or("closed loop".to_owned(), |r| format!("{r:.0}/s offered"))
+    eprintln!(
+        "submitted {} in {submit_secs:.2} s, all scored after {e2e_secs:.2} s",
+        ids.len()
     );
-    let svg = chart::svg(&title, &chart::seconds(&submissions, &readings, e2e_secs));
-    std::fs::write(options.report_dir.join("report.svg"), svg)?;
+    let e2e = e2e_sample(&client, &base, &staff, &ids).await?;
+    let answers = report::Answers {
+        submissions: &submissions,
+        e2e: &e2e,
+    };
+    let times = report::Times {
+        submit_secs,
+        e2e_secs,
+        semantic,
+    };
+    let report = report::figures(&options, &answers, (&before, &after), &times);
+    let readings = scored_readings.lock().map(|r| r.clone()).unwrap_or_default();
+    let path = report::write(&options, &report, &submissions, &readings, e2e_secs)?;
     eprintln!("report written to {} (and report.svg)", path.display());
     target.stop().await?;
     Ok(report)
