@@ -108,9 +108,10 @@ impl EventLogKind {
 /// WAL pages after which a commit copies them into the database file (SQLite's default is
 /// 1,000). Each application rewrites the same hot pages (index leaves, counts, the log's tail)
 /// in commit after commit; a checkpoint copies each page once however often it was
-/// rewritten, so a longer WAL copies far less: on a model of the applications table,
-/// 4,000 pages cost the writer 15-20% less CPU than 1,000 (issue 28, BENCHMARKS.md). The WAL
-/// file then stays up to 16 MB.
+/// rewritten, so a longer WAL copies far less. Under `pvara bench` the writer is the bottleneck,
+/// and 4,000 pages gave 21% more applications a second at 9% less CPU each (issue 28,
+/// BENCHMARKS.md); more pages gained little on a model of the table. The price: a WAL file of
+/// up to 16 MB, and a longer pause on the writer when a checkpoint runs (p99 +6 ms).
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 4_000;
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
