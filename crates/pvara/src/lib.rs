@@ -16,6 +16,8 @@
 //! - [`mail`]: mail settings (mbox or SMTP, templates, locale) and `pvara mail preview`.
 //! - [`telemetry`]: log output setup.
 //! - [`bench`]: `pvara bench`, the load generator.
+//! - `src/bin/pvara-cv-reader.rs`: the second binary, the CV sandbox's child on its own (the
+//!   server starts one per uploaded file; `pvara sandbox-extract` is the same child).
 
 #![forbid(unsafe_code)]
 
