@@ -204,3 +204,20 @@ fn describe(status: std::process::ExitStatus) -> String {
 fn describe(status: std::process::ExitStatus) -> String {
     status.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reader_beside_the_binary_is_chosen_when_it_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let pvara = dir.path().join("pvara");
+        assert_eq!(reader_beside(pvara.clone()), pvara, "no reader: pvara itself");
+        std::fs::create_dir(dir.path().join(READER)).unwrap();
+        assert_eq!(reader_beside(pvara.clone()), pvara, "a directory is not a reader");
+        std::fs::remove_dir(dir.path().join(READER)).unwrap();
+        std::fs::write(dir.path().join(READER), b"").unwrap();
+        assert_eq!(reader_beside(pvara), dir.path().join(READER));
+    }
+}
