@@ -2,25 +2,35 @@
 
 use pvara::bench::{BenchOptions, run};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_small_benchmark_writes_a_complete_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let options = BenchOptions {
+/// A closed-loop run of `applications` over `connections` against a server of its own (this
+/// build's binary), reporting into `report_dir`; each test changes what it is about.
+fn small_run(applications: usize, connections: usize, report_dir: std::path::PathBuf) -> BenchOptions {
+    BenchOptions {
         target: None,
-        applications: 40,
-        connections: 4,
+        applications,
+        connections,
         rate: None,
-        report_dir: dir.path().to_path_buf(),
+        report_dir,
         server_pid: None,
         server_exe: Some(env!("CARGO_BIN_EXE_pvara").into()),
         staff_email: None,
         staff_password: None,
         database_url: None,
         kafka: None,
+        semantic_model: None,
+        await_semantic: false,
+        cv: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_benchmark_writes_a_complete_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = BenchOptions {
         // With the model (scripts/test fetches it), the run waits for the refinements too.
         semantic_model: std::env::var_os("PVARA_TEST_MODEL_DIR").map(Into::into),
         await_semantic: std::env::var_os("PVARA_TEST_MODEL_DIR").is_some(),
-        cv: None,
+        ..small_run(40, 4, dir.path().to_path_buf())
     };
     let semantic = options.semantic_model.is_some();
     let report = run(options).await.unwrap();
@@ -73,20 +83,8 @@ async fn a_small_benchmark_writes_a_complete_report() {
 async fn an_open_loop_run_offers_the_given_rate() {
     let dir = tempfile::tempdir().unwrap();
     let report = run(BenchOptions {
-        target: None,
-        applications: 30,
-        connections: 4,
         rate: Some(100.0),
-        report_dir: dir.path().to_path_buf(),
-        staff_email: None,
-        staff_password: None,
-        server_pid: None,
-        server_exe: Some(env!("CARGO_BIN_EXE_pvara").into()),
-        database_url: None,
-        kafka: None,
-        semantic_model: None,
-        await_semantic: false,
-        cv: None,
+        ..small_run(30, 4, dir.path().to_path_buf())
     })
     .await
     .unwrap();
@@ -105,20 +103,8 @@ async fn a_form_run_sends_each_cv_file_to_be_read() {
         "Eight years of Rust services, PostgreSQL and Kafka on call for a national registry. ".repeat(12);
     std::fs::write(&cv, text).unwrap();
     let report = run(BenchOptions {
-        target: None,
-        applications: 12,
-        connections: 3,
-        rate: None,
-        report_dir: dir.path().join("report"),
-        staff_email: None,
-        staff_password: None,
-        server_pid: None,
-        server_exe: Some(env!("CARGO_BIN_EXE_pvara").into()),
-        database_url: None,
-        kafka: None,
-        semantic_model: None,
-        await_semantic: false,
         cv: Some(cv),
+        ..small_run(12, 3, dir.path().join("report"))
     })
     .await
     .unwrap();
