@@ -14,7 +14,8 @@ use super::{BenchOptions, chart, delta, percentile, round2};
 pub(super) struct Snapshot {
     counters: ServerCounters,
     server: Option<ProcessUsage>,
-    database: Option<ProcessUsage>,
+    /// CPU seconds of this machine's `postgres` processes.
+    database: Option<f64>,
 }
 
 impl Snapshot {
@@ -30,7 +31,7 @@ impl Snapshot {
             database: options
                 .database_url
                 .as_ref()
-                .and_then(|_| server::usage_of("postgres")),
+                .and_then(|_| server::cpu_seconds_of("postgres")),
         }
     }
 }
@@ -75,7 +76,7 @@ pub(super) fn figures(
     };
     let database_cpu = (before.database)
         .zip(after.database)
-        .and_then(|(b, a)| per_1000(a.cpu_seconds - b.cpu_seconds));
+        .and_then(|(b, a)| per_1000(a - b));
     let (b, a) = (&before.counters, &after.counters);
     let commits = delta(a.commits, b.commits);
     let rows = delta(a.rows, b.rows);

@@ -219,7 +219,7 @@ pub(super) fn usage(pid: u32) -> Option<ProcessUsage> {
 /// The CPU seconds of every process of this machine called `name` (with their ended
 /// children's): for PostgreSQL, the postmaster, which reaps the backends that ended, and the
 /// backends still running. `None` when there is none (the database is on another machine).
-pub(super) fn usage_of(name: &str) -> Option<ProcessUsage> {
+pub(super) fn cpu_seconds_of(name: &str) -> Option<f64> {
     let mut total = None;
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let pid = entry.file_name();
@@ -229,8 +229,7 @@ pub(super) fn usage_of(name: &str) -> Option<ProcessUsage> {
         if comm == name
             && let Some((own, children)) = cpu_of(&fields)
         {
-            let usage: &mut ProcessUsage = total.get_or_insert_with(ProcessUsage::default);
-            usage.cpu_seconds += own + children;
+            *total.get_or_insert(0.0) += own + children;
         }
     }
     total
