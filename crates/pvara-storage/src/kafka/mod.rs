@@ -303,13 +303,20 @@ fn poisoned() -> LogError {
 
 const UNREACHABLE_HINT: &str = " (check --kafka-brokers and that the brokers are up)";
 
-/// What an operator should check, from librdkafka's words for the failure.
+const CA_HINT: &str =
+    " (check that --kafka-property ssl.ca.location names the CA that signed the brokers' certificates)";
+
+/// What an operator should check, from librdkafka's words for the failure. The certificate
+/// comes first: librdkafka names the broker by its address, `sasl_ssl://host:port/...`, so an
+/// untrusted certificate's message says "sasl" too.
 fn contact_hint(reason: &str) -> &'static str {
     let reason = reason.to_ascii_lowercase();
-    if reason.contains("authentication") || reason.contains("sasl") {
+    if reason.contains("certificate") {
+        CA_HINT
+    } else if reason.contains("authentication") || reason.contains("sasl") {
         " (check --kafka-property sasl.mechanism, sasl.username and sasl.password)"
-    } else if reason.contains("certificate") || reason.contains("ssl") {
-        " (check that --kafka-property ssl.ca.location names the CA that signed the brokers' certificates)"
+    } else if reason.contains("ssl") {
+        CA_HINT
     } else {
         UNREACHABLE_HINT
     }
@@ -507,5 +514,21 @@ impl EventLog for KafkaLog {
         })
         .await
         .map_err(blocking_failed)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contact_hint;
+
+    #[test]
+    fn the_hint_names_what_librdkafka_says_failed() {
+        let untrusted =
+            "sasl_ssl://127.0.0.1:9094/bootstrap: error:0A000086:SSL routines::certificate verify failed";
+        assert!(contact_hint(untrusted).contains("ssl.ca.location"));
+        let password =
+            "sasl_ssl://127.0.0.1:9094/bootstrap: SASL authentication error: Authentication failed";
+        assert!(contact_hint(password).contains("sasl.password"));
+        assert!(contact_hint("Connection refused").contains("--kafka-brokers"));
     }
 }
