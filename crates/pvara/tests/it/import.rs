@@ -268,7 +268,31 @@ async fn the_old_system_comes_across_once(backend: Backend) {
         "{second}"
     );
     assert_eq!(store.counts().await.unwrap().applications, after.applications);
-    let _ = old.open_job;
+
+    // What the old system took in since is all a third run brings across.
+    let (sana, late) = (ObjectId::new(), ObjectId::new());
+    let hash = bcrypt::hash("old password 2", 4).unwrap();
+    ferret
+        .fill("oldats", "users", vec![
+            doc! { "_id": sana, "email": "sana@old.example.org", "password": &hash, "name": "Sana Mir", "role": "user" },
+        ])
+        .await;
+    ferret
+        .fill("oldats", "applications", vec![doc! {
+            "_id": late, "jobId": old.open_job, "userId": sana, "fullName": "Sana Mir", "email": "sana@old.example.org",
+            "resumeText": "Four years of SQL reporting.", "skills": ["SQL"], "experience": "4 years",
+            "education": "BS Statistics", "status": "Submitted", "createdAt": date(0) }])
+        .await;
+    let (_, third, _) = cli(&app, &["import", "mongodb", "--uri", &uri]);
+    assert!(
+        third.contains("users         6 read, imported 1, 3 already imported"),
+        "{third}"
+    );
+    assert!(
+        third.contains("applications  8 read, imported 1, 3 already imported"),
+        "{third}"
+    );
+    assert_eq!(store.counts().await.unwrap().applications, after.applications + 1);
     app.stop().await;
 }
 
