@@ -18,10 +18,13 @@ const REMOVED: [&str; 4] = [
     "application_declarations",
 ];
 
-/// Free text of an application's history, score history and interviewers' ratings, written by
-/// staff about the person (a scorecard's recommendation stays, as a score does), and of the
-/// person's representations and their decisions (whether upheld stays).
-const BLANKED: [&str; 4] = [
+/// The CV's text and cover letter; free text of an application's history, score history and
+/// interviewers' ratings, written by staff about the person (a scorecard's recommendation stays,
+/// as a score does), and of the person's representations and their decisions (whether upheld
+/// stays). The text's row stays, blank, so that every read joining it still finds the
+/// application.
+const BLANKED: [&str; 5] = [
+    "UPDATE application_texts SET resume_text = '', cover_letter = NULL WHERE application_id {ids}",
     "UPDATE representations SET body = 'erased', reason = CASE WHEN reason IS NULL THEN NULL ELSE 'erased' END WHERE application_id {ids}",
     "UPDATE application_history SET details = NULL, reason = 'erased' WHERE application_id {ids}",
     "UPDATE score_changes SET reason = 'erased' WHERE application_id {ids}",
@@ -33,7 +36,7 @@ const BLANKED: [&str; 4] = [
 /// CV) becomes an empty object.
 const APPLICATION: &str =
     "UPDATE applications SET full_name = {p}2, email = {p}3, phone = NULL, skills = '[]',
-        resume_text = '', cover_letter = NULL, updated_at = {p}4, erased_at = {p}4,
+        updated_at = {p}4, erased_at = {p}4,
         score_breakdown = CASE WHEN score_breakdown IS NULL THEN NULL ELSE {empty_json} END
     WHERE id {ids}";
 

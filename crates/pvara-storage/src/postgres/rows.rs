@@ -37,7 +37,11 @@ pub(crate) fn user(row: &PgRow) -> Result<UserRecord, StoreError> {
 }
 
 pub(crate) const CANDIDATE_COLUMNS: &str =
-    "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, a.resume_text, a.cover_letter";
+    "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, t.resume_text, t.cover_letter";
+
+/// What a query reading [`CANDIDATE_COLUMNS`] joins: the CV's text lives in a table of its own
+/// (schema migration 19).
+pub(crate) const TEXTS_JOIN: &str = "JOIN application_texts t ON t.application_id = a.id";
 pub(crate) const HISTORY_COLUMNS: &str = "from_status, to_status, actor, reason, details, at";
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {

@@ -11,7 +11,7 @@ use sqlx::{Postgres, QueryBuilder, Row};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::rows::{self, CANDIDATE_COLUMNS, HISTORY_COLUMNS, JOB_COLUMNS, USER_COLUMNS};
+use super::rows::{self, CANDIDATE_COLUMNS, HISTORY_COLUMNS, JOB_COLUMNS, TEXTS_JOIN, USER_COLUMNS};
 use super::{PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
@@ -107,7 +107,7 @@ impl Store for PgEngine {
                     a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
                     (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id) AS cv_file_name,
                     a.consent_version, a.reference
-             FROM applications a WHERE a.id = $1"
+             FROM applications a {TEXTS_JOIN} WHERE a.id = $1"
         ))
         .bind(id.0)
         .fetch_optional(self.pool())
@@ -281,7 +281,7 @@ impl Store for PgEngine {
         let found = sqlx::query(&format!(
             "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version,
                     a.erased_at IS NOT NULL AS erased
-             FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY($1)"
+             FROM applications a {TEXTS_JOIN} JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY($1)"
         ))
         .bind(&ids)
         .fetch_all(self.pool())

@@ -201,18 +201,16 @@ async fn insert_applications(
     let skills: Vec<Json<&Vec<String>>> = apps.iter().map(|a| Json(&a.candidate.skills)).collect();
     let years: Vec<f64> = apps.iter().map(|a| a.candidate.years_experience).collect();
     let education: Vec<&str> = apps.iter().map(|a| a.candidate.education.as_str()).collect();
-    let resumes: Vec<&str> = apps.iter().map(|a| a.candidate.resume_text.as_str()).collect();
-    let letters: Vec<Option<&str>> = apps.iter().map(|a| a.candidate.cover_letter.as_deref()).collect();
     let at: Vec<DateTime<Utc>> = apps.iter().map(|a| a.submitted_at).collect();
     let consent: Vec<&str> = apps.iter().map(|a| a.consent_version.as_str()).collect();
     let references: Vec<&str> = apps.iter().map(|a| a.reference.as_str()).collect();
     let written: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-             education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version, reference)
-         SELECT i, j, a, n, e, p, s, y, ed, r, c, $13, t, t, cv, rf
+             education, status, submitted_at, updated_at, consent_version, reference)
+         SELECT i, j, a, n, e, p, s, y, ed, $11, t, t, cv, rf
          FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
-                     $8::float8[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $14::text[], $15::text[])
-             AS x(i, j, a, n, e, p, s, y, ed, r, c, t, cv, rf)
+                     $8::float8[], $9::text[], $10::timestamptz[], $12::text[], $13::text[])
+             AS x(i, j, a, n, e, p, s, y, ed, t, cv, rf)
          ON CONFLICT (job_id, applicant_id) DO NOTHING
          RETURNING id",
     )
@@ -225,8 +223,6 @@ async fn insert_applications(
     .bind(&skills)
     .bind(&years)
     .bind(&education)
-    .bind(&resumes)
-    .bind(&letters)
     .bind(&at)
     .bind(Status::Submitted.as_str())
     .bind(&consent)
@@ -237,7 +233,7 @@ async fn insert_applications(
     Ok(written.into_iter().collect())
 }
 
-/// History rows, counts, CV files and events of the applications written.
+/// The CV's text, history rows, counts, CV files and events of the applications written.
 async fn write_effects(conn: &mut PgConnection, written: &[&Submission]) -> Result<(), StoreError> {
     let ids: Vec<Uuid> = written.iter().map(|s| s.application.id.0).collect();
     let actors: Vec<String> = written
@@ -245,6 +241,23 @@ async fn write_effects(conn: &mut PgConnection, written: &[&Submission]) -> Resu
         .map(|s| s.application.applicant_id.to_string())
         .collect();
     let at: Vec<DateTime<Utc>> = written.iter().map(|s| s.application.submitted_at).collect();
+    let resumes: Vec<&str> = written
+        .iter()
+        .map(|s| s.application.candidate.resume_text.as_str())
+        .collect();
+    let letters: Vec<Option<&str>> = written
+        .iter()
+        .map(|s| s.application.candidate.cover_letter.as_deref())
+        .collect();
+    sqlx::query(
+        "INSERT INTO application_texts (application_id, resume_text, cover_letter)
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[])",
+    )
+    .bind(&ids)
+    .bind(&resumes)
+    .bind(&letters)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, at)
          SELECT i, NULL, $2, a, 'submitted', t FROM UNNEST($1::uuid[], $3::text[], $4::timestamptz[]) AS x(i, a, t)",

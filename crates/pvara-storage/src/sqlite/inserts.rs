@@ -55,8 +55,8 @@ pub(super) fn insert_job(conn: &Connection, job: &Job) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Stores the application, its first history entry, its CV file, equality answers and
-/// declaration, counts it and writes its messages; returns the messages.
+/// Stores the application, its CV's text, its first history entry, its CV file, equality answers
+/// and declaration, counts it and writes its messages; returns the messages.
 pub(super) fn insert_submission(
     conn: &Connection,
     submission: Submission,
@@ -83,8 +83,8 @@ pub(super) fn insert_submission(
     }
     conn.prepare_cached(
         "INSERT INTO applications (id, job_id, applicant_id, full_name, email, phone, skills, years_experience,
-             education, resume_text, cover_letter, status, submitted_at, updated_at, consent_version, reference)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
+             education, status, submitted_at, updated_at, consent_version, reference)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13)",
     )?
     .execute(params![
         a.id.to_string(),
@@ -96,14 +96,16 @@ pub(super) fn insert_submission(
         to_json(&c.skills)?,
         c.years_experience,
         c.education.as_str(),
-        c.resume_text,
-        c.cover_letter,
         Status::Submitted.as_str(),
         at,
         a.consent_version,
         a.reference.as_str()
     ])
     .map_err(|e| on_constraint(e, "application", "job"))?;
+    conn.prepare_cached(
+        "INSERT INTO application_texts (application_id, resume_text, cover_letter) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![a.id.to_string(), c.resume_text, c.cover_letter])?;
     let actor = a.applicant_id.to_string();
     insert_history(
         conn,

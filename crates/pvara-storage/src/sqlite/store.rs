@@ -14,8 +14,8 @@ use tokio::sync::watch;
 
 use super::inserts::{insert_job, insert_submission, insert_user};
 use super::rows::{
-    CANDIDATE_COLUMNS, JOB_COLUMNS, USER_COLUMNS, candidate_from_row, history_from_row, job_from_row,
-    parse_id, parse_status, parse_ts, score_from_row, ts, user_from_row,
+    CANDIDATE_COLUMNS, JOB_COLUMNS, TEXTS_JOIN, USER_COLUMNS, candidate_from_row, history_from_row,
+    job_from_row, parse_id, parse_status, parse_ts, score_from_row, ts, user_from_row,
 };
 use super::writes::{apply_transition, emit, oldest_outbox, record_delivery};
 use super::{SqliteEngine, log, stats};
@@ -142,7 +142,7 @@ impl Store for SqliteEngine {
                         a.submitted_at, a.updated_at, {CANDIDATE_COLUMNS},
                         (SELECT f.file_name FROM application_files f WHERE f.application_id = a.id),
                         a.consent_version, a.reference
-                 FROM applications a WHERE a.id = ?1"
+                 FROM applications a {TEXTS_JOIN} WHERE a.id = ?1"
             ))?;
             let mut rows = stmt.query([&id_text])?;
             let Some(row) = rows.next()? else { return Ok(None) };
@@ -380,7 +380,7 @@ impl Store for SqliteEngine {
                 let sql = format!(
                     "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version,
                             a.erased_at IS NOT NULL
-                     FROM applications a JOIN jobs j ON j.id = a.job_id WHERE a.id IN ({})",
+                     FROM applications a {TEXTS_JOIN} JOIN jobs j ON j.id = a.job_id WHERE a.id IN ({})",
                     in_list(chunk.len())
                 );
                 let mut stmt = conn.prepare_cached(&sql)?;
