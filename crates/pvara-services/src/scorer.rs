@@ -21,8 +21,12 @@ pub fn no_score() -> ScoringError {
 /// number. No scorer sees who a candidate is, whichever scorer it is.
 pub fn scorer_view(input: &ScoringInput) -> ScoringInput {
     ScoringInput {
+        application_id: input.application_id,
+        status: input.status,
+        score: input.score.clone(),
+        job: std::sync::Arc::clone(&input.job),
         candidate: input.candidate.without_identity(),
-        ..input.clone()
+        erased: input.erased,
     }
 }
 

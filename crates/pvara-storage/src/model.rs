@@ -1,5 +1,7 @@
 //! Records exchanged with the storage traits.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use pvara_domain::application::{Candidate, NewApplication};
 use pvara_domain::event::AccountMail;
@@ -632,7 +634,8 @@ pub struct ScoringInput {
     pub status: Status,
     /// The score stored now, if any.
     pub score: Option<ScoreRecord>,
-    pub job: Job,
+    /// Shared by the inputs of one job in a batch, and by the copies the scorers take.
+    pub job: Arc<Job>,
     pub candidate: Candidate,
     /// The application was erased (its personal fields blanked): no worker scores it again.
     pub erased: bool,

@@ -111,7 +111,7 @@ fn inputs(n: usize) -> Vec<ScoringInput> {
                 application_id: pvara_domain::ids::ApplicationId::new(),
                 status: pvara_domain::status::Status::UnderReview,
                 score: None,
-                job,
+                job: std::sync::Arc::new(job),
                 candidate,
                 erased: false,
             }

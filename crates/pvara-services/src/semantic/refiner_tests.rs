@@ -63,7 +63,7 @@ fn input(job: &Job, skills: &[&str], resume: &str) -> ScoringInput {
         application_id: ApplicationId::new(),
         status: Status::UnderReview,
         score: None,
-        job: job.clone(),
+        job: std::sync::Arc::new(job.clone()),
         candidate,
         erased: false,
     }

@@ -1,5 +1,9 @@
 //! [`Store`] on PostgreSQL.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
@@ -286,14 +290,20 @@ impl Store for PgEngine {
         .bind(&ids)
         .fetch_all(self.pool())
         .await?;
+        // Each job's row (its requirements JSON) is parsed once per batch.
+        let mut jobs: HashMap<Uuid, Arc<Job>> = HashMap::new();
         found
             .iter()
             .map(|row| {
+                let job = match jobs.entry(row.try_get("job_id_")?) {
+                    Entry::Occupied(known) => Arc::clone(known.get()),
+                    Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(rows::job(row)?))),
+                };
                 Ok(ScoringInput {
                     application_id: ApplicationId(row.try_get("id")?),
                     status: rows::status(row.try_get("status")?)?,
                     candidate: rows::candidate(row)?,
-                    job: rows::job(row)?,
+                    job,
                     score: rows::score(row)?,
                     erased: row.try_get("erased")?,
                 })

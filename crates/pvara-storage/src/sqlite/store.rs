@@ -1,5 +1,8 @@
 //! [`Store`] on SQLite.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use async_trait::async_trait;
@@ -376,6 +379,9 @@ impl Store for SqliteEngine {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
         self.read(move |conn| {
             let mut inputs = Vec::with_capacity(ids.len());
+            // A batch is mostly a few jobs' applications: each job's row (its requirements JSON)
+            // is parsed once per batch, not once per application.
+            let mut jobs: HashMap<String, Arc<Job>> = HashMap::new();
             for chunk in ids.chunks(500) {
                 let sql = format!(
                     "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version,
@@ -390,7 +396,10 @@ impl Store for SqliteEngine {
                         application_id: parse_id(&row.get::<_, String>(0)?)?,
                         status: parse_status(&row.get::<_, String>(1)?)?,
                         candidate: candidate_from_row(row, 2)?,
-                        job: job_from_row(row, 10)?,
+                        job: match jobs.entry(row.get::<_, String>(10)?) {
+                            Entry::Occupied(known) => Arc::clone(known.get()),
+                            Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(job_from_row(row, 10)?))),
+                        },
                         score: score_from_row(row, 20)?,
                         erased: row.get(23)?,
                     });

@@ -438,7 +438,7 @@ pub async fn worker_reads_story(engines: &Engines) {
         .await
         .unwrap();
     assert_eq!(inputs.len(), 1);
-    assert_eq!(inputs[0].job, job);
+    assert_eq!(*inputs[0].job, job);
     assert_eq!(inputs[0].candidate, application.candidate);
 
     let missing = ApplicationId::new();
