@@ -403,7 +403,7 @@ CREATE TABLE IF NOT EXISTS representations (
 );
 CREATE INDEX IF NOT EXISTS representations_by_job ON representations (job_id, filed_at);
 "#,
-    // 18: the ids an import brought across (`pvara import mongodb`), the old system's id beside
+    // The ids an import brought across (`pvara import mongodb`), the old system's id beside
     // pvara's, so that a second run takes only what is new, an interrupted one resumes, and an
     // erased person (whose row stays here, ids only) is not imported again; and the erasure
     // ledger.
@@ -423,7 +423,7 @@ CREATE TABLE erasure_ledger (
     erased_at TIMESTAMPTZ NOT NULL
 );
 "#,
-    // 19: the CV's text in a table of its own, as on SQLite (where it took 8 KB of WAL off
+    // The CV's text in a table of its own, as on SQLite (where it took 8 KB of WAL off
     // every application); here it keeps the row the pipeline updates small.
     r#"
 CREATE TABLE application_texts (

@@ -138,8 +138,8 @@ pub(crate) fn job_from_row(row: &Row<'_>, at: usize) -> Result<Job, StoreError> 
 pub(crate) const CANDIDATE_COLUMNS: &str =
     "a.full_name, a.email, a.phone, a.skills, a.years_experience, a.education, t.resume_text, t.cover_letter";
 
-/// What a query reading [`CANDIDATE_COLUMNS`] joins: the CV's text lives in a table of its own
-/// (schema migration 19).
+/// What a query reading [`CANDIDATE_COLUMNS`] joins: the CV's text lives in a table of its own,
+/// written once, apart from the row the pipeline updates.
 pub(crate) const TEXTS_JOIN: &str = "JOIN application_texts t ON t.application_id = a.id";
 
 pub(crate) fn candidate_from_row(row: &Row<'_>, at: usize) -> Result<Candidate, StoreError> {

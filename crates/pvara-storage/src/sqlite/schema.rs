@@ -391,7 +391,7 @@ CREATE TABLE representations (
 );
 CREATE INDEX representations_by_job ON representations (job_id, filed_at);
 "#,
-    // 18: the ids an import brought across (`pvara import mongodb`), the old system's id beside
+    // The ids an import brought across (`pvara import mongodb`), the old system's id beside
     // pvara's, so that a second run takes only what is new, an interrupted one resumes, and an
     // erased person (whose row stays here, ids only) is not imported again; and the erasure
     // ledger.
@@ -411,7 +411,7 @@ CREATE TABLE erasure_ledger (
     erased_at TEXT NOT NULL
 );
 "#,
-    // 19: the CV's text in a table of its own. In the application's row it made every row of
+    // The CV's text in a table of its own. In the application's row it made every row of
     // 4 KB or more, one leaf and one overflow page, and the scorer's update (status, score, card)
     // wrote both again: 8 KB of WAL per application for text that never changes after it is
     // sent, with secure_delete zeroing the old overflow page too. Apart, the text is written
@@ -429,6 +429,35 @@ INSERT INTO application_texts (application_id, resume_text, cover_letter)
 ALTER TABLE applications DROP COLUMN resume_text;
 ALTER TABLE applications DROP COLUMN cover_letter;
 "#,
+    // Equality answers and mail deliveries are written for every application (four answers,
+    // two mails) and read by their key: WITHOUT ROWID keeps each in one B-tree keyed by it,
+    // where a rowid table is that table and an index of its key, two writes per row on the one
+    // writer (issue 28). The schema is otherwise the same; PostgreSQL has no such choice.
+    r#"
+CREATE TABLE equality_answers_keyed (
+    application_id TEXT NOT NULL REFERENCES applications (id),
+    dimension      TEXT NOT NULL,
+    answer         TEXT NOT NULL,
+    PRIMARY KEY (application_id, dimension)
+) WITHOUT ROWID;
+INSERT INTO equality_answers_keyed (application_id, dimension, answer)
+    SELECT application_id, dimension, answer FROM equality_answers;
+DROP TABLE equality_answers;
+ALTER TABLE equality_answers_keyed RENAME TO equality_answers;
+CREATE TABLE mail_deliveries_keyed (
+    event_id       TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    template       TEXT NOT NULL,
+    message_id     TEXT NOT NULL,
+    delivered_at   TEXT NOT NULL,
+    failure        TEXT
+) WITHOUT ROWID;
+INSERT INTO mail_deliveries_keyed (event_id, application_id, template, message_id, delivered_at, failure)
+    SELECT event_id, application_id, template, message_id, delivered_at, failure FROM mail_deliveries;
+DROP TABLE mail_deliveries;
+ALTER TABLE mail_deliveries_keyed RENAME TO mail_deliveries;
+CREATE INDEX mail_deliveries_by_application ON mail_deliveries (application_id, delivered_at);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -441,4 +470,70 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tracing::info!(version, "applied database migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::{MIGRATIONS, migrate};
+
+    /// The migration that moves the CV's text carries the text of applications stored before it
+    /// into its own table, and the next rebuilds two tables with their rows.
+    #[test]
+    fn stored_rows_come_through_the_cv_text_and_keyed_tables_migrations() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        let texts = MIGRATIONS
+            .iter()
+            .position(|sql| sql.contains("CREATE TABLE application_texts"))
+            .unwrap();
+        for (i, sql) in MIGRATIONS[..texts].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i + 1).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO users (id, email, password_hash, full_name, role, created_at)
+                 VALUES ('u', 'a@example.org', '!', 'A', 'applicant', 't');
+             INSERT INTO jobs (id, title, description, requirements, created_by, created_at)
+                 VALUES ('j', 'T', 'D', '{}', 'u', 't');
+             INSERT INTO applications (id, job_id, applicant_id, full_name, email, skills, years_experience,
+                     education, resume_text, cover_letter, status, submitted_at, updated_at, reference)
+                 VALUES ('a', 'j', 'u', 'A', 'a@example.org', '[]', 1, 'bachelor', 'Ten years of SQL.',
+                     'Dear board', 'Submitted', 't', 't', 'PVA-2345-6789');
+             INSERT INTO equality_answers VALUES ('a', 'sex', 'female');
+             INSERT INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
+                 VALUES ('e', 'a', 'received', '<m@example.org>', 't');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let moved: (String, Option<String>) = conn
+            .query_row(
+                "SELECT resume_text, cover_letter FROM application_texts WHERE application_id = 'a'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            moved,
+            ("Ten years of SQL.".to_owned(), Some("Dear board".to_owned()))
+        );
+        assert!(
+            conn.prepare("SELECT resume_text FROM applications").is_err(),
+            "the application's row no longer holds the text"
+        );
+        // The next migration rebuilds two tables WITHOUT ROWID with their rows.
+        let kept: (String, String) = conn
+            .query_row(
+                "SELECT e.answer, m.template FROM equality_answers e JOIN mail_deliveries m USING (application_id)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("female".to_owned(), "received".to_owned()));
+        let foreign_key_problems: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(foreign_key_problems, 0);
+    }
 }
