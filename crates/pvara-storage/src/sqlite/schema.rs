@@ -429,35 +429,6 @@ INSERT INTO application_texts (application_id, resume_text, cover_letter)
 ALTER TABLE applications DROP COLUMN resume_text;
 ALTER TABLE applications DROP COLUMN cover_letter;
 "#,
-    // Equality answers and mail deliveries are written for every application (four answers,
-    // two mails) and read by their key: WITHOUT ROWID keeps each in one B-tree keyed by it,
-    // where a rowid table is that table and an index of its key, two writes per row on the one
-    // writer (issue 28). The schema is otherwise the same; PostgreSQL has no such choice.
-    r#"
-CREATE TABLE equality_answers_keyed (
-    application_id TEXT NOT NULL REFERENCES applications (id),
-    dimension      TEXT NOT NULL,
-    answer         TEXT NOT NULL,
-    PRIMARY KEY (application_id, dimension)
-) WITHOUT ROWID;
-INSERT INTO equality_answers_keyed (application_id, dimension, answer)
-    SELECT application_id, dimension, answer FROM equality_answers;
-DROP TABLE equality_answers;
-ALTER TABLE equality_answers_keyed RENAME TO equality_answers;
-CREATE TABLE mail_deliveries_keyed (
-    event_id       TEXT PRIMARY KEY,
-    application_id TEXT NOT NULL,
-    template       TEXT NOT NULL,
-    message_id     TEXT NOT NULL,
-    delivered_at   TEXT NOT NULL,
-    failure        TEXT
-) WITHOUT ROWID;
-INSERT INTO mail_deliveries_keyed (event_id, application_id, template, message_id, delivered_at, failure)
-    SELECT event_id, application_id, template, message_id, delivered_at, failure FROM mail_deliveries;
-DROP TABLE mail_deliveries;
-ALTER TABLE mail_deliveries_keyed RENAME TO mail_deliveries;
-CREATE INDEX mail_deliveries_by_application ON mail_deliveries (application_id, delivered_at);
-"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -479,9 +450,9 @@ mod tests {
     use super::{MIGRATIONS, migrate};
 
     /// The migration that moves the CV's text carries the text of applications stored before it
-    /// into its own table, and the next rebuilds two tables with their rows.
+    /// into its own table.
     #[test]
-    fn stored_rows_come_through_the_cv_text_and_keyed_tables_migrations() {
+    fn stored_applications_keep_their_cv_text_through_its_migration() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
         let texts = MIGRATIONS
@@ -500,10 +471,7 @@ mod tests {
              INSERT INTO applications (id, job_id, applicant_id, full_name, email, skills, years_experience,
                      education, resume_text, cover_letter, status, submitted_at, updated_at, reference)
                  VALUES ('a', 'j', 'u', 'A', 'a@example.org', '[]', 1, 'bachelor', 'Ten years of SQL.',
-                     'Dear board', 'Submitted', 't', 't', 'PVA-2345-6789');
-             INSERT INTO equality_answers VALUES ('a', 'sex', 'female');
-             INSERT INTO mail_deliveries (event_id, application_id, template, message_id, delivered_at)
-                 VALUES ('e', 'a', 'received', '<m@example.org>', 't');",
+                     'Dear board', 'Submitted', 't', 't', 'PVA-2345-6789');",
         )
         .unwrap();
         migrate(&mut conn).unwrap();
@@ -522,15 +490,6 @@ mod tests {
             conn.prepare("SELECT resume_text FROM applications").is_err(),
             "the application's row no longer holds the text"
         );
-        // The next migration rebuilds two tables WITHOUT ROWID with their rows.
-        let kept: (String, String) = conn
-            .query_row(
-                "SELECT e.answer, m.template FROM equality_answers e JOIN mail_deliveries m USING (application_id)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!(kept, ("female".to_owned(), "received".to_owned()));
         let foreign_key_problems: i64 = conn
             .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
             .unwrap();
