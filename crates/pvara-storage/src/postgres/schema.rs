@@ -423,8 +423,9 @@ CREATE TABLE erasure_ledger (
     erased_at TIMESTAMPTZ NOT NULL
 );
 "#,
-    // The CV's text in a table of its own, as on SQLite (where it took 8 KB of WAL off
-    // every application); here it keeps the row the pipeline updates small.
+    // The CV's text in a table of its own, as on SQLite (where the scorer's update of a row
+    // holding it rewrote the text's pages too). PostgreSQL stored it out of line already; the
+    // same schema keeps one erasure plan for both engines.
     r#"
 CREATE TABLE application_texts (
     application_id UUID PRIMARY KEY REFERENCES applications (id),
