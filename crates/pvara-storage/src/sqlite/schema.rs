@@ -414,8 +414,8 @@ CREATE TABLE erasure_ledger (
     // The CV's text in a table of its own. In the application's row it made every row of
     // 4 KB or more, one leaf and one overflow page, and the scorer's update (status, score, card)
     // wrote both again, for text that never changes after it is sent, with secure_delete zeroing
-    // the old overflow page too (on a model of the writer, 26.4 KB of WAL per application before,
-    // 21.1 after). Apart, the text is written
+    // the old overflow page too (docs/perf/writer_model.py: 24.2 KB of WAL per application before,
+    // 21.6 after). Apart, the text is written
     // once, and the rows the pipeline updates are small enough to share pages (issue 28,
     // BENCHMARKS.md). WITHOUT ROWID: one B-tree keyed by the application, not a table and an
     // index.
