@@ -1,12 +1,9 @@
 //! Records exchanged with the storage traits.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use pvara_domain::application::{Candidate, NewApplication};
 use pvara_domain::event::AccountMail;
 use pvara_domain::ids::{ApplicationId, EventId, JobId, TokenId, UserId};
-use pvara_domain::job::Job;
 use pvara_domain::language::Language;
 use pvara_domain::reference::Reference;
 use pvara_domain::status::Status;
@@ -625,30 +622,6 @@ pub struct ApplicationQuery {
     pub sort: SortOrder,
     pub limit: u32,
     pub after: Option<Cursor>,
-}
-
-/// What the scorer needs for one application.
-#[derive(Debug, Clone)]
-pub struct ScoringInput {
-    pub application_id: ApplicationId,
-    pub status: Status,
-    /// The score stored now, if any.
-    pub score: Option<ScoreRecord>,
-    /// Shared by the inputs of one job in a batch, and by the copies the scorers take.
-    pub job: Arc<Job>,
-    pub candidate: Candidate,
-    /// The application was erased (its personal fields blanked): no worker scores it again.
-    pub erased: bool,
-}
-
-impl ScoringInput {
-    /// The stored score, if a worker may put a new one in its place
-    /// ([`pvara_domain::scoring::may_replace`]).
-    pub fn replaceable_score(&self) -> Option<&ScoreRecord> {
-        self.score
-            .as_ref()
-            .filter(|s| pvara_domain::scoring::may_replace(self.status, self.erased, &s.version()))
-    }
 }
 
 /// What a mail template needs: the personal data stays in the database until this moment.

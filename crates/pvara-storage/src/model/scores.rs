@@ -1,12 +1,61 @@
-//! Records of score versions after the first (refinements, re-scores, overrides) and of changes
-//! to how a job's applications are scored.
+//! What a scorer reads, records of score versions after the first (refinements, re-scores,
+//! overrides) and of changes to how a job's applications are scored.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use pvara_domain::application::Candidate;
 use pvara_domain::ids::{ApplicationId, JobId};
+use pvara_domain::job::Job;
 use pvara_domain::status::Status;
 use serde::{Deserialize, Serialize};
 
 use super::{OutboxMessage, ScoreRecord};
+
+/// What the scorer needs for one application.
+#[derive(Debug, Clone)]
+pub struct ScoringInput {
+    pub application_id: ApplicationId,
+    pub status: Status,
+    /// The score stored now, if any.
+    pub score: Option<ScoreRecord>,
+    /// Shared by the inputs of one job in a batch, and by the copies the scorers take.
+    pub job: Arc<Job>,
+    pub candidate: Candidate,
+    /// The application was erased (its personal fields blanked): no worker scores it again.
+    pub erased: bool,
+}
+
+impl ScoringInput {
+    /// The stored score, if a worker may put a new one in its place
+    /// ([`pvara_domain::scoring::may_replace`]).
+    pub fn replaceable_score(&self) -> Option<&ScoreRecord> {
+        self.score
+            .as_ref()
+            .filter(|s| pvara_domain::scoring::may_replace(self.status, self.erased, &s.version()))
+    }
+}
+
+/// The jobs of one batch of [`ScoringInput`]s, each parsed from its row once (its requirements
+/// are JSON) and shared by the inputs that apply to it; both engines read a batch through it.
+#[derive(Debug, Default)]
+pub(crate) struct BatchJobs(HashMap<JobId, Arc<Job>>);
+
+impl BatchJobs {
+    /// The job `id`, parsed by `parse` the first time the batch meets it.
+    pub(crate) fn get<E>(
+        &mut self,
+        id: JobId,
+        parse: impl FnOnce() -> Result<Job, E>,
+    ) -> Result<Arc<Job>, E> {
+        match self.0.entry(id) {
+            Entry::Occupied(known) => Ok(Arc::clone(known.get())),
+            Entry::Vacant(new) => Ok(Arc::clone(new.insert(Arc::new(parse()?)))),
+        }
+    }
+}
 
 /// A new version of an application's score that leaves its status as it is (a refinement by the
 /// semantic model, a re-score under a new rubric, a recruiter's override): applied only while the stored score is still by `replaces`, so a redelivered

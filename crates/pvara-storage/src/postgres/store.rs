@@ -1,9 +1,5 @@
 //! [`Store`] on PostgreSQL.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pvara_domain::ids::{ApplicationId, EventId, JobId, UserId};
@@ -20,9 +16,9 @@ use super::{PgEngine, log, on_constraint};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
-    MailContext, NewUser, OutboxBacklog, RescoreProgress, ScoringChange, ScoringInput, SortOrder, Submission,
-    Transition, UserRecord, WorkBatch, WriteStats,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, BatchJobs, Checkpoint, Counts,
+    Delivery, MailContext, NewUser, OutboxBacklog, RescoreProgress, ScoringChange, ScoringInput, SortOrder,
+    Submission, Transition, UserRecord, WorkBatch, WriteStats,
 };
 use crate::store::Store;
 
@@ -290,20 +286,15 @@ impl Store for PgEngine {
         .bind(&ids)
         .fetch_all(self.pool())
         .await?;
-        // Each job's row (its requirements JSON) is parsed once per batch.
-        let mut jobs: HashMap<Uuid, Arc<Job>> = HashMap::new();
+        let mut jobs = BatchJobs::default();
         found
             .iter()
             .map(|row| {
-                let job = match jobs.entry(row.try_get("job_id_")?) {
-                    Entry::Occupied(known) => Arc::clone(known.get()),
-                    Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(rows::job(row)?))),
-                };
                 Ok(ScoringInput {
                     application_id: ApplicationId(row.try_get("id")?),
                     status: rows::status(row.try_get("status")?)?,
                     candidate: rows::candidate(row)?,
-                    job,
+                    job: jobs.get(JobId(row.try_get("job_id_")?), || rows::job(row))?,
                     score: rows::score(row)?,
                     erased: row.try_get("erased")?,
                 })

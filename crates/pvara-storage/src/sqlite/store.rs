@@ -1,8 +1,5 @@
 //! [`Store`] on SQLite.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use async_trait::async_trait;
@@ -25,9 +22,9 @@ use super::{SqliteEngine, log, stats};
 use crate::error::StoreError;
 use crate::log::Publisher;
 use crate::model::{
-    ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, Checkpoint, Counts, Delivery,
-    MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, ScoringChange, ScoringInput,
-    SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats, stored_reference,
+    ApplicationQuery, ApplicationRecord, ApplicationSummary, Applied, BatchJobs, Checkpoint, Counts,
+    Delivery, MailContext, NewUser, OutboxBacklog, OutboxMessage, RescoreProgress, ScoringChange,
+    ScoringInput, SortOrder, Submission, Transition, UserRecord, WorkBatch, WriteStats, stored_reference,
 };
 use crate::store::Store;
 
@@ -379,9 +376,7 @@ impl Store for SqliteEngine {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
         self.read(move |conn| {
             let mut inputs = Vec::with_capacity(ids.len());
-            // A batch is mostly a few jobs' applications: each job's row (its requirements JSON)
-            // is parsed once per batch, not once per application.
-            let mut jobs: HashMap<String, Arc<Job>> = HashMap::new();
+            let mut jobs = BatchJobs::default();
             for chunk in ids.chunks(500) {
                 let sql = format!(
                     "SELECT a.id, a.status, {CANDIDATE_COLUMNS}, {JOB_COLUMNS}, a.ai_score, a.score_breakdown, a.scorer_version,
@@ -396,10 +391,7 @@ impl Store for SqliteEngine {
                         application_id: parse_id(&row.get::<_, String>(0)?)?,
                         status: parse_status(&row.get::<_, String>(1)?)?,
                         candidate: candidate_from_row(row, 2)?,
-                        job: match jobs.entry(row.get::<_, String>(10)?) {
-                            Entry::Occupied(known) => Arc::clone(known.get()),
-                            Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(job_from_row(row, 10)?))),
-                        },
+                        job: jobs.get(parse_id(&row.get::<_, String>(10)?)?, || job_from_row(row, 10))?,
                         score: score_from_row(row, 20)?,
                         erased: row.get(23)?,
                     });
