@@ -20,7 +20,7 @@
 //!   murmur2 over the key).
 //! - [`metrics`]: the one metric the storage layer reports itself (records produced).
 //! - [`sqlite`]: the embedded engine, holding both the data and the event log in one SQLite file,
-//!   written by one group-committing writer thread.
+//!   written by one group-committing writer thread, synced and checkpointed by two more.
 //! - [`kafka`]: the event log on Kafka; the outbox stays in the database and a relay publishes it.
 //! - [`postgres`]: the same on PostgreSQL, for many processes: relays claim outbox shards,
 //!   consumers share partitions through leases.

@@ -357,6 +357,9 @@ impl Consumer for SqliteConsumer {
                 })
                 .await?;
             if !records.is_empty() {
+                // Before acting on a record (a mail sent), it must be on disk, or a power cut
+                // could take back the application a mail was about (sqlite::syncer).
+                self.log.engine.settled().await?;
                 self.cursor.advance(&records);
                 return Ok(records);
             }

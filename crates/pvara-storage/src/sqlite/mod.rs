@@ -3,9 +3,13 @@
 //! in the outbox for the relay.
 //!
 //! Writes go through one group-committing writer thread ([`writer`]); reads use a small pool of
-//! connections on the blocking thread pool, so they never wait behind a commit.
+//! connections on the blocking thread pool, so they never wait behind a commit. Two threads keep
+//! the disk off the writer's path: the [`syncer`] makes each commit durable before its callers
+//! hear of it while the writer runs the next one, and the [`checkpointer`] copies the WAL into
+//! the database file beside it.
 
 pub mod backup;
+mod checkpointer;
 mod drafts;
 mod imports;
 mod inserts;
@@ -17,6 +21,7 @@ mod schema;
 mod scores;
 mod stats;
 mod store;
+mod syncer;
 mod tokens;
 mod workspace;
 mod writer;
@@ -85,6 +90,8 @@ struct Inner {
     /// Events are appended to the embedded log in the transaction of the change that caused
     /// them, instead of waiting in the outbox for the relay. See [`SqliteEngine::bind_event_log`].
     events_in_place: AtomicBool,
+    /// Copies the WAL into the database file beside the writer; stops when the engine goes.
+    _checkpointer: checkpointer::Checkpointer,
 }
 
 /// Where a database's events are read from, fixed for the database's lifetime.
@@ -111,11 +118,14 @@ impl EventLogKind {
 /// rewritten, so a longer WAL copies far less. Under `pvara bench` the writer is the bottleneck,
 /// and 4,000 pages gave 21% more applications a second at 9% less CPU each (issue 28,
 /// BENCHMARKS.md); more pages gained little on a model of the table. The price: a WAL file of
-/// up to 16 MB, and a longer pause on the writer when a checkpoint runs (p99 +6 ms).
-const WAL_AUTOCHECKPOINT_PAGES: u32 = 4_000;
+/// up to 16 MB. Most of the copying now happens beside the writer ([`checkpointer`]); this is
+/// its backstop.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 8_000;
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
-    // FULL: a commit is on disk before anyone hears about it. Group commit pays for it.
+    // FULL: a commit is on disk before anyone hears about it. The engine's writer overrides it
+    // with NORMAL and syncs on a thread of its own (sqlite::syncer); FULL stays for every other
+    // connection that writes (the command line's, a migration).
     // secure_delete: deleted and overwritten content is zeroed in the page, so an erased
     // person's name is not left in free space of the file (see SqliteEngine::purge_wal).
     conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
@@ -164,8 +174,13 @@ impl SqliteEngine {
         // edits a table's text in the schema, which only a new connection is sure to read.
         schema::migrate(&mut open_connection(&path)?)?;
         let conn = open_connection(&path)?;
-        let writer = Writer::spawn(conn)
+        // The writer's commits are synced by the syncer thread before anyone hears of them
+        // (sqlite::syncer), so COMMIT itself need not wait for the disk.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let writer = Writer::spawn(conn, path.clone())
             .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
+        let checkpointer = checkpointer::spawn(open_connection(&path)?, writer.stats.clone())
+            .map_err(|e| StoreError::Unavailable(format!("cannot start the checkpoint thread: {e}")))?;
         let readers = (0..READERS)
             .map(|_| open_connection(&path))
             .collect::<Result<Vec<_>, _>>()?;
@@ -178,6 +193,7 @@ impl SqliteEngine {
                 outbox_changed: watch::Sender::new(0),
                 log_changed: watch::Sender::new(0),
                 events_in_place: AtomicBool::new(false),
+                _checkpointer: checkpointer,
             }),
         })
     }
@@ -238,6 +254,11 @@ impl SqliteEngine {
     /// of a page until a checkpoint) are gone from both files.
     pub(crate) async fn purge_wal(&self) -> Result<(), StoreError> {
         self.inner.writer.checkpoint().await
+    }
+
+    /// Waits until whatever a read that has just returned could have seen is on disk.
+    pub(super) async fn settled(&self) -> Result<(), StoreError> {
+        self.inner.writer.durability.settled().await
     }
 
     pub fn writer_stats(&self) -> Arc<WriterStats> {

@@ -3,15 +3,19 @@
 //! requests; when idle a request commits alone, so latency stays one fsync.
 //!
 //! Each request runs in its own savepoint, so a request that fails (a duplicate, a stale status)
-//! rolls back only its own writes. Nobody hears back before the COMMIT that covers them succeeded:
-//! that is the guarantee behind "201 only after the application and its event are durable".
+//! rolls back only its own writes. Nobody hears back before the COMMIT that covers them succeeded
+//! and is on disk: that is the guarantee behind "201 only after the application and its event are
+//! durable". The disk is the syncer's job ([`super::syncer`]), so that the writer runs the next
+//! group while the last one is being synced.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
+use super::syncer::{self, Committed, Durability, Reply};
 use crate::error::StoreError;
 
 /// Most requests folded into one transaction; bounds the time one commit holds the write lock.
@@ -28,8 +32,16 @@ pub struct WriterStats {
     pub rows: AtomicU64,
 }
 
-/// Told how the COMMIT went; runs on the writer's connection outside any transaction.
-type Completion = Box<dyn FnOnce(Result<(), String>, &Connection) + Send>;
+/// Runs on the writer's connection after a COMMIT, told how it went.
+type AfterCommit = Box<dyn FnOnce(Result<(), String>, &Connection) + Send>;
+
+/// What a request does once its group's COMMIT has run.
+enum Completion {
+    /// Hears how the COMMIT went once it is on disk (on the syncer's thread).
+    Reply(Reply),
+    /// Runs on the writer's connection right after the COMMIT, outside any transaction.
+    OnConnection(AfterCommit),
+}
 
 trait Request: Send {
     /// Runs inside the open transaction; the returned completion hears how the COMMIT went.
@@ -51,11 +63,11 @@ where
     fn run(self: Box<Self>, conn: &Connection) -> Completion {
         let WriteRequest { work, reply } = *self;
         let result = in_savepoint(conn, work);
-        Box::new(move |commit: Result<(), String>, _: &Connection| {
+        Completion::Reply(Box::new(move |commit: Result<(), String>| {
             let outcome = commit.map_err(StoreError::Unavailable).and(result);
             // The caller may have gone away (client disconnected); the write still happened.
             let _ = reply.send(outcome);
-        })
+        }))
     }
 
     fn fail(self: Box<Self>, error: String) {
@@ -95,12 +107,12 @@ const CHECKPOINT_ATTEMPTS: u32 = 50;
 impl Request for CheckpointRequest {
     fn run(self: Box<Self>, _: &Connection) -> Completion {
         let reply = self.reply;
-        Box::new(move |commit: Result<(), String>, conn: &Connection| {
+        Completion::OnConnection(Box::new(move |commit: Result<(), String>, conn: &Connection| {
             let outcome = commit
                 .map_err(StoreError::Unavailable)
                 .and_then(|()| checkpoint(conn));
             let _ = reply.send(outcome);
-        })
+        }))
     }
 
     fn fail(self: Box<Self>, error: String) {
@@ -129,6 +141,7 @@ fn checkpoint(conn: &Connection) -> Result<(), StoreError> {
 pub(crate) struct Writer {
     sender: mpsc::Sender<Box<dyn Request>>,
     pub(crate) stats: Arc<WriterStats>,
+    pub(crate) durability: Arc<Durability>,
 }
 
 impl Writer {
@@ -138,14 +151,20 @@ impl Writer {
         !self.sender.is_closed()
     }
 
-    pub(crate) fn spawn(conn: Connection) -> std::io::Result<Writer> {
+    /// Starts the writer on `conn`, the connection to the database at `path`, and its syncer.
+    pub(crate) fn spawn(conn: Connection, path: PathBuf) -> std::io::Result<Writer> {
         let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
         let stats = Arc::new(WriterStats::default());
-        let thread_stats = stats.clone();
+        let (syncer, durability) = syncer::spawn(path)?;
+        let (thread_stats, thread_durability) = (stats.clone(), durability.clone());
         std::thread::Builder::new()
             .name("pvara-sqlite-writer".to_owned())
-            .spawn(move || run(conn, receiver, &thread_stats))?;
-        Ok(Writer { sender, stats })
+            .spawn(move || run(conn, receiver, &syncer, &thread_stats, &thread_durability))?;
+        Ok(Writer {
+            sender,
+            stats,
+            durability,
+        })
     }
 
     /// Checkpoints the WAL into the database file and truncates it, after the next commit.
@@ -171,7 +190,13 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn Request>>, stats: &WriterStats) {
+fn run(
+    conn: Connection,
+    mut receiver: mpsc::Receiver<Box<dyn Request>>,
+    syncer: &std::sync::mpsc::Sender<Committed>,
+    stats: &WriterStats,
+    durability: &Durability,
+) {
     let mut batch: Vec<Box<dyn Request>> = Vec::with_capacity(MAX_REQUESTS_PER_COMMIT);
     let mut completions: Vec<Completion> = Vec::with_capacity(MAX_REQUESTS_PER_COMMIT);
     while let Some(first) = receiver.blocking_recv() {
@@ -192,6 +217,7 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn Request>>, stats: 
         let requests = batch.len() as u64;
         let changes_before = conn.total_changes();
         completions.extend(batch.drain(..).map(|request| request.run(&conn)));
+        let number = durability.begin();
         let committed = conn.execute_batch("COMMIT").map_err(|error| {
             tracing::error!(%error, "group commit failed");
             let _ = conn.execute_batch("ROLLBACK");
@@ -203,9 +229,27 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn Request>>, stats: 
             let rows = conn.total_changes().saturating_sub(changes_before);
             stats.rows.fetch_add(rows, Ordering::Relaxed);
         }
-        completions
-            .drain(..)
-            .for_each(|complete| complete(committed.clone(), &conn));
+        let mut replies = Vec::with_capacity(completions.len());
+        for completion in completions.drain(..) {
+            match completion {
+                Completion::Reply(reply) => replies.push(reply),
+                Completion::OnConnection(run) => run(committed.clone(), &conn),
+            }
+        }
+        let handed = syncer.send(Committed {
+            number,
+            outcome: committed,
+            replies,
+        });
+        if let Err(std::sync::mpsc::SendError(lost)) = handed {
+            // The syncer stopped at a failed sync: nothing committed from now on is known durable.
+            for reply in lost.replies {
+                reply(Err(
+                    "the database writer has stopped after a failed sync".to_owned()
+                ));
+            }
+            break;
+        }
     }
     tracing::debug!("sqlite writer stopped");
 }
