@@ -511,6 +511,8 @@ impl Store for SqliteEngine {
     async fn relay_outbox(&self, max: usize, publisher: &dyn Publisher) -> Result<usize, StoreError> {
         let (last_id, messages) = self.read(move |conn| oldest_outbox(conn, max)).await?;
         let Some(last_id) = last_id else { return Ok(0) };
+        // Kafka is outside: nothing goes there that a power cut could still take back here.
+        self.settled().await?;
         publisher.publish(&messages).await?;
         self.write(move |conn| {
             Ok(conn

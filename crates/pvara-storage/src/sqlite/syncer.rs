@@ -12,7 +12,8 @@
 //! One difference remains, and [`Durability::settled`] closes it for this process: a commit is
 //! visible to readers a few milliseconds before it is durable. A consumer that acted on such a
 //! record (sent a mail) and then lost it to a power cut would have mailed about an application
-//! that does not exist, so the embedded log's consumers wait until what they read is durable.
+//! that does not exist, so the embedded log's consumers, and the relay before it publishes to
+//! Kafka, wait until what they read is durable.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -116,6 +117,9 @@ fn run(wal: PathBuf, receiver: &mpsc::Receiver<Committed>, durability: &Durabili
             return;
         }
     }
+    // The writer has gone (the engine closed, or its thread panicked): whatever it numbered and
+    // never handed over will not become durable, so nobody may wait for it.
+    durability.durable.send_replace(None);
 }
 
 #[cfg(test)]
@@ -160,6 +164,19 @@ mod tests {
             .await
             .expect("settled once synced")
             .expect("durable");
+    }
+
+    #[tokio::test]
+    async fn a_writer_gone_mid_commit_leaves_no_reader_waiting() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let (syncer, durability) = spawn(dir.path().join("pvara.db")).expect("the syncer starts");
+        // Numbered, then the writer went before handing it over.
+        durability.begin();
+        drop(syncer);
+        let settled = tokio::time::timeout(Duration::from_secs(10), durability.settled())
+            .await
+            .expect("the wait ends");
+        assert!(settled.is_err());
     }
 
     #[tokio::test]
