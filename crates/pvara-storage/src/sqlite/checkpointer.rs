@@ -18,9 +18,9 @@ use rusqlite::Connection;
 
 use super::writer::WriterStats;
 
-/// How often the thread looks for new commits to copy. Under `pvara bench`'s full load the writer
-/// fills about 2,000 WAL pages in this time (some 40 KB of WAL per application), so it runs well
-/// before the writer's backstop would; when idle it does nothing.
+/// How often the thread looks for new commits to copy: often enough that most of the copying
+/// happens here rather than on the writer (every 250 ms did less: BENCHMARKS.md, issue 28); when
+/// idle it does nothing.
 const INTERVAL: Duration = Duration::from_millis(100);
 /// Checkpoints in a row at most, chasing the writer to the WAL's end.
 const ROUNDS: u32 = 4;
